@@ -1,0 +1,98 @@
+package dev.crmsync.synccore.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a function learns from its environment (set by the stack), so the same jar runs on
+ * AWS, in the tests and in the local run. Tuning values have defaults and an override each.
+ *
+ * @param integration       {@code CRM_SYNC_INTEGRATION}, e.g. billing
+ * @param table             {@code CRM_SYNC_TABLE}
+ * @param queueUrl          {@code CRM_SYNC_QUEUE_URL}: where visibility changes go
+ * @param eventBus          {@code CRM_SYNC_EVENT_BUS} (optional)
+ * @param secretId          {@code CRM_SYNC_SECRET_ID}: the secret's name or ARN, never its value
+ * @param vendorUrl         {@code CRM_SYNC_VENDOR_URL}: empty means the vendor's real URL
+ * @param maxConcurrency    {@code CRM_SYNC_MAX_CONCURRENCY}: vendor calls in flight per invocation
+ * @param backoffBase       {@code CRM_SYNC_BACKOFF_BASE_SECONDS}
+ * @param backoffCap        {@code CRM_SYNC_BACKOFF_CAP_SECONDS}
+ * @param busyBackoffCap    {@code CRM_SYNC_BUSY_BACKOFF_CAP_SECONDS}
+ * @param deadlineMargin    {@code CRM_SYNC_DEADLINE_MARGIN_MILLIS}: no record starts with less time left
+ * @param vendorTimeout     {@code CRM_SYNC_VENDOR_TIMEOUT_MILLIS}: one vendor call at most
+ * @param secretMaxAge      {@code CRM_SYNC_SECRET_MAX_AGE_SECONDS}
+ * @param statusTtl         {@code CRM_SYNC_STATUS_TTL_DAYS}: longer than the DLQ's 14-day retention
+ * @param maxBodyBytes      {@code CRM_SYNC_MAX_BODY_BYTES}
+ */
+public record SyncConfig(
+        String integration,
+        String table,
+        String queueUrl,
+        Optional<String> eventBus,
+        String secretId,
+        Optional<URI> vendorUrl,
+        int maxConcurrency,
+        Duration backoffBase,
+        Duration backoffCap,
+        Duration busyBackoffCap,
+        Duration deadlineMargin,
+        Duration vendorTimeout,
+        Duration secretMaxAge,
+        Duration statusTtl,
+        int maxBodyBytes) {
+
+    public static SyncConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static SyncConfig from(Map<String, String> env) {
+        return new SyncConfig(
+                required(env, "CRM_SYNC_INTEGRATION"),
+                required(env, "CRM_SYNC_TABLE"),
+                required(env, "CRM_SYNC_QUEUE_URL"),
+                optional(env, "CRM_SYNC_EVENT_BUS"),
+                required(env, "CRM_SYNC_SECRET_ID"),
+                optional(env, "CRM_SYNC_VENDOR_URL").map(URI::create),
+                number(env, "CRM_SYNC_MAX_CONCURRENCY", 8),
+                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_BASE_SECONDS", 2)),
+                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900)),
+                Duration.ofSeconds(number(env, "CRM_SYNC_BUSY_BACKOFF_CAP_SECONDS", 10)),
+                Duration.ofMillis(number(env, "CRM_SYNC_DEADLINE_MARGIN_MILLIS", 5_000)),
+                Duration.ofMillis(number(env, "CRM_SYNC_VENDOR_TIMEOUT_MILLIS", 10_000)),
+                Duration.ofSeconds(number(env, "CRM_SYNC_SECRET_MAX_AGE_SECONDS", 300)),
+                Duration.ofDays(number(env, "CRM_SYNC_STATUS_TTL_DAYS", 30)),
+                number(env, "CRM_SYNC_MAX_BODY_BYTES", 256 * 1024));
+    }
+
+    /** The same configuration with other tuning, for tests and the local run. */
+    public SyncConfig withTuning(int maxConcurrency, Duration backoffBase, Duration deadlineMargin, Duration vendorTimeout) {
+        return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
+                backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return optional(env, name).orElseThrow(() -> new IllegalStateException(
+                "environment variable " + name + " is not set; the stack sets it on every sync function"));
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static int number(Map<String, String> env, String name, int defaultValue) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed < 0) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " must be a non-negative whole number, got '" + value.get() + "'");
+        }
+    }
+}

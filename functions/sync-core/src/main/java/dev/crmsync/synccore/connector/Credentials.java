@@ -1,0 +1,44 @@
+package dev.crmsync.synccore.connector;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An integration's secret (a JSON object of strings). Its {@link #toString()} never shows a
+ * value, so it is safe in a log line or an exception message by accident.
+ */
+public final class Credentials {
+    private final transient Map<String, String> values;
+
+    public Credentials(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** The named value; fails with the name only (never a value) when it is missing. */
+    public String require(String name) {
+        String value = values.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("the integration secret has no '" + name + "' value");
+        }
+        return value;
+    }
+
+    public String get(String name) {
+        return values.get(name);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Credentials c && values.equals(c.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(values);
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials" + values.keySet() + "(values redacted)";
+    }
+}

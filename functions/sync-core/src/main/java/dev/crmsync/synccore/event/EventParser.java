@@ -1,0 +1,99 @@
+package dev.crmsync.synccore.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.synccore.connector.SyncFailure;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns an SQS body (an EventBridge envelope) into a {@link CrmEvent}, or into a permanent
+ * failure with a reason on-call can act on. Nothing invalid passes this point.
+ */
+public final class EventParser {
+    /** EventBridge's own limit for one entry; anything larger did not come through the bus. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+    private final ObjectMapper mapper;
+    private final SchemaValidator validator;
+    private final int maxBodyBytes;
+
+    public EventParser(ObjectMapper mapper, SchemaValidator validator, int maxBodyBytes) {
+        this.mapper = mapper;
+        this.validator = validator;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public ParsedMessage parse(String body, String messageId) {
+        if (body == null || body.isBlank()) {
+            return invalid(messageId, null, null, "malformed_json", "empty message body");
+        }
+        int size = body.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxBodyBytes) {
+            return invalid(messageId, null, null, "oversized",
+                    "message body is " + size + " bytes; the limit is " + maxBodyBytes);
+        }
+        JsonNode envelope;
+        try {
+            envelope = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            return invalid(messageId, null, null, "malformed_json",
+                    "body is not JSON: " + e.getOriginalMessage());
+        }
+        if (!envelope.isObject()) {
+            return invalid(messageId, null, null, "malformed_json", "body is not a JSON object");
+        }
+        String detailType = envelope.path("detail-type").asText(null);
+        JsonNode detail = envelope.get("detail");
+        String eventId = Optional.ofNullable(detail)
+                .map(d -> d.path("eventId").asText(null))
+                .filter(s -> !s.isBlank())
+                .orElseGet(() -> envelope.path("id").asText(messageId));
+        String recordId = detail == null ? null : detail.path("recordId").asText(null);
+        if (detailType == null) {
+            return invalid(eventId, null, recordId, "schema_invalid", "envelope has no detail-type");
+        }
+        if (detail == null || !detail.isObject()) {
+            return invalid(eventId, detailType, recordId, "schema_invalid", "envelope has no detail object");
+        }
+        if (!validator.knows(detailType)) {
+            return invalid(eventId, detailType, recordId, "unknown_detail_type",
+                    "unknown detail-type '" + detailType + "'; known: " + validator.detailTypes());
+        }
+        List<String> violations = validator.validate(detailType, detail);
+        if (!violations.isEmpty()) {
+            return invalid(eventId, detailType, recordId, "schema_invalid",
+                    "detail violates " + detailType + " schema: " + String.join("; ", violations));
+        }
+        Instant occurredAt;
+        try {
+            occurredAt = Instant.parse(detail.path("occurredAt").asText());
+        } catch (DateTimeParseException e) {
+            occurredAt = java.time.OffsetDateTime.parse(detail.path("occurredAt").asText()).toInstant();
+        }
+        List<String> changed = new ArrayList<>();
+        detail.path("changedFields").forEach(n -> changed.add(n.asText()));
+        JsonNode data = detail.get("data");
+        ObjectNode dataObject = data != null && data.isObject() ? (ObjectNode) data : mapper.createObjectNode();
+        return new ParsedMessage.Valid(new CrmEvent(
+                eventId,
+                detailType,
+                detail.path("object").asText(),
+                detail.path("recordId").asText(),
+                detail.path("version").asLong(),
+                occurredAt,
+                detail.path("origin").asText(),
+                List.copyOf(changed),
+                dataObject));
+    }
+
+    private static ParsedMessage invalid(String eventId, String detailType, String recordId, String errorClass, String reason) {
+        return new ParsedMessage.Invalid(eventId, detailType, recordId, new SyncFailure.Permanent(errorClass, reason));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.crmsync.synccore.observe;
+
+import java.time.Duration;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.DimensionSet;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * The pipeline's EMF metrics (namespace {@code CrmSync}, dimension {@code integration}):
+ * succeeded, failed by error class, skipped by reason, target latency and event age. Outcome
+ * counts are flushed once per batch.
+ */
+public final class SyncMetrics {
+    private final Metrics metrics;
+    private final String integration;
+
+    public SyncMetrics(Metrics metrics, String integration) {
+        this.metrics = metrics;
+        this.integration = integration;
+        metrics.setDefaultDimensions(DimensionSet.of("integration", integration));
+    }
+
+    public synchronized void succeeded(Duration targetLatency, Duration eventAge) {
+        metrics.addMetric("succeeded", 1, MetricUnit.COUNT);
+        metrics.addMetric("targetLatency", targetLatency.toMillis(), MetricUnit.MILLISECONDS);
+        metrics.addMetric("eventAge", Math.max(0, eventAge.toMillis()), MetricUnit.MILLISECONDS);
+    }
+
+    public synchronized void skipped(String reason) {
+        metrics.addMetric("skipped", 1, MetricUnit.COUNT);
+        metrics.addMetric("skipped_" + reason, 1, MetricUnit.COUNT);
+    }
+
+    public synchronized void failed(String errorClass) {
+        metrics.addMetric("failed", 1, MetricUnit.COUNT);
+        metrics.addMetric("failed_" + errorClass, 1, MetricUnit.COUNT);
+    }
+
+    public synchronized void flush() {
+        metrics.flush();
+        metrics.setDefaultDimensions(DimensionSet.of("integration", integration));
+    }
+}

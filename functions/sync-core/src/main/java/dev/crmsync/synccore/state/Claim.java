@@ -1,0 +1,28 @@
+package dev.crmsync.synccore.state;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The outcome of one conditional claim write: learned from the write itself, never from a read. */
+public sealed interface Claim {
+    /**
+     * Ours until the lease ends.
+     *
+     * @param externalId   the vendor id already mapped, if any
+     * @param externalIds  further vendor ids stored with it
+     * @param tookOverLease true when an earlier attempt held a lease that expired (it may have reached the vendor)
+     */
+    record Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease) implements Claim {}
+
+    /** This event (or, for an action, this business key) was already applied. */
+    record Duplicate(String appliedEventId) implements Claim {}
+
+    /** A newer version of the record was already applied: applying this one would go backwards. */
+    record Stale(long appliedVersion) implements Claim {}
+
+    /** A live lease is held by an event of the same or a newer version, which carries at least this state. */
+    record Superseded(String leaseOwner, long leaseVersion) implements Claim {}
+
+    /** A live lease is held by an older version (or by another attempt at the same action): try again shortly. */
+    record Busy(String leaseOwner, long leaseVersion) implements Claim {}
+}
