@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param httpClient one shared HTTP client per container
  */
 public record ConnectorSettings(Optional<URI> vendorUrl, HttpClient httpClient) {
+    /** The base URL to resolve relative API paths against, always ending in a slash. */
     public URI vendorUrlOr(String defaultUrl) {
-        return vendorUrl.orElse(URI.create(defaultUrl));
+        String url = vendorUrl.map(URI::toString).orElse(defaultUrl);
+        return URI.create(url.endsWith("/") ? url : url + "/");
     }
 }

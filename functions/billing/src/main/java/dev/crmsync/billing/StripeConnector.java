@@ -1,0 +1,158 @@
+package dev.crmsync.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.Connector;
+import dev.crmsync.synccore.connector.ConnectorSettings;
+import dev.crmsync.synccore.connector.Operation;
+import dev.crmsync.synccore.connector.OutboundIdempotencyKey;
+import dev.crmsync.synccore.connector.RecordRef;
+import dev.crmsync.synccore.connector.SyncRequest;
+import dev.crmsync.synccore.connector.SyncResult;
+import dev.crmsync.synccore.event.CrmEvent;
+import java.math.BigDecimal;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Billing on Stripe: {@code account.upserted} → the account's customer (created once, then kept
+ * at the account's latest state); {@code deal.closed} → exactly one invoice per deal.
+ *
+ * <p>Every write carries an idempotency key named for the logical operation, and its parameters
+ * are the same on every retry of that operation: a customer is created with its CRM id only
+ * (keyed by the record) and then updated with the current state (keyed by record and version);
+ * an invoice and its item are keyed by the deal, never by the event. Stripe then turns a retry
+ * after a crash into a replay of its first answer.
+ */
+public final class StripeConnector implements Connector {
+    public static final String INTEGRATION = "billing";
+    public static final String DEFAULT_BASE_URL = "https://api.stripe.com/";
+
+    private final StripeClient stripe;
+
+    public StripeConnector(ConnectorSettings settings) {
+        this.stripe = new StripeClient(settings.vendorUrlOr(DEFAULT_BASE_URL), settings.httpClient(), new ObjectMapper());
+    }
+
+    @Override
+    public String integration() {
+        return INTEGRATION;
+    }
+
+    @Override
+    public Operation plan(CrmEvent event) {
+        return switch (event.detailType()) {
+            case "account.upserted" -> new Operation.SyncRecord("account", event.recordId());
+            case "deal.closed" -> new Operation.Action("invoice", event.recordId());
+            default -> new Operation.Unsupported(
+                    "billing handles account.upserted and deal.closed, not " + event.detailType());
+        };
+    }
+
+    @Override
+    public List<RecordRef> dependencies(CrmEvent event) {
+        String accountId = event.text("accountId");
+        return event.detailType().equals("deal.closed") && accountId != null
+                ? List.of(new RecordRef("account", accountId))
+                : List.of();
+    }
+
+    @Override
+    public SyncResult apply(SyncRequest request) {
+        return switch (request.operation()) {
+            case Operation.SyncRecord r -> upsertCustomer(request);
+            case Operation.Action a -> invoiceDeal(request);
+            case Operation.Unsupported u -> SyncResult.permanent("unsupported_detail_type", u.reason());
+        };
+    }
+
+    private SyncResult upsertCustomer(SyncRequest request) {
+        CrmEvent account = request.event();
+        Optional<String> customerId = request.externalId();
+        if (customerId.isEmpty() && request.retry()) {
+            // Stripe prunes idempotency keys after 24 h: a retry that late (a DLQ redrive) would
+            // create a second customer, so an earlier attempt's customer is looked up first.
+            StripeClient.Reply found = stripe.get("v1/customers/search?query="
+                    + StripeClient.encode("metadata['crm_id']:'" + account.recordId() + "'"), request.credentials(), request.callTimeout());
+            if (found instanceof StripeClient.Reply.Ok ok && ok.body().path("data").size() > 0) {
+                customerId = Optional.of(ok.body().path("data").get(0).path("id").asText());
+            }
+        }
+        if (customerId.isEmpty()) {
+            StripeClient.Reply created = stripe.post("v1/customers",
+                    Map.of("metadata[crm_id]", account.recordId()),
+                    OutboundIdempotencyKey.of(INTEGRATION, "customer-create", account.recordId()),
+                    request.credentials(), request.callTimeout());
+            if (created instanceof StripeClient.Reply.Failed failed) {
+                return new SyncResult.Failed(failed.failure());
+            }
+            customerId = Optional.of(((StripeClient.Reply.Ok) created).body().path("id").asText());
+        }
+        StripeClient.Reply updated = stripe.post("v1/customers/" + customerId.get(),
+                StripeCustomerMapping.customerParams(account),
+                OutboundIdempotencyKey.ofVersion(INTEGRATION, "customer-update", account.recordId(), account.version()),
+                request.credentials(), request.callTimeout());
+        if (updated instanceof StripeClient.Reply.Failed failed) {
+            return new SyncResult.Failed(failed.failure());
+        }
+        return new SyncResult.Applied(customerId.get());
+    }
+
+    private SyncResult invoiceDeal(SyncRequest request) {
+        CrmEvent deal = request.event();
+        String accountId = deal.text("accountId");
+        Optional<String> customer = request.dependency("account", accountId);
+        if (customer.isEmpty()) {
+            return SyncResult.retryable("dependency_missing",
+                    "account " + accountId + " has no Stripe customer yet; the invoice waits until the account is synced");
+        }
+        long amountMinor;
+        String currency;
+        try {
+            currency = deal.text("currency").toLowerCase(Locale.ROOT);
+            amountMinor = minorUnits(deal.field("amount").decimalValue(), currency);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return SyncResult.permanent("invalid_amount", "deal " + deal.recordId() + ": " + e.getMessage());
+        }
+        Map<String, String> invoiceParams = new LinkedHashMap<>();
+        invoiceParams.put("customer", customer.get());
+        invoiceParams.put("collection_method", "send_invoice");
+        invoiceParams.put("days_until_due", "30");
+        invoiceParams.put("auto_advance", "true");
+        // Only the item created below goes on this invoice, never other pending items of the customer.
+        invoiceParams.put("pending_invoice_items_behavior", "exclude");
+        invoiceParams.put("metadata[crm_deal_id]", deal.recordId());
+        StripeClient.Reply invoice = stripe.post("v1/invoices", invoiceParams,
+                OutboundIdempotencyKey.of(INTEGRATION, "invoice", deal.recordId()), request.credentials(), request.callTimeout());
+        if (invoice instanceof StripeClient.Reply.Failed failed) {
+            return new SyncResult.Failed(failed.failure());
+        }
+        String invoiceId = ((StripeClient.Reply.Ok) invoice).body().path("id").asText();
+
+        Map<String, String> itemParams = new LinkedHashMap<>();
+        itemParams.put("customer", customer.get());
+        itemParams.put("invoice", invoiceId);
+        itemParams.put("amount", Long.toString(amountMinor));
+        itemParams.put("currency", currency);
+        itemParams.put("description", deal.text("name"));
+        itemParams.put("metadata[crm_deal_id]", deal.recordId());
+        StripeClient.Reply item = stripe.post("v1/invoiceitems", itemParams,
+                OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", deal.recordId()), request.credentials(), request.callTimeout());
+        if (item instanceof StripeClient.Reply.Failed failed) {
+            return new SyncResult.Failed(failed.failure());
+        }
+        JsonNode itemBody = ((StripeClient.Reply.Ok) item).body();
+        return new SyncResult.Applied(invoiceId, Map.of(
+                "customer", customer.get(), "invoice", invoiceId, "invoiceItem", itemBody.path("id").asText()));
+    }
+
+    /** 1250.50 usd → 125050; a currency without minor units (jpy) keeps the amount as is. */
+    static long minorUnits(BigDecimal amount, String currency) {
+        int digits = Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits();
+        return amount.movePointRight(Math.max(0, digits)).longValueExact();
+    }
+}

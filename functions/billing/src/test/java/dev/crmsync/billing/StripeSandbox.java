@@ -1,0 +1,1679 @@
+package dev.crmsync.billing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local, stateful stand-in for the part of Stripe's API the billing connector uses, built on a
+ * WireMock 3 server bound to 127.0.0.1 (one catch-all stub whose response is computed by a
+ * {@link ResponseDefinitionTransformerV2}).
+ *
+ * <p>What it emulates:
+ *
+ * <ul>
+ *   <li>Auth: {@code Authorization: Bearer <key>} (or Basic with the key as user name); only keys
+ *       passed to {@link #acceptApiKeys} are valid, otherwise 401 with the key masked as Stripe does
+ *       ({@code sk_test_****abcd}).
+ *   <li>Form-encoded requests with bracket notation ({@code metadata[crm_id]}, {@code address[line1]},
+ *       {@code expand[]}); other content types get 400. Unknown parameters get 400 {@code
+ *       parameter_unknown}, like Stripe.
+ *   <li>{@code POST /v1/customers}, {@code POST /v1/customers/{id}} (merge; an empty value unsets),
+ *       {@code GET /v1/customers/{id}}, {@code GET /v1/customers} (list, {@code email} filter), {@code
+ *       GET /v1/customers/search} ({@code field:'value'} clauses joined by {@code AND}, fields {@code
+ *       email}, {@code name}, {@code phone}, {@code metadata['key']}), {@code POST /v1/invoices},
+ *       {@code GET /v1/invoices/{id}}, {@code POST /v1/invoiceitems}, {@code GET /v1/invoiceitems/{id}}.
+ *       Objects are Stripe's own examples from {@code shared/vendor/stripe/fixtures3.json} with the
+ *       state-dependent fields overwritten.
+ *   <li>Idempotency as Stripe documents it for API v1: for a POST with an {@code Idempotency-Key},
+ *       the first response (status and body, errors included) is saved once the endpoint has started
+ *       executing and replayed (header {@code Idempotent-Replayed: true}) for the same key and the
+ *       same method, path and parameters; different parameters or another endpoint give 400 {@code
+ *       idempotency_error}; a request arriving while another with the same key is executing gets 409
+ *       {@code idempotency_key_in_use}. Validation failures (400 before the endpoint runs) are not
+ *       saved, nor are injected faults.
+ *   <li>Fault injection for the next N requests matching a method and a path regex, applied before
+ *       auth and before the endpoint (like an edge failure): {@link #failNext}, {@link
+ *       #rateLimitNext}, {@link #resetConnectionNext}, {@link #rejectNext}. {@link #delayNext} is
+ *       different: the request IS executed (and its idempotent result saved) immediately, only the
+ *       response is held back — the "Stripe did it but the client timed out" case.
+ *   <li>{@link #setLatency} slows every request; for idempotent requests the sleep happens while the
+ *       key is held, so it widens the window in which a concurrent same-key request gets 409.
+ *   <li>{@link #setSearchLag}: search is eventually consistent at Stripe; with a lag, search only sees
+ *       customer versions older than the lag (default: no lag).
+ * </ul>
+ *
+ * <p>Use one instance per test class and call {@link #reset()} between tests (it forgets objects,
+ * keys, idempotency records, faults, latency and the call log). Do not call WireMock's own reset on
+ * the underlying server: that would remove the catch-all stub.
+ */
+public final class StripeSandbox implements AutoCloseable {
+
+  /**
+   * One request as the sandbox received it. {@code params} are the form (POST) or query (GET)
+   * parameters, decoded and flattened in bracket notation ({@code metadata[crm_id]}; {@code a[]}
+   * becomes {@code a[0]}, {@code a[1]}, ...). {@code status} is the HTTP status sent, or 0 when the
+   * connection was reset. {@code at} is the arrival time.
+   */
+  public record RecordedCall(
+      String method,
+      String path,
+      String idempotencyKey,
+      Map<String, String> params,
+      int status,
+      boolean replayed,
+      Instant at) {}
+
+  private static final String TRANSFORMER_NAME = "stripe-sandbox";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Engine engine;
+  private final WireMockServer server;
+
+  private StripeSandbox() {
+    Fixtures.load(); // fail fast with a clear message if the fixtures are missing
+    this.engine = new Engine();
+    this.server =
+        new WireMockServer(
+            wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                // Plain HTTP/1.1 only: WireMock's connection faults do not work over h2c, and the JDK
+                // HttpClient would otherwise upgrade.
+                .http2PlainDisabled(true)
+                .containerThreads(64)
+                .disableRequestJournal()
+                .extensions(engine));
+  }
+
+  /** Starts a sandbox on 127.0.0.1 with a free port. */
+  public static StripeSandbox start() {
+    StripeSandbox sandbox = new StripeSandbox();
+    sandbox.server.start();
+    sandbox.server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(TRANSFORMER_NAME)));
+    return sandbox;
+  }
+
+  /** {@code http://127.0.0.1:<port>} — the connector appends {@code /v1/...}. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  /** Registers secret keys the sandbox accepts; every other key gets 401. */
+  public StripeSandbox acceptApiKeys(String... keys) {
+    for (String k : keys) {
+      engine.apiKeys.add(Objects.requireNonNull(k));
+    }
+    return this;
+  }
+
+  /** Makes previously accepted keys invalid (an expired or rotated key: 401 from now on). */
+  public StripeSandbox revokeApiKeys(String... keys) {
+    for (String k : keys) {
+      engine.apiKeys.remove(k);
+    }
+    return this;
+  }
+
+  /**
+   * The next {@code times} requests matching {@code method} (case-insensitive; {@code "*"} or null for
+   * any) and {@code pathRegex} (whole path, no query) get {@code status} with a Stripe error body
+   * ({@code api_error} for 5xx; {@code lock_timeout} for 409; {@code rate_limit} for 429). Nothing is
+   * executed or saved under the idempotency key.
+   */
+  public StripeSandbox failNext(String method, String pathRegex, int times, int status) {
+    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.FAIL, status, null, null, null, 0, 0));
+    return this;
+  }
+
+  /** The next {@code times} matching requests get 429 {@code rate_limit} with {@code Retry-After}. */
+  public StripeSandbox rateLimitNext(String method, String pathRegex, int times, int retryAfterSeconds) {
+    engine.addFault(
+        new FaultRule(method, pathRegex, times, FaultKind.RATE_LIMIT, 429, null, null, null, retryAfterSeconds, 0));
+    return this;
+  }
+
+  /** The next {@code times} matching requests get their connection reset (no response at all). */
+  public StripeSandbox resetConnectionNext(String method, String pathRegex, int times) {
+    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.RESET, 0, null, null, null, 0, 0));
+    return this;
+  }
+
+  /**
+   * The next {@code times} matching requests are executed normally (objects created, idempotent
+   * result saved) but their response is held back for {@code delay} — for client timeouts.
+   */
+  public StripeSandbox delayNext(String method, String pathRegex, int times, Duration delay) {
+    engine.addFault(
+        new FaultRule(method, pathRegex, times, FaultKind.DELAY, 0, null, null, null, 0, delay.toMillis()));
+    return this;
+  }
+
+  /**
+   * The next {@code times} matching requests get {@code status} (e.g. 400/402/404) with {@code
+   * {"error":{"type":type,"code":code,"message":message}}} ({@code code} may be null). Nothing is
+   * executed or saved.
+   */
+  public StripeSandbox rejectNext(
+      String method, String pathRegex, int times, int status, String type, String code, String message) {
+    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.REJECT, status, type, code, message, 0, 0));
+    return this;
+  }
+
+  /** Every request takes at least this long from now on (zero to turn off). */
+  public StripeSandbox setLatency(Duration latency) {
+    engine.latency = latency == null ? Duration.ZERO : latency;
+    return this;
+  }
+
+  /**
+   * Customer search sees only data at least this old (Stripe's search index lags, usually under a
+   * minute). Zero (the default) makes search immediately consistent. Retrieve/list are unaffected.
+   */
+  public StripeSandbox setSearchLag(Duration lag) {
+    engine.searchLag = lag == null ? Duration.ZERO : lag;
+    return this;
+  }
+
+  /** Forgets all saved idempotency keys, as Stripe does after 24 h: a reused key is a new request. */
+  public StripeSandbox forgetIdempotencyKeys() {
+    synchronized (engine.lock) {
+      engine.idempotency.clear();
+    }
+    return this;
+  }
+
+  /** Forgets all objects, API keys, idempotency records, faults, latency, search lag and calls. */
+  public void reset() {
+    engine.reset();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /**
+   * Customers in creation order, flattened: {@code id, created, name, email, phone, description,
+   * currency, address[...], metadata[...]} (null fields omitted).
+   */
+  public List<Map<String, String>> customers() {
+    synchronized (engine.lock) {
+      return engine.customers.values().stream().map(c -> flatten(c.json, CUSTOMER_FIELDS, Map.of())).toList();
+    }
+  }
+
+  /** The first-created customer whose {@code metadata[crm_id]} equals {@code crmId} (no search lag). */
+  public Optional<Map<String, String>> customerByCrmId(String crmId) {
+    return customers().stream().filter(c -> crmId.equals(c.get("metadata[crm_id]"))).findFirst();
+  }
+
+  /**
+   * Invoices in creation order: {@code id, customer, status, currency, collection_method,
+   * auto_advance, description, due_date, amount_due, subtotal, total, metadata[...]}, plus the create
+   * parameters Stripe does not echo ({@code days_until_due}, {@code pending_invoice_items_behavior}),
+   * {@code line_count} and {@code invoice_items} (comma-separated {@code ii_} ids, in line order).
+   */
+  public List<Map<String, String>> invoices() {
+    synchronized (engine.lock) {
+      return engine.invoices.values().stream().map(i -> flatten(i.json, INVOICE_FIELDS, i.extras())).toList();
+    }
+  }
+
+  /**
+   * Invoice items in creation order: {@code id, customer, invoice, amount, currency, description,
+   * date, metadata[...]}.
+   */
+  public List<Map<String, String>> invoiceItems() {
+    synchronized (engine.lock) {
+      return engine.items.values().stream().map(i -> flatten(i, ITEM_FIELDS, Map.of())).toList();
+    }
+  }
+
+  /** Every request received, in arrival order (a request appears once it has been answered). */
+  public List<RecordedCall> calls() {
+    return List.copyOf(engine.calls.values());
+  }
+
+  /** Calls whose method matches ({@code "*"}/null = any) and whose path matches the whole regex. */
+  public List<RecordedCall> calls(String method, String pathRegex) {
+    Pattern p = Pattern.compile(pathRegex);
+    return engine.calls.values().stream()
+        .filter(c -> methodMatches(method, c.method()) && p.matcher(c.path()).matches())
+        .toList();
+  }
+
+  // ================================================================= implementation
+
+  private static final List<String> CUSTOMER_FIELDS =
+      List.of("id", "created", "name", "email", "phone", "description", "currency", "address", "metadata");
+  private static final List<String> INVOICE_FIELDS =
+      List.of(
+          "id", "customer", "status", "currency", "collection_method", "auto_advance", "description",
+          "due_date", "amount_due", "subtotal", "total", "metadata");
+  private static final List<String> ITEM_FIELDS =
+      List.of("id", "customer", "invoice", "amount", "currency", "description", "date", "metadata");
+
+  private static boolean methodMatches(String wanted, String actual) {
+    return wanted == null || "*".equals(wanted) || wanted.equalsIgnoreCase(actual);
+  }
+
+  private static Map<String, String> flatten(ObjectNode json, List<String> fields, Map<String, String> extras) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String f : fields) {
+      flattenInto(out, f, json.get(f));
+    }
+    out.putAll(extras);
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static void flattenInto(Map<String, String> out, String key, JsonNode v) {
+    if (v == null || v.isNull() || v.isMissingNode()) {
+      return;
+    }
+    if (v.isObject()) {
+      v.properties().forEach(e -> flattenInto(out, key + "[" + e.getKey() + "]", e.getValue()));
+    } else if (v.isArray()) {
+      for (int i = 0; i < v.size(); i++) {
+        flattenInto(out, key + "[" + i + "]", v.get(i));
+      }
+    } else {
+      out.put(key, v.asText());
+    }
+  }
+
+  /** Stripe's example objects, read once from shared/vendor/stripe/fixtures3.json. */
+  private static final class Fixtures {
+    static final String RELATIVE = "shared/vendor/stripe/fixtures3.json";
+    private static volatile Fixtures instance;
+
+    final ObjectNode customer;
+    final ObjectNode invoice;
+    final ObjectNode invoiceItem;
+    final ObjectNode lineItem;
+
+    private Fixtures(JsonNode resources) {
+      customer = (ObjectNode) require(resources, "customer");
+      invoice = (ObjectNode) require(resources, "invoice");
+      invoiceItem = (ObjectNode) require(resources, "invoiceitem");
+      JsonNode line = invoice.path("lines").path("data").path(0);
+      if (!line.isObject()) {
+        throw new IllegalStateException("fixtures3.json: resources.invoice.lines.data[0] missing");
+      }
+      lineItem = (ObjectNode) line;
+    }
+
+    private static JsonNode require(JsonNode resources, String name) {
+      JsonNode n = resources.get(name);
+      if (n == null || !n.isObject()) {
+        throw new IllegalStateException("fixtures3.json has no resources." + name);
+      }
+      return n;
+    }
+
+    static Fixtures load() {
+      Fixtures f = instance;
+      if (f == null) {
+        synchronized (Fixtures.class) {
+          f = instance;
+          if (f == null) {
+            Path file = locate();
+            try {
+              f = new Fixtures(JSON.readTree(file.toFile()).path("resources"));
+            } catch (IOException e) {
+              throw new UncheckedIOException("cannot read " + file, e);
+            }
+            instance = f;
+          }
+        }
+      }
+      return f;
+    }
+
+    private static Path locate() {
+      String override = System.getProperty("stripe.fixtures");
+      if (override != null && !override.isBlank()) {
+        return Path.of(override);
+      }
+      Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+      for (Path dir = start; dir != null; dir = dir.getParent()) {
+        Path candidate = dir.resolve(RELATIVE);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
+      }
+      throw new IllegalStateException(
+          "StripeSandbox: cannot find " + RELATIVE + " in " + start + " or any parent directory"
+              + " (set -Dstripe.fixtures=/path/to/fixtures3.json)");
+    }
+  }
+
+  private enum FaultKind {
+    FAIL,
+    RATE_LIMIT,
+    RESET,
+    DELAY,
+    REJECT
+  }
+
+  private static final class FaultRule {
+    final String method;
+    final Pattern path;
+    int remaining;
+    final FaultKind kind;
+    final int status;
+    final String type;
+    final String code;
+    final String message;
+    final int retryAfterSeconds;
+    final long delayMillis;
+
+    FaultRule(
+        String method, String pathRegex, int times, FaultKind kind, int status, String type, String code,
+        String message, int retryAfterSeconds, long delayMillis) {
+      if (times < 1) {
+        throw new IllegalArgumentException("times must be >= 1");
+      }
+      this.method = method;
+      this.path = Pattern.compile(pathRegex);
+      this.remaining = times;
+      this.kind = kind;
+      this.status = status;
+      this.type = type;
+      this.code = code;
+      this.message = message;
+      this.retryAfterSeconds = retryAfterSeconds;
+      this.delayMillis = delayMillis;
+    }
+
+    boolean matches(String m, String p) {
+      return methodMatches(method, m) && path.matcher(p).matches();
+    }
+  }
+
+  /** A Stripe error raised while handling a request; {@code saved} = kept under an idempotency key. */
+  private static final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String type;
+    final String code;
+    final String param;
+    final boolean saved;
+
+    ApiError(int status, String type, String code, String param, String message, boolean saved) {
+      super(message, null, false, false);
+      this.status = status;
+      this.type = type;
+      this.code = code;
+      this.param = param;
+      this.saved = saved;
+    }
+
+    /** A parameter validation failure: the endpoint never ran, so nothing is saved. */
+    static ApiError invalid(String code, String param, String message) {
+      return new ApiError(400, "invalid_request_error", code, param, message, false);
+    }
+
+    static ApiError missing(String kind, String id, String param) {
+      return new ApiError(404, "invalid_request_error", "resource_missing", param, "No such " + kind + ": '" + id + "'", true);
+    }
+  }
+
+  private record Outcome(int status, byte[] body, boolean saved) {}
+
+  /** The HTTP answer; {@code fault} != null means no response at all. */
+  private record Reply(int status, byte[] body, Map<String, String> headers, Fault fault, long delayMillis, boolean replayed) {}
+
+  private static final class IdempotencyRecord {
+    final String method;
+    final String path;
+    final String fingerprint;
+    boolean done;
+    int status;
+    byte[] body;
+    String requestId;
+
+    IdempotencyRecord(String method, String path, String fingerprint) {
+      this.method = method;
+      this.path = path;
+      this.fingerprint = fingerprint;
+    }
+  }
+
+  private static final class Customer {
+    final ObjectNode json;
+    /** Versions of the searchable fields, for the search lag: (time, flattened fields). */
+    final List<Map.Entry<Instant, Map<String, String>>> versions = new ArrayList<>();
+
+    Customer(ObjectNode json) {
+      this.json = json;
+    }
+
+    void snapshot() {
+      versions.add(Map.entry(Instant.now(), flatten(json, CUSTOMER_FIELDS, Map.of())));
+    }
+  }
+
+  private static final class Invoice {
+    final ObjectNode json;
+    final Map<String, String> created = new LinkedHashMap<>();
+    final List<String> itemIds = new ArrayList<>();
+
+    Invoice(ObjectNode json) {
+      this.json = json;
+    }
+
+    Map<String, String> extras() {
+      Map<String, String> m = new LinkedHashMap<>(created);
+      m.put("line_count", Integer.toString(itemIds.size()));
+      m.put("invoice_items", String.join(",", itemIds));
+      return m;
+    }
+  }
+
+  // ---------------------------------------------------------------- the WireMock extension
+
+  private static final class Engine implements ResponseDefinitionTransformerV2 {
+    private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern KEY_PREFIX = Pattern.compile("^((?:sk|rk|pk)_(?:test|live)_)");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern CURRENCY = Pattern.compile("^[a-z]{3}$");
+    private static final Pattern CUSTOMER_PATH = Pattern.compile("^/v1/customers/([^/]+)$");
+    private static final Pattern INVOICE_PATH = Pattern.compile("^/v1/invoices/([^/]+)$");
+    private static final Pattern ITEM_PATH = Pattern.compile("^/v1/invoiceitems/([^/]+)$");
+    private static final String DEFAULT_STRIPE_VERSION = "2025-08-27.basil";
+
+    // Top-level parameters Stripe accepts but the sandbox does not model: accepted and ignored.
+    private static final Set<String> CUSTOMER_UNMODELED =
+        Set.of(
+            "balance", "business_name", "cash_balance", "coupon", "default_source", "individual_name",
+            "invoice_prefix", "invoice_settings", "next_invoice_sequence", "payment_method",
+            "preferred_locales", "promotion_code", "shipping", "source", "tax", "tax_exempt", "tax_id_data",
+            "test_clock", "validate");
+    private static final Set<String> INVOICE_UNMODELED =
+        Set.of(
+            "account_tax_ids", "application_fee_amount", "automatic_tax", "automatically_finalizes_at",
+            "custom_fields", "default_payment_method", "default_source", "default_tax_rates", "discounts",
+            "effective_at", "footer", "from_invoice", "issuer", "number", "on_behalf_of", "payment_settings",
+            "rendering", "shipping_cost", "shipping_details", "statement_descriptor", "subscription",
+            "transfer_data");
+    private static final Set<String> ITEM_UNMODELED =
+        Set.of(
+            "discountable", "discounts", "price_data", "pricing", "quantity", "subscription", "tax_behavior",
+            "tax_code", "tax_rates", "unit_amount_decimal");
+    private static final Set<String> ADDRESS_FIELDS = Set.of("city", "country", "line1", "line2", "postal_code", "state");
+
+    final Object lock = new Object();
+    final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
+    final List<FaultRule> faults = new ArrayList<>(); // guarded by lock
+    final Map<String, Customer> customers = new LinkedHashMap<>(); // guarded by lock
+    final Map<String, Invoice> invoices = new LinkedHashMap<>(); // guarded by lock
+    final Map<String, ObjectNode> items = new LinkedHashMap<>(); // guarded by lock
+    final Map<String, IdempotencyRecord> idempotency = new HashMap<>(); // guarded by lock
+    final ConcurrentSkipListMap<Long, RecordedCall> calls = new ConcurrentSkipListMap<>();
+    final AtomicLong arrivals = new AtomicLong();
+    volatile Duration latency = Duration.ZERO;
+    volatile Duration searchLag = Duration.ZERO;
+
+    @Override
+    public String getName() {
+      return TRANSFORMER_NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    void addFault(FaultRule rule) {
+      synchronized (lock) {
+        faults.add(rule);
+      }
+    }
+
+    void reset() {
+      synchronized (lock) {
+        apiKeys.clear();
+        faults.clear();
+        customers.clear();
+        invoices.clear();
+        items.clear();
+        idempotency.clear();
+        calls.clear();
+        latency = Duration.ZERO;
+        searchLag = Duration.ZERO;
+      }
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+      Request req = event.getRequest();
+      long arrival = arrivals.incrementAndGet();
+      Instant at = Instant.now();
+      String requestId = "req_" + random(14);
+      String method = req.getMethod().getName().toUpperCase(Locale.ROOT);
+      String url = req.getUrl();
+      int q = url.indexOf('?');
+      String path = q < 0 ? url : url.substring(0, q);
+      String rawQuery = q < 0 ? "" : url.substring(q + 1);
+      String key = header(req, "Idempotency-Key");
+      if (key != null && key.isEmpty()) {
+        key = null;
+      }
+      String contentType = header(req, "Content-Type");
+      String body = req.getBody() == null ? "" : new String(req.getBody(), StandardCharsets.UTF_8);
+      boolean formBody = "POST".equals(method) && !body.isEmpty();
+      boolean isForm =
+          contentType != null
+              && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+
+      Map<String, String> params;
+      String parseError = null;
+      try {
+        Map<String, String> p = new LinkedHashMap<>(parseForm(rawQuery));
+        if (formBody && isForm) {
+          p.putAll(parseForm(body));
+        }
+        params = Collections.unmodifiableMap(p);
+      } catch (IllegalArgumentException e) {
+        params = Map.of();
+        parseError = "Invalid request: could not decode the parameters (" + e.getMessage() + ")";
+      }
+
+      Reply reply;
+      try {
+        reply = handle(req, method, path, params, key, requestId, formBody && !isForm ? contentType : null, parseError);
+      } catch (RuntimeException e) {
+        reply = errorReply(500, "api_error", null, null, "StripeSandbox internal error: " + e, requestId, key);
+      }
+      calls.put(
+          arrival,
+          new RecordedCall(method, path, key, params, reply.fault() != null ? 0 : reply.status(), reply.replayed(), at));
+      return toDefinition(reply);
+    }
+
+    private Reply handle(
+        Request req, String method, String path, Map<String, String> params, String key, String requestId,
+        String badContentType, String parseError) {
+      FaultRule fault = takeFault(method, path);
+      if (fault != null && fault.kind != FaultKind.DELAY) {
+        sleep(latency);
+        return faultReply(fault, requestId);
+      }
+      long delay = fault == null ? 0 : fault.delayMillis;
+      Reply reply = handleAtStripe(req, method, path, params, key, requestId, badContentType, parseError);
+      return delay == 0
+          ? reply
+          : new Reply(reply.status(), reply.body(), reply.headers(), reply.fault(), delay, reply.replayed());
+    }
+
+    private Reply handleAtStripe(
+        Request req, String method, String path, Map<String, String> params, String key, String requestId,
+        String badContentType, String parseError) {
+      Reply authError = authenticate(header(req, "Authorization"), requestId);
+      if (authError != null) {
+        sleep(latency);
+        return authError;
+      }
+      String version = header(req, "Stripe-Version");
+      if (badContentType != null) {
+        sleep(latency);
+        return errorReply(400, "invalid_request_error", null, null,
+            "Invalid request: unsupported Content-Type " + badContentType
+                + ". If error persists and you need assistance, please contact support@stripe.com.",
+            requestId, key);
+      }
+      if (parseError != null) {
+        sleep(latency);
+        return errorReply(400, "invalid_request_error", null, null, parseError, requestId, key);
+      }
+      if (!"POST".equals(method) || key == null) {
+        sleep(latency);
+        Outcome o = execute(method, path, params);
+        return reply(o.status(), o.body(), requestId, key, version, null);
+      }
+      if (key.length() > 255) {
+        sleep(latency);
+        return errorReply(400, "invalid_request_error", null, null,
+            "Idempotency-Key is too long: it can be at most 255 characters, but you passed " + key.length() + ".",
+            requestId, key);
+      }
+
+      String fingerprint = method + " " + path + " " + new TreeMap<>(params);
+      IdempotencyRecord mine = null;
+      Reply early;
+      synchronized (lock) {
+        IdempotencyRecord existing = idempotency.get(key);
+        if (existing == null) {
+          mine = new IdempotencyRecord(method, path, fingerprint);
+          idempotency.put(key, mine);
+          early = null;
+        } else if (!existing.done) {
+          early =
+              errorReply(409, "idempotency_error", "idempotency_key_in_use", null,
+                  "There is currently another in-progress request using this Idempotent Key (that probably means"
+                      + " you submitted twice, and the other request is still going through): " + key
+                      + ". Please try again later.",
+                  requestId, key);
+          early.headers().put("Stripe-Should-Retry", "true");
+        } else if (!existing.method.equals(method) || !existing.path.equals(path)) {
+          early =
+              errorReply(400, "idempotency_error", null, null,
+                  "Keys for idempotent requests can only be used for the same endpoint they were first used for ('"
+                      + existing.method + " " + existing.path + "' vs '" + method + " " + path
+                      + "'). Try using a key other than '" + key + "' if you meant to execute a different request.",
+                  requestId, key);
+        } else if (!existing.fingerprint.equals(fingerprint)) {
+          early =
+              errorReply(400, "idempotency_error", null, null,
+                  "Keys for idempotent requests can only be used with the same parameters they were first used with."
+                      + " Try using a key other than '" + key + "' if you meant to execute a different request.",
+                  requestId, key);
+        } else {
+          Reply replay = reply(existing.status, existing.body, requestId, key, version, existing.requestId);
+          early = new Reply(replay.status(), replay.body(), replay.headers(), null, 0, true);
+        }
+      }
+      // Latency is spent while the key is held: a concurrent same-key request then sees 409.
+      sleep(latency);
+      if (early != null) {
+        return early;
+      }
+      Outcome o;
+      try {
+        o = execute(method, path, params);
+      } catch (RuntimeException e) {
+        synchronized (lock) {
+          idempotency.remove(key, mine);
+        }
+        throw e;
+      }
+      synchronized (lock) {
+        if (idempotency.get(key) == mine) {
+          if (o.saved()) {
+            mine.done = true;
+            mine.status = o.status();
+            mine.body = o.body();
+            mine.requestId = requestId;
+          } else {
+            idempotency.remove(key);
+          }
+        }
+      }
+      return reply(o.status(), o.body(), requestId, key, version, null);
+    }
+
+    private FaultRule takeFault(String method, String path) {
+      synchronized (lock) {
+        for (Iterator<FaultRule> it = faults.iterator(); it.hasNext(); ) {
+          FaultRule r = it.next();
+          if (r.matches(method, path)) {
+            if (--r.remaining <= 0) {
+              it.remove();
+            }
+            return r;
+          }
+        }
+      }
+      return null;
+    }
+
+    private Reply faultReply(FaultRule f, String requestId) {
+      return switch (f.kind) {
+        case RESET -> new Reply(0, new byte[0], new LinkedHashMap<>(), Fault.CONNECTION_RESET_BY_PEER, 0, false);
+        case RATE_LIMIT -> {
+          Reply r =
+              errorReply(429, "invalid_request_error", "rate_limit", null,
+                  "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+                  requestId, null);
+          r.headers().put("Retry-After", Integer.toString(f.retryAfterSeconds));
+          yield r;
+        }
+        case REJECT -> errorReply(f.status, f.type, f.code, null, f.message, requestId, null);
+        case FAIL -> {
+          int s = f.status;
+          if (s >= 500) {
+            yield errorReply(s, "api_error", null, null,
+                "Sorry, something went wrong. We've already been notified of the problem, but if you need any"
+                    + " help, you can reach us at support.stripe.com/contact.",
+                requestId, null);
+          } else if (s == 409) {
+            yield errorReply(s, "invalid_request_error", "lock_timeout", null,
+                "This object cannot be accessed right now because another API request or Stripe process is"
+                    + " currently accessing it. If you see this error intermittently, retry the request.",
+                requestId, null);
+          } else if (s == 429) {
+            yield errorReply(s, "invalid_request_error", "rate_limit", null,
+                "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+                requestId, null);
+          } else if (s == 401) {
+            yield errorReply(s, "invalid_request_error", null, null, "Invalid API Key provided: sk_test_****", requestId, null);
+          } else if (s == 402) {
+            yield errorReply(s, "card_error", "card_declined", null, "Your card was declined.", requestId, null);
+          } else if (s == 404) {
+            yield errorReply(s, "invalid_request_error", "resource_missing", "id", "No such object", requestId, null);
+          } else {
+            yield errorReply(s, "invalid_request_error", null, null, "Invalid request.", requestId, null);
+          }
+        }
+        case DELAY -> throw new IllegalStateException("delay is not a failure");
+      };
+    }
+
+    private Reply authenticate(String authorization, String requestId) {
+      String apiKey = null;
+      if (authorization != null) {
+        String a = authorization.trim();
+        if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+          apiKey = a.substring(7).trim();
+        } else if (a.regionMatches(true, 0, "Basic ", 0, 6)) {
+          try {
+            String decoded = new String(Base64.getDecoder().decode(a.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            apiKey = colon < 0 ? decoded : decoded.substring(0, colon);
+          } catch (IllegalArgumentException e) {
+            apiKey = "";
+          }
+        } else {
+          apiKey = a;
+        }
+      }
+      if (apiKey == null || apiKey.isEmpty()) {
+        Reply r =
+            errorReply(401, "invalid_request_error", null, null,
+                "You did not provide an API key. You need to provide your API key in the Authorization header,"
+                    + " using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See"
+                    + " https://stripe.com/docs/api#authentication for details, or we can help at"
+                    + " https://support.stripe.com/.",
+                requestId, null);
+        r.headers().put("WWW-Authenticate", "Bearer realm=\"Stripe\"");
+        return r;
+      }
+      if (apiKeys.contains(apiKey)) {
+        return null;
+      }
+      Reply r = errorReply(401, "invalid_request_error", null, null, "Invalid API Key provided: " + mask(apiKey), requestId, null);
+      r.headers().put("WWW-Authenticate", "Bearer realm=\"Stripe\"");
+      return r;
+    }
+
+    static String mask(String apiKey) {
+      Matcher m = KEY_PREFIX.matcher(apiKey);
+      String prefix = m.find() ? m.group(1) : "";
+      String rest = apiKey.substring(prefix.length());
+      String tail = rest.length() > 8 ? rest.substring(rest.length() - 4) : "";
+      return prefix + "****" + tail;
+    }
+
+    // ------------------------------------------------------------ endpoints
+
+    private Outcome execute(String method, String path, Map<String, String> params) {
+      try {
+        ObjectNode body;
+        synchronized (lock) {
+          body = route(method, path, params);
+        }
+        return new Outcome(200, bytes(body), true);
+      } catch (ApiError e) {
+        return new Outcome(e.status, bytes(errorBody(e.type, e.code, e.param, e.getMessage())), e.saved);
+      }
+    }
+
+    private ObjectNode route(String method, String path, Map<String, String> params) {
+      Matcher m;
+      if ("POST".equals(method)) {
+        if (path.equals("/v1/customers")) {
+          return createCustomer(params);
+        }
+        if ((m = CUSTOMER_PATH.matcher(path)).matches() && !m.group(1).equals("search")) {
+          return updateCustomer(m.group(1), params);
+        }
+        if (path.equals("/v1/invoices")) {
+          return createInvoice(params);
+        }
+        if (path.equals("/v1/invoiceitems")) {
+          return createInvoiceItem(params);
+        }
+      } else if ("GET".equals(method)) {
+        if (path.equals("/v1/customers")) {
+          return listCustomers(params);
+        }
+        if (path.equals("/v1/customers/search")) {
+          return searchCustomers(params);
+        }
+        if ((m = CUSTOMER_PATH.matcher(path)).matches()) {
+          allow(params, Set.of("expand"), Set.of());
+          return customer(m.group(1), "id").json.deepCopy();
+        }
+        if ((m = INVOICE_PATH.matcher(path)).matches()) {
+          allow(params, Set.of("expand"), Set.of());
+          Invoice inv = invoices.get(m.group(1));
+          if (inv == null) {
+            throw ApiError.missing("invoice", m.group(1), "id");
+          }
+          return inv.json.deepCopy();
+        }
+        if ((m = ITEM_PATH.matcher(path)).matches()) {
+          allow(params, Set.of("expand"), Set.of());
+          ObjectNode item = items.get(m.group(1));
+          if (item == null) {
+            throw ApiError.missing("invoiceitem", m.group(1), "id");
+          }
+          return item.deepCopy();
+        }
+      }
+      throw new ApiError(404, "invalid_request_error", null, null,
+          "Unrecognized request URL (" + method + ": " + path
+              + "). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
+          false);
+    }
+
+    private Customer customer(String id, String param) {
+      Customer c = customers.get(id);
+      if (c == null) {
+        throw ApiError.missing("customer", id, param);
+      }
+      return c;
+    }
+
+    private ObjectNode createCustomer(Map<String, String> params) {
+      validateCustomerParams(params);
+      ObjectNode c = Fixtures.load().customer.deepCopy();
+      c.put("id", "cus_" + random(14));
+      c.put("created", Instant.now().getEpochSecond());
+      c.put("livemode", false);
+      c.put("balance", 0);
+      c.put("delinquent", false);
+      c.putNull("discount");
+      c.putNull("currency");
+      c.putNull("shipping");
+      c.putNull("default_source");
+      c.put("invoice_prefix", random(8).toUpperCase(Locale.ROOT));
+      c.put("next_invoice_sequence", 1);
+      for (String f : List.of("name", "email", "phone", "description", "address")) {
+        c.putNull(f);
+      }
+      c.set("metadata", JSON.createObjectNode());
+      applyCustomerParams(c, params);
+      Customer customer = new Customer(c);
+      customer.snapshot();
+      customers.put(c.get("id").asText(), customer);
+      return c.deepCopy();
+    }
+
+    private ObjectNode updateCustomer(String id, Map<String, String> params) {
+      Customer customer = customer(id, "id");
+      validateCustomerParams(params);
+      ObjectNode candidate = customer.json.deepCopy();
+      applyCustomerParams(candidate, params);
+      checkMetadataCount(candidate);
+      customer.json.setAll(candidate);
+      customer.snapshot();
+      return customer.json.deepCopy();
+    }
+
+    private void validateCustomerParams(Map<String, String> params) {
+      allow(params, Set.of("name", "email", "phone", "description", "address", "metadata", "expand"), CUSTOMER_UNMODELED);
+      for (Map.Entry<String, String> e : params.entrySet()) {
+        String k = e.getKey();
+        if (k.startsWith("address[")) {
+          String sub = subKey(k, "address");
+          if (sub == null || !ADDRESS_FIELDS.contains(sub)) {
+            throw ApiError.invalid("parameter_unknown", k, "Received unknown parameter: " + k);
+          }
+        }
+        for (String scalar : List.of("name", "email", "phone", "description")) {
+          if (k.startsWith(scalar + "[")) {
+            throw ApiError.invalid("parameter_invalid_string", scalar,
+                "Invalid string: {...}; must be a string for " + scalar);
+          }
+        }
+      }
+      String email = params.get("email");
+      if (email != null && !email.isEmpty() && !EMAIL.matcher(email).matches()) {
+        throw ApiError.invalid("email_invalid", "email", "Invalid email address: " + email);
+      }
+      validateMetadata(params);
+    }
+
+    private static void applyCustomerParams(ObjectNode c, Map<String, String> params) {
+      for (String f : List.of("name", "email", "phone", "description")) {
+        if (params.containsKey(f)) {
+          setOrNull(c, f, params.get(f));
+        }
+      }
+      if ("".equals(params.get("address"))) {
+        c.putNull("address");
+      }
+      for (Map.Entry<String, String> e : params.entrySet()) {
+        if (e.getKey().startsWith("address[")) {
+          ObjectNode address;
+          if (c.get("address") instanceof ObjectNode existing) {
+            address = existing;
+          } else {
+            address = JSON.createObjectNode();
+            for (String f : List.of("city", "country", "line1", "line2", "postal_code", "state")) {
+              address.putNull(f);
+            }
+            c.set("address", address);
+          }
+          setOrNull(address, subKey(e.getKey(), "address"), e.getValue());
+        }
+      }
+      applyMetadata(c, params);
+    }
+
+    private ObjectNode listCustomers(Map<String, String> params) {
+      allow(params, Set.of("email", "limit", "starting_after", "ending_before", "created", "expand", "test_clock"), Set.of());
+      int limit = limit(params);
+      String email = params.get("email");
+      List<Customer> all = new ArrayList<>(customers.values());
+      Collections.reverse(all); // newest first, like Stripe's lists
+      List<ObjectNode> matching = new ArrayList<>();
+      boolean started = params.get("starting_after") == null;
+      for (Customer c : all) {
+        if (!started) {
+          started = c.json.get("id").asText().equals(params.get("starting_after"));
+          continue;
+        }
+        if (email == null || email.equals(c.json.path("email").asText(null))) {
+          matching.add(c.json);
+        }
+      }
+      ObjectNode list = JSON.createObjectNode();
+      list.put("object", "list");
+      ArrayNode data = list.putArray("data");
+      matching.stream().limit(limit).forEach(n -> data.add(n.deepCopy()));
+      list.put("has_more", matching.size() > limit);
+      list.put("url", "/v1/customers");
+      return list;
+    }
+
+    private ObjectNode searchCustomers(Map<String, String> params) {
+      allow(params, Set.of("query", "limit", "page", "expand"), Set.of());
+      String query = params.get("query");
+      if (query == null) {
+        throw ApiError.invalid("parameter_missing", "query", "Missing required param: query.");
+      }
+      Map<String, String> clauses = parseQuery(query);
+      int limit = limit(params);
+      int offset = 0;
+      String page = params.get("page");
+      if (page != null && !page.isEmpty()) {
+        if (!page.matches("page_\\d+")) {
+          throw ApiError.invalid(null, "page", "Invalid page: " + page);
+        }
+        offset = Integer.parseInt(page.substring(5));
+      }
+      Instant visibleBefore = Instant.now().minus(searchLag);
+      List<Customer> all = new ArrayList<>(customers.values());
+      Collections.reverse(all);
+      List<ObjectNode> hits = new ArrayList<>();
+      for (Customer c : all) {
+        Map<String, String> indexed = null;
+        for (Map.Entry<Instant, Map<String, String>> v : c.versions) {
+          if (!v.getKey().isAfter(visibleBefore)) {
+            indexed = v.getValue();
+          }
+        }
+        if (indexed != null && matchesClauses(indexed, clauses)) {
+          hits.add(c.json);
+        }
+      }
+      ObjectNode result = JSON.createObjectNode();
+      result.put("object", "search_result");
+      ArrayNode data = result.putArray("data");
+      hits.stream().skip(offset).limit(limit).forEach(n -> data.add(n.deepCopy()));
+      boolean more = hits.size() > offset + limit;
+      result.put("has_more", more);
+      if (more) {
+        result.put("next_page", "page_" + (offset + limit));
+      } else {
+        result.putNull("next_page");
+      }
+      result.put("url", "/v1/customers/search");
+      return result;
+    }
+
+    private static boolean matchesClauses(Map<String, String> indexed, Map<String, String> clauses) {
+      for (Map.Entry<String, String> cl : clauses.entrySet()) {
+        String actual = indexed.get(cl.getKey());
+        if (actual == null) {
+          return false;
+        }
+        boolean ok = cl.getKey().equals("email") ? actual.equalsIgnoreCase(cl.getValue()) : actual.equals(cl.getValue());
+        if (!ok) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Parses {@code field:'value' AND metadata['k']:'v' ...} into flattened field -> value. Fields:
+     * email, name, phone, metadata['key'] (single or double quotes, backslash escapes).
+     */
+    static Map<String, String> parseQuery(String query) {
+      Map<String, String> clauses = new LinkedHashMap<>();
+      int[] pos = {0};
+      String q = query.trim();
+      if (q.isEmpty()) {
+        throw badQuery(query, "empty query");
+      }
+      while (true) {
+        skipSpaces(q, pos);
+        int start = pos[0];
+        while (pos[0] < q.length() && (Character.isLetterOrDigit(q.charAt(pos[0])) || q.charAt(pos[0]) == '_')) {
+          pos[0]++;
+        }
+        String field = q.substring(start, pos[0]);
+        if (field.equals("metadata")) {
+          if (pos[0] >= q.length() || q.charAt(pos[0]) != '[') {
+            throw badQuery(query, "expected metadata['key']");
+          }
+          pos[0]++;
+          String k = quoted(q, pos, query);
+          if (pos[0] >= q.length() || q.charAt(pos[0]) != ']') {
+            throw badQuery(query, "expected ]");
+          }
+          pos[0]++;
+          field = "metadata[" + k + "]";
+        } else if (!Set.of("email", "name", "phone").contains(field)) {
+          throw badQuery(query, "unsupported field '" + field + "'");
+        }
+        if (pos[0] >= q.length() || q.charAt(pos[0]) != ':') {
+          throw badQuery(query, "only the exact-match operator ':' is supported");
+        }
+        pos[0]++;
+        clauses.put(field, quoted(q, pos, query));
+        skipSpaces(q, pos);
+        if (pos[0] >= q.length()) {
+          return clauses;
+        }
+        if (!q.startsWith("AND", pos[0]) || pos[0] + 3 >= q.length() || !Character.isWhitespace(q.charAt(pos[0] + 3))) {
+          throw badQuery(query, "clauses must be joined with AND");
+        }
+        pos[0] += 3;
+      }
+    }
+
+    private static void skipSpaces(String q, int[] pos) {
+      while (pos[0] < q.length() && Character.isWhitespace(q.charAt(pos[0]))) {
+        pos[0]++;
+      }
+    }
+
+    private static String quoted(String q, int[] pos, String query) {
+      if (pos[0] >= q.length() || (q.charAt(pos[0]) != '\'' && q.charAt(pos[0]) != '"')) {
+        throw badQuery(query, "expected a quoted value");
+      }
+      char quote = q.charAt(pos[0]++);
+      StringBuilder sb = new StringBuilder();
+      while (pos[0] < q.length()) {
+        char ch = q.charAt(pos[0]++);
+        if (ch == '\\' && pos[0] < q.length()) {
+          sb.append(q.charAt(pos[0]++));
+        } else if (ch == quote) {
+          return sb.toString();
+        } else {
+          sb.append(ch);
+        }
+      }
+      throw badQuery(query, "unterminated string");
+    }
+
+    private static ApiError badQuery(String query, String why) {
+      return ApiError.invalid(null, "query",
+          "Invalid query: " + why + " (StripeSandbox supports field:'value' clauses joined with AND for email,"
+              + " name, phone and metadata['key']): " + query);
+    }
+
+    private ObjectNode createInvoice(Map<String, String> params) {
+      allow(params,
+          Set.of("customer", "metadata", "collection_method", "days_until_due", "due_date",
+              "pending_invoice_items_behavior", "auto_advance", "description", "currency", "expand"),
+          INVOICE_UNMODELED);
+      validateMetadata(params);
+      String customerId = params.get("customer");
+      if (customerId == null || customerId.isEmpty()) {
+        throw ApiError.invalid("parameter_missing", "customer", "Missing required param: customer.");
+      }
+      String collection = params.getOrDefault("collection_method", "charge_automatically");
+      if (!collection.equals("charge_automatically") && !collection.equals("send_invoice")) {
+        throw ApiError.invalid(null, "collection_method",
+            "Invalid collection_method: must be one of charge_automatically or send_invoice");
+      }
+      Long daysUntilDue = integer(params, "days_until_due");
+      Long dueDate = integer(params, "due_date");
+      if ((daysUntilDue != null || dueDate != null) && !collection.equals("send_invoice")) {
+        throw ApiError.invalid(null, daysUntilDue != null ? "days_until_due" : "due_date",
+            "You can only set `" + (daysUntilDue != null ? "days_until_due" : "due_date")
+                + "` if `collection_method` is `send_invoice`.");
+      }
+      String pending = params.getOrDefault("pending_invoice_items_behavior", "exclude");
+      if (!pending.equals("include") && !pending.equals("exclude")) {
+        throw ApiError.invalid(null, "pending_invoice_items_behavior",
+            "Invalid pending_invoice_items_behavior: must be one of exclude or include");
+      }
+      Boolean autoAdvance = bool(params, "auto_advance");
+      String currency = currency(params);
+      Customer customer = customer(customerId, "customer");
+
+      long now = Instant.now().getEpochSecond();
+      String id = "in_" + random(24);
+      ObjectNode inv = Fixtures.load().invoice.deepCopy();
+      inv.put("id", id);
+      inv.put("created", now);
+      inv.put("livemode", false);
+      inv.put("customer", customerId);
+      ObjectNode cj = customer.json;
+      inv.set("customer_address", cj.get("address").deepCopy());
+      inv.set("customer_email", cj.get("email").deepCopy());
+      inv.set("customer_name", cj.get("name").deepCopy());
+      inv.set("customer_phone", cj.get("phone").deepCopy());
+      inv.putNull("customer_shipping");
+      inv.set("customer_tax_exempt", cj.path("tax_exempt").deepCopy());
+      inv.put("status", "draft");
+      inv.put("collection_method", collection);
+      inv.put("auto_advance", autoAdvance != null && autoAdvance);
+      setOrNull(inv, "description", params.get("description"));
+      inv.put("billing_reason", "manual");
+      inv.putNull("number");
+      inv.put("attempt_count", 0);
+      inv.put("attempted", false);
+      inv.put("amount_paid", 0);
+      inv.put("amount_shipping", 0);
+      inv.put("amount_overpaid", 0);
+      inv.put("starting_balance", 0);
+      inv.putNull("ending_balance");
+      inv.putNull("effective_at");
+      inv.putNull("next_payment_attempt");
+      inv.putNull("webhooks_delivered_at");
+      inv.putNull("last_finalization_error");
+      inv.putNull("from_invoice");
+      inv.putNull("parent");
+      inv.putNull("shipping_cost");
+      inv.putNull("shipping_details");
+      inv.putNull("hosted_invoice_url");
+      inv.putNull("invoice_pdf");
+      inv.put("period_start", now);
+      inv.put("period_end", now);
+      if (inv.get("automatically_finalizes_at") != null) {
+        if (autoAdvance != null && autoAdvance) {
+          inv.put("automatically_finalizes_at", now + 3600);
+        } else {
+          inv.putNull("automatically_finalizes_at");
+        }
+      }
+      ObjectNode paymentSettings = inv.putObject("payment_settings");
+      paymentSettings.putNull("default_mandate");
+      paymentSettings.putNull("payment_method_options");
+      paymentSettings.putNull("payment_method_types");
+      if (collection.equals("send_invoice")) {
+        inv.put("due_date", dueDate != null ? dueDate : now + 86400L * (daysUntilDue != null ? daysUntilDue : 30));
+      } else {
+        inv.putNull("due_date");
+      }
+      ObjectNode lines = inv.putObject("lines");
+      lines.put("object", "list");
+      lines.putArray("data");
+      lines.put("has_more", false);
+      lines.put("total_count", 0);
+      lines.put("url", "/v1/invoices/" + id + "/lines");
+      inv.set("metadata", JSON.createObjectNode());
+      applyMetadata(inv, params);
+
+      Invoice invoice = new Invoice(inv);
+      invoice.created.put("pending_invoice_items_behavior", pending);
+      if (daysUntilDue != null) {
+        invoice.created.put("days_until_due", Long.toString(daysUntilDue));
+      }
+      List<ObjectNode> pendingItems = new ArrayList<>();
+      if (pending.equals("include")) {
+        for (ObjectNode item : items.values()) {
+          if (item.get("customer").asText().equals(customerId) && item.get("invoice").isNull()) {
+            pendingItems.add(item);
+          }
+        }
+      }
+      String invoiceCurrency =
+          currency != null
+              ? currency
+              : !pendingItems.isEmpty()
+                  ? pendingItems.get(0).get("currency").asText()
+                  : cj.hasNonNull("currency") ? cj.get("currency").asText() : "usd";
+      inv.put("currency", invoiceCurrency);
+      invoices.put(id, invoice);
+      for (ObjectNode item : pendingItems) {
+        if (item.get("currency").asText().equals(invoiceCurrency)) {
+          attach(invoice, item);
+        }
+      }
+      recomputeTotals(invoice);
+      return inv.deepCopy();
+    }
+
+    private ObjectNode createInvoiceItem(Map<String, String> params) {
+      allow(params,
+          Set.of("customer", "invoice", "amount", "currency", "description", "metadata", "period", "expand"),
+          ITEM_UNMODELED);
+      validateMetadata(params);
+      String customerId = params.get("customer");
+      if (customerId == null || customerId.isEmpty()) {
+        throw ApiError.invalid("parameter_missing", "customer", "Missing required param: customer.");
+      }
+      Long amount = integer(params, "amount");
+      if (amount == null) {
+        throw ApiError.invalid("parameter_missing", "amount", "Missing required param: amount.");
+      }
+      String currency = currency(params);
+      Long periodStart = integer(params, "period[start]");
+      Long periodEnd = integer(params, "period[end]");
+      Customer customer = customer(customerId, "customer");
+      Invoice invoice = null;
+      String invoiceId = params.get("invoice");
+      if (invoiceId != null && !invoiceId.isEmpty()) {
+        invoice = invoices.get(invoiceId);
+        if (invoice == null) {
+          throw ApiError.missing("invoice", invoiceId, "invoice");
+        }
+        if (!invoice.json.get("customer").asText().equals(customerId)) {
+          throw new ApiError(400, "invalid_request_error", null, "invoice",
+              "Invoice " + invoiceId + " belongs to customer " + invoice.json.get("customer").asText()
+                  + ", not to " + customerId + ".", true);
+        }
+        if (!invoice.json.get("status").asText().equals("draft")) {
+          throw new ApiError(400, "invalid_request_error", "invoice_not_editable", "invoice",
+              "You can only add invoice items to draft invoices.", true);
+        }
+        String invoiceCurrency = invoice.json.get("currency").asText();
+        if (currency == null) {
+          currency = invoiceCurrency;
+        } else if (!currency.equals(invoiceCurrency)) {
+          throw new ApiError(400, "invalid_request_error", null, "currency",
+              "The currency of the invoice item (" + currency + ") must match the currency of the invoice ("
+                  + invoiceCurrency + ").", true);
+        }
+      }
+      if (currency == null) {
+        currency = customer.json.hasNonNull("currency") ? customer.json.get("currency").asText() : "usd";
+      }
+      long now = Instant.now().getEpochSecond();
+      ObjectNode item = Fixtures.load().invoiceItem.deepCopy();
+      item.put("id", "ii_" + random(24));
+      item.put("object", "invoiceitem");
+      item.put("amount", amount);
+      item.put("currency", currency);
+      item.put("customer", customerId);
+      item.put("date", now);
+      setOrNull(item, "description", params.get("description"));
+      item.putNull("invoice");
+      item.put("livemode", false);
+      item.put("discountable", amount >= 0);
+      item.put("proration", false);
+      item.put("quantity", 1);
+      if (item.has("quantity_decimal")) {
+        item.put("quantity_decimal", "1");
+      }
+      if (item.has("net_amount")) {
+        item.put("net_amount", amount);
+      }
+      item.putNull("parent");
+      item.putNull("test_clock");
+      if (item.get("pricing") instanceof ObjectNode pricing) {
+        pricing.put("unit_amount_decimal", Long.toString(amount));
+      }
+      ObjectNode period = item.putObject("period");
+      period.put("start", periodStart != null ? periodStart : now);
+      period.put("end", periodEnd != null ? periodEnd : now);
+      item.set("metadata", JSON.createObjectNode());
+      applyMetadata(item, params);
+      if (!customer.json.hasNonNull("currency")) {
+        customer.json.put("currency", currency);
+      }
+      items.put(item.get("id").asText(), item);
+      if (invoice != null) {
+        attach(invoice, item);
+        recomputeTotals(invoice);
+      }
+      return item.deepCopy();
+    }
+
+    private static void attach(Invoice invoice, ObjectNode item) {
+      String invoiceId = invoice.json.get("id").asText();
+      item.put("invoice", invoiceId);
+      ObjectNode line = Fixtures.load().lineItem.deepCopy();
+      line.put("id", "il_" + random(24));
+      line.put("object", "line_item");
+      line.put("amount", item.get("amount").asLong());
+      line.put("currency", item.get("currency").asText());
+      line.set("description", item.get("description").deepCopy());
+      line.put("invoice", invoiceId);
+      line.put("livemode", false);
+      line.put("discountable", item.get("discountable").asBoolean());
+      line.set("metadata", item.get("metadata").deepCopy());
+      line.set("period", item.get("period").deepCopy());
+      line.put("quantity", 1);
+      line.putNull("subscription");
+      if (line.has("subtotal")) {
+        line.put("subtotal", item.get("amount").asLong());
+      }
+      if (line.has("quantity_decimal")) {
+        line.put("quantity_decimal", "1");
+      }
+      ObjectNode parent = line.putObject("parent");
+      ObjectNode details = parent.putObject("invoice_item_details");
+      details.put("invoice_item", item.get("id").asText());
+      details.put("proration", false);
+      details.putNull("proration_details");
+      details.putNull("subscription");
+      parent.putNull("subscription_item_details");
+      parent.put("type", "invoice_item_details");
+      if (line.get("pricing") instanceof ObjectNode pricing) {
+        pricing.put("unit_amount_decimal", Long.toString(item.get("amount").asLong()));
+      }
+      ((ArrayNode) invoice.json.get("lines").get("data")).add(line);
+      invoice.itemIds.add(item.get("id").asText());
+    }
+
+    private void recomputeTotals(Invoice invoice) {
+      long total = 0;
+      for (String itemId : invoice.itemIds) {
+        total += items.get(itemId).get("amount").asLong();
+      }
+      ObjectNode inv = invoice.json;
+      long due = Math.max(0, total);
+      for (String f : List.of("subtotal", "subtotal_excluding_tax", "total", "total_excluding_tax")) {
+        inv.put(f, total);
+      }
+      inv.put("amount_due", due);
+      inv.put("amount_remaining", due);
+      ((ObjectNode) inv.get("lines")).put("total_count", invoice.itemIds.size());
+    }
+
+    // ------------------------------------------------------------ parameter helpers
+
+    /** Stripe rejects unknown parameters: every top-level name must be modeled or known-unmodeled. */
+    private static void allow(Map<String, String> params, Set<String> modeled, Set<String> unmodeled) {
+      for (String k : params.keySet()) {
+        int b = k.indexOf('[');
+        String top = b < 0 ? k : k.substring(0, b);
+        if (!modeled.contains(top) && !unmodeled.contains(top)) {
+          throw ApiError.invalid("parameter_unknown", top, "Received unknown parameter: " + top);
+        }
+      }
+    }
+
+    private static String subKey(String key, String top) {
+      if (!key.startsWith(top + "[") || !key.endsWith("]")) {
+        return null;
+      }
+      String inner = key.substring(top.length() + 1, key.length() - 1);
+      return inner.contains("[") || inner.contains("]") ? null : inner;
+    }
+
+    private static void validateMetadata(Map<String, String> params) {
+      int count = 0;
+      for (Map.Entry<String, String> e : params.entrySet()) {
+        String k = e.getKey();
+        if (k.equals("metadata")) {
+          if (!e.getValue().isEmpty()) {
+            throw ApiError.invalid(null, "metadata", "Invalid object: metadata must be a hash (or '' to unset it)");
+          }
+        } else if (k.startsWith("metadata[")) {
+          String sub = subKey(k, "metadata");
+          if (sub == null || sub.isEmpty()) {
+            throw ApiError.invalid(null, "metadata", "Invalid metadata key: " + k);
+          }
+          if (sub.length() > 40) {
+            throw ApiError.invalid(null, "metadata",
+                "Metadata keys can have up to 40 characters, but you passed in a key that is " + sub.length()
+                    + " characters. Invalid key: " + sub);
+          }
+          if (e.getValue().length() > 500) {
+            throw ApiError.invalid(null, "metadata",
+                "Metadata values can have up to 500 characters, but you passed in a value that is "
+                    + e.getValue().length() + " characters. Invalid value: " + e.getValue());
+          }
+          count++;
+        }
+      }
+      if (count > 50) {
+        throw ApiError.invalid(null, "metadata",
+            "Metadata can have up to 50 keys, but you passed in " + count + " keys.");
+      }
+    }
+
+    private static void checkMetadataCount(ObjectNode obj) {
+      int n = obj.get("metadata").size();
+      if (n > 50) {
+        throw ApiError.invalid(null, "metadata", "Metadata can have up to 50 keys, but you passed in " + n + " keys.");
+      }
+    }
+
+    /** {@code metadata=} clears all; {@code metadata[k]=} removes k; otherwise merge. */
+    private static void applyMetadata(ObjectNode obj, Map<String, String> params) {
+      ObjectNode metadata = (ObjectNode) obj.get("metadata");
+      if ("".equals(params.get("metadata"))) {
+        metadata.removeAll();
+      }
+      for (Map.Entry<String, String> e : params.entrySet()) {
+        if (e.getKey().startsWith("metadata[")) {
+          String sub = subKey(e.getKey(), "metadata");
+          if (e.getValue().isEmpty()) {
+            metadata.remove(sub);
+          } else {
+            metadata.put(sub, e.getValue());
+          }
+        }
+      }
+    }
+
+    private static void setOrNull(ObjectNode obj, String field, String value) {
+      if (value == null || value.isEmpty()) {
+        obj.putNull(field);
+      } else {
+        obj.put(field, value);
+      }
+    }
+
+    private static Long integer(Map<String, String> params, String name) {
+      String v = params.get(name);
+      if (v == null || v.isEmpty()) {
+        return null;
+      }
+      try {
+        return Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        throw ApiError.invalid("parameter_invalid_integer", name, "Invalid integer: " + v);
+      }
+    }
+
+    private static Boolean bool(Map<String, String> params, String name) {
+      String v = params.get(name);
+      if (v == null || v.isEmpty()) {
+        return null;
+      }
+      return switch (v) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw ApiError.invalid(null, name, "Invalid boolean: " + v);
+      };
+    }
+
+    private static String currency(Map<String, String> params) {
+      String v = params.get("currency");
+      if (v == null || v.isEmpty()) {
+        return null;
+      }
+      String c = v.toLowerCase(Locale.ROOT);
+      if (!CURRENCY.matcher(c).matches()) {
+        throw ApiError.invalid(null, "currency", "Invalid currency: " + v);
+      }
+      return c;
+    }
+
+    private static int limit(Map<String, String> params) {
+      Long l = integer(params, "limit");
+      if (l == null) {
+        return 10;
+      }
+      if (l < 1 || l > 100) {
+        throw ApiError.invalid(null, "limit", "Invalid limit: must be between 1 and 100");
+      }
+      return l.intValue();
+    }
+
+    /** Decodes a form/query string; {@code a[]} keys become {@code a[0]}, {@code a[1]}, ... */
+    static Map<String, String> parseForm(String s) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (s == null || s.isEmpty()) {
+        return out;
+      }
+      Map<String, Integer> arrayIndex = new HashMap<>();
+      for (String pair : s.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        if (k.isEmpty()) {
+          continue;
+        }
+        if (k.endsWith("[]")) {
+          String prefix = k.substring(0, k.length() - 2);
+          int i = arrayIndex.merge(prefix, 1, Integer::sum) - 1;
+          k = prefix + "[" + i + "]";
+        }
+        out.put(k, v);
+      }
+      return out;
+    }
+
+    // ------------------------------------------------------------ responses
+
+    private static ObjectNode errorBody(String type, String code, String param, String message) {
+      ObjectNode root = JSON.createObjectNode();
+      ObjectNode error = root.putObject("error");
+      error.put("type", type);
+      if (code != null) {
+        error.put("code", code);
+      }
+      if (param != null) {
+        error.put("param", param);
+      }
+      error.put("message", message);
+      return root;
+    }
+
+    private static Reply errorReply(int status, String type, String code, String param, String message, String requestId, String key) {
+      return reply(status, bytes(errorBody(type, code, param, message)), requestId, key, null, null);
+    }
+
+    private static Reply reply(int status, byte[] body, String requestId, String key, String version, String originalRequest) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Content-Type", "application/json");
+      headers.put("Request-Id", requestId);
+      headers.put("Stripe-Version", version != null ? version : DEFAULT_STRIPE_VERSION);
+      if (key != null) {
+        headers.put("Idempotency-Key", key);
+      }
+      if (originalRequest != null) {
+        headers.put("Idempotent-Replayed", "true");
+        headers.put("Original-Request", originalRequest);
+      }
+      return new Reply(status, body, headers, null, 0, false);
+    }
+
+    private static ResponseDefinition toDefinition(Reply r) {
+      ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition();
+      if (r.fault() != null) {
+        return b.withFault(r.fault()).build();
+      }
+      b.withStatus(r.status()).withBody(r.body());
+      r.headers().forEach(b::withHeader);
+      if (r.delayMillis() > 0) {
+        b.withFixedDelay((int) Math.min(Integer.MAX_VALUE, r.delayMillis()));
+      }
+      return b.build();
+    }
+
+    private static byte[] bytes(JsonNode node) {
+      try {
+        return JSON.writeValueAsBytes(node);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static String header(Request req, String name) {
+      return req.containsHeader(name) ? req.getHeader(name) : null;
+    }
+
+    private static void sleep(Duration d) {
+      long ms = d.toMillis();
+      if (ms <= 0) {
+        return;
+      }
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    static String random(int n) {
+      StringBuilder sb = new StringBuilder(n);
+      for (int i = 0; i < n; i++) {
+        sb.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
+      }
+      return sb.toString();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.crmsync.synccore.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+    private static RetryPolicy withRandom(double r) {
+        return new RetryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(900), Duration.ofSeconds(10), () -> r);
+    }
+
+    @Test
+    void theBoundDoublesWithEachReceiveUpToTheCap() {
+        RetryPolicy upper = withRandom(0.999999);
+        assertThat(upper.visibilitySeconds(1, Optional.empty())).isEqualTo(2);
+        assertThat(upper.visibilitySeconds(2, Optional.empty())).isEqualTo(4);
+        assertThat(upper.visibilitySeconds(5, Optional.empty())).isEqualTo(32);
+        assertThat(upper.visibilitySeconds(30, Optional.empty())).isEqualTo(900);
+    }
+
+    @Test
+    void fullJitterSpreadsDelaysFromZeroToTheBound() {
+        assertThat(withRandom(0.0).visibilitySeconds(5, Optional.empty())).isZero();
+        assertThat(withRandom(0.5).visibilitySeconds(5, Optional.empty())).isEqualTo(16);
+    }
+
+    @Test
+    void retryAfterIsAFloor() {
+        assertThat(withRandom(0.0).visibilitySeconds(1, Optional.of(Duration.ofSeconds(7)))).isEqualTo(7);
+        assertThat(withRandom(0.999999).visibilitySeconds(8, Optional.of(Duration.ofSeconds(7)))).isEqualTo(256);
+    }
+
+    @Test
+    void neverPastSqsMaximumVisibility() {
+        RetryPolicy huge = new RetryPolicy(Duration.ofHours(1), Duration.ofDays(2), Duration.ofSeconds(10), () -> 0.999999);
+        assertThat(huge.visibilitySeconds(20, Optional.of(Duration.ofDays(1)))).isEqualTo(43_200);
+    }
+
+    @Test
+    void busyRecordsComeBackSoon() {
+        assertThat(withRandom(0.0).busySeconds(1)).isEqualTo(1);
+        assertThat(withRandom(0.999999).busySeconds(20)).isEqualTo(10);
+    }
+
+    @Test
+    void rejectsANonsenseConfiguration() {
+        assertThatThrownBy(() -> new RetryPolicy(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), () -> 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
