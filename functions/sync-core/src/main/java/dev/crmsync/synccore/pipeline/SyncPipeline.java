@@ -43,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  */
 public final class SyncPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(SyncPipeline.class);
+    private static final Duration PERMANENT_FAILURE_MEMORY = Duration.ofMinutes(1);
 
     private final SyncConfig config;
     private final Connector connector;
@@ -73,7 +75,8 @@ public final class SyncPipeline {
     private final OutcomeLog outcomes;
     private final Clock clock;
 
-    SyncPipeline(SyncConfig config, AwsClients clients, Clock clock, Function<ConnectorSettings, Connector> connectorFactory) {
+    SyncPipeline(SyncConfig config, AwsClients clients, Clock clock, DoubleSupplier jitter,
+                 Function<ConnectorSettings, Connector> connectorFactory) {
         this.config = config;
         this.clock = clock;
         ObjectMapper mapper = new ObjectMapper();
@@ -92,7 +95,7 @@ public final class SyncPipeline {
                 config.secretId(), mapper, config.secretMaxAge());
         this.parser = new EventParser(mapper, SchemaValidator.fromClasspath(), config.maxBodyBytes());
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.busyBackoffCap(),
-                () -> ThreadLocalRandom.current().nextDouble());
+                jitter);
         this.visibility = new VisibilityChanges(clients.sqs(), config.queueUrl());
         var powertoolsMetrics = MetricsFactory.getMetricsInstance();
         powertoolsMetrics.setNamespace("CrmSync");
@@ -102,13 +105,18 @@ public final class SyncPipeline {
 
     /** The production wiring: configuration and clients from the environment, built once per container. */
     public static SyncPipeline fromEnvironment(Function<ConnectorSettings, Connector> connectorFactory) {
-        return new SyncPipeline(SyncConfig.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(), connectorFactory);
+        return new SyncPipeline(SyncConfig.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(),
+                () -> ThreadLocalRandom.current().nextDouble(), connectorFactory);
     }
 
-    /** Explicit wiring, for tests and the local run. */
-    public static SyncPipeline create(SyncConfig config, AwsClients clients, Clock clock,
+    /**
+     * Explicit wiring, for tests and the local run.
+     *
+     * @param jitter uniform in [0, 1): the random part of the backoff (tests pin it to see the bound)
+     */
+    public static SyncPipeline create(SyncConfig config, AwsClients clients, Clock clock, DoubleSupplier jitter,
                                       Function<ConnectorSettings, Connector> connectorFactory) {
-        return new SyncPipeline(config, clients, clock, connectorFactory);
+        return new SyncPipeline(config, clients, clock, jitter, connectorFactory);
     }
 
     public SQSBatchResponse process(SQSEvent batch, Context context) {
@@ -210,15 +218,18 @@ public final class SyncPipeline {
     }
 
     /**
-     * A message that already failed permanently comes back only to be counted toward the DLQ;
-     * calling the vendor again would repeat the same rejection. A redrive brings a fresh receive
-     * count, so a redriven message is always tried again.
+     * A message that just failed permanently comes back (visibility 0) only to be counted toward
+     * the DLQ; calling the vendor again would repeat the same rejection. Only a failure of this
+     * very message within the last minute counts: a redrive comes after on-call fixed the cause,
+     * and must try again.
      */
     private boolean failedPermanentlyBefore(Work item) {
+        Instant recent = clock.instant().minus(PERMANENT_FAILURE_MEMORY);
         return store.status(config.integration(), item.event().eventId())
                 .filter(s -> "FAILED_PERMANENT".equals(s.outcome()))
                 .filter(s -> item.message().getMessageId().equals(s.messageId()))
                 .filter(s -> s.attempts() < item.attempt())
+                .filter(s -> s.at() != null && s.at().isAfter(recent))
                 .isPresent();
     }
 

@@ -1,0 +1,192 @@
+package dev.crmsync.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The billing pipeline end to end on real local servers — ElasticMQ (queue + DLQ), DynamoDB
+ * Local, a Secrets Manager endpoint and the Stripe sandbox — asserting what Stripe received and
+ * holds, and what the state table holds.
+ */
+class BillingPipelineTest {
+    private static StripeSandbox stripe;
+    private BillingHarness harness;
+    private SyncPipeline pipeline;
+    private LocalEventSourceMapping esm;
+
+    @BeforeAll
+    static void startStripe() {
+        stripe = StripeSandbox.start();
+    }
+
+    @AfterAll
+    static void stopStripe() {
+        stripe.close();
+    }
+
+    @BeforeEach
+    void deploy() {
+        stripe.reset();
+        harness = new BillingHarness(stripe, 5, 30);
+        pipeline = harness.pipeline();
+        esm = harness.eventSourceMapping(pipeline);
+    }
+
+    private void deliver(String... bodies) {
+        for (String body : bodies) harness.send(body);
+        esm.drain(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void accountUpsertCreatesTheCustomerOnceAndKeepsItAtTheLatestState() {
+        String account = TestEvents.unique("001");
+        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+
+        assertThat(stripe.customers()).hasSize(1);
+        Map<String, String> customer = stripe.customers().getFirst();
+        assertThat(customer).containsEntry("name", "Acme Corp")
+                .containsEntry("metadata[crm_id]", account)
+                .containsEntry("metadata[crm_version]", "1");
+        Map<String, AttributeValue> item = harness.accountItem(account);
+        assertThat(item.get("externalId").s()).isEqualTo(customer.get("id"));
+        assertThat(item.get("appliedVersion").n()).isEqualTo("1");
+        assertThat(item).doesNotContainKeys("leaseOwner", "leaseUntil");
+
+        deliver(TestEvents.accountUpserted(account, 2, "Acme Corporation"));
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(stripe.customers().getFirst()).containsEntry("name", "Acme Corporation").containsEntry("metadata[crm_version]", "2");
+        assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/customers")).allSatisfy(c -> assertThat(c.params()).containsOnlyKeys("metadata[crm_id]"));
+        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+    }
+
+    @Test
+    void closedDealBecomesOneInvoiceOfItsAccountsCustomer() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+        deliver(TestEvents.dealClosed(deal, account, "1250.50", "evt-" + deal));
+
+        String customerId = stripe.customers().getFirst().get("id");
+        assertThat(stripe.invoices()).singleElement().satisfies(invoice -> {
+            assertThat(invoice).containsEntry("customer", customerId)
+                    .containsEntry("metadata[crm_deal_id]", deal)
+                    .containsEntry("pending_invoice_items_behavior", "exclude");
+        });
+        assertThat(stripe.invoiceItems()).singleElement().satisfies(item -> {
+            assertThat(item).containsEntry("amount", "125050").containsEntry("currency", "usd")
+                    .containsEntry("invoice", stripe.invoices().getFirst().get("id"));
+        });
+        Map<String, AttributeValue> action = harness.invoiceItem(deal);
+        assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
+        assertThat(action.get("externalIds").m().get("invoiceItem").s()).isEqualTo(stripe.invoiceItems().getFirst().get("id"));
+    }
+
+    @Test
+    void duplicateDeliveryCreatesOneCustomerAndOneInvoice() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        String accountEvent = TestEvents.accountUpserted(account, 1, "Acme Corp");
+        String dealEvent = TestEvents.dealClosed(deal, account, "99.00", "evt-" + deal);
+
+        deliver(accountEvent, accountEvent);
+        deliver(accountEvent);
+        deliver(dealEvent, dealEvent);
+        deliver(dealEvent);
+
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
+        assertThat(stripe.invoices()).hasSize(1);
+        assertThat(stripe.invoiceItems()).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/invoices")).hasSize(1);
+    }
+
+    @Test
+    void twoDifferentEventsForTheSameClosedDealMakeOneInvoice() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+
+        deliver(TestEvents.dealClosed(deal, account, "500.00", "evt-a-" + deal),
+                TestEvents.dealClosed(deal, account, "500.00", "evt-b-" + deal));
+        deliver(TestEvents.dealClosed(deal, account, "500.00", "evt-c-" + deal));
+
+        assertThat(stripe.invoices()).hasSize(1);
+        assertThat(stripe.invoiceItems()).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/invoices")).hasSize(1);
+    }
+
+    @Test
+    void olderVersionIsSkippedAndNeverSent() {
+        String account = TestEvents.unique("001");
+        deliver(TestEvents.accountUpserted(account, 3, "Name at v3"));
+        deliver(TestEvents.accountUpserted(account, 2, "Name at v2"));
+        // two versions in one batch: the newest wins, the older is never sent
+        deliver(TestEvents.accountUpserted(account, 5, "Name at v5"), TestEvents.accountUpserted(account, 4, "Name at v4"));
+
+        List<String> versionsSent = stripe.calls("POST", "/v1/customers/cus_.*").stream()
+                .map(c -> c.params().get("metadata[crm_version]")).toList();
+        assertThat(versionsSent).containsExactly("3", "5");
+        assertThat(stripe.customers().getFirst()).containsEntry("name", "Name at v5");
+        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("5");
+    }
+
+    @Test
+    void echoOfOurOwnWriteBackIsSkipped() {
+        String account = TestEvents.unique("001");
+        deliver(TestEvents.withOrigin(TestEvents.accountUpserted(account, 1, "Acme"), "billing"));
+
+        assertThat(stripe.calls()).isEmpty();
+        assertThat(harness.accountItem(account)).isEmpty();
+        assertThat(harness.aws.sqs().receiveMessage(b -> b.queueUrl(harness.queues.dlqUrl())).messages()).isEmpty();
+    }
+
+    @Test
+    void dealWaitsForItsAccountAndIsInvoicedOnceTheAccountIsSynced() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        harness.send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+        LocalEventSourceMapping.Invocation first = esm.pollOnce();
+
+        assertThat(first.failedMessageIds()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("dependency_missing");
+        assertThat(harness.statusItem("evt-" + deal).get("reason").s()).contains(account);
+        assertThat(stripe.calls("POST", "/v1/invoices")).isEmpty();
+
+        deliver(TestEvents.accountUpserted(account, 1, "Acme"));
+        assertThat(stripe.invoices()).singleElement().satisfies(i ->
+                assertThat(i).containsEntry("customer", stripe.customers().getFirst().get("id")));
+        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
+    }
+
+    @Test
+    void appliedRecordCostsTwoWritesAndADuplicateOneWithNoTransaction() {
+        String account = TestEvents.unique("001");
+        String body = TestEvents.accountUpserted(account, 1, "Acme");
+        deliver(body);
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems") + harness.count("BatchWriteItem")).isZero();
+
+        harness.dynamoOperations.clear();
+        deliver(body);
+        assertThat(harness.dynamoOperations).containsExactly("UpdateItem");
+
+        String deal = TestEvents.unique("006");
+        harness.dynamoOperations.clear();
+        deliver(TestEvents.dealClosed(deal, account, "1.00", "evt-" + deal));
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("BatchGetItem")).isEqualTo(1);
+        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems")).isZero();
+    }
+}
