@@ -117,7 +117,11 @@ final class BillingHarness {
     }
 
     LocalEventSourceMapping eventSourceMapping(SyncPipeline pipeline) {
-        return new LocalEventSourceMapping(aws.sqs(), queues.queueUrl(), queues.queueArn(), pipeline::process, FUNCTION_TIMEOUT);
+        return eventSourceMapping(pipeline, FUNCTION_TIMEOUT);
+    }
+
+    LocalEventSourceMapping eventSourceMapping(SyncPipeline pipeline, Duration functionTimeout) {
+        return new LocalEventSourceMapping(aws.sqs(), queues.queueUrl(), queues.queueArn(), pipeline::process, functionTimeout);
     }
 
     void send(String body) {

@@ -92,7 +92,8 @@ public final class SyncPipeline {
         this.store = new SyncStateStore(clients.dynamo(), config.table(), clock, config.statusTtl());
         this.secret = new IntegrationSecret(
                 SecretsProvider.builder().withClient(clients.secrets()).build(),
-                config.secretId(), mapper, config.secretMaxAge());
+                SecretsProvider.builder().withClient(clients.secrets()).build(),
+                config.secretId(), mapper, config.secretMaxAge(), clock);
         this.parser = new EventParser(mapper, SchemaValidator.fromClasspath(), config.maxBodyBytes());
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.busyBackoffCap(),
                 jitter);
@@ -336,7 +337,8 @@ public final class SyncPipeline {
                 outcome.succeed(item.message());
                 metrics.succeeded(latency, Duration.between(event.occurredAt(), clock.instant()));
                 outcomes.record(item.outcome("applied", applied.externalId()));
-                if (item.attempt() > 1) {
+                // A redriven message starts again at receive count 1: the claim says it failed before.
+                if (item.attempt() > 1 || claim.failedBefore()) {
                     putStatus(item, event.eventId(), event.detailType(), event.recordId(), "APPLIED", null, "applied " + applied.externalId());
                 }
             }

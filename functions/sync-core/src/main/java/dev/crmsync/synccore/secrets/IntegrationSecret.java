@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.connector.Credentials;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,18 +22,35 @@ public final class IntegrationSecret {
     private final String secretId;
     private final ObjectMapper mapper;
     private final Duration maxAge;
+    private final SecretsProvider refreshProvider;
+    private final Clock clock;
     private Credentials current;
+    private Credentials refreshed;
+    private Instant refreshedAt = Instant.MIN;
 
-    public IntegrationSecret(SecretsProvider provider, String secretId, ObjectMapper mapper, Duration maxAge) {
+    /**
+     * @param provider        the cached reads (max age {@code maxAge})
+     * @param refreshProvider reads that bypass the cache: its values are stored with max age 0
+     */
+    public IntegrationSecret(SecretsProvider provider, SecretsProvider refreshProvider, String secretId,
+                             ObjectMapper mapper, Duration maxAge, Clock clock) {
         this.provider = provider;
+        this.refreshProvider = refreshProvider;
         this.secretId = secretId;
         this.mapper = mapper;
         this.maxAge = maxAge;
+        this.clock = clock;
     }
 
     /** The cached credentials, re-read when older than the max age. */
     public synchronized Credentials current() {
-        current = parse(provider.withMaxAge((int) maxAge.toSeconds(), ChronoUnit.SECONDS).get(secretId));
+        // A value re-read after a 401 is newer than the provider's cached one until that expires too.
+        if (refreshed != null && clock.instant().isBefore(refreshedAt.plus(maxAge))) {
+            current = refreshed;
+        } else {
+            refreshed = null;
+            current = parse(provider.withMaxAge((int) maxAge.toSeconds(), ChronoUnit.SECONDS).get(secretId));
+        }
         return current;
     }
 
@@ -43,7 +62,9 @@ public final class IntegrationSecret {
         if (current != null && !current.equals(rejected)) {
             return current;
         }
-        current = parse(provider.withMaxAge(0, ChronoUnit.SECONDS).get(secretId));
+        refreshed = parse(refreshProvider.withMaxAge(0, ChronoUnit.SECONDS).get(secretId));
+        refreshedAt = clock.instant();
+        current = refreshed;
         return current;
     }
 

@@ -11,8 +11,11 @@ public sealed interface Claim {
      * @param externalId   the vendor id already mapped, if any
      * @param externalIds  further vendor ids stored with it
      * @param tookOverLease true when an earlier attempt held a lease that expired (it may have reached the vendor)
+     * @param failedBefore  true when an earlier attempt of this same event failed and released the claim
+     *                      (its status record says so, and must be updated when this attempt succeeds)
      */
-    record Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease) implements Claim {}
+    record Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease, boolean failedBefore)
+            implements Claim {}
 
     /** This event (or, for an action, this business key) was already applied. */
     record Duplicate(String appliedEventId) implements Claim {}

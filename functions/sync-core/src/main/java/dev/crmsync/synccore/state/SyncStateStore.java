@@ -34,6 +34,7 @@ public final class SyncStateStore {
     static final String ACTION_STATUS = "actionStatus";
     static final String COMPLETED = "COMPLETED";
     static final String EXPIRES_AT = "expiresAt";
+    static final String FAILED_EVENT = "failedEventId";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -68,7 +69,7 @@ public final class SyncStateStore {
                             .returnValues(ReturnValue.ALL_OLD)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
                     .attributes();
-            return claimed(old);
+            return claimed(old, eventId);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
             long applied = number(old, APPLIED_VERSION).orElse(-1L);
@@ -105,7 +106,7 @@ public final class SyncStateStore {
                             .returnValues(ReturnValue.ALL_OLD)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
                     .attributes();
-            return claimed(old);
+            return claimed(old, eventId);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
             if (text(old, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
@@ -133,7 +134,7 @@ public final class SyncStateStore {
         Map<String, String> names = new HashMap<>(Map.of(
                 "#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
                 "#applied", APPLIED_VERSION, "#event", APPLIED_EVENT, "#at", APPLIED_AT,
-                "#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS));
+                "#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS, "#failed", FAILED_EVENT));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":owner", s(eventId), ":version", n(version), ":at", s(clock.instant().toString()),
                 ":ext", s(externalId), ":exts", AttributeValue.fromM(toAttributeMap(externalIds))));
@@ -143,7 +144,7 @@ public final class SyncStateStore {
             values.put(":completed", s(COMPLETED));
             set += ", #status = :completed";
         }
-        String update = set + " REMOVE #owner, #lv, #until";
+        String update = set + " REMOVE #owner, #lv, #until, #failed";
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(key(pk))
@@ -158,16 +159,18 @@ public final class SyncStateStore {
     }
 
     /**
-     * Gives up our lease after a failure so a newer event is not blocked until it expires. A
-     * no-op when the lease is no longer ours.
+     * Gives up our lease after a failure so a newer event is not blocked until it expires, and
+     * notes the failed event in the same write, so that its later success (a retry or a redrive)
+     * is known to need a status update without any read. A no-op when the lease is no longer ours.
      */
     public void release(String pk, String eventId) {
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(key(pk))
-                    .updateExpression("REMOVE #owner, #lv, #until")
+                    .updateExpression("SET #failed = :owner REMOVE #owner, #lv, #until")
                     .conditionExpression("#owner = :owner")
-                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL))
+                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
+                            "#failed", FAILED_EVENT))
                     .expressionAttributeValues(Map.of(":owner", s(eventId))));
         } catch (ConditionalCheckFailedException e) {
             // someone else holds it now: nothing of ours to release
@@ -245,14 +248,15 @@ public final class SyncStateStore {
                 text(item, "at").map(Instant::parse).orElse(null)));
     }
 
-    private static Claim claimed(Map<String, AttributeValue> old) {
+    private static Claim claimed(Map<String, AttributeValue> old, String eventId) {
         Map<String, AttributeValue> item = old == null ? Map.of() : old;
         Map<String, String> ids = new LinkedHashMap<>();
         AttributeValue stored = item.get(EXTERNAL_IDS);
         if (stored != null && stored.hasM()) {
             stored.m().forEach((k, v) -> ids.put(k, v.s()));
         }
-        return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER));
+        return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
+                text(item, FAILED_EVENT).filter(eventId::equals).isPresent());
     }
 
     private static Map<String, AttributeValue> toAttributeMap(Map<String, String> values) {

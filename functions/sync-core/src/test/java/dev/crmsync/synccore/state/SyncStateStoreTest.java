@@ -35,7 +35,7 @@ class SyncStateStoreTest {
     @Test
     void firstClaimSucceedsWithNoMapping() {
         assertThat(store.claimRecord(pk, "e1", 1, lease()))
-                .isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false));
+                .isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, false));
     }
 
     @Test
@@ -53,7 +53,7 @@ class SyncStateStoreTest {
         store.claimRecord(pk, "e1", 1, lease());
         store.commitRecord(pk, "e1", 1, "cus_1", Map.of("k", "v"));
         Claim claim = store.claimRecord(pk, "e3", 3, lease());
-        assertThat(claim).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_1"), Map.of("k", "v"), false));
+        assertThat(claim).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_1"), Map.of("k", "v"), false, false));
     }
 
     @Test
@@ -80,6 +80,15 @@ class SyncStateStoreTest {
         store.claimRecord(pk, "e5", 5, lease());
         store.release(pk, "e5");
         assertThat(store.claimRecord(pk, "e6", 6, lease())).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
+    void aReleasedFailureIsRememberedForTheSameEventUntilItCommits() {
+        store.claimRecord(pk, "e5", 5, lease());
+        store.release(pk, "e5");
+        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, true));
+        store.commitRecord(pk, "e5", 5, "cus_5", Map.of());
+        assertThat(store.claimRecord(pk, "e6", 6, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_5"), Map.of(), false, false));
     }
 
     @Test

@@ -1,0 +1,266 @@
+package dev.crmsync.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Failure handling on real local servers: Stripe's 5xx, 429, timeouts and resets are retried with
+ * growing visibility; 4xx and invalid input reach the DLQ within seconds through the queue's
+ * RedrivePolicy with a status record; a 401 re-reads the secret once; a crash before the commit
+ * creates nothing new; a redriven message applies once.
+ */
+class BillingFaultTest {
+    private static StripeSandbox stripe;
+    private BillingHarness harness;
+    private SyncPipeline pipeline;
+    private LocalEventSourceMapping esm;
+
+    @BeforeAll
+    static void startStripe() {
+        stripe = StripeSandbox.start();
+    }
+
+    @AfterAll
+    static void stopStripe() {
+        stripe.close();
+    }
+
+    @BeforeEach
+    void deploy() {
+        stripe.reset();
+        harness = new BillingHarness(stripe, 4, 30);
+        pipeline = harness.pipeline();
+        esm = harness.eventSourceMapping(pipeline);
+    }
+
+    @Test
+    void stripe5xxIsRetriedWithGrowingVisibilityThenSucceeds() {
+        String account = TestEvents.unique("001");
+        stripe.failNext("POST", "/v1/customers", 3, 500);
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        esm.pollOnce();
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
+        assertThat(status.get("errorClass").s()).isEqualTo("vendor_5xx");
+
+        esm.drain(Duration.ofSeconds(30));
+        assertThat(harness.visibilityTimeouts).containsExactly(1, 2, 4);
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
+    }
+
+    @Test
+    void rateLimitHonoursRetryAfter() {
+        String account = TestEvents.unique("001");
+        stripe.rateLimitNext("POST", "/v1/customers", 1, 3);
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("rate_limited");
+        esm.drain(Duration.ofSeconds(20));
+        assertThat(harness.visibilityTimeouts).containsExactly(3);
+        assertThat(stripe.customers()).hasSize(1);
+    }
+
+    @Test
+    void timeoutIsRetriedAndTheLateCreateIsNotDuplicated() {
+        String account = TestEvents.unique("001");
+        // Stripe executes the create but answers after the client gave up (2 s).
+        stripe.delayNext("POST", "/v1/customers", 1, Duration.ofSeconds(3));
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
+        esm.drain(Duration.ofSeconds(20));
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
+    }
+
+    @Test
+    void connectionResetIsRetried() {
+        String account = TestEvents.unique("001");
+        stripe.resetConnectionNext("POST", "/v1/customers", 1);
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("network");
+        esm.drain(Duration.ofSeconds(20));
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(harness.visibilityTimeouts).containsExactly(1);
+    }
+
+    @Test
+    void stripe400ReachesTheDlqWithinSecondsWithAStatusRecord() {
+        String account = TestEvents.unique("001");
+        stripe.rejectNext("POST", "/v1/customers/cus_.*", 50, 400, "invalid_request_error", "email_invalid",
+                "Invalid email address: not-an-email");
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        Instant start = Instant.now();
+        esm.drain(Duration.ofSeconds(20));
+        Duration took = Duration.between(start, Instant.now());
+
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
+        assertThat(status.get("reason").s()).contains("400").contains("email_invalid").contains("Invalid email address");
+        // the later receives only count toward the DLQ: Stripe is not asked again
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).hasSize(1);
+        // the lease was released: a newer version is not blocked
+        assertThat(harness.accountItem(account)).doesNotContainKey("leaseOwner");
+    }
+
+    @Test
+    void schemaInvalidInputReachesTheDlqWithItsReason() throws Exception {
+        String body = Files.readString(TestEvents.SAMPLES.resolve("invalid/missing-record-id.json"));
+        String eventId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("detail").path("eventId").asText();
+        harness.send(body);
+        harness.send(Files.readString(TestEvents.SAMPLES.resolve("invalid/malformed-json.json")));
+
+        Instant start = Instant.now();
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(harness.dlqMessages()).hasSize(2);
+        Map<String, AttributeValue> status = harness.statusItem(eventId);
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo("schema_invalid");
+        assertThat(status.get("reason").s()).contains("recordId");
+        assertThat(stripe.calls()).isEmpty();
+    }
+
+    @Test
+    void unauthorizedOnceRereadsTheRotatedSecretOnceAndSucceeds() {
+        deliverAndDrain(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Warm-up"));
+        assertThat(harness.aws.secrets().readsOf(harness.secretId)).isEqualTo(1);
+
+        String rotated = "sk_test_51CrmSyncRotatedKey0002";
+        stripe.revokeApiKeys(BillingHarness.API_KEY).acceptApiKeys(rotated);
+        harness.aws.secrets().putSecret(harness.secretId, "{\"apiKey\":\"" + rotated + "\"}");
+        String account = TestEvents.unique("001");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "After rotation"));
+
+        assertThat(stripe.customerByCrmId(account)).isPresent();
+        assertThat(harness.aws.secrets().readsOf(harness.secretId)).isEqualTo(2);
+        assertThat(stripe.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void unauthorizedAgainIsPermanentWithAReasonThatHidesTheKey() {
+        stripe.revokeApiKeys(BillingHarness.API_KEY);
+        String account = TestEvents.unique("001");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        assertThat(harness.dlqMessages()).hasSize(1);
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("errorClass").s()).isEqualTo("unauthorized");
+        assertThat(status.get("reason").s()).contains(harness.secretId).doesNotContain(BillingHarness.API_KEY).doesNotContain("CrmSyncLocalKey");
+        assertThat(harness.aws.secrets().readsOf(harness.secretId)).isEqualTo(2);
+    }
+
+    @Test
+    void crashAfterTheStripeCallsBeforeTheCommitCreatesNothingNew() throws InterruptedException {
+        // A queue whose visibility timeout (3 s) is what a dead instance leaves its message with.
+        harness = new BillingHarness(stripe, 4, 3);
+        esm = harness.eventSourceMapping(harness.pipeline());
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        ProcessCrash crash = new ProcessCrash();
+        SyncPipeline doomed = harness.pipeline(Clock.systemUTC(), crash);
+        harness.send(TestEvents.dealClosed(deal, account, "700.00", "evt-" + deal));
+        harness.eventSourceMapping(doomed, Duration.ofSeconds(3)).pollOnce();
+        assertThat(crash.happened()).isTrue();
+        assertThat(stripe.invoices()).hasSize(1);
+        assertThat(harness.invoiceItem(deal).get("leaseOwner").s()).isEqualTo("evt-" + deal);
+
+        // The dead instance's lease ends with its 3 s invocation, its message returns after 3 s.
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(stripe.invoices()).hasSize(1);
+        assertThat(stripe.invoiceItems()).hasSize(1);
+        for (String path : List.of("/v1/invoices", "/v1/invoiceitems")) {
+            List<StripeSandbox.RecordedCall> calls = stripe.calls("POST", path);
+            assertThat(calls).as(path).hasSize(2);
+            assertThat(calls.get(1).idempotencyKey()).isEqualTo(calls.get(0).idempotencyKey());
+            assertThat(calls.get(1).params()).isEqualTo(calls.get(0).params());
+            assertThat(calls.get(1).replayed()).isTrue();
+        }
+        Map<String, AttributeValue> action = harness.invoiceItem(deal);
+        assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
+        assertThat(action).doesNotContainKey("leaseOwner");
+    }
+
+    @Test
+    void crashAfterTheCustomerCreateBeforeTheCommitLeavesOneCustomer() {
+        harness = new BillingHarness(stripe, 4, 3);
+        esm = harness.eventSourceMapping(harness.pipeline());
+        String account = TestEvents.unique("001");
+        ProcessCrash crash = new ProcessCrash();
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        assertThat(crash.happened()).isTrue();
+
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
+        List<StripeSandbox.RecordedCall> updates = stripe.calls("POST", "/v1/customers/cus_.*");
+        assertThat(updates).hasSize(2);
+        assertThat(updates.get(1).idempotencyKey()).isEqualTo(updates.get(0).idempotencyKey());
+        assertThat(updates.get(1).params()).isEqualTo(updates.get(0).params());
+    }
+
+    @Test
+    void dlqMessageMovedBackAfterTheFixIsAppliedOnce() throws InterruptedException {
+        String account = TestEvents.unique("001");
+        stripe.rejectNext("POST", "/v1/customers/cus_.*", 50, 400, "invalid_request_error", "email_invalid", "Invalid email");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+        assertThat(harness.dlqMessages()).hasSize(1);
+
+        // on-call fixes the cause, then "Start DLQ redrive" → "Redrive to source queue(s)"
+        stripe.reset();
+        stripe.acceptApiKeys(BillingHarness.API_KEY);
+        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
+        Instant until = Instant.now().plusSeconds(10);
+        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", account));
+        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+
+        // redriving again months later is recognised as a duplicate
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme", "evt-" + account + "-v1"));
+        esm.drain(Duration.ofSeconds(10));
+        assertThat(stripe.customers()).hasSize(1);
+    }
+
+    private void deliverAndDrain(String body) {
+        harness.send(body);
+        esm.drain(Duration.ofSeconds(20));
+    }
+}
