@@ -46,14 +46,21 @@ public final class LocalEventSourceMapping {
 
     /** One poll and, when it received anything, one invocation. Returns what happened. */
     public Invocation pollOnce() {
-        List<Message> received = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                        .maxNumberOfMessages(batchSize)
+        List<Message> received = receive(batchSize);
+        return received.isEmpty() ? new Invocation(0, Set.of(), null) : invoke(received);
+    }
+
+    /** Receives up to {@code max} messages, as the mapping's poller does. */
+    public List<Message> receive(int max) {
+        return sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(max)
                         .waitTimeSeconds(0)
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
                 .messages();
-        if (received.isEmpty()) {
-            return new Invocation(0, Set.of(), null);
-        }
+    }
+
+    /** Invokes the function with these received messages and deletes those it did not report failed. */
+    public Invocation invoke(List<Message> received) {
         SQSEvent event = new SQSEvent();
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (Message m : received) {
