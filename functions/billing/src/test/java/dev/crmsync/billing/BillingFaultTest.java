@@ -3,6 +3,7 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.testkit.LocalAws;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -149,16 +150,16 @@ class BillingFaultTest {
     @Test
     void unauthorizedOnceRereadsTheRotatedSecretOnceAndSucceeds() {
         deliverAndDrain(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Warm-up"));
-        assertThat(harness.aws.secrets().readsOf(harness.secretId)).isEqualTo(1);
+        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(1);
 
         String rotated = "sk_test_51CrmSyncRotatedKey0002";
         stripe.revokeApiKeys(BillingHarness.API_KEY).acceptApiKeys(rotated);
-        harness.aws.secrets().putSecret(harness.secretId, "{\"apiKey\":\"" + rotated + "\"}");
+        harness.aws.putSecret(harness.secretId, "{\"apiKey\":\"" + rotated + "\"}");
         String account = TestEvents.unique("001");
         deliverAndDrain(TestEvents.accountUpserted(account, 1, "After rotation"));
 
         assertThat(stripe.customerByCrmId(account)).isPresent();
-        assertThat(harness.aws.secrets().readsOf(harness.secretId)).isEqualTo(2);
+        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(2);
         assertThat(stripe.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
         assertThat(harness.dlqMessages()).isEmpty();
     }
@@ -173,7 +174,7 @@ class BillingFaultTest {
         Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
         assertThat(status.get("errorClass").s()).isEqualTo("unauthorized");
         assertThat(status.get("reason").s()).contains(harness.secretId).doesNotContain(BillingHarness.API_KEY).doesNotContain("CrmSyncLocalKey");
-        assertThat(harness.aws.secrets().readsOf(harness.secretId)).isEqualTo(2);
+        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(2);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.synccore.state.StateKey;
+import dev.crmsync.testkit.AwsEnvironment;
 import dev.crmsync.testkit.LocalAws;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
@@ -35,21 +36,26 @@ final class BillingHarness {
     static final String API_KEY = "sk_test_51CrmSyncLocalKey0001";
     static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(20);
 
-    final LocalAws aws = LocalAws.get();
+    final AwsEnvironment aws;
     final StripeSandbox stripe;
     final String table;
     final String secretId;
-    final LocalAws.QueuePair queues;
+    final AwsEnvironment.QueuePair queues;
     final List<String> dynamoOperations = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> visibilityTimeouts = Collections.synchronizedList(new ArrayList<>());
 
     BillingHarness(StripeSandbox stripe, int maxReceiveCount, int queueVisibilitySeconds) {
+        this(LocalAws.get(), stripe, maxReceiveCount, queueVisibilitySeconds);
+    }
+
+    BillingHarness(AwsEnvironment aws, StripeSandbox stripe, int maxReceiveCount, int queueVisibilitySeconds) {
+        this.aws = aws;
         this.stripe = stripe;
         String id = UUID.randomUUID().toString().substring(0, 8);
         this.table = aws.createStateTable("crm-sync-state-" + id);
         this.queues = aws.createQueuePair("billing-" + id, maxReceiveCount, queueVisibilitySeconds);
         this.secretId = "crm-sync/test/billing-" + id;
-        aws.secrets().putSecret(secretId, "{\"apiKey\":\"" + API_KEY + "\"}");
+        aws.putSecret(secretId, "{\"apiKey\":\"" + API_KEY + "\"}");
         stripe.acceptApiKeys(API_KEY);
     }
 
@@ -109,7 +115,7 @@ final class BillingHarness {
                 })
                 .build();
         SecretsManagerClient secrets = SecretsManagerClient.builder()
-                .endpointOverride(aws.secrets().endpoint())
+                .endpointOverride(aws.secretsEndpoint())
                 .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();

@@ -3,6 +3,8 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.testkit.AwsEnvironment;
+import dev.crmsync.testkit.LocalAws;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * holds, and what the state table holds.
  */
 class BillingPipelineTest {
-    private static StripeSandbox stripe;
+    static StripeSandbox stripe;
     private BillingHarness harness;
     private SyncPipeline pipeline;
     private LocalEventSourceMapping esm;
@@ -37,9 +39,14 @@ class BillingPipelineTest {
     @BeforeEach
     void deploy() {
         stripe.reset();
-        harness = new BillingHarness(stripe, 5, 30);
+        harness = new BillingHarness(environment(), stripe, 5, 30);
         pipeline = harness.pipeline();
         esm = harness.eventSourceMapping(pipeline);
+    }
+
+    /** Where the AWS services run; a subclass runs the same tests on LocalStack. */
+    AwsEnvironment environment() {
+        return LocalAws.get();
     }
 
     private void deliver(String... bodies) {

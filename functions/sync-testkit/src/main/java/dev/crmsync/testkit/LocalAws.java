@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.util.Map;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -14,13 +13,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The real local servers a test run needs — DynamoDB Local, ElasticMQ and a Secrets Manager
@@ -28,7 +21,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * shutdown hook. Every test creates its own table and queues with unique names, so test
  * classes share the servers without sharing state.
  */
-public final class LocalAws {
+public final class LocalAws implements AwsEnvironment {
     public static final Region REGION = Region.US_EAST_1;
     public static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -84,10 +77,12 @@ public final class LocalAws {
         return instance;
     }
 
+    @Override
     public URI dynamoEndpoint() {
         return dynamoEndpoint;
     }
 
+    @Override
     public URI sqsEndpoint() {
         return sqsEndpoint;
     }
@@ -97,38 +92,34 @@ public final class LocalAws {
     }
 
     /** A client for test set-up and assertions; the code under test builds its own. */
+    @Override
     public DynamoDbClient dynamo() {
         return dynamo;
     }
 
+    @Override
     public SqsClient sqs() {
         return sqs;
     }
 
-    /** Creates the state table the way the stack defines it: one string partition key {@code pk}. */
-    public String createStateTable(String name) {
-        dynamo.createTable(b -> b.tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName("pk").attributeType(ScalarAttributeType.S).build()));
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
-        return name;
+    @Override
+    public URI secretsEndpoint() {
+        return secrets.endpoint();
     }
 
-    /** Creates an integration queue and its DLQ, wired with a RedrivePolicy as the stack wires them. */
+    @Override
+    public String createStateTable(String name) {
+        return AwsResources.createStateTable(dynamo, name);
+    }
+
+    @Override
     public QueuePair createQueuePair(String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
-        String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq")).queueUrl();
-        String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String redrivePolicy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
-        String queueUrl = sqs.createQueue(b -> b.queueName(name).attributes(Map.of(
-                        QueueAttributeName.REDRIVE_POLICY, redrivePolicy,
-                        QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds))))
-                .queueUrl();
-        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        return new QueuePair(queueUrl, queueArn, dlqUrl, dlqArn);
+        return AwsResources.createQueuePair(sqs, name, maxReceiveCount, visibilityTimeoutSeconds);
+    }
+
+    @Override
+    public void putSecret(String secretId, String secretString) {
+        secrets.putSecret(secretId, secretString);
     }
 
     private void stop() {
@@ -153,7 +144,4 @@ public final class LocalAws {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** An integration queue and its dead-letter queue. */
-    public record QueuePair(String queueUrl, String queueArn, String dlqUrl, String dlqArn) {}
 }

@@ -1,0 +1,409 @@
+package dev.crmsync.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SqsQueue;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.CfnSecret;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
+import software.amazon.awscdk.services.sqs.RedrivePermission;
+import software.constructs.Construct;
+
+/**
+ * One integration's pipeline: EventBridge rule → SQS queue (with its DLQ) → Lambda function, plus
+ * the function's secret, role, log group, alarms and dashboard.
+ *
+ * <p>Every resource is named {@code crm-sync-<stage>-<integration>[-suffix]} so on-call finds it
+ * by name. The safe defaults below live here, not at the call sites: encryption and TLS-only
+ * access on every queue, a DLQ on the queue and on the rule target, a retained log group, least
+ * privilege, and alarms that page on-call.
+ */
+public final class IntegrationPipeline extends Construct {
+
+    /**
+     * Receives of one message before SQS moves it to the DLQ (maxReceiveCount): with the
+     * pipeline's exponential backoff this spans tens of minutes of vendor outage, while a
+     * permanent failure reaches the DLQ within seconds anyway (visibility 0).
+     */
+    public static final int DEFAULT_RETRY_BUDGET = 8;
+    /** Records per invocation: SQS's largest batch that needs no batching window. */
+    public static final int DEFAULT_BATCH_SIZE = 10;
+    /** Gather up to this long for a full batch: fewer, fuller invocations at low volume. */
+    public static final Duration DEFAULT_BATCHING_WINDOW = Duration.ofSeconds(5);
+    /**
+     * Concurrent invocations the event source mapping may start: protects the vendor's rate limit
+     * and the account's concurrency without reserving any (no reserved concurrency is set).
+     */
+    public static final int DEFAULT_MAX_CONCURRENCY = 5;
+    /** Function timeout: room for a batch of vendor calls with retries inside the pipeline. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** Function memory in MB; Lambda gives CPU in proportion, which the JVM's start-up needs. */
+    public static final int DEFAULT_MEMORY_MB = 1024;
+    /** Page on-call when the oldest message in the queue is older than this. */
+    public static final Duration OLDEST_MESSAGE_AGE_ALARM = Duration.ofMinutes(15);
+    /**
+     * Integration queue retention. SQS keeps a message's original enqueue time when it moves to
+     * the DLQ, so the DLQ must keep messages longer than the queue does.
+     */
+    public static final Duration QUEUE_RETENTION = Duration.ofDays(4);
+    /** DLQ retention: SQS's maximum, so on-call has two weeks to fix and redrive. */
+    public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
+    /** EventBridge keeps retrying delivery to the queue for up to a day (its maximum)... */
+    public static final Duration RULE_MAX_EVENT_AGE = Duration.ofHours(24);
+    /** ...and up to this many times (its maximum); what still fails goes to the rule-target DLQ. */
+    public static final int RULE_RETRY_ATTEMPTS = 185;
+    /** Function log retention. */
+    public static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
+    /** The namespace of the functions' EMF metrics (Powertools), and the only one they may write. */
+    public static final String METRICS_NAMESPACE = "CrmSync";
+    /** The alias the event source mapping invokes: a published version, as SnapStart requires. */
+    public static final String LIVE_ALIAS = "live";
+
+    private static final software.amazon.awscdk.Duration ONE_MINUTE = software.amazon.awscdk.Duration.minutes(1);
+
+    private final String resourceName;
+    private final SnsAction notifyOnCall;
+    private final Queue queue;
+    private final Queue deadLetterQueue;
+    private final Queue ruleDeadLetterQueue;
+    private final Rule rule;
+    private final CfnSecret secret;
+    private final LogGroup logGroup;
+    private final Function function;
+
+    public IntegrationPipeline(Construct scope, String id, IntegrationPipelineProps props) {
+        super(scope, id);
+        Integration integration = props.integration();
+        this.resourceName = "crm-sync-" + props.stage() + "-" + integration.name();
+        this.notifyOnCall = new SnsAction(props.alarmTopic());
+
+        // The DLQ's redrive allow policy names the queue, and the queue's redrive policy names the
+        // DLQ: a reference both ways would be a cycle, so the DLQ names the queue by its ARN,
+        // built from the queue's fixed name.
+        String queueArn = Stack.of(this).formatArn(ArnComponents.builder()
+                .service("sqs")
+                .resource(resourceName)
+                .arnFormat(ArnFormat.NO_RESOURCE_NAME)
+                .build());
+        this.deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
+                .queueName(resourceName + "-dlq")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(cdk(DEAD_LETTER_RETENTION))
+                .redriveAllowPolicy(RedriveAllowPolicy.builder()
+                        .redrivePermission(RedrivePermission.BY_QUEUE)
+                        .sourceQueues(List.of(Queue.fromQueueArn(this, "QueueByArn", queueArn)))
+                        .build())
+                .build();
+        this.queue = Queue.Builder.create(this, "Queue")
+                .queueName(resourceName)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(cdk(QUEUE_RETENTION))
+                // AWS's rule for Lambda event sources: at least six times the function timeout
+                // (plus the batching window), so a message is never redelivered while a retrying
+                // invocation still holds it.
+                .visibilityTimeout(cdk(integration.timeout().multipliedBy(6).plus(integration.batchingWindow())))
+                .deadLetterQueue(DeadLetterQueue.builder()
+                        .queue(deadLetterQueue)
+                        .maxReceiveCount(integration.retryBudget())
+                        .build())
+                .build();
+
+        // Events EventBridge could not deliver to the queue (after its own retries) land here.
+        this.ruleDeadLetterQueue = Queue.Builder.create(this, "RuleDeadLetterQueue")
+                .queueName(resourceName + "-rule-dlq")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(cdk(DEAD_LETTER_RETENTION))
+                .build();
+        NagSuppressions.addResourceSuppressions(ruleDeadLetterQueue, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SQS3")
+                .reason("This queue is a DLQ: the dead-letter target of the EventBridge rule that feeds the integration queue.")
+                .build()));
+
+        // The target adds the queue policies that let only this rule (aws:SourceArn) send to the
+        // queue and to the rule-target DLQ.
+        this.rule = Rule.Builder.create(this, "Rule")
+                .ruleName(resourceName)
+                .description("CRM changes for the " + integration.name() + " integration")
+                .eventBus(props.eventBus())
+                .eventPattern(EventPattern.builder()
+                        .source(List.of(props.crmSource()))
+                        .detailType(integration.detailTypes())
+                        .build())
+                .targets(List.of(SqsQueue.Builder.create(queue)
+                        .deadLetterQueue(ruleDeadLetterQueue)
+                        .maxEventAge(cdk(RULE_MAX_EVENT_AGE))
+                        .retryAttempts(RULE_RETRY_ATTEMPTS)
+                        .build()))
+                .build();
+
+        // Created empty (neither SecretString nor GenerateSecretString): the vendor issues the
+        // credential, and the operator puts it with put-secret-value; it never enters the template.
+        this.secret = CfnSecret.Builder.create(this, "Secret")
+                .name("crm-sync/" + props.stage() + "/" + integration.name())
+                .description("Credentials of the " + integration.name() + " integration's vendor API, as JSON (e.g. {\"apiKey\": \"...\"})")
+                .build();
+        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("The value is a vendor-issued API key that no rotation Lambda can renew; operators rotate it in the vendor's dashboard and put the new value, and the function re-reads the secret on a 401.")
+                .build()));
+
+        this.logGroup = LogGroup.Builder.create(this, "LogGroup")
+                .retention(LOG_RETENTION)
+                .build();
+
+        Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Runs the " + integration.name() + " sync function: its table items, queue, secret, logs and metrics only")
+                .build();
+        grantLeastPrivilege(role, props);
+
+        this.function = Function.Builder.create(this, "Function")
+                .functionName(resourceName)
+                .description("Syncs CRM changes to the " + integration.name() + " integration's vendor")
+                .runtime(Runtime.JAVA_25)
+                .architecture(Architecture.ARM_64)
+                .handler(integration.handler())
+                .code(Code.fromAsset(props.functionJar().toString()))
+                .memorySize(integration.memoryMb())
+                .timeout(cdk(integration.timeout()))
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .role(role)
+                .logGroup(logGroup)
+                .environment(Map.of(
+                        "CRM_SYNC_INTEGRATION", integration.name(),
+                        "CRM_SYNC_TABLE", props.table().getTableName(),
+                        "CRM_SYNC_QUEUE_URL", queue.getQueueUrl(),
+                        "CRM_SYNC_EVENT_BUS", props.eventBus().getEventBusName(),
+                        "CRM_SYNC_SECRET_ID", secret.getRef(),
+                        "POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name(),
+                        "POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE,
+                        "POWERTOOLS_LOG_LEVEL", "INFO"))
+                .build();
+
+        // SnapStart snapshots published versions only, so the queue feeds an alias of the current
+        // version; $LATEST would run without SnapStart.
+        Alias live = Alias.Builder.create(this, "Live")
+                .aliasName(LIVE_ALIAS)
+                .version(function.getCurrentVersion())
+                .build();
+        live.addEventSource(SqsEventSource.Builder.create(queue)
+                .batchSize(integration.batchSize())
+                .maxBatchingWindow(cdk(integration.batchingWindow()))
+                .reportBatchItemFailures(true)
+                .maxConcurrency(integration.maxConcurrency())
+                .build());
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "The event source mapping invokes the alias '" + LIVE_ALIAS + "' of the current published version.");
+
+        addAlarms(props);
+        addDashboard(integration.name());
+    }
+
+    private void grantLeastPrivilege(Role role, IntegrationPipelineProps props) {
+        // Its own policy instead of AWSLambdaBasicExecutionRole: its own log group only.
+        logGroup.grantWrite(role);
+        // The hot path's reads and conditional writes: no Scan, Query or DeleteItem.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("StateTable")
+                .actions(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
+                .resources(List.of(props.table().getTableArn()))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("OwnSecret")
+                .actions(List.of("secretsmanager:GetSecretValue"))
+                .resources(List.of(secret.getRef()))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("OwnMetrics")
+                .actions(List.of("cloudwatch:PutMetricData"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", METRICS_NAMESPACE)))
+                .build());
+        // The event source mapping adds the consume actions on this queue to the same default policy.
+        NagSuppressions.addResourceSuppressions(role.getNode().findChild("DefaultPolicy"), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the namespace "
+                        + METRICS_NAMESPACE + " by the condition cloudwatch:namespace.")
+                .appliesTo(List.of("Resource::*"))
+                .build()), true);
+    }
+
+    private void addAlarms(IntegrationPipelineProps props) {
+        String bus = props.eventBus().getEventBusName();
+        // EventBridge reports a rule on a custom bus under both dimensions, on the default bus under RuleName alone.
+        Map<String, String> ruleDimensions = "default".equals(bus)
+                ? Map.of("RuleName", rule.getRuleName())
+                : Map.of("EventBusName", bus, "RuleName", rule.getRuleName());
+
+        // A DLQ nobody reads goes inactive after six hours and SQS stops reporting its depth:
+        // missing data then keeps the alarm in ALARM rather than clearing it.
+        alarm("DeadLetterQueueNotEmpty", "dlq-not-empty",
+                "Messages in the integration DLQ: find why in the sync status record or the log of the event id, fix, then redrive to the source queue.",
+                deadLetterQueue.metricApproximateNumberOfMessagesVisible(max()), 0, TreatMissingData.IGNORE);
+        alarm("RuleDeadLetterQueueNotEmpty", "rule-dlq-not-empty",
+                "EventBridge could not deliver events to the integration queue (queue policy, deleted queue?); they are in the rule-target DLQ.",
+                ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(max()), 0, TreatMissingData.IGNORE);
+        alarm("QueueFallingBehind", "queue-behind",
+                "The oldest message in the integration queue is older than " + OLDEST_MESSAGE_AGE_ALARM.toMinutes()
+                        + " minutes: the function is failing, throttled or too slow.",
+                queue.metricApproximateAgeOfOldestMessage(max()), OLDEST_MESSAGE_AGE_ALARM.toSeconds(), TreatMissingData.NOT_BREACHING);
+        alarm("FunctionErrors", "function-errors",
+                "The sync function failed whole invocations (crash, timeout, init error), not single records.",
+                function.metricErrors(sum()), 0, TreatMissingData.NOT_BREACHING);
+        alarm("FunctionThrottles", "function-throttles",
+                "The sync function was throttled: the account's concurrency is exhausted.",
+                function.metricThrottles(sum()), 0, TreatMissingData.NOT_BREACHING);
+        alarm("RuleFailedInvocations", "rule-failed-invocations",
+                "EventBridge failed to deliver events of this rule to the integration queue.",
+                ruleMetric("FailedInvocations", ruleDimensions), 0, TreatMissingData.NOT_BREACHING);
+        alarm("RuleDeadLetterDeliveryFailed", "rule-dlq-delivery-failed",
+                "EventBridge could deliver events neither to the integration queue nor to the rule-target DLQ: those events are lost.",
+                ruleMetric("InvocationsFailedToBeSentToDlq", ruleDimensions), 0, TreatMissingData.NOT_BREACHING);
+    }
+
+    private void alarm(String id, String suffix, String description, IMetric metric, double threshold,
+                       TreatMissingData missingData) {
+        Alarm alarm = Alarm.Builder.create(this, id)
+                .alarmName(resourceName + "-" + suffix)
+                .alarmDescription(description)
+                .metric(metric)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .threshold(threshold)
+                .evaluationPeriods(1)
+                .treatMissingData(missingData)
+                .build();
+        alarm.addAlarmAction(notifyOnCall);
+        alarm.addOkAction(notifyOnCall);
+    }
+
+    private void addDashboard(String integrationName) {
+        List<IWidget> queues = List.of(
+                graph("Messages waiting",
+                        queue.metricApproximateNumberOfMessagesVisible(max()),
+                        queue.metricApproximateNumberOfMessagesNotVisible(max()),
+                        deadLetterQueue.metricApproximateNumberOfMessagesVisible(max()),
+                        ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(max())),
+                graph("Age of oldest message (s)", queue.metricApproximateAgeOfOldestMessage(max())));
+        List<IWidget> invocations = List.of(
+                graph("Invocations",
+                        function.metricInvocations(sum()),
+                        function.metricErrors(sum()),
+                        function.metricThrottles(sum())),
+                graph("Duration (ms)",
+                        function.metricDuration(stat("p50")),
+                        function.metricDuration(stat("p99")),
+                        function.metricDuration(max())));
+        List<IWidget> outcomes = List.of(
+                graph("Sync outcomes (records)",
+                        outcome("succeeded", integrationName),
+                        outcome("failed", integrationName),
+                        outcome("skipped", integrationName)));
+        Dashboard.Builder.create(this, "Dashboard")
+                .dashboardName(resourceName)
+                .widgets(List.of(queues, invocations, outcomes))
+                .build();
+    }
+
+    /** One of the pipeline's EMF record counts (Powertools metrics), summed over the integration. */
+    private static Metric outcome(String name, String integrationName) {
+        return Metric.Builder.create()
+                .namespace(METRICS_NAMESPACE)
+                .metricName(name)
+                .dimensionsMap(Map.of("integration", integrationName))
+                .statistic("Sum")
+                .period(ONE_MINUTE)
+                .build();
+    }
+
+    private static GraphWidget graph(String title, IMetric... metrics) {
+        return GraphWidget.Builder.create().title(title).left(List.of(metrics)).width(12).height(6).build();
+    }
+
+    private static Metric ruleMetric(String name, Map<String, String> dimensions) {
+        return Metric.Builder.create()
+                .namespace("AWS/Events")
+                .metricName(name)
+                .dimensionsMap(dimensions)
+                .statistic("Sum")
+                .period(ONE_MINUTE)
+                .build();
+    }
+
+    private static MetricOptions max() {
+        return stat("Maximum");
+    }
+
+    private static MetricOptions sum() {
+        return stat("Sum");
+    }
+
+    private static MetricOptions stat(String statistic) {
+        return MetricOptions.builder().statistic(statistic).period(ONE_MINUTE).build();
+    }
+
+    private static software.amazon.awscdk.Duration cdk(Duration duration) {
+        return software.amazon.awscdk.Duration.seconds(duration.toSeconds());
+    }
+
+    /** The integration queue the rule feeds and the function consumes. */
+    public IQueue queue() {
+        return queue;
+    }
+
+    /** Where the queue's redrive policy moves messages after the retry budget; on-call redrives from here. */
+    public IQueue deadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    /** Where EventBridge puts events it could not deliver to the queue. */
+    public IQueue ruleDeadLetterQueue() {
+        return ruleDeadLetterQueue;
+    }
+
+    /** ARN of the integration's (initially empty) secret. */
+    public String secretArn() {
+        return secret.getRef();
+    }
+
+    /** The function's log group. */
+    public LogGroup logGroup() {
+        return logGroup;
+    }
+}
