@@ -164,29 +164,37 @@ public final class SyncPipeline {
 
         Semaphore permits = new Semaphore(Math.max(1, config.maxConcurrency()));
         List<Future<?>> running = new ArrayList<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Not try-with-resources: close() would wait for a vendor call that outlives the deadline.
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             for (List<Work> group : groups.values()) {
-                running.add(executor.submit(() -> {
-                    for (Work item : group) {
-                        if (remaining(deadline).compareTo(config.deadlineMargin()) < 0) {
-                            outcome.fail(item.message(), retryPolicy.busySeconds(1));
-                            outcomes.record(item.outcome("failed_retryable", "deadline: not started, too little invocation time left"));
-                            continue;
-                        }
-                        permits.acquireUninterruptibly();
-                        try {
-                            processClaimed(item, deadline, dependencies, credentials, outcome);
-                        } catch (RuntimeException | Error e) {
-                            LOG.error("unexpected failure on event {}", item.event().eventId(), e);
-                            fail(item, new SyncFailure.Retryable("internal", describe(e)), outcome, true);
-                        } finally {
-                            permits.release();
-                        }
-                    }
-                }));
+                running.add(executor.submit(() -> runGroup(group, deadline, permits, dependencies, credentials, outcome)));
             }
             awaitUntil(running, deadline.minus(config.deadlineMargin().dividedBy(2)));
+        } finally {
+            // Whatever is still running is reported failed by the caller and its lease ends with the invocation.
             executor.shutdownNow();
+        }
+    }
+
+    private void runGroup(List<Work> group, Instant deadline, Semaphore permits, Map<RecordRef, String> dependencies,
+                          CredentialsOnce credentials, BatchOutcome outcome) {
+        for (Work item : group) {
+            permits.acquireUninterruptibly();
+            try {
+                // Checked once a slot is free: a record that would outlive the invocation is not started.
+                if (remaining(deadline).compareTo(config.deadlineMargin()) < 0) {
+                    outcome.fail(item.message(), retryPolicy.busySeconds(1));
+                    outcomes.record(item.outcome("failed_retryable", "deadline: not started, too little invocation time left"));
+                    continue;
+                }
+                processClaimed(item, deadline, dependencies, credentials, outcome);
+            } catch (RuntimeException | Error e) {
+                LOG.error("unexpected failure on event {}", item.event().eventId(), e);
+                fail(item, new SyncFailure.Retryable("internal", describe(e)), outcome, true);
+            } finally {
+                permits.release();
+            }
         }
     }
 

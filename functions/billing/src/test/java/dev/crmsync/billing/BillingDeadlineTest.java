@@ -1,0 +1,83 @@
+package dev.crmsync.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.synccore.config.SyncConfig;
+import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch that cannot finish before the invocation's deadline: the records that fit are applied
+ * and acknowledged, the rest are not started and come back soon — the batch is never sent back
+ * whole, and nothing is lost.
+ */
+class BillingDeadlineTest {
+    private static StripeSandbox stripe;
+
+    @BeforeAll
+    static void startStripe() {
+        stripe = StripeSandbox.start();
+    }
+
+    @AfterAll
+    static void stopStripe() {
+        stripe.close();
+    }
+
+    @Test
+    void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() {
+        BillingHarness harness = new BillingHarness(stripe, 10, 30);
+        // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 3 s invocation
+        // and a 1 s margin: only the first few records of the batch fit.
+        SyncConfig config = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        SyncPipeline pipeline = SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), () -> 0.999_999, StripeConnector::new);
+        LocalEventSourceMapping esm = harness.eventSourceMapping(pipeline, Duration.ofSeconds(3));
+        List<String> accounts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String account = TestEvents.unique("001");
+            accounts.add(account);
+            harness.send(TestEvents.accountUpserted(account, 1, "Account " + i));
+        }
+        stripe.setLatency(Duration.ofMillis(400));
+
+        List<software.amazon.awssdk.services.sqs.model.Message> batch = new ArrayList<>();
+        for (int tries = 0; batch.size() < 8 && tries < 20; tries++) {
+            batch.addAll(esm.receive(8 - batch.size()));
+        }
+        LocalEventSourceMapping.Invocation invocation = esm.invoke(batch);
+
+        assertThat(invocation.received()).isEqualTo(8);
+        assertThat(invocation.failedMessageIds()).isNotEmpty().hasSizeLessThan(8);
+        // no record was left running past the response: nothing reaches Stripe afterwards
+        int callsAtResponse = stripe.calls().size();
+        sleep(Duration.ofMillis(1500));
+        assertThat(stripe.calls()).hasSize(callsAtResponse);
+        assertThat(stripe.customers()).hasSize(8 - invocation.failedMessageIds().size());
+        // not-started records come back within seconds, not after the queue's 30 s visibility timeout
+        assertThat(harness.visibilityTimeouts).hasSize(invocation.failedMessageIds().size()).allSatisfy(v -> assertThat(v).isLessThanOrEqualTo(1));
+
+        stripe.setLatency(Duration.ZERO);
+        harness.eventSourceMapping(harness.pipeline()).drain(Duration.ofSeconds(20));
+        assertThat(stripe.customers()).hasSize(8);
+        for (String account : accounts) {
+            assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
+        }
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
