@@ -34,11 +34,11 @@ class BillingDeadlineTest {
     @Test
     void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() {
         BillingHarness harness = new BillingHarness(stripe, 10, 30);
-        // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 3 s invocation
-        // and a 1 s margin: only the first few records of the batch fit.
-        SyncConfig config = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 5 s invocation
+        // and a 2.5 s margin (longer than one record takes): only the first few records of the batch fit.
+        SyncConfig config = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2));
         SyncPipeline pipeline = SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), () -> 0.999_999, StripeConnector::new);
-        LocalEventSourceMapping esm = harness.eventSourceMapping(pipeline, Duration.ofSeconds(3));
+        LocalEventSourceMapping esm = harness.eventSourceMapping(pipeline, Duration.ofSeconds(5));
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String account = TestEvents.unique("001");
