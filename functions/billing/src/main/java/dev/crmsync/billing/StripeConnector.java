@@ -10,8 +10,6 @@ import dev.crmsync.synccore.connector.RecordRef;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.event.CrmEvent;
-import java.math.BigDecimal;
-import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,12 +72,18 @@ public final class StripeConnector implements Connector {
         CrmEvent account = request.event();
         Optional<String> customerId = request.externalId();
         if (customerId.isEmpty() && request.retry()) {
-            // Stripe prunes idempotency keys after 24 h: a retry that late (a DLQ redrive) would
-            // create a second customer, so an earlier attempt's customer is looked up first.
+            // An earlier attempt may have created the customer without committing it. Its
+            // idempotency key covers a retry within 24 h; Stripe prunes keys after that (a DLQ
+            // redrive), so the customer is looked up first. Search lags behind writes by up to a
+            // minute, which the key covers.
             StripeClient.Reply found = stripe.get("v1/customers/search?query="
                     + StripeClient.encode("metadata['crm_id']:'" + account.recordId() + "'"), request.credentials(), request.callTimeout());
-            if (found instanceof StripeClient.Reply.Ok ok && ok.body().path("data").size() > 0) {
-                customerId = Optional.of(ok.body().path("data").get(0).path("id").asText());
+            if (found instanceof StripeClient.Reply.Failed failed) {
+                return new SyncResult.Failed(failed.failure());
+            }
+            JsonNode data = ((StripeClient.Reply.Ok) found).body().path("data");
+            if (data.size() > 0) {
+                customerId = Optional.of(data.get(0).path("id").asText());
             }
         }
         if (customerId.isEmpty()) {
@@ -102,8 +106,14 @@ public final class StripeConnector implements Connector {
         return new SyncResult.Applied(customerId.get());
     }
 
+    /**
+     * Draft invoice → its one item → finalize. The draft is created with {@code auto_advance=false}
+     * so that Stripe never finalizes (and sends) it before its item is on it, whatever happens
+     * between the calls.
+     */
     private SyncResult invoiceDeal(SyncRequest request) {
         CrmEvent deal = request.event();
+        String dealId = deal.recordId();
         String accountId = deal.text("accountId");
         Optional<String> customer = request.dependency("account", accountId);
         if (customer.isEmpty()) {
@@ -114,45 +124,66 @@ public final class StripeConnector implements Connector {
         String currency;
         try {
             currency = deal.text("currency").toLowerCase(Locale.ROOT);
-            amountMinor = minorUnits(deal.field("amount").decimalValue(), currency);
+            amountMinor = StripeAmounts.minorUnits(deal.field("amount").decimalValue(), currency);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            return SyncResult.permanent("invalid_amount", "deal " + deal.recordId() + ": " + e.getMessage());
+            return SyncResult.permanent("invalid_amount", "deal " + dealId + ": " + e.getMessage());
         }
-        Map<String, String> invoiceParams = new LinkedHashMap<>();
-        invoiceParams.put("customer", customer.get());
-        invoiceParams.put("collection_method", "send_invoice");
-        invoiceParams.put("days_until_due", "30");
-        invoiceParams.put("auto_advance", "true");
-        // Only the item created below goes on this invoice, never other pending items of the customer.
-        invoiceParams.put("pending_invoice_items_behavior", "exclude");
-        invoiceParams.put("metadata[crm_deal_id]", deal.recordId());
-        StripeClient.Reply invoice = stripe.post("v1/invoices", invoiceParams,
-                OutboundIdempotencyKey.of(INTEGRATION, "invoice", deal.recordId()), request.credentials(), request.callTimeout());
-        if (invoice instanceof StripeClient.Reply.Failed failed) {
+
+        JsonNode invoice = null;
+        if (request.retry()) {
+            // As for customers: an earlier attempt's invoice is found even after its key was pruned.
+            StripeClient.Reply found = stripe.get("v1/invoices/search?query="
+                    + StripeClient.encode("metadata['crm_deal_id']:'" + dealId + "'"), request.credentials(), request.callTimeout());
+            if (found instanceof StripeClient.Reply.Failed failed) {
+                return new SyncResult.Failed(failed.failure());
+            }
+            JsonNode data = ((StripeClient.Reply.Ok) found).body().path("data");
+            invoice = data.size() > 0 ? data.get(0) : null;
+        }
+        if (invoice == null) {
+            Map<String, String> invoiceParams = new LinkedHashMap<>();
+            invoiceParams.put("customer", customer.get());
+            invoiceParams.put("currency", currency);
+            invoiceParams.put("collection_method", "send_invoice");
+            invoiceParams.put("days_until_due", "30");
+            invoiceParams.put("auto_advance", "false");
+            // Only the item created below goes on this invoice, never other pending items of the customer.
+            invoiceParams.put("pending_invoice_items_behavior", "exclude");
+            invoiceParams.put("metadata[crm_deal_id]", dealId);
+            StripeClient.Reply created = stripe.post("v1/invoices", invoiceParams,
+                    OutboundIdempotencyKey.of(INTEGRATION, "invoice", dealId), request.credentials(), request.callTimeout());
+            if (created instanceof StripeClient.Reply.Failed failed) {
+                return new SyncResult.Failed(failed.failure());
+            }
+            invoice = ((StripeClient.Reply.Ok) created).body();
+        }
+        String invoiceId = invoice.path("id").asText();
+        Map<String, String> externalIds = new LinkedHashMap<>(Map.of("customer", customer.get(), "invoice", invoiceId));
+        if (!"draft".equals(invoice.path("status").asText("draft"))) {
+            return new SyncResult.Applied(invoiceId, externalIds);
+        }
+
+        if (invoice.path("lines").path("data").isEmpty()) {
+            Map<String, String> itemParams = new LinkedHashMap<>();
+            itemParams.put("customer", customer.get());
+            itemParams.put("invoice", invoiceId);
+            itemParams.put("amount", Long.toString(amountMinor));
+            itemParams.put("currency", currency);
+            itemParams.put("description", deal.text("name"));
+            itemParams.put("metadata[crm_deal_id]", dealId);
+            StripeClient.Reply item = stripe.post("v1/invoiceitems", itemParams,
+                    OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", dealId), request.credentials(), request.callTimeout());
+            if (item instanceof StripeClient.Reply.Failed failed) {
+                return new SyncResult.Failed(failed.failure());
+            }
+            externalIds.put("invoiceItem", ((StripeClient.Reply.Ok) item).body().path("id").asText());
+        }
+
+        StripeClient.Reply finalized = stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
+                OutboundIdempotencyKey.of(INTEGRATION, "invoice-finalize", dealId), request.credentials(), request.callTimeout());
+        if (finalized instanceof StripeClient.Reply.Failed failed) {
             return new SyncResult.Failed(failed.failure());
         }
-        String invoiceId = ((StripeClient.Reply.Ok) invoice).body().path("id").asText();
-
-        Map<String, String> itemParams = new LinkedHashMap<>();
-        itemParams.put("customer", customer.get());
-        itemParams.put("invoice", invoiceId);
-        itemParams.put("amount", Long.toString(amountMinor));
-        itemParams.put("currency", currency);
-        itemParams.put("description", deal.text("name"));
-        itemParams.put("metadata[crm_deal_id]", deal.recordId());
-        StripeClient.Reply item = stripe.post("v1/invoiceitems", itemParams,
-                OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", deal.recordId()), request.credentials(), request.callTimeout());
-        if (item instanceof StripeClient.Reply.Failed failed) {
-            return new SyncResult.Failed(failed.failure());
-        }
-        JsonNode itemBody = ((StripeClient.Reply.Ok) item).body();
-        return new SyncResult.Applied(invoiceId, Map.of(
-                "customer", customer.get(), "invoice", invoiceId, "invoiceItem", itemBody.path("id").asText()));
-    }
-
-    /** 1250.50 usd → 125050; a currency without minor units (jpy) keeps the amount as is. */
-    static long minorUnits(BigDecimal amount, String currency) {
-        int digits = Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits();
-        return amount.movePointRight(Math.max(0, digits)).longValueExact();
+        return new SyncResult.Applied(invoiceId, externalIds);
     }
 }

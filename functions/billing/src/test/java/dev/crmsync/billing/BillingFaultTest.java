@@ -178,6 +178,18 @@ class BillingFaultTest {
     }
 
     @Test
+    void aSecretWithALineBreakFailsWithoutShowingItsValue() {
+        harness.aws.putSecret(harness.secretId, "{\"apiKey\":\"" + BillingHarness.API_KEY + "\\n\"}");
+        String account = TestEvents.unique("001");
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        esm.pollOnce();
+
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("reason").s()).contains("control character").doesNotContain(BillingHarness.API_KEY);
+        assertThat(stripe.calls()).isEmpty();
+    }
+
+    @Test
     void crashAfterTheStripeCallsBeforeTheCommitCreatesNothingNew() throws InterruptedException {
         // A queue whose visibility timeout (3 s) is what a dead instance leaves its message with.
         harness = new BillingHarness(stripe, 4, 3);
@@ -186,6 +198,9 @@ class BillingFaultTest {
         String deal = TestEvents.unique("006");
         deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
 
+        // Stripe's search lags behind writes (up to a minute): within that window, only the
+        // idempotency keys stand between the retry and a second invoice.
+        stripe.setSearchLag(Duration.ofMinutes(5));
         ProcessCrash crash = new ProcessCrash();
         SyncPipeline doomed = harness.pipeline(Clock.systemUTC(), crash);
         harness.send(TestEvents.dealClosed(deal, account, "700.00", "evt-" + deal));
@@ -199,13 +214,14 @@ class BillingFaultTest {
 
         assertThat(stripe.invoices()).hasSize(1);
         assertThat(stripe.invoiceItems()).hasSize(1);
-        for (String path : List.of("/v1/invoices", "/v1/invoiceitems")) {
+        for (String path : List.of("/v1/invoices", "/v1/invoiceitems", "/v1/invoices/in_.*/finalize")) {
             List<StripeSandbox.RecordedCall> calls = stripe.calls("POST", path);
             assertThat(calls).as(path).hasSize(2);
             assertThat(calls.get(1).idempotencyKey()).isEqualTo(calls.get(0).idempotencyKey());
             assertThat(calls.get(1).params()).isEqualTo(calls.get(0).params());
             assertThat(calls.get(1).replayed()).isTrue();
         }
+        assertThat(stripe.invoices().getFirst()).containsEntry("status", "open");
         Map<String, AttributeValue> action = harness.invoiceItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
         assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
@@ -213,10 +229,33 @@ class BillingFaultTest {
     }
 
     @Test
+    void retryAfterStripeForgotTheIdempotencyKeysFindsTheEarlierInvoice() {
+        harness = new BillingHarness(stripe, 4, 3);
+        esm = harness.eventSourceMapping(harness.pipeline());
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+        ProcessCrash crash = new ProcessCrash();
+        harness.send(TestEvents.dealClosed(deal, account, "700.00", "evt-" + deal));
+        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        assertThat(crash.happened()).isTrue();
+
+        // more than 24 h later (a DLQ redrive): the keys are gone, the search index has caught up
+        stripe.forgetIdempotencyKeys();
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.invoiceItems()).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/invoices")).hasSize(1);
+        assertThat(harness.invoiceItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+    }
+
+    @Test
     void crashAfterTheCustomerCreateBeforeTheCommitLeavesOneCustomer() {
         harness = new BillingHarness(stripe, 4, 3);
         esm = harness.eventSourceMapping(harness.pipeline());
         String account = TestEvents.unique("001");
+        stripe.setSearchLag(Duration.ofMinutes(5));
         ProcessCrash crash = new ProcessCrash();
         harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
         harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
@@ -235,13 +274,15 @@ class BillingFaultTest {
     @Test
     void dlqMessageMovedBackAfterTheFixIsAppliedOnce() throws InterruptedException {
         String account = TestEvents.unique("001");
-        stripe.rejectNext("POST", "/v1/customers/cus_.*", 50, 400, "invalid_request_error", "email_invalid", "Invalid email");
+        // the customer is created, then its update is rejected: the attempt fails after a create
+        stripe.rejectNext("POST", "/v1/customers/cus_.*", 1, 400, "invalid_request_error", "email_invalid", "Invalid email");
         deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
         assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(stripe.customers()).hasSize(1);
 
-        // on-call fixes the cause, then "Start DLQ redrive" → "Redrive to source queue(s)"
-        stripe.reset();
-        stripe.acceptApiKeys(BillingHarness.API_KEY);
+        // on-call fixes the cause days later — Stripe has forgotten the keys — then
+        // "Start DLQ redrive" → "Redrive to source queue(s)"
+        stripe.forgetIdempotencyKeys();
         harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
         Instant until = Instant.now().plusSeconds(10);
         while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
@@ -250,7 +291,8 @@ class BillingFaultTest {
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(harness.dlqMessages()).isEmpty();
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", account));
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("metadata[crm_id]", account).containsEntry("name", "Acme"));
         assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
         assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
 

@@ -42,6 +42,7 @@ final class BillingHarness {
     final String secretId;
     final AwsEnvironment.QueuePair queues;
     final List<String> dynamoOperations = Collections.synchronizedList(new ArrayList<>());
+    final List<String> sqsOperations = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> visibilityTimeouts = Collections.synchronizedList(new ArrayList<>());
 
     BillingHarness(StripeSandbox stripe, int maxReceiveCount, int queueVisibilitySeconds) {
@@ -106,6 +107,7 @@ final class BillingHarness {
                     c.addExecutionInterceptor(new ExecutionInterceptor() {
                         @Override
                         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                            sqsOperations.add(context.request().getClass().getSimpleName().replace("Request", ""));
                             if (context.request() instanceof ChangeMessageVisibilityBatchRequest batch) {
                                 batch.entries().forEach(e -> visibilityTimeouts.add(e.visibilityTimeout()));
                             }

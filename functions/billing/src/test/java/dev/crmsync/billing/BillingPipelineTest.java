@@ -87,6 +87,8 @@ class BillingPipelineTest {
         String customerId = stripe.customers().getFirst().get("id");
         assertThat(stripe.invoices()).singleElement().satisfies(invoice -> {
             assertThat(invoice).containsEntry("customer", customerId)
+                    .containsEntry("status", "open")
+                    .containsEntry("currency", "usd")
                     .containsEntry("metadata[crm_deal_id]", deal)
                     .containsEntry("pending_invoice_items_behavior", "exclude");
         });

@@ -38,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,10 +62,16 @@ import java.util.regex.Pattern;
  *   <li>{@code POST /v1/customers}, {@code POST /v1/customers/{id}} (merge; an empty value unsets),
  *       {@code GET /v1/customers/{id}}, {@code GET /v1/customers} (list, {@code email} filter), {@code
  *       GET /v1/customers/search} ({@code field:'value'} clauses joined by {@code AND}, fields {@code
- *       email}, {@code name}, {@code phone}, {@code metadata['key']}), {@code POST /v1/invoices},
- *       {@code GET /v1/invoices/{id}}, {@code POST /v1/invoiceitems}, {@code GET /v1/invoiceitems/{id}}.
- *       Objects are Stripe's own examples from {@code shared/vendor/stripe/fixtures3.json} with the
- *       state-dependent fields overwritten.
+ *       email}, {@code name}, {@code phone}, {@code metadata['key']}), {@code POST /v1/invoices}
+ *       (a draft; {@code currency} lower-cased, default the customer's or {@code usd}), {@code GET
+ *       /v1/invoices/{id}}, {@code POST /v1/invoices/{id}/finalize} (draft → {@code open}, or {@code
+ *       paid} when nothing is due, as Stripe does; sets {@code number} = the customer's {@code
+ *       invoice_prefix} + {@code -0001}..., {@code status_transitions[finalized_at]}, {@code
+ *       hosted_invoice_url}; anything but a draft gets 400), {@code GET /v1/invoices/search} (fields
+ *       {@code customer}, {@code status}, {@code number}, {@code currency}, {@code metadata['key']}),
+ *       {@code POST /v1/invoiceitems} (only onto a draft invoice of the same customer and currency),
+ *       {@code GET /v1/invoiceitems/{id}}. Objects are Stripe's own examples from {@code
+ *       shared/vendor/stripe/fixtures3.json} with the state-dependent fields overwritten.
  *   <li>Idempotency as Stripe documents it for API v1: for a POST with an {@code Idempotency-Key},
  *       the first response (status and body, errors included) is saved once the endpoint has started
  *       executing and replayed (header {@code Idempotent-Replayed: true}) for the same key and the
@@ -79,8 +86,8 @@ import java.util.regex.Pattern;
  *       response is held back — the "Stripe did it but the client timed out" case.
  *   <li>{@link #setLatency} slows every request; for idempotent requests the sleep happens while the
  *       key is held, so it widens the window in which a concurrent same-key request gets 409.
- *   <li>{@link #setSearchLag}: search is eventually consistent at Stripe; with a lag, search only sees
- *       customer versions older than the lag (default: no lag).
+ *   <li>{@link #setSearchLag}: search is eventually consistent at Stripe; with a lag, customer and
+ *       invoice search only see object versions older than the lag (default: no lag).
  * </ul>
  *
  * <p>Use one instance per test class and call {@link #reset()} between tests (it forgets objects,
@@ -209,8 +216,9 @@ public final class StripeSandbox implements AutoCloseable {
   }
 
   /**
-   * Customer search sees only data at least this old (Stripe's search index lags, usually under a
-   * minute). Zero (the default) makes search immediately consistent. Retrieve/list are unaffected.
+   * Customer and invoice search see only data at least this old (Stripe's search index lags, usually
+   * under a minute). Zero (the default) makes search immediately consistent. Retrieve/list are
+   * unaffected.
    */
   public StripeSandbox setSearchLag(Duration lag) {
     engine.searchLag = lag == null ? Duration.ZERO : lag;
@@ -253,8 +261,11 @@ public final class StripeSandbox implements AutoCloseable {
   }
 
   /**
-   * Invoices in creation order: {@code id, customer, status, currency, collection_method,
-   * auto_advance, description, due_date, amount_due, subtotal, total, metadata[...]}, plus the create
+   * Invoices in creation order: {@code id, customer, status} ({@code draft}/{@code open}/{@code
+   * paid}), {@code number} (once finalized), {@code currency, collection_method, auto_advance,
+   * description, due_date, amount_due, subtotal, total, hosted_invoice_url,
+   * status_transitions[finalized_at], status_transitions[paid_at], metadata[...]} (null fields
+   * omitted), plus the create
    * parameters Stripe does not echo ({@code days_until_due}, {@code pending_invoice_items_behavior}),
    * {@code line_count} and {@code invoice_items} (comma-separated {@code ii_} ids, in line order).
    */
@@ -293,8 +304,11 @@ public final class StripeSandbox implements AutoCloseable {
       List.of("id", "created", "name", "email", "phone", "description", "currency", "address", "metadata");
   private static final List<String> INVOICE_FIELDS =
       List.of(
-          "id", "customer", "status", "currency", "collection_method", "auto_advance", "description",
-          "due_date", "amount_due", "subtotal", "total", "metadata");
+          "id", "customer", "status", "number", "currency", "collection_method", "auto_advance",
+          "description", "due_date", "amount_due", "subtotal", "total", "hosted_invoice_url",
+          "status_transitions", "metadata");
+  /** What the invoice search index holds (and {@link #setSearchLag} delays). */
+  private static final List<String> INVOICE_SEARCH_FIELDS = List.of("customer", "status", "number", "currency", "metadata");
   private static final List<String> ITEM_FIELDS =
       List.of("id", "customer", "invoice", "amount", "currency", "description", "date", "metadata");
 
@@ -484,27 +498,46 @@ public final class StripeSandbox implements AutoCloseable {
     }
   }
 
-  private static final class Customer {
+  /** An object search can find: its JSON and the versions of its searchable fields. */
+  private abstract static class Searchable {
     final ObjectNode json;
     /** Versions of the searchable fields, for the search lag: (time, flattened fields). */
     final List<Map.Entry<Instant, Map<String, String>>> versions = new ArrayList<>();
 
-    Customer(ObjectNode json) {
+    Searchable(ObjectNode json) {
       this.json = json;
     }
 
+    abstract List<String> searchFields();
+
+    /** Call after every change: search sees this version once it is older than the search lag. */
     void snapshot() {
-      versions.add(Map.entry(Instant.now(), flatten(json, CUSTOMER_FIELDS, Map.of())));
+      versions.add(Map.entry(Instant.now(), flatten(json, searchFields(), Map.of())));
     }
   }
 
-  private static final class Invoice {
-    final ObjectNode json;
+  private static final class Customer extends Searchable {
+    Customer(ObjectNode json) {
+      super(json);
+    }
+
+    @Override
+    List<String> searchFields() {
+      return CUSTOMER_FIELDS;
+    }
+  }
+
+  private static final class Invoice extends Searchable {
     final Map<String, String> created = new LinkedHashMap<>();
     final List<String> itemIds = new ArrayList<>();
 
     Invoice(ObjectNode json) {
-      this.json = json;
+      super(json);
+    }
+
+    @Override
+    List<String> searchFields() {
+      return INVOICE_SEARCH_FIELDS;
     }
 
     Map<String, String> extras() {
@@ -525,6 +558,10 @@ public final class StripeSandbox implements AutoCloseable {
     private static final Pattern CURRENCY = Pattern.compile("^[a-z]{3}$");
     private static final Pattern CUSTOMER_PATH = Pattern.compile("^/v1/customers/([^/]+)$");
     private static final Pattern INVOICE_PATH = Pattern.compile("^/v1/invoices/([^/]+)$");
+    private static final Pattern FINALIZE_PATH = Pattern.compile("^/v1/invoices/([^/]+)/finalize$");
+    private static final Pattern INVOICE_PREFIX = Pattern.compile("^[A-Z0-9]{3,12}$");
+    private static final Set<String> CUSTOMER_SEARCH_FIELDS = Set.of("email", "name", "phone");
+    private static final Set<String> INVOICE_SEARCH_SCALARS = Set.of("customer", "status", "number", "currency");
     private static final Pattern ITEM_PATH = Pattern.compile("^/v1/invoiceitems/([^/]+)$");
     private static final String DEFAULT_STRIPE_VERSION = "2025-08-27.basil";
 
@@ -532,7 +569,7 @@ public final class StripeSandbox implements AutoCloseable {
     private static final Set<String> CUSTOMER_UNMODELED =
         Set.of(
             "balance", "business_name", "cash_balance", "coupon", "default_source", "individual_name",
-            "invoice_prefix", "invoice_settings", "next_invoice_sequence", "payment_method",
+            "invoice_settings", "next_invoice_sequence", "payment_method",
             "preferred_locales", "promotion_code", "shipping", "source", "tax", "tax_exempt", "tax_id_data",
             "test_clock", "validate");
     private static final Set<String> INVOICE_UNMODELED =
@@ -876,6 +913,9 @@ public final class StripeSandbox implements AutoCloseable {
         if (path.equals("/v1/invoices")) {
           return createInvoice(params);
         }
+        if ((m = FINALIZE_PATH.matcher(path)).matches()) {
+          return finalizeInvoice(m.group(1), params);
+        }
         if (path.equals("/v1/invoiceitems")) {
           return createInvoiceItem(params);
         }
@@ -889,6 +929,9 @@ public final class StripeSandbox implements AutoCloseable {
         if ((m = CUSTOMER_PATH.matcher(path)).matches()) {
           allow(params, Set.of("expand"), Set.of());
           return customer(m.group(1), "id").json.deepCopy();
+        }
+        if (path.equals("/v1/invoices/search")) {
+          return search(params, INVOICE_SEARCH_SCALARS, "/v1/invoices/search", invoices.values());
         }
         if ((m = INVOICE_PATH.matcher(path)).matches()) {
           allow(params, Set.of("expand"), Set.of());
@@ -958,7 +1001,14 @@ public final class StripeSandbox implements AutoCloseable {
     }
 
     private void validateCustomerParams(Map<String, String> params) {
-      allow(params, Set.of("name", "email", "phone", "description", "address", "metadata", "expand"), CUSTOMER_UNMODELED);
+      allow(params,
+          Set.of("name", "email", "phone", "description", "address", "metadata", "invoice_prefix", "expand"),
+          CUSTOMER_UNMODELED);
+      String prefix = params.get("invoice_prefix");
+      if (prefix != null && !INVOICE_PREFIX.matcher(prefix).matches()) {
+        throw ApiError.invalid(null, "invoice_prefix",
+            "Invalid invoice_prefix: must be 3 to 12 uppercase letters or numbers, but you passed '" + prefix + "'.");
+      }
       for (Map.Entry<String, String> e : params.entrySet()) {
         String k = e.getKey();
         if (k.startsWith("address[")) {
@@ -1005,6 +1055,9 @@ public final class StripeSandbox implements AutoCloseable {
           setOrNull(address, subKey(e.getKey(), "address"), e.getValue());
         }
       }
+      if (params.containsKey("invoice_prefix")) {
+        c.put("invoice_prefix", params.get("invoice_prefix"));
+      }
       applyMetadata(c, params);
     }
 
@@ -1035,12 +1088,22 @@ public final class StripeSandbox implements AutoCloseable {
     }
 
     private ObjectNode searchCustomers(Map<String, String> params) {
+      return search(params, CUSTOMER_SEARCH_FIELDS, "/v1/customers/search", customers.values());
+    }
+
+    /**
+     * Stripe's search: {@code query} of exact-match clauses on {@code scalarFields} and {@code
+     * metadata['key']}, newest first, {@code page} = the opaque {@code next_page} of the previous
+     * result. Sees each object as it was at least {@link #searchLag} ago (or not at all).
+     */
+    private ObjectNode search(
+        Map<String, String> params, Set<String> scalarFields, String url, Iterable<? extends Searchable> objects) {
       allow(params, Set.of("query", "limit", "page", "expand"), Set.of());
       String query = params.get("query");
       if (query == null) {
         throw ApiError.invalid("parameter_missing", "query", "Missing required param: query.");
       }
-      Map<String, String> clauses = parseQuery(query);
+      Map<String, String> clauses = parseQuery(query, scalarFields);
       int limit = limit(params);
       int offset = 0;
       String page = params.get("page");
@@ -1051,18 +1114,19 @@ public final class StripeSandbox implements AutoCloseable {
         offset = Integer.parseInt(page.substring(5));
       }
       Instant visibleBefore = Instant.now().minus(searchLag);
-      List<Customer> all = new ArrayList<>(customers.values());
+      List<Searchable> all = new ArrayList<>();
+      objects.forEach(all::add);
       Collections.reverse(all);
       List<ObjectNode> hits = new ArrayList<>();
-      for (Customer c : all) {
+      for (Searchable o : all) {
         Map<String, String> indexed = null;
-        for (Map.Entry<Instant, Map<String, String>> v : c.versions) {
+        for (Map.Entry<Instant, Map<String, String>> v : o.versions) {
           if (!v.getKey().isAfter(visibleBefore)) {
             indexed = v.getValue();
           }
         }
         if (indexed != null && matchesClauses(indexed, clauses)) {
-          hits.add(c.json);
+          hits.add(o.json);
         }
       }
       ObjectNode result = JSON.createObjectNode();
@@ -1076,7 +1140,7 @@ public final class StripeSandbox implements AutoCloseable {
       } else {
         result.putNull("next_page");
       }
-      result.put("url", "/v1/customers/search");
+      result.put("url", url);
       return result;
     }
 
@@ -1096,14 +1160,14 @@ public final class StripeSandbox implements AutoCloseable {
 
     /**
      * Parses {@code field:'value' AND metadata['k']:'v' ...} into flattened field -> value. Fields:
-     * email, name, phone, metadata['key'] (single or double quotes, backslash escapes).
+     * {@code scalarFields} and metadata['key'] (single or double quotes, backslash escapes).
      */
-    static Map<String, String> parseQuery(String query) {
+    static Map<String, String> parseQuery(String query, Set<String> scalarFields) {
       Map<String, String> clauses = new LinkedHashMap<>();
       int[] pos = {0};
       String q = query.trim();
       if (q.isEmpty()) {
-        throw badQuery(query, "empty query");
+        throw badQuery(query, scalarFields, "empty query");
       }
       while (true) {
         skipSpaces(q, pos);
@@ -1114,29 +1178,29 @@ public final class StripeSandbox implements AutoCloseable {
         String field = q.substring(start, pos[0]);
         if (field.equals("metadata")) {
           if (pos[0] >= q.length() || q.charAt(pos[0]) != '[') {
-            throw badQuery(query, "expected metadata['key']");
+            throw badQuery(query, scalarFields, "expected metadata['key']");
           }
           pos[0]++;
-          String k = quoted(q, pos, query);
+          String k = quoted(q, pos, query, scalarFields);
           if (pos[0] >= q.length() || q.charAt(pos[0]) != ']') {
-            throw badQuery(query, "expected ]");
+            throw badQuery(query, scalarFields, "expected ]");
           }
           pos[0]++;
           field = "metadata[" + k + "]";
-        } else if (!Set.of("email", "name", "phone").contains(field)) {
-          throw badQuery(query, "unsupported field '" + field + "'");
+        } else if (!scalarFields.contains(field)) {
+          throw badQuery(query, scalarFields, "unsupported field '" + field + "'");
         }
         if (pos[0] >= q.length() || q.charAt(pos[0]) != ':') {
-          throw badQuery(query, "only the exact-match operator ':' is supported");
+          throw badQuery(query, scalarFields, "only the exact-match operator ':' is supported");
         }
         pos[0]++;
-        clauses.put(field, quoted(q, pos, query));
+        clauses.put(field, quoted(q, pos, query, scalarFields));
         skipSpaces(q, pos);
         if (pos[0] >= q.length()) {
           return clauses;
         }
         if (!q.startsWith("AND", pos[0]) || pos[0] + 3 >= q.length() || !Character.isWhitespace(q.charAt(pos[0] + 3))) {
-          throw badQuery(query, "clauses must be joined with AND");
+          throw badQuery(query, scalarFields, "clauses must be joined with AND");
         }
         pos[0] += 3;
       }
@@ -1148,9 +1212,9 @@ public final class StripeSandbox implements AutoCloseable {
       }
     }
 
-    private static String quoted(String q, int[] pos, String query) {
+    private static String quoted(String q, int[] pos, String query, Set<String> scalarFields) {
       if (pos[0] >= q.length() || (q.charAt(pos[0]) != '\'' && q.charAt(pos[0]) != '"')) {
-        throw badQuery(query, "expected a quoted value");
+        throw badQuery(query, scalarFields, "expected a quoted value");
       }
       char quote = q.charAt(pos[0]++);
       StringBuilder sb = new StringBuilder();
@@ -1164,13 +1228,13 @@ public final class StripeSandbox implements AutoCloseable {
           sb.append(ch);
         }
       }
-      throw badQuery(query, "unterminated string");
+      throw badQuery(query, scalarFields, "unterminated string");
     }
 
-    private static ApiError badQuery(String query, String why) {
+    private static ApiError badQuery(String query, Set<String> scalarFields, String why) {
       return ApiError.invalid(null, "query",
-          "Invalid query: " + why + " (StripeSandbox supports field:'value' clauses joined with AND for email,"
-              + " name, phone and metadata['key']): " + query);
+          "Invalid query: " + why + " (StripeSandbox supports field:'value' clauses joined with AND for "
+              + String.join(", ", new TreeSet<>(scalarFields)) + " and metadata['key']): " + query);
     }
 
     private ObjectNode createInvoice(Map<String, String> params) {
@@ -1241,6 +1305,11 @@ public final class StripeSandbox implements AutoCloseable {
       inv.putNull("shipping_details");
       inv.putNull("hosted_invoice_url");
       inv.putNull("invoice_pdf");
+      inv.putNull("receipt_number");
+      ObjectNode transitions = inv.putObject("status_transitions");
+      for (String t : List.of("finalized_at", "marked_uncollectible_at", "paid_at", "voided_at")) {
+        transitions.putNull(t);
+      }
       inv.put("period_start", now);
       inv.put("period_end", now);
       if (inv.get("automatically_finalizes_at") != null) {
@@ -1295,6 +1364,74 @@ public final class StripeSandbox implements AutoCloseable {
         }
       }
       recomputeTotals(invoice);
+      invoice.snapshot();
+      return inv.deepCopy();
+    }
+
+    /**
+     * {@code POST /v1/invoices/{id}/finalize}: a draft becomes {@code open} with a number, a hosted
+     * page and {@code status_transitions[finalized_at]}; an invoice with nothing due is marked {@code
+     * paid} at once (Stripe: "If the amount due for the invoice is less than Stripe's minimum allowed
+     * charge per currency, the invoice is automatically marked paid"; only the zero case is modeled).
+     */
+    private ObjectNode finalizeInvoice(String id, Map<String, String> params) {
+      allow(params, Set.of("auto_advance", "expand"), Set.of());
+      Boolean autoAdvance = bool(params, "auto_advance");
+      Invoice invoice = invoices.get(id);
+      if (invoice == null) {
+        throw ApiError.missing("invoice", id, "id");
+      }
+      ObjectNode inv = invoice.json;
+      if (!inv.get("status").asText().equals("draft")) {
+        throw new ApiError(400, "invalid_request_error", "invoice_already_finalized", null,
+            "This invoice is already finalized, you can't re-finalize a non-draft invoice.", true);
+      }
+      Customer customer = customer(inv.get("customer").asText(), "customer");
+      long now = Instant.now().getEpochSecond();
+      recomputeTotals(invoice); // amounts are the sum of the lines, frozen from now on
+      ObjectNode cj = customer.json;
+      long sequence = cj.path("next_invoice_sequence").asLong(1);
+      inv.put("number", cj.get("invoice_prefix").asText() + "-" + String.format(Locale.ROOT, "%04d", sequence));
+      cj.put("next_invoice_sequence", sequence + 1);
+      // Customer details are copied onto the invoice and frozen at finalization.
+      inv.set("customer_address", cj.get("address").deepCopy());
+      inv.set("customer_email", cj.get("email").deepCopy());
+      inv.set("customer_name", cj.get("name").deepCopy());
+      inv.set("customer_phone", cj.get("phone").deepCopy());
+      if (autoAdvance != null) {
+        inv.put("auto_advance", autoAdvance);
+      }
+      String token = "test_" + random(44);
+      inv.put("hosted_invoice_url", "https://invoice.stripe.com/i/acct_sandbox/" + token + "?s=ap");
+      inv.put("invoice_pdf", "https://pay.stripe.com/invoice/acct_sandbox/" + token + "/pdf?s=ap");
+      if (!inv.hasNonNull("effective_at")) {
+        inv.put("effective_at", now);
+      }
+      if (inv.has("automatically_finalizes_at")) {
+        inv.putNull("automatically_finalizes_at");
+      }
+      ObjectNode transitions = (ObjectNode) inv.get("status_transitions");
+      transitions.put("finalized_at", now);
+      if (inv.get("amount_due").asLong() == 0) {
+        inv.put("status", "paid");
+        inv.put("attempted", true);
+        inv.put("auto_advance", false);
+        inv.put("amount_remaining", 0);
+        inv.put("ending_balance", 0);
+        inv.putNull("next_payment_attempt");
+        transitions.put("paid_at", now);
+      } else {
+        inv.put("status", "open");
+        inv.put("ending_balance", 0);
+        boolean automatic = inv.get("auto_advance").asBoolean()
+            && inv.get("collection_method").asText().equals("charge_automatically");
+        if (automatic) {
+          inv.put("next_payment_attempt", now + 3600);
+        } else {
+          inv.putNull("next_payment_attempt");
+        }
+      }
+      invoice.snapshot();
       return inv.deepCopy();
     }
 

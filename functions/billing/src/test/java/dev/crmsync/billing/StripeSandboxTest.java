@@ -278,6 +278,275 @@ class StripeSandboxTest {
     assertThat(stripe.invoiceItems()).isEmpty();
   }
 
+  @Test
+  void invoiceTakesItsCurrencyParamAndItemsMustMatchIt() throws Exception {
+    String customer = createCustomer("acc-cur");
+
+    HttpResponse<String> badCurrency = post("/v1/invoices", null, "customer", customer, "currency", "euro");
+    assertThat(badCurrency.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(badCurrency.body()).at("/error/param").asText()).isEqualTo("currency");
+    assertThat(stripe.invoices()).isEmpty();
+
+    JsonNode invoice = JSON.readTree(post("/v1/invoices", null, "customer", customer, "currency", "EUR").body());
+    String invoiceId = invoice.get("id").asText();
+    assertThat(invoice.get("currency").asText()).isEqualTo("eur");
+
+    // an item without a currency takes the invoice's; another currency is refused
+    HttpResponse<String> noCurrency = post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "700");
+    assertThat(noCurrency.statusCode()).as(noCurrency.body()).isEqualTo(200);
+    assertThat(JSON.readTree(noCurrency.body()).get("currency").asText()).isEqualTo("eur");
+    HttpResponse<String> usd =
+        post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "700", "currency", "usd");
+    assertThat(usd.statusCode()).isEqualTo(400);
+    JsonNode err = JSON.readTree(usd.body()).get("error");
+    assertThat(err.get("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(err.get("param").asText()).isEqualTo("currency");
+
+    assertThat(stripe.invoiceItems()).singleElement().satisfies(m -> assertThat(m).containsEntry("currency", "eur"));
+    assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m)
+        .containsEntry("currency", "eur").containsEntry("amount_due", "700").containsEntry("status", "draft")
+        .containsEntry("auto_advance", "false").doesNotContainKey("number"));
+  }
+
+  @Test
+  void finalizeTurnsADraftIntoANumberedOpenInvoice() throws Exception {
+    String customer = createCustomer("acc-fin", "invoice_prefix", "CRMSYNC", "email", "ap@acme.example");
+    JsonNode draft =
+        JSON.readTree(post("/v1/invoices", null, "customer", customer, "collection_method", "send_invoice",
+            "days_until_due", "30", "metadata[crm_deal_id]", "D-9").body());
+    String invoiceId = draft.get("id").asText();
+    assertThat(draft.get("number").isNull()).isTrue();
+    assertThat(draft.get("hosted_invoice_url").isNull()).isTrue();
+    assertThat(draft.at("/status_transitions/finalized_at").isNull()).isTrue();
+    assertThat(post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "100000").statusCode())
+        .isEqualTo(200);
+    assertThat(post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "25050").statusCode())
+        .isEqualTo(200);
+
+    HttpResponse<String> r = post("/v1/invoices/" + invoiceId + "/finalize", null, "auto_advance", "false");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode inv = JSON.readTree(r.body());
+    assertThat(inv.get("id").asText()).isEqualTo(invoiceId);
+    assertThat(inv.get("object").asText()).isEqualTo("invoice");
+    assertThat(inv.get("status").asText()).isEqualTo("open");
+    assertThat(inv.get("number").asText()).isEqualTo("CRMSYNC-0001");
+    assertThat(inv.get("auto_advance").asBoolean()).isFalse();
+    assertThat(inv.at("/status_transitions/finalized_at").asLong()).isGreaterThanOrEqualTo(inv.get("created").asLong());
+    assertThat(inv.at("/status_transitions/paid_at").isNull()).isTrue();
+    assertThat(inv.get("hosted_invoice_url").asText()).startsWith("https://invoice.stripe.com/i/");
+    assertThat(inv.get("invoice_pdf").asText()).startsWith("https://pay.stripe.com/invoice/");
+    assertThat(inv.get("customer_email").asText()).isEqualTo("ap@acme.example");
+    long linesSum = 0;
+    for (JsonNode line : inv.get("lines").get("data")) {
+      linesSum += line.get("amount").asLong();
+    }
+    assertThat(linesSum).isEqualTo(125050);
+    for (String f : List.of("subtotal", "total", "amount_due", "amount_remaining")) {
+      assertThat(inv.get(f).asLong()).as(f).isEqualTo(125050);
+    }
+    assertThat(inv.get("amount_paid").asLong()).isZero();
+    assertThat(JSON.readTree(get("/v1/invoices/" + invoiceId).body())).isEqualTo(inv);
+
+    // numbers follow the customer's sequence
+    String second = JSON.readTree(post("/v1/invoices", null, "customer", customer).body()).get("id").asText();
+    post("/v1/invoiceitems", null, "customer", customer, "invoice", second, "amount", "1000");
+    JsonNode secondInv = JSON.readTree(post("/v1/invoices/" + second + "/finalize", null).body());
+    assertThat(secondInv.get("number").asText()).isEqualTo("CRMSYNC-0002");
+    assertThat(JSON.readTree(get("/v1/customers/" + customer).body()).get("next_invoice_sequence").asLong()).isEqualTo(3);
+
+    // a customer without a prefix gets Stripe's generated one
+    String other = createCustomer("acc-fin-2");
+    String third = JSON.readTree(post("/v1/invoices", null, "customer", other).body()).get("id").asText();
+    post("/v1/invoiceitems", null, "customer", other, "invoice", third, "amount", "1000");
+    assertThat(JSON.readTree(post("/v1/invoices/" + third + "/finalize", null).body()).get("number").asText())
+        .matches("[A-Z0-9]{8}-0001");
+
+    assertThat(stripe.invoices().getFirst()).containsEntry("id", invoiceId).containsEntry("status", "open")
+        .containsEntry("number", "CRMSYNC-0001").containsEntry("currency", "usd")
+        .containsEntry("auto_advance", "false").containsEntry("amount_due", "125050")
+        .containsEntry("status_transitions[finalized_at]", inv.at("/status_transitions/finalized_at").asText())
+        .containsEntry("hosted_invoice_url", inv.get("hosted_invoice_url").asText())
+        .containsEntry("metadata[crm_deal_id]", "D-9").containsEntry("line_count", "2");
+
+    HttpResponse<String> badPrefix = post("/v1/customers", null, "invoice_prefix", "crm-sync");
+    assertThat(badPrefix.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(badPrefix.body()).at("/error/param").asText()).isEqualTo("invoice_prefix");
+  }
+
+  @Test
+  void finalizeRefusesNonDraftsUnknownIdsAndBadParams() throws Exception {
+    String customer = createCustomer("acc-fin-3");
+    String invoiceId = JSON.readTree(post("/v1/invoices", null, "customer", customer).body()).get("id").asText();
+    post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "5000");
+
+    HttpResponse<String> badBool = post("/v1/invoices/" + invoiceId + "/finalize", null, "auto_advance", "maybe");
+    assertThat(badBool.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(badBool.body()).at("/error/param").asText()).isEqualTo("auto_advance");
+    HttpResponse<String> unknownParam = post("/v1/invoices/" + invoiceId + "/finalize", null, "send", "true");
+    assertThat(JSON.readTree(unknownParam.body()).at("/error/code").asText()).isEqualTo("parameter_unknown");
+    assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m).containsEntry("status", "draft"));
+
+    assertThat(post("/v1/invoices/" + invoiceId + "/finalize", null, "auto_advance", "true").statusCode()).isEqualTo(200);
+    HttpResponse<String> again = post("/v1/invoices/" + invoiceId + "/finalize", null);
+    assertThat(again.statusCode()).isEqualTo(400);
+    JsonNode err = JSON.readTree(again.body()).get("error");
+    assertThat(err.get("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(err.get("code").asText()).isEqualTo("invoice_already_finalized");
+    assertThat(err.get("message").asText()).contains("already finalized");
+    assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m)
+        .containsEntry("status", "open").containsEntry("auto_advance", "true").containsKey("number"));
+
+    HttpResponse<String> missing = post("/v1/invoices/in_doesNotExist/finalize", null);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    JsonNode notFound = JSON.readTree(missing.body()).get("error");
+    assertThat(notFound.get("code").asText()).isEqualTo("resource_missing");
+    assertThat(notFound.get("param").asText()).isEqualTo("id");
+    assertThat(notFound.get("message").asText()).isEqualTo("No such invoice: 'in_doesNotExist'");
+
+    assertThat(get("/v1/invoices/" + invoiceId + "/finalize").statusCode()).isEqualTo(404); // POST only
+  }
+
+  @Test
+  void finalizeIsIdempotentLikeEveryPost() throws Exception {
+    String customer = createCustomer("acc-fin-4");
+    String invoiceId = JSON.readTree(post("/v1/invoices", null, "customer", customer).body()).get("id").asText();
+    post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "5000");
+    String path = "/v1/invoices/" + invoiceId + "/finalize";
+
+    HttpResponse<String> first = post(path, "fin-1", "auto_advance", "false");
+    HttpResponse<String> replay = post(path, "fin-1", "auto_advance", "false");
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(replay.statusCode()).isEqualTo(200);
+    assertThat(replay.body()).isEqualTo(first.body());
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+
+    HttpResponse<String> otherParams = post(path, "fin-1", "auto_advance", "true");
+    assertThat(otherParams.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(otherParams.body()).at("/error/type").asText()).isEqualTo("idempotency_error");
+
+    // a new key is a new request: the invoice is no longer a draft; that error is saved and replayed too
+    HttpResponse<String> newKey = post(path, "fin-2", "auto_advance", "false");
+    assertThat(newKey.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(newKey.body()).at("/error/code").asText()).isEqualTo("invoice_already_finalized");
+    HttpResponse<String> newKeyAgain = post(path, "fin-2", "auto_advance", "false");
+    assertThat(newKeyAgain.statusCode()).isEqualTo(400);
+    assertThat(newKeyAgain.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+
+    assertThat(stripe.calls("POST", "/v1/invoices/[^/]+/finalize"))
+        .extracting(StripeSandbox.RecordedCall::status, StripeSandbox.RecordedCall::replayed)
+        .containsExactly(tuple(200, false), tuple(200, true), tuple(400, false), tuple(400, false), tuple(400, true));
+    String number = JSON.readTree(first.body()).get("number").asText();
+    assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m).containsEntry("number", number));
+  }
+
+  @Test
+  void finalizingAnInvoiceWithNothingDueMarksItPaid() throws Exception {
+    String customer = createCustomer("acc-fin-5");
+    String invoiceId = JSON.readTree(post("/v1/invoices", null, "customer", customer).body()).get("id").asText();
+
+    JsonNode inv = JSON.readTree(post("/v1/invoices/" + invoiceId + "/finalize", null).body());
+
+    assertThat(inv.get("status").asText()).isEqualTo("paid");
+    assertThat(inv.get("amount_due").asLong()).isZero();
+    assertThat(inv.get("number").isNull()).isFalse();
+    assertThat(inv.at("/status_transitions/finalized_at").isNull()).isFalse();
+    assertThat(inv.at("/status_transitions/paid_at").asLong()).isEqualTo(inv.at("/status_transitions/finalized_at").asLong());
+    assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m).containsEntry("status", "paid"));
+  }
+
+  @Test
+  void itemsCanOnlyBeAddedToDraftInvoices() throws Exception {
+    String customer = createCustomer("acc-fin-6");
+    String invoiceId = JSON.readTree(post("/v1/invoices", null, "customer", customer).body()).get("id").asText();
+    post("/v1/invoiceitems", null, "customer", customer, "invoice", invoiceId, "amount", "5000", "currency", "usd");
+    assertThat(post("/v1/invoices/" + invoiceId + "/finalize", null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> late =
+        post("/v1/invoiceitems", "late-1", "customer", customer, "invoice", invoiceId, "amount", "900", "currency", "usd");
+
+    assertThat(late.statusCode()).isEqualTo(400);
+    JsonNode err = JSON.readTree(late.body()).get("error");
+    assertThat(err.get("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(err.get("code").asText()).isEqualTo("invoice_not_editable");
+    assertThat(err.get("param").asText()).isEqualTo("invoice");
+    assertThat(stripe.invoiceItems()).hasSize(1);
+    assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m)
+        .containsEntry("amount_due", "5000").containsEntry("line_count", "1"));
+    JsonNode after = JSON.readTree(get("/v1/invoices/" + invoiceId).body());
+    assertThat(after.get("lines").get("data")).hasSize(1);
+    assertThat(after.get("total").asLong()).isEqualTo(5000);
+  }
+
+  @Test
+  void searchesInvoicesByMetadataCustomerAndStatus() throws Exception {
+    String a = createCustomer("acc-s1");
+    String b = createCustomer("acc-s2");
+    String a1 = JSON.readTree(post("/v1/invoices", null, "customer", a, "metadata[crm_deal_id]", "D-1").body()).get("id").asText();
+    String a2 = JSON.readTree(post("/v1/invoices", null, "customer", a, "metadata[crm_deal_id]", "D-2").body()).get("id").asText();
+    String b1 = JSON.readTree(post("/v1/invoices", null, "customer", b, "metadata[crm_deal_id]", "D-1").body()).get("id").asText();
+
+    HttpResponse<String> r = get("/v1/invoices/search?query=" + enc("metadata['crm_deal_id']:'D-1'"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode result = JSON.readTree(r.body());
+    assertThat(result.get("object").asText()).isEqualTo("search_result");
+    assertThat(result.get("url").asText()).isEqualTo("/v1/invoices/search");
+    assertThat(result.get("has_more").asBoolean()).isFalse();
+    assertThat(ids(result)).containsExactlyInAnyOrder(a1, b1);
+    assertThat(result.get("data").get(0).get("object").asText()).isEqualTo("invoice");
+
+    JsonNode both = JSON.readTree(
+        get("/v1/invoices/search?query=" + enc("metadata['crm_deal_id']:'D-1' AND customer:'" + a + "'")).body());
+    assertThat(ids(both)).containsExactly(a1);
+    JsonNode byCustomer = JSON.readTree(get("/v1/invoices/search?query=" + enc("customer:'" + a + "'")).body());
+    assertThat(ids(byCustomer)).containsExactlyInAnyOrder(a1, a2);
+
+    post("/v1/invoiceitems", null, "customer", a, "invoice", a2, "amount", "100");
+    post("/v1/invoices/" + a2 + "/finalize", null);
+    JsonNode open = JSON.readTree(get("/v1/invoices/search?query=" + enc("status:'open' AND customer:'" + a + "'")).body());
+    assertThat(ids(open)).containsExactly(a2);
+    assertThat(open.get("data").get(0).get("status").asText()).isEqualTo("open");
+
+    JsonNode page = JSON.readTree(get("/v1/invoices/search?limit=1&query=" + enc("metadata['crm_deal_id']:'D-1'")).body());
+    assertThat(page.get("has_more").asBoolean()).isTrue();
+    JsonNode rest = JSON.readTree(get("/v1/invoices/search?limit=1&page=" + page.get("next_page").asText()
+        + "&query=" + enc("metadata['crm_deal_id']:'D-1'")).body());
+    assertThat(rest.get("has_more").asBoolean()).isFalse();
+    assertThat(List.of(ids(page).getFirst(), ids(rest).getFirst())).containsExactlyInAnyOrder(a1, b1);
+
+    assertThat(JSON.readTree(get("/v1/invoices/search?query=" + enc("metadata['crm_deal_id']:'nope'")).body())
+        .get("data")).isEmpty();
+    HttpResponse<String> unsupported = get("/v1/invoices/search?query=" + enc("email:'x@y.example'"));
+    assertThat(unsupported.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(unsupported.body()).at("/error/param").asText()).isEqualTo("query");
+    HttpResponse<String> noQuery = get("/v1/invoices/search");
+    assertThat(noQuery.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(noQuery.body()).at("/error/code").asText()).isEqualTo("parameter_missing");
+  }
+
+  @Test
+  void invoiceSearchLagsBehindWritesLikeCustomerSearch() throws Exception {
+    stripe.setSearchLag(Duration.ofMillis(600));
+    String customer = createCustomer("acc-s3");
+    String id = JSON.readTree(post("/v1/invoices", null, "customer", customer, "metadata[crm_deal_id]", "D-lag").body())
+        .get("id").asText();
+    String query = "/v1/invoices/search?query=" + enc("metadata['crm_deal_id']:'D-lag'");
+
+    assertThat(JSON.readTree(get(query).body()).get("data")).isEmpty();
+    assertThat(get("/v1/invoices/" + id).statusCode()).isEqualTo(200);
+    assertThat(stripe.invoices()).hasSize(1);
+
+    Thread.sleep(900);
+    assertThat(ids(JSON.readTree(get(query).body()))).containsExactly(id);
+
+    post("/v1/invoiceitems", null, "customer", customer, "invoice", id, "amount", "100");
+    assertThat(post("/v1/invoices/" + id + "/finalize", null).statusCode()).isEqualTo(200);
+    String openQuery = "/v1/invoices/search?query=" + enc("status:'open' AND metadata['crm_deal_id']:'D-lag'");
+    assertThat(JSON.readTree(get(openQuery).body()).get("data")).isEmpty(); // the index still has the draft
+    Thread.sleep(900);
+    assertThat(ids(JSON.readTree(get(openQuery).body()))).containsExactly(id);
+  }
+
   // ------------------------------------------------------------------ idempotency
 
   @Test
@@ -515,6 +784,12 @@ class StripeSandboxTest {
     HttpResponse<String> r = post("/v1/customers", null, kv);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body()).get("id").asText();
+  }
+
+  private static List<String> ids(JsonNode listOrSearchResult) {
+    List<String> ids = new ArrayList<>();
+    listOrSearchResult.get("data").forEach(o -> ids.add(o.get("id").asText()));
+    return ids;
   }
 
   private static HttpResponse<String> post(String path, String idempotencyKey, String... kv) throws Exception {

@@ -9,10 +9,21 @@ import java.util.UUID;
 
 /** Events for tests, made from the contract's own samples (events/samples/valid) with other ids and values. */
 final class TestEvents {
-    static final Path SAMPLES = Path.of("../../events/samples");
+    static final Path SAMPLES = findSamples();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestEvents() {}
+
+    /** events/samples of this repository, found from the module (tests) or the repository root (benchmark). */
+    private static Path findSamples() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("events/samples");
+            if (java.nio.file.Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("events/samples not found above " + Path.of("").toAbsolutePath());
+    }
 
     static ObjectNode sample(String relativePath) {
         try {

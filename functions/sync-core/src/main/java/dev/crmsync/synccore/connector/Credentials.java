@@ -14,11 +14,18 @@ public final class Credentials {
         this.values = Map.copyOf(values);
     }
 
-    /** The named value; fails with the name only (never a value) when it is missing. */
+    /**
+     * The named value; fails with the name only (never a value) when it is missing or unusable.
+     * A control character (a pasted line break) would make the HTTP client reject the header
+     * with a message quoting the whole value, so it is refused here first.
+     */
     public String require(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("the integration secret has no '" + name + "' value");
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalStateException("the integration secret's '" + name + "' value contains a control character (a line break?)");
         }
         return value;
     }

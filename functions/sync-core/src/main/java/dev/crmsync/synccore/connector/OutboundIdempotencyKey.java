@@ -1,5 +1,10 @@
 package dev.crmsync.synccore.connector;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * The idempotency key a connector sends with a vendor write. It names the logical operation
  * (integration, operation, business key, and for state updates the record version) and never
@@ -21,10 +26,17 @@ public final class OutboundIdempotencyKey {
         return bounded(integration + ":" + operation + ":" + recordId + ":v" + version);
     }
 
+    /** Vendors cap key length (Stripe: 255); a longer key keeps its start and ends in a hash of the whole. */
     private static String bounded(String key) {
-        if (key.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("idempotency key longer than " + MAX_LENGTH + " characters: " + key.substring(0, 40) + "…");
+        if (key.length() <= MAX_LENGTH) {
+            return key;
         }
-        return key;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            String hash = HexFormat.of().formatHex(digest);
+            return key.substring(0, MAX_LENGTH - hash.length() - 1) + "#" + hash;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.crmsync.synccore.connector;
 
 import dev.crmsync.synccore.event.CrmEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,7 +18,8 @@ import java.util.Optional;
  *                     attempt's effect before creating anything its vendor cannot deduplicate
  * @param dependencies the vendor ids of the records this event depends on, read in one batch
  * @param credentials  the integration's secret, parsed
- * @param callTimeout  how long one vendor call may take so that it ends inside the lease
+ * @param callDeadline every vendor call must end by then, so that the operation ends inside its lease
+ * @param maxCallTimeout the longest any one vendor call may take
  */
 public record SyncRequest(
         CrmEvent event,
@@ -27,7 +29,20 @@ public record SyncRequest(
         boolean retry,
         Map<RecordRef, String> dependencies,
         Credentials credentials,
-        Duration callTimeout) {
+        Instant callDeadline,
+        Duration maxCallTimeout) {
+
+    /** The timeout for the next vendor call: what is left until the call deadline, at most the maximum. */
+    public Duration callTimeout() {
+        Duration left = Duration.between(Instant.now(), callDeadline);
+        Duration timeout = left.compareTo(maxCallTimeout) < 0 ? left : maxCallTimeout;
+        return timeout.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : timeout;
+    }
+
+    /** The same request with other credentials (after the secret was re-read). */
+    public SyncRequest withCredentials(Credentials refreshed) {
+        return new SyncRequest(event, operation, externalId, externalIds, retry, dependencies, refreshed, callDeadline, maxCallTimeout);
+    }
 
     public Optional<String> dependency(String object, String recordId) {
         return Optional.ofNullable(dependencies.get(new RecordRef(object, recordId)));

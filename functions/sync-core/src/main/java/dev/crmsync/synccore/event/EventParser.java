@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.SyncFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,9 +74,11 @@ public final class EventParser {
         }
         Instant occurredAt;
         try {
-            occurredAt = Instant.parse(detail.path("occurredAt").asText());
+            occurredAt = OffsetDateTime.parse(detail.path("occurredAt").asText()).toInstant();
         } catch (DateTimeParseException e) {
-            occurredAt = java.time.OffsetDateTime.parse(detail.path("occurredAt").asText()).toInstant();
+            // The schema's pattern admits dates no calendar has (Feb 30, second 60).
+            return invalid(eventId, detailType, recordId, "schema_invalid",
+                    "detail violates " + detailType + " schema: $.occurredAt: not a valid instant: " + e.getParsedString());
         }
         List<String> changed = new ArrayList<>();
         detail.path("changedFields").forEach(n -> changed.add(n.asText()));

@@ -29,6 +29,7 @@ import dev.crmsync.synccore.state.StateKey;
 import dev.crmsync.synccore.state.SyncStateStore;
 import dev.crmsync.synccore.state.SyncStatus;
 import java.net.http.HttpClient;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,16 +38,17 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
 import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
@@ -106,8 +108,11 @@ public final class SyncPipeline {
 
     /** The production wiring: configuration and clients from the environment, built once per container. */
     public static SyncPipeline fromEnvironment(Function<ConnectorSettings, Connector> connectorFactory) {
+        // SecureRandom, not ThreadLocalRandom: a SnapStart snapshot would give every restored
+        // container the same jitter sequence, and retries would come back in step.
+        SecureRandom random = new SecureRandom();
         return new SyncPipeline(SyncConfig.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(),
-                () -> ThreadLocalRandom.current().nextDouble(), connectorFactory);
+                random::nextDouble, connectorFactory);
     }
 
     /**
@@ -134,7 +139,7 @@ public final class SyncPipeline {
             // A bug must not lose the batch: whatever was not decided goes back to the queue.
             LOG.error("batch processing failed unexpectedly; undecided records return to the queue", e);
         }
-        outcome.failUndecided(retryPolicy.busySeconds(1));
+        outcome.failUndecided(retryPolicy.busySeconds(1, Optional.empty()));
         try {
             visibility.apply(outcome.visibilityChanges());
         } catch (RuntimeException e) {
@@ -159,8 +164,20 @@ public final class SyncPipeline {
             }
         }
         Map<String, List<Work>> groups = groupByClaimKey(work, outcome);
-        Map<RecordRef, String> dependencies = readDependencies(groups);
+        Map<RecordRef, String> dependencies;
+        try {
+            dependencies = readDependencies(groups);
+        } catch (RuntimeException e) {
+            // Only the records that need another record's mapping wait; the rest go on.
+            LOG.warn("could not read the mappings this batch depends on", e);
+            dependencies = Map.of();
+            failRecordsWithDependencies(groups, new SyncFailure.Retryable("state_unavailable",
+                    "could not read dependent records' mappings: " + describe(e)), outcome);
+        }
+        Map<RecordRef, String> resolved = dependencies;
         CredentialsOnce credentials = new CredentialsOnce(secret);
+        // Virtual threads do not inherit the invocation's logging context (request id, cold start).
+        Map<String, String> loggingContext = MDC.getCopyOfContextMap();
 
         Semaphore permits = new Semaphore(Math.max(1, config.maxConcurrency()));
         List<Future<?>> running = new ArrayList<>();
@@ -168,7 +185,12 @@ public final class SyncPipeline {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
             for (List<Work> group : groups.values()) {
-                running.add(executor.submit(() -> runGroup(group, deadline, permits, dependencies, credentials, outcome)));
+                running.add(executor.submit(() -> {
+                    if (loggingContext != null) {
+                        MDC.setContextMap(loggingContext);
+                    }
+                    runGroup(group, deadline, permits, resolved, credentials, outcome);
+                }));
             }
             awaitUntil(running, deadline.minus(config.deadlineMargin().dividedBy(2)));
         } finally {
@@ -184,7 +206,7 @@ public final class SyncPipeline {
             try {
                 // Checked once a slot is free: a record that would outlive the invocation is not started.
                 if (remaining(deadline).compareTo(config.deadlineMargin()) < 0) {
-                    outcome.fail(item.message(), retryPolicy.busySeconds(1));
+                    outcome.fail(item.message(), retryPolicy.busySeconds(1, Optional.empty()));
                     outcomes.record(item.outcome("failed_retryable", "deadline: not started, too little invocation time left"));
                     continue;
                 }
@@ -266,6 +288,18 @@ public final class SyncPipeline {
         return groups;
     }
 
+    private void failRecordsWithDependencies(Map<String, List<Work>> groups, SyncFailure failure, BatchOutcome outcome) {
+        for (List<Work> group : groups.values()) {
+            group.removeIf(item -> {
+                if (connector.dependencies(item.event()).isEmpty()) {
+                    return false;
+                }
+                fail(item, failure, outcome, false);
+                return true;
+            });
+        }
+    }
+
     private Map<RecordRef, String> readDependencies(Map<String, List<Work>> groups) {
         Map<String, RecordRef> byKey = new LinkedHashMap<>();
         for (List<Work> group : groups.values()) {
@@ -295,7 +329,10 @@ public final class SyncPipeline {
             case Claim.Stale s -> skip(item, "stale", "version " + s.appliedVersion() + " was already applied", outcome);
             case Claim.Superseded s -> skip(item, "superseded", "event " + s.leaseOwner() + " (version " + s.leaseVersion() + ") is applying this record", outcome);
             case Claim.Busy b -> fail(item, new SyncFailure.Retryable("record_busy",
-                    "event " + b.leaseOwner() + " holds this " + (item.operation() instanceof Operation.Action ? "action" : "record (version " + b.leaseVersion() + ")")),
+                    "event " + b.leaseOwner() + " holds this " + (item.operation() instanceof Operation.Action ? "action" : "record (version " + b.leaseVersion() + ")")
+                            + " until " + b.leaseUntil(),
+                    // when the holder's lease ends: it may have died holding it
+                    Optional.of(Duration.between(clock.instant(), b.leaseUntil()).plusSeconds(1))),
                     outcome, false);
             case Claim.Claimed c -> applyClaimed(item, pk, c, deadline, dependencies, credentials, outcome);
         }
@@ -311,9 +348,9 @@ public final class SyncPipeline {
             fail(item, new SyncFailure.Retryable("credentials_unavailable", describe(e)), outcome, true);
             return;
         }
-        Duration callTimeout = min(config.vendorTimeout(), remaining(deadline).minus(config.deadlineMargin().dividedBy(2)));
         SyncRequest request = new SyncRequest(event, item.operation(), claim.externalId(), claim.externalIds(),
-                item.attempt() > 1 || claim.tookOverLease(), dependencies, creds, callTimeout);
+                item.attempt() > 1 || claim.earlierAttemptUncommitted(), dependencies, creds,
+                deadline.minus(config.deadlineMargin().dividedBy(2)), config.vendorTimeout());
         Instant started = clock.instant();
         SyncResult result = connector.apply(request);
         if (result instanceof SyncResult.Failed(SyncFailure.Unauthorized first)) {
@@ -324,8 +361,7 @@ public final class SyncPipeline {
                 fail(item, new SyncFailure.Retryable("credentials_unavailable", describe(e)), outcome, true);
                 return;
             }
-            result = connector.apply(new SyncRequest(event, item.operation(), claim.externalId(), claim.externalIds(),
-                    request.retry(), dependencies, refreshed, callTimeout));
+            result = connector.apply(request.withCredentials(refreshed));
             if (result instanceof SyncResult.Failed(SyncFailure.Unauthorized again)) {
                 result = new SyncResult.Failed(new SyncFailure.Permanent("unauthorized",
                         "the vendor rejected the credentials of secret " + config.secretId() + " also after re-reading it: " + again.reason()));
@@ -346,7 +382,7 @@ public final class SyncPipeline {
                 metrics.succeeded(latency, Duration.between(event.occurredAt(), clock.instant()));
                 outcomes.record(item.outcome("applied", applied.externalId()));
                 // A redriven message starts again at receive count 1: the claim says it failed before.
-                if (item.attempt() > 1 || claim.failedBefore()) {
+                if (item.attempt() > 1 || claim.failedEventId().filter(event.eventId()::equals).isPresent()) {
                     putStatus(item, event.eventId(), event.detailType(), event.recordId(), "APPLIED", null, "applied " + applied.externalId());
                 }
             }
@@ -365,6 +401,8 @@ public final class SyncPipeline {
     }
 
     private void fail(Work item, SyncFailure failure, BatchOutcome outcome, boolean releaseLease, boolean writeStatus) {
+        // A record interrupted at the deadline must still release its lease and say why.
+        Thread.interrupted();
         CrmEvent event = item.event();
         if (releaseLease && event != null && item.operation() != null) {
             try {
@@ -392,7 +430,7 @@ public final class SyncPipeline {
             // Visibility 0: the message comes straight back and reaches the DLQ within seconds.
             case SyncFailure.Permanent p -> 0;
             case SyncFailure.Unauthorized u -> 0;
-            case SyncFailure.Retryable r when r.errorClass().equals("record_busy") -> retryPolicy.busySeconds(item.attempt());
+            case SyncFailure.Retryable r when r.errorClass().equals("record_busy") -> retryPolicy.busySeconds(item.attempt(), r.retryAfter());
             case SyncFailure.Retryable r -> retryPolicy.visibilitySeconds(item.attempt(), r.retryAfter());
         };
         outcome.fail(item.message(), seconds);
@@ -436,11 +474,6 @@ public final class SyncPipeline {
                 return;
             }
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        Duration smaller = a.compareTo(b) <= 0 ? a : b;
-        return smaller.isNegative() || smaller.isZero() ? Duration.ofMillis(1) : smaller;
     }
 
     private static int attempt(SQSMessage message) {

@@ -11,8 +11,11 @@ import java.util.function.DoubleSupplier;
  * never longer than the cap or SQS's 12-hour visibility limit.
  */
 public final class RetryPolicy {
-    /** SQS's maximum visibility timeout. */
-    public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+    /**
+     * SQS's maximum visibility timeout is 12 hours counted from the receive, not from the change:
+     * less the longest a Lambda invocation can have held the message before it asks.
+     */
+    public static final Duration MAX_VISIBILITY = Duration.ofHours(12).minusMinutes(15);
 
     private final Duration base;
     private final Duration cap;
@@ -45,10 +48,20 @@ public final class RetryPolicy {
         return (int) Math.min(MAX_VISIBILITY.toSeconds(), Math.ceilDiv(chosen, 1000L));
     }
 
-    /** A short jittered delay for a record busy with an older version; at least one second. */
-    public int busySeconds(int receiveCount) {
+    /**
+     * The delay for a record busy with another attempt: short and jittered (at least one second),
+     * since a lease is usually released within a second. From the third receive on, not before
+     * the holder's lease ends: a holder still there by then may have died holding it, and short
+     * retries would only spend the retry budget and send the newer event to the DLQ.
+     */
+    public int busySeconds(int receiveCount, Optional<Duration> leaseEndsIn) {
         double bound = Math.min(busyCap.toMillis(), 1000.0 * Math.pow(2, Math.max(0, receiveCount - 1)));
-        return (int) Math.max(1, Math.ceilDiv((long) (random.getAsDouble() * bound), 1000L));
+        int jittered = (int) Math.max(1, Math.ceilDiv((long) (random.getAsDouble() * bound), 1000L));
+        if (receiveCount < 3 || leaseEndsIn.isEmpty()) {
+            return jittered;
+        }
+        long untilLeaseEnds = Math.ceilDiv(Math.max(0, leaseEndsIn.get().toMillis()), 1000L);
+        return (int) Math.min(MAX_VISIBILITY.toSeconds(), Math.max(jittered, untilLeaseEnds));
     }
 
     public Duration base() {

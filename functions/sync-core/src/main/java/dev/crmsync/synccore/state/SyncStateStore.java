@@ -69,7 +69,7 @@ public final class SyncStateStore {
                             .returnValues(ReturnValue.ALL_OLD)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
                     .attributes();
-            return claimed(old, eventId);
+            return claimed(old);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
             long applied = number(old, APPLIED_VERSION).orElse(-1L);
@@ -79,9 +79,11 @@ public final class SyncStateStore {
             }
             String owner = text(old, LEASE_OWNER).orElse("");
             long leaseVersion = number(old, LEASE_VERSION).orElse(-1L);
-            return leaseVersion >= version
+            // Our own event in the lease is never "superseded": that attempt may be dead, and
+            // skipping would delete a message that was never applied.
+            return leaseVersion >= version && !owner.equals(eventId)
                     ? new Claim.Superseded(owner, leaseVersion)
-                    : new Claim.Busy(owner, leaseVersion);
+                    : new Claim.Busy(owner, leaseVersion, leaseUntil(old));
         }
     }
 
@@ -106,13 +108,13 @@ public final class SyncStateStore {
                             .returnValues(ReturnValue.ALL_OLD)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
                     .attributes();
-            return claimed(old, eventId);
+            return claimed(old);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
             if (text(old, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
                 return new Claim.Duplicate(text(old, APPLIED_EVENT).orElse(""));
             }
-            return new Claim.Busy(text(old, LEASE_OWNER).orElse(""), 0);
+            return new Claim.Busy(text(old, LEASE_OWNER).orElse(""), 0, leaseUntil(old));
         }
     }
 
@@ -248,7 +250,11 @@ public final class SyncStateStore {
                 text(item, "at").map(Instant::parse).orElse(null)));
     }
 
-    private static Claim claimed(Map<String, AttributeValue> old, String eventId) {
+    private static Instant leaseUntil(Map<String, AttributeValue> item) {
+        return number(item, LEASE_UNTIL).map(Instant::ofEpochMilli).orElse(Instant.EPOCH);
+    }
+
+    private static Claim claimed(Map<String, AttributeValue> old) {
         Map<String, AttributeValue> item = old == null ? Map.of() : old;
         Map<String, String> ids = new LinkedHashMap<>();
         AttributeValue stored = item.get(EXTERNAL_IDS);
@@ -256,7 +262,7 @@ public final class SyncStateStore {
             stored.m().forEach((k, v) -> ids.put(k, v.s()));
         }
         return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
-                text(item, FAILED_EVENT).filter(eventId::equals).isPresent());
+                text(item, FAILED_EVENT));
     }
 
     private static Map<String, AttributeValue> toAttributeMap(Map<String, String> values) {

@@ -68,6 +68,17 @@ class EventParserTest {
         assertThat(invalid.eventId()).isEqualTo(envelopeId);
     }
 
+    @Test
+    void anInstantNoCalendarHasIsSchemaInvalidNotACrash() throws IOException {
+        var envelope = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                Files.readString(SAMPLES.resolve("valid/account.upserted.json")));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) envelope.get("detail")).put("occurredAt", "2026-02-30T10:00:00Z");
+        ParsedMessage parsed = parser.parse(envelope.toString(), "m-1");
+        assertThat(parsed).isInstanceOf(ParsedMessage.Invalid.class);
+        assertThat(((ParsedMessage.Invalid) parsed).failure().errorClass()).isEqualTo("schema_invalid");
+        assertThat(((ParsedMessage.Invalid) parsed).failure().reason()).contains("occurredAt");
+    }
+
     private String errorClass(String name) throws IOException {
         return failure(name).errorClass();
     }

@@ -36,13 +36,20 @@ class RetryPolicyTest {
     @Test
     void neverPastSqsMaximumVisibility() {
         RetryPolicy huge = new RetryPolicy(Duration.ofHours(1), Duration.ofDays(2), Duration.ofSeconds(10), () -> 0.999999);
-        assertThat(huge.visibilitySeconds(20, Optional.of(Duration.ofDays(1)))).isEqualTo(43_200);
+        assertThat(huge.visibilitySeconds(20, Optional.of(Duration.ofDays(1)))).isEqualTo(42_300);
     }
 
     @Test
     void busyRecordsComeBackSoon() {
-        assertThat(withRandom(0.0).busySeconds(1)).isEqualTo(1);
-        assertThat(withRandom(0.999999).busySeconds(20)).isEqualTo(10);
+        assertThat(withRandom(0.0).busySeconds(1, Optional.empty())).isEqualTo(1);
+        assertThat(withRandom(0.999999).busySeconds(20, Optional.empty())).isEqualTo(10);
+        assertThat(withRandom(0.0).busySeconds(2, Optional.of(Duration.ofSeconds(50)))).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordStillBusyOnTheThirdTryWaitsForTheHoldersLeaseToEnd() {
+        assertThat(withRandom(0.0).busySeconds(3, Optional.of(Duration.ofMillis(41_500)))).isEqualTo(42);
+        assertThat(withRandom(0.999999).busySeconds(3, Optional.of(Duration.ofSeconds(-5)))).isEqualTo(4);
     }
 
     @Test

@@ -35,7 +35,7 @@ class SyncStateStoreTest {
     @Test
     void firstClaimSucceedsWithNoMapping() {
         assertThat(store.claimRecord(pk, "e1", 1, lease()))
-                .isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, false));
+                .isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, java.util.Optional.empty()));
     }
 
     @Test
@@ -53,15 +53,22 @@ class SyncStateStoreTest {
         store.claimRecord(pk, "e1", 1, lease());
         store.commitRecord(pk, "e1", 1, "cus_1", Map.of("k", "v"));
         Claim claim = store.claimRecord(pk, "e3", 3, lease());
-        assertThat(claim).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_1"), Map.of("k", "v"), false, false));
+        assertThat(claim).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_1"), Map.of("k", "v"), false, java.util.Optional.empty()));
     }
 
     @Test
     void liveLeaseOfOlderVersionMeansBusyAndOfNewerMeansSuperseded() {
         store.claimRecord(pk, "e5", 5, lease());
-        assertThat(store.claimRecord(pk, "e7", 7, lease())).isEqualTo(new Claim.Busy("e5", 5));
+        assertThat(store.claimRecord(pk, "e7", 7, lease())).isEqualTo(new Claim.Busy("e5", 5, lease()));
         assertThat(store.claimRecord(pk, "e4", 4, lease())).isEqualTo(new Claim.Superseded("e5", 5));
-        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Superseded("e5", 5));
+        assertThat(store.claimRecord(pk, "e5bis", 5, lease())).isEqualTo(new Claim.Superseded("e5", 5));
+    }
+
+    @Test
+    void ownEventInALiveLeaseIsBusyNeverSuperseded() {
+        // the earlier attempt may have died: skipping would delete a message never applied
+        store.claimRecord(pk, "e5", 5, lease());
+        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Busy("e5", 5, lease()));
     }
 
     @Test
@@ -70,6 +77,7 @@ class SyncStateStoreTest {
         Claim claim = store.claimRecord(pk, "e6", 6, lease());
         assertThat(claim).isInstanceOf(Claim.Claimed.class);
         assertThat(((Claim.Claimed) claim).tookOverLease()).isTrue();
+        assertThat(((Claim.Claimed) claim).earlierAttemptUncommitted()).isTrue();
         // the first owner lost its lease: its commit must not land
         assertThat(store.commitRecord(pk, "e5", 5, "cus_old", Map.of())).isFalse();
         assertThat(store.commitRecord(pk, "e6", 6, "cus_new", Map.of())).isTrue();
@@ -86,16 +94,16 @@ class SyncStateStoreTest {
     void aReleasedFailureIsRememberedForTheSameEventUntilItCommits() {
         store.claimRecord(pk, "e5", 5, lease());
         store.release(pk, "e5");
-        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, true));
+        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, java.util.Optional.of("e5")));
         store.commitRecord(pk, "e5", 5, "cus_5", Map.of());
-        assertThat(store.claimRecord(pk, "e6", 6, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_5"), Map.of(), false, false));
+        assertThat(store.claimRecord(pk, "e6", 6, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_5"), Map.of(), false, java.util.Optional.empty()));
     }
 
     @Test
     void actionIsClaimedOnceAndCompletedOnce() {
         String action = StateKey.action("billing", "invoice", "006-" + UUID.randomUUID());
         assertThat(store.claimAction(action, "e1", lease())).isInstanceOf(Claim.Claimed.class);
-        assertThat(store.claimAction(action, "e2", lease())).isEqualTo(new Claim.Busy("e1", 0));
+        assertThat(store.claimAction(action, "e2", lease())).isEqualTo(new Claim.Busy("e1", 0, lease()));
         assertThat(store.commitAction(action, "e1", "in_1", Map.of("invoice", "in_1"))).isTrue();
         assertThat(store.claimAction(action, "e2", lease())).isEqualTo(new Claim.Duplicate("e1"));
     }
