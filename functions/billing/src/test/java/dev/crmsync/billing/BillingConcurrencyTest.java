@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -24,20 +22,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class BillingConcurrencyTest {
     private static final int ROUNDS = 25;
-    private static StripeSandbox stripe;
+    private final StripeSandbox stripe = StripeSandbox.shared();
     private BillingHarness harness;
     private LocalEventSourceMapping instanceA;
     private LocalEventSourceMapping instanceB;
-
-    @BeforeAll
-    static void startStripe() {
-        stripe = StripeSandbox.start();
-    }
-
-    @AfterAll
-    static void stopStripe() {
-        stripe.close();
-    }
 
     @BeforeEach
     void deploy() {

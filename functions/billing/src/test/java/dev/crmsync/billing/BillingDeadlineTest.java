@@ -9,8 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,20 +17,11 @@ import org.junit.jupiter.api.Test;
  * whole, and nothing is lost.
  */
 class BillingDeadlineTest {
-    private static StripeSandbox stripe;
-
-    @BeforeAll
-    static void startStripe() {
-        stripe = StripeSandbox.start();
-    }
-
-    @AfterAll
-    static void stopStripe() {
-        stripe.close();
-    }
+    private final StripeSandbox stripe = StripeSandbox.shared();
 
     @Test
     void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() {
+        stripe.reset();
         BillingHarness harness = new BillingHarness(stripe, 10, 30);
         // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 5 s invocation
         // and a 2.5 s margin (longer than one record takes): only the first few records of the batch fit.

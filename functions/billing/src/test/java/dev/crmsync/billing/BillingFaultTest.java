@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,20 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * creates nothing new; a redriven message applies once.
  */
 class BillingFaultTest {
-    private static StripeSandbox stripe;
+    private final StripeSandbox stripe = StripeSandbox.shared();
     private BillingHarness harness;
     private SyncPipeline pipeline;
     private LocalEventSourceMapping esm;
-
-    @BeforeAll
-    static void startStripe() {
-        stripe = StripeSandbox.start();
-    }
-
-    @AfterAll
-    static void stopStripe() {
-        stripe.close();
-    }
 
     @BeforeEach
     void deploy() {

@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -89,32 +92,18 @@ final class BillingHarness {
                 .endpointOverride(aws.dynamoEndpoint())
                 .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> {
-                    c.addExecutionInterceptor(new ExecutionInterceptor() {
-                        @Override
-                        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                            dynamoOperations.add(context.request().getClass().getSimpleName().replace("Request", ""));
-                        }
-                    });
-                    for (ExecutionInterceptor i : extraInterceptors) c.addExecutionInterceptor(i);
-                })
+                .overrideConfiguration(c -> intercept(c, request -> dynamoOperations.add(operation(request)), extraInterceptors))
                 .build();
         SqsClient sqs = SqsClient.builder()
                 .endpointOverride(aws.sqsEndpoint())
                 .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> {
-                    c.addExecutionInterceptor(new ExecutionInterceptor() {
-                        @Override
-                        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                            sqsOperations.add(context.request().getClass().getSimpleName().replace("Request", ""));
-                            if (context.request() instanceof ChangeMessageVisibilityBatchRequest batch) {
-                                batch.entries().forEach(e -> visibilityTimeouts.add(e.visibilityTimeout()));
-                            }
-                        }
-                    });
-                    for (ExecutionInterceptor i : extraInterceptors) c.addExecutionInterceptor(i);
-                })
+                .overrideConfiguration(c -> intercept(c, request -> {
+                    sqsOperations.add(operation(request));
+                    if (request instanceof ChangeMessageVisibilityBatchRequest batch) {
+                        batch.entries().forEach(e -> visibilityTimeouts.add(e.visibilityTimeout()));
+                    }
+                }, extraInterceptors))
                 .build();
         SecretsManagerClient secrets = SecretsManagerClient.builder()
                 .endpointOverride(aws.secretsEndpoint())
@@ -122,6 +111,24 @@ final class BillingHarness {
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
         return new AwsClients(dynamo, sqs, secrets);
+    }
+
+    /** Records every request the client sends (what the cost assertions count), then the extra interceptors. */
+    private static void intercept(ClientOverrideConfiguration.Builder config, Consumer<SdkRequest> recorder,
+                                  ExecutionInterceptor... extraInterceptors) {
+        config.addExecutionInterceptor(new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                recorder.accept(context.request());
+            }
+        });
+        for (ExecutionInterceptor interceptor : extraInterceptors) {
+            config.addExecutionInterceptor(interceptor);
+        }
+    }
+
+    private static String operation(SdkRequest request) {
+        return request.getClass().getSimpleName().replace("Request", "");
     }
 
     LocalEventSourceMapping eventSourceMapping(SyncPipeline pipeline) {

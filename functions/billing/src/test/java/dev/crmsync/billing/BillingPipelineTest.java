@@ -9,8 +9,6 @@ import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,20 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * holds, and what the state table holds.
  */
 class BillingPipelineTest {
-    static StripeSandbox stripe;
+    private final StripeSandbox stripe = StripeSandbox.shared();
     private BillingHarness harness;
     private SyncPipeline pipeline;
     private LocalEventSourceMapping esm;
-
-    @BeforeAll
-    static void startStripe() {
-        stripe = StripeSandbox.start();
-    }
-
-    @AfterAll
-    static void stopStripe() {
-        stripe.close();
-    }
 
     @BeforeEach
     void deploy() {

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +19,11 @@ import org.junit.jupiter.api.Test;
  * proves the environment contract, the once-per-container wiring and the JSON log lines.
  */
 class BillingSyncHandlerProcessTest {
-    private static StripeSandbox stripe;
-
-    @BeforeAll
-    static void startStripe() {
-        stripe = StripeSandbox.start();
-    }
-
-    @AfterAll
-    static void stopStripe() {
-        stripe.close();
-    }
+    private final StripeSandbox stripe = StripeSandbox.shared();
 
     @Test
     void handlerConfiguredOnlyByItsEnvironmentAppliesAnEventAndLogsItsOutcome() throws Exception {
+        stripe.reset();
         BillingHarness harness = new BillingHarness(stripe, 5, 30);
         String account = TestEvents.unique("001");
         harness.send(TestEvents.accountUpserted(account, 1, "Acme from a separate JVM"));

@@ -54,8 +54,8 @@ public final class PipelineBenchmark {
                 Local servers on loopback: DynamoDB Local, ElasticMQ, the Stripe sandbox answering every
                 request after %d ms. %d `account.upserted` events for new accounts (each: create + update
                 customer = 2 Stripe calls), in batches of %d; then the same %d events again (duplicates);
-                then %d `deal.closed` events (invoice + invoice item = 2 Stripe calls, one `BatchGetItem` per
-                batch for the accounts' customers). Duration is the pipeline's time per batch, i.e. what
+                then %d `deal.closed` events (draft invoice + invoice item + finalize = 3 Stripe calls, one
+                `BatchGetItem` per batch for the accounts' customers). Duration is the pipeline's time per batch, i.e. what
                 Lambda bills; local servers are slower than the real services, so compare the rows with
                 each other rather than with production.
 

@@ -133,6 +133,20 @@ public final class StripeSandbox implements AutoCloseable {
                 .extensions(engine));
   }
 
+  private static StripeSandbox shared;
+
+  /**
+   * The sandbox of this test JVM, started on first use and stopped at exit (starting one per test
+   * class costs seconds). Tests {@link #reset()} it before use.
+   */
+  public static synchronized StripeSandbox shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "stripe-sandbox-stop"));
+    }
+    return shared;
+  }
+
   /** Starts a sandbox on 127.0.0.1 with a free port. */
   public static StripeSandbox start() {
     StripeSandbox sandbox = new StripeSandbox();

@@ -22,10 +22,14 @@ public interface AwsEnvironment {
     SqsClient sqs();
 
     /** Creates the state table the way the stack defines it: one string partition key {@code pk}. */
-    String createStateTable(String name);
+    default String createStateTable(String name) {
+        return AwsResources.createStateTable(dynamo(), name);
+    }
 
     /** Creates an integration queue and its DLQ, wired with a RedrivePolicy as the stack wires them. */
-    QueuePair createQueuePair(String name, int maxReceiveCount, int visibilityTimeoutSeconds);
+    default QueuePair createQueuePair(String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
+        return AwsResources.createQueuePair(sqs(), name, maxReceiveCount, visibilityTimeoutSeconds);
+    }
 
     /** Stores (or rotates) a secret's value. */
     void putSecret(String secretId, String secretString);

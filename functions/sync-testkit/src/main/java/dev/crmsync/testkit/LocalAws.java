@@ -108,16 +108,6 @@ public final class LocalAws implements AwsEnvironment {
     }
 
     @Override
-    public String createStateTable(String name) {
-        return AwsResources.createStateTable(dynamo, name);
-    }
-
-    @Override
-    public QueuePair createQueuePair(String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
-        return AwsResources.createQueuePair(sqs, name, maxReceiveCount, visibilityTimeoutSeconds);
-    }
-
-    @Override
     public void putSecret(String secretId, String secretString) {
         secrets.putSecret(secretId, secretString);
     }

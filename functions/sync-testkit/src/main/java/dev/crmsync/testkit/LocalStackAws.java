@@ -77,16 +77,6 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
     }
 
     @Override
-    public String createStateTable(String name) {
-        return AwsResources.createStateTable(dynamo, name);
-    }
-
-    @Override
-    public QueuePair createQueuePair(String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
-        return AwsResources.createQueuePair(sqs, name, maxReceiveCount, visibilityTimeoutSeconds);
-    }
-
-    @Override
     public void putSecret(String secretId, String secretString) {
         try {
             secrets.putSecretValue(b -> b.secretId(secretId).secretString(secretString));

@@ -53,23 +53,10 @@ public final class SyncStateStore {
      * {@code version} and no other live lease is held. One conditional UpdateItem.
      */
     public Claim claimRecord(String pk, String eventId, long version, Instant leaseUntil) {
-        long now = clock.millis();
         try {
-            Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(table)
-                            .key(key(pk))
-                            .updateExpression("SET #owner = :owner, #lv = :version, #until = :until")
-                            .conditionExpression("(attribute_not_exists(#applied) OR #applied < :version)"
-                                    + " AND (attribute_not_exists(#until) OR #until < :now)")
-                            .expressionAttributeNames(Map.of(
-                                    "#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                                    "#applied", APPLIED_VERSION))
-                            .expressionAttributeValues(Map.of(
-                                    ":owner", s(eventId), ":version", n(version),
-                                    ":until", n(leaseUntil.toEpochMilli()), ":now", n(now)))
-                            .returnValues(ReturnValue.ALL_OLD)
-                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
-                    .attributes();
-            return claimed(old);
+            return claimed(takeLease(pk, eventId, version, leaseUntil,
+                    "attribute_not_exists(#applied) OR #applied < :version",
+                    Map.of("#applied", APPLIED_VERSION), Map.of()));
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
             long applied = number(old, APPLIED_VERSION).orElse(-1L);
@@ -92,23 +79,10 @@ public final class SyncStateStore {
      * another attempt holds a live lease on it.
      */
     public Claim claimAction(String pk, String eventId, Instant leaseUntil) {
-        long now = clock.millis();
         try {
-            Map<String, AttributeValue> old = dynamo.updateItem(b -> b.tableName(table)
-                            .key(key(pk))
-                            .updateExpression("SET #owner = :owner, #lv = :zero, #until = :until")
-                            .conditionExpression("(attribute_not_exists(#status) OR #status <> :completed)"
-                                    + " AND (attribute_not_exists(#until) OR #until < :now)")
-                            .expressionAttributeNames(Map.of(
-                                    "#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                                    "#status", ACTION_STATUS))
-                            .expressionAttributeValues(Map.of(
-                                    ":owner", s(eventId), ":zero", n(0), ":until", n(leaseUntil.toEpochMilli()),
-                                    ":now", n(now), ":completed", s(COMPLETED)))
-                            .returnValues(ReturnValue.ALL_OLD)
-                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
-                    .attributes();
-            return claimed(old);
+            return claimed(takeLease(pk, eventId, 0, leaseUntil,
+                    "attribute_not_exists(#status) OR #status <> :completed",
+                    Map.of("#status", ACTION_STATUS), Map.of(":completed", s(COMPLETED))));
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
             if (text(old, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
@@ -116,6 +90,29 @@ public final class SyncStateStore {
             }
             return new Claim.Busy(text(old, LEASE_OWNER).orElse(""), 0, leaseUntil(old));
         }
+    }
+
+    /**
+     * The write both claims share: take the lease (owner, version, until) if {@code notDone}
+     * holds and no live lease exists. Returns the item as it was; on a failed condition the
+     * exception carries the item as it is ({@code ALL_OLD}), which says why.
+     */
+    private Map<String, AttributeValue> takeLease(String pk, String eventId, long version, Instant leaseUntil, String notDone,
+                                                  Map<String, String> names, Map<String, AttributeValue> values) {
+        Map<String, String> allNames = new HashMap<>(names);
+        allNames.putAll(Map.of("#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
+        Map<String, AttributeValue> allValues = new HashMap<>(values);
+        allValues.putAll(Map.of(":owner", s(eventId), ":version", n(version),
+                ":until", n(leaseUntil.toEpochMilli()), ":now", n(clock.millis())));
+        return dynamo.updateItem(b -> b.tableName(table)
+                        .key(key(pk))
+                        .updateExpression("SET #owner = :owner, #lv = :version, #until = :until")
+                        .conditionExpression("(" + notDone + ") AND (attribute_not_exists(#until) OR #until < :now)")
+                        .expressionAttributeNames(allNames)
+                        .expressionAttributeValues(allValues)
+                        .returnValues(ReturnValue.ALL_OLD)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                .attributes();
     }
 
     /**
