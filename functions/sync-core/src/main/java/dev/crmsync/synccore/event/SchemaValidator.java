@@ -67,7 +67,8 @@ public final class SchemaValidator {
     }
 
     private static String describe(Error error) {
-        String message = error.getInstanceLocation() + ": " + error.getMessage();
+        String where = String.valueOf(error.getInstanceLocation());
+        String message = (where.isEmpty() ? "$" : where) + ": " + error.getMessage();
         // Keep reasons short: an oversized value must not be copied into a status record.
         return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }

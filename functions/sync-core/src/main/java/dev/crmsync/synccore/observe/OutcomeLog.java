@@ -22,7 +22,7 @@ public final class OutcomeLog {
     public void record(RecordOutcome outcome) {
         // The first three fill the message; the structured entries become JSON fields.
         Object[] args = {
-                outcome.outcome(), outcome.recordId(), outcome.reason(),
+                outcome.outcome(), outcome.recordId() == null ? "(unknown record)" : outcome.recordId(), outcome.reason(),
                 entry("integration", integration),
                 entry("eventId", outcome.eventId()),
                 entry("messageId", outcome.messageId()),
