@@ -20,7 +20,7 @@ class BillingDeadlineTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
 
     @Test
-    void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() {
+    void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() throws InterruptedException {
         stripe.reset();
         BillingHarness harness = new BillingHarness(stripe, 10, 30);
         // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 5 s invocation
@@ -46,7 +46,7 @@ class BillingDeadlineTest {
         assertThat(invocation.failedMessageIds()).isNotEmpty().hasSizeLessThan(8);
         // no record was left running past the response: nothing reaches Stripe afterwards
         int callsAtResponse = stripe.calls().size();
-        sleep(Duration.ofMillis(1500));
+        Thread.sleep(Duration.ofMillis(1500));
         assertThat(stripe.calls()).hasSize(callsAtResponse);
         assertThat(stripe.customers()).hasSize(8 - invocation.failedMessageIds().size());
         // not-started records come back within seconds, not after the queue's 30 s visibility timeout
@@ -59,14 +59,5 @@ class BillingDeadlineTest {
             assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
         }
         assertThat(harness.dlqMessages()).isEmpty();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -25,14 +25,7 @@ public final class LocalRun {
     private LocalRun() {}
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            // the local servers' threads would otherwise keep the JVM alive
-            System.exit(1);
-        }
+        LocalMain.runAndExit(() -> run(args));
     }
 
     private static void run(String[] args) throws IOException {

@@ -30,14 +30,7 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {}
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            // the local servers' threads would otherwise keep the JVM alive
-            System.exit(1);
-        }
+        LocalMain.runAndExit(() -> run(args));
     }
 
     private static void run(String[] args) throws IOException {
