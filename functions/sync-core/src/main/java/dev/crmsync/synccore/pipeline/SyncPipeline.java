@@ -139,7 +139,7 @@ public final class SyncPipeline {
             // A bug must not lose the batch: whatever was not decided goes back to the queue.
             LOG.error("batch processing failed unexpectedly; undecided records return to the queue", e);
         }
-        outcome.failUndecided(retryPolicy.busySeconds(1, Optional.empty()));
+        outcome.failUndecided(soonSeconds());
         try {
             visibility.apply(outcome.visibilityChanges());
         } catch (RuntimeException e) {
@@ -164,17 +164,7 @@ public final class SyncPipeline {
             }
         }
         Map<String, List<Work>> groups = groupByClaimKey(work, outcome);
-        Map<RecordRef, String> dependencies;
-        try {
-            dependencies = readDependencies(groups);
-        } catch (RuntimeException e) {
-            // Only the records that need another record's mapping wait; the rest go on.
-            LOG.warn("could not read the mappings this batch depends on", e);
-            dependencies = Map.of();
-            failRecordsWithDependencies(groups, new SyncFailure.Retryable("state_unavailable",
-                    "could not read dependent records' mappings: " + describe(e)), outcome);
-        }
-        Map<RecordRef, String> resolved = dependencies;
+        Map<RecordRef, String> dependencies = readDependencies(groups, outcome);
         CredentialsOnce credentials = new CredentialsOnce(secret);
         // Virtual threads do not inherit the invocation's logging context (request id, cold start).
         Map<String, String> loggingContext = MDC.getCopyOfContextMap();
@@ -189,10 +179,10 @@ public final class SyncPipeline {
                     if (loggingContext != null) {
                         MDC.setContextMap(loggingContext);
                     }
-                    runGroup(group, deadline, permits, resolved, credentials, outcome);
+                    runGroup(group, deadline, permits, dependencies, credentials, outcome);
                 }));
             }
-            awaitUntil(running, deadline.minus(config.deadlineMargin().dividedBy(2)));
+            awaitUntil(running, stopWaitingAt(deadline));
         } finally {
             // Whatever is still running is reported failed by the caller and its lease ends with the invocation.
             executor.shutdownNow();
@@ -206,7 +196,7 @@ public final class SyncPipeline {
             try {
                 // Checked once a slot is free: a record that would outlive the invocation is not started.
                 if (remaining(deadline).compareTo(config.deadlineMargin()) < 0) {
-                    outcome.fail(item.message(), retryPolicy.busySeconds(1, Optional.empty()));
+                    outcome.fail(item.message(), soonSeconds());
                     outcomes.record(item.outcome("failed_retryable", "deadline: not started, too little invocation time left"));
                     continue;
                 }
@@ -288,15 +278,27 @@ public final class SyncPipeline {
         return groups;
     }
 
-    private void failRecordsWithDependencies(Map<String, List<Work>> groups, SyncFailure failure, BatchOutcome outcome) {
-        for (List<Work> group : groups.values()) {
-            group.removeIf(item -> {
-                if (connector.dependencies(item.event()).isEmpty()) {
-                    return false;
-                }
-                fail(item, failure, outcome, false);
-                return true;
-            });
+    /**
+     * The vendor ids of the records this batch depends on, in one read. When that read fails, only
+     * the records that need it wait (they are failed and removed from their groups); the rest go on.
+     */
+    private Map<RecordRef, String> readDependencies(Map<String, List<Work>> groups, BatchOutcome outcome) {
+        try {
+            return readDependencies(groups);
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the mappings this batch depends on", e);
+            SyncFailure failure = new SyncFailure.Retryable("state_unavailable",
+                    "could not read dependent records' mappings: " + describe(e));
+            for (List<Work> group : groups.values()) {
+                group.removeIf(item -> {
+                    if (connector.dependencies(item.event()).isEmpty()) {
+                        return false;
+                    }
+                    fail(item, failure, outcome, false);
+                    return true;
+                });
+            }
+            return Map.of();
         }
     }
 
@@ -321,7 +323,7 @@ public final class SyncPipeline {
                                 CredentialsOnce credentials, BatchOutcome outcome) {
         CrmEvent event = item.event();
         String pk = claimKey(item.operation());
-        Claim claim = item.operation() instanceof Operation.Action
+        Claim claim = item.isAction()
                 ? store.claimAction(pk, event.eventId(), deadline)
                 : store.claimRecord(pk, event.eventId(), event.version(), deadline);
         switch (claim) {
@@ -329,7 +331,7 @@ public final class SyncPipeline {
             case Claim.Stale s -> skip(item, "stale", "version " + s.appliedVersion() + " was already applied", outcome);
             case Claim.Superseded s -> skip(item, "superseded", "event " + s.leaseOwner() + " (version " + s.leaseVersion() + ") is applying this record", outcome);
             case Claim.Busy b -> fail(item, new SyncFailure.Retryable("record_busy",
-                    "event " + b.leaseOwner() + " holds this " + (item.operation() instanceof Operation.Action ? "action" : "record (version " + b.leaseVersion() + ")")
+                    "event " + b.leaseOwner() + " holds this " + (item.isAction() ? "action" : "record (version " + b.leaseVersion() + ")")
                             + " until " + b.leaseUntil(),
                     // when the holder's lease ends: it may have died holding it
                     Optional.of(Duration.between(clock.instant(), b.leaseUntil()).plusSeconds(1))),
@@ -350,7 +352,7 @@ public final class SyncPipeline {
         }
         SyncRequest request = new SyncRequest(event, item.operation(), claim.externalId(), claim.externalIds(),
                 item.attempt() > 1 || claim.earlierAttemptUncommitted(), dependencies, creds,
-                deadline.minus(config.deadlineMargin().dividedBy(2)), config.vendorTimeout());
+                stopWaitingAt(deadline), config.vendorTimeout());
         Instant started = clock.instant();
         SyncResult result = connector.apply(request);
         if (result instanceof SyncResult.Failed(SyncFailure.Unauthorized first)) {
@@ -370,7 +372,7 @@ public final class SyncPipeline {
         Duration latency = Duration.between(started, clock.instant());
         switch (result) {
             case SyncResult.Applied applied -> {
-                boolean committed = item.operation() instanceof Operation.Action
+                boolean committed = item.isAction()
                         ? store.commitAction(pk, event.eventId(), applied.externalId(), applied.externalIds())
                         : store.commitRecord(pk, event.eventId(), event.version(), applied.externalId(), applied.externalIds());
                 if (!committed) {
@@ -456,6 +458,19 @@ public final class SyncPipeline {
         };
     }
 
+    /** Visibility for a record that was not tried (deadline, a bug): back within a second or two. */
+    private int soonSeconds() {
+        return retryPolicy.busySeconds(1, Optional.empty());
+    }
+
+    /**
+     * When the batch stops waiting for its records, and so when every vendor call must have ended:
+     * half the margin before the deadline, leaving the other half to report the batch.
+     */
+    private Instant stopWaitingAt(Instant deadline) {
+        return deadline.minus(config.deadlineMargin().dividedBy(2));
+    }
+
     private Duration remaining(Instant deadline) {
         return Duration.between(clock.instant(), deadline);
     }
@@ -492,6 +507,11 @@ public final class SyncPipeline {
 
     /** One SQS record on its way through the pipeline. */
     private record Work(SQSMessage message, CrmEvent event, Operation operation, int attempt) {
+        /** A one-time action (claimed by business key) rather than a record's state. */
+        boolean isAction() {
+            return operation instanceof Operation.Action;
+        }
+
         RecordOutcome outcome(String outcome, String reason) {
             return new RecordOutcome(
                     event == null ? message.getMessageId() : event.eventId(),
