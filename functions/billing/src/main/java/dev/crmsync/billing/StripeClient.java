@@ -35,14 +35,26 @@ final class StripeClient {
         this.mapper = mapper;
     }
 
-    /** A Stripe answer: the object, or a classified failure. */
-    sealed interface Reply {
-        record Ok(JsonNode body) implements Reply {}
+    /**
+     * A Stripe call that did not succeed, with its classified failure. Checked, so that an
+     * operation of several calls stops at the first failed one and says why, in one place.
+     */
+    static final class CallFailed extends Exception {
+        private final transient SyncFailure failure;
 
-        record Failed(SyncFailure failure) implements Reply {}
+        CallFailed(SyncFailure failure) {
+            // no stack trace: this is an expected outcome, reported through the failure
+            super(failure.errorClass(), null, false, false);
+            this.failure = failure;
+        }
+
+        SyncFailure failure() {
+            return failure;
+        }
     }
 
-    Reply post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials, Duration timeout) {
+    JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials, Duration timeout)
+            throws CallFailed {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + credentials.require("apiKey"))
@@ -53,34 +65,41 @@ final class StripeClient {
         return send(request, "POST " + path);
     }
 
-    Reply get(String pathAndQuery, Credentials credentials, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(pathAndQuery))
+    /**
+     * The first object of {@code resource} (customers, invoices) whose metadata {@code key} is
+     * {@code value}, through Stripe's search, which lags up to a minute behind writes.
+     */
+    Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials, Duration timeout)
+            throws CallFailed {
+        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("v1/" + resource + "/search?query="
+                        + encode("metadata['" + key + "']:'" + value + "'")))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + credentials.require("apiKey"))
                 .GET()
                 .build();
-        return send(request, "GET " + pathAndQuery.replaceAll("\\?.*", ""));
+        JsonNode data = send(request, "GET v1/" + resource + "/search").path("data");
+        return data.isEmpty() ? Optional.empty() : Optional.of(data.get(0));
     }
 
-    private Reply send(HttpRequest request, String call) {
+    private JsonNode send(HttpRequest request, String call) throws CallFailed {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            return new Reply.Failed(new SyncFailure.Retryable("timeout", call + " timed out after " + request.timeout().orElse(null)));
+            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + request.timeout().orElse(null)));
         } catch (IOException e) {
-            return new Reply.Failed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName()
+            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Reply.Failed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
+            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
         }
         int status = response.statusCode();
         JsonNode body = parse(response.body());
         if (status >= 200 && status < 300) {
-            return new Reply.Ok(body);
+            return body;
         }
-        return new Reply.Failed(classify(call, status, body, retryAfter(response)));
+        throw new CallFailed(classify(call, status, body, retryAfter(response)));
     }
 
     private static SyncFailure classify(String call, int status, JsonNode body, Optional<Duration> retryAfter) {

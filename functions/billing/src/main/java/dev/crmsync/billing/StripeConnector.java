@@ -61,14 +61,18 @@ public final class StripeConnector implements Connector {
 
     @Override
     public SyncResult apply(SyncRequest request) {
-        return switch (request.operation()) {
-            case Operation.SyncRecord r -> upsertCustomer(request);
-            case Operation.Action a -> invoiceDeal(request);
-            case Operation.Unsupported u -> SyncResult.permanent("unsupported_detail_type", u.reason());
-        };
+        try {
+            return switch (request.operation()) {
+                case Operation.SyncRecord r -> upsertCustomer(request);
+                case Operation.Action a -> invoiceDeal(request);
+                case Operation.Unsupported u -> SyncResult.permanent("unsupported_detail_type", u.reason());
+            };
+        } catch (StripeClient.CallFailed failed) {
+            return new SyncResult.Failed(failed.failure());
+        }
     }
 
-    private SyncResult upsertCustomer(SyncRequest request) {
+    private SyncResult upsertCustomer(SyncRequest request) throws StripeClient.CallFailed {
         CrmEvent account = request.event();
         Optional<String> customerId = request.externalId();
         if (customerId.isEmpty() && request.retry()) {
@@ -76,33 +80,20 @@ public final class StripeConnector implements Connector {
             // idempotency key covers a retry within 24 h; Stripe prunes keys after that (a DLQ
             // redrive), so the customer is looked up first. Search lags behind writes by up to a
             // minute, which the key covers.
-            StripeClient.Reply found = stripe.get("v1/customers/search?query="
-                    + StripeClient.encode("metadata['crm_id']:'" + account.recordId() + "'"), request.credentials(), request.callTimeout());
-            if (found instanceof StripeClient.Reply.Failed failed) {
-                return new SyncResult.Failed(failed.failure());
-            }
-            JsonNode data = ((StripeClient.Reply.Ok) found).body().path("data");
-            if (data.size() > 0) {
-                customerId = Optional.of(data.get(0).path("id").asText());
-            }
+            customerId = stripe.findByMetadata("customers", "crm_id", account.recordId(), request.credentials(), request.callTimeout())
+                    .map(customer -> customer.path("id").asText());
         }
         if (customerId.isEmpty()) {
-            StripeClient.Reply created = stripe.post("v1/customers",
+            JsonNode created = stripe.post("v1/customers",
                     Map.of("metadata[crm_id]", account.recordId()),
                     OutboundIdempotencyKey.of(INTEGRATION, "customer-create", account.recordId()),
                     request.credentials(), request.callTimeout());
-            if (created instanceof StripeClient.Reply.Failed failed) {
-                return new SyncResult.Failed(failed.failure());
-            }
-            customerId = Optional.of(((StripeClient.Reply.Ok) created).body().path("id").asText());
+            customerId = Optional.of(created.path("id").asText());
         }
-        StripeClient.Reply updated = stripe.post("v1/customers/" + customerId.get(),
+        stripe.post("v1/customers/" + customerId.get(),
                 StripeCustomerMapping.customerParams(account),
                 OutboundIdempotencyKey.ofVersion(INTEGRATION, "customer-update", account.recordId(), account.version()),
                 request.credentials(), request.callTimeout());
-        if (updated instanceof StripeClient.Reply.Failed failed) {
-            return new SyncResult.Failed(failed.failure());
-        }
         return new SyncResult.Applied(customerId.get());
     }
 
@@ -111,7 +102,7 @@ public final class StripeConnector implements Connector {
      * so that Stripe never finalizes (and sends) it before its item is on it, whatever happens
      * between the calls.
      */
-    private SyncResult invoiceDeal(SyncRequest request) {
+    private SyncResult invoiceDeal(SyncRequest request) throws StripeClient.CallFailed {
         CrmEvent deal = request.event();
         String dealId = deal.recordId();
         String accountId = deal.text("accountId");
@@ -129,18 +120,14 @@ public final class StripeConnector implements Connector {
             return SyncResult.permanent("invalid_amount", "deal " + dealId + ": " + e.getMessage());
         }
 
-        JsonNode invoice = null;
-        if (request.retry()) {
-            // As for customers: an earlier attempt's invoice is found even after its key was pruned.
-            StripeClient.Reply found = stripe.get("v1/invoices/search?query="
-                    + StripeClient.encode("metadata['crm_deal_id']:'" + dealId + "'"), request.credentials(), request.callTimeout());
-            if (found instanceof StripeClient.Reply.Failed failed) {
-                return new SyncResult.Failed(failed.failure());
-            }
-            JsonNode data = ((StripeClient.Reply.Ok) found).body().path("data");
-            invoice = data.size() > 0 ? data.get(0) : null;
-        }
-        if (invoice == null) {
+        // As for customers: an earlier attempt's invoice is found even after its key was pruned.
+        Optional<JsonNode> earlier = request.retry()
+                ? stripe.findByMetadata("invoices", "crm_deal_id", dealId, request.credentials(), request.callTimeout())
+                : Optional.empty();
+        JsonNode invoice;
+        if (earlier.isPresent()) {
+            invoice = earlier.get();
+        } else {
             Map<String, String> invoiceParams = new LinkedHashMap<>();
             invoiceParams.put("customer", customer.get());
             invoiceParams.put("currency", currency);
@@ -150,12 +137,8 @@ public final class StripeConnector implements Connector {
             // Only the item created below goes on this invoice, never other pending items of the customer.
             invoiceParams.put("pending_invoice_items_behavior", "exclude");
             invoiceParams.put("metadata[crm_deal_id]", dealId);
-            StripeClient.Reply created = stripe.post("v1/invoices", invoiceParams,
+            invoice = stripe.post("v1/invoices", invoiceParams,
                     OutboundIdempotencyKey.of(INTEGRATION, "invoice", dealId), request.credentials(), request.callTimeout());
-            if (created instanceof StripeClient.Reply.Failed failed) {
-                return new SyncResult.Failed(failed.failure());
-            }
-            invoice = ((StripeClient.Reply.Ok) created).body();
         }
         String invoiceId = invoice.path("id").asText();
         Map<String, String> externalIds = new LinkedHashMap<>(Map.of("customer", customer.get(), "invoice", invoiceId));
@@ -171,19 +154,13 @@ public final class StripeConnector implements Connector {
             itemParams.put("currency", currency);
             itemParams.put("description", deal.text("name"));
             itemParams.put("metadata[crm_deal_id]", dealId);
-            StripeClient.Reply item = stripe.post("v1/invoiceitems", itemParams,
+            JsonNode item = stripe.post("v1/invoiceitems", itemParams,
                     OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", dealId), request.credentials(), request.callTimeout());
-            if (item instanceof StripeClient.Reply.Failed failed) {
-                return new SyncResult.Failed(failed.failure());
-            }
-            externalIds.put("invoiceItem", ((StripeClient.Reply.Ok) item).body().path("id").asText());
+            externalIds.put("invoiceItem", item.path("id").asText());
         }
 
-        StripeClient.Reply finalized = stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
+        stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
                 OutboundIdempotencyKey.of(INTEGRATION, "invoice-finalize", dealId), request.credentials(), request.callTimeout());
-        if (finalized instanceof StripeClient.Reply.Failed failed) {
-            return new SyncResult.Failed(failed.failure());
-        }
         return new SyncResult.Applied(invoiceId, externalIds);
     }
 }
