@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The local run: the billing pipeline on this machine, with no AWS account. Starts the local
- * servers (DynamoDB Local, ElasticMQ, a Secrets Manager endpoint, the Stripe sandbox), deploys a
+ * servers (dynalite, ElasticMQ, a Secrets Manager endpoint, the Stripe sandbox), deploys a
  * table, a queue with its DLQ and a secret, sends the given sample events, lets the function
  * consume them as Lambda would, and prints what Stripe and the state table hold afterwards.
  *

@@ -17,11 +17,10 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +70,7 @@ import java.util.regex.Pattern;
  *       {@code customer}, {@code status}, {@code number}, {@code currency}, {@code metadata['key']}),
  *       {@code POST /v1/invoiceitems} (only onto a draft invoice of the same customer and currency),
  *       {@code GET /v1/invoiceitems/{id}}. Objects are Stripe's own examples from {@code
- *       shared/vendor/stripe/fixtures3.json} with the state-dependent fields overwritten.
+ *       stripe/fixtures3.json} (test resources) with the state-dependent fields overwritten.
  *   <li>Idempotency as Stripe documents it for API v1: for a POST with an {@code Idempotency-Key},
  *       the first response (status and body, errors included) is saved once the endpoint has started
  *       executing and replayed (header {@code Idempotent-Replayed: true}) for the same key and the
@@ -354,9 +353,12 @@ public final class StripeSandbox implements AutoCloseable {
     }
   }
 
-  /** Stripe's example objects, read once from shared/vendor/stripe/fixtures3.json. */
+  /**
+   * Stripe's example objects, read once from the test classpath ({@code stripe/fixtures3.json}, a
+   * trimmed copy of Stripe's published fixtures, MIT; see {@code stripe/README.md} beside it).
+   */
   private static final class Fixtures {
-    static final String RELATIVE = "shared/vendor/stripe/fixtures3.json";
+    static final String RESOURCE = "/stripe/fixtures3.json";
     private static volatile Fixtures instance;
 
     final ObjectNode customer;
@@ -389,34 +391,19 @@ public final class StripeSandbox implements AutoCloseable {
         synchronized (Fixtures.class) {
           f = instance;
           if (f == null) {
-            Path file = locate();
-            try {
-              f = new Fixtures(JSON.readTree(file.toFile()).path("resources"));
+            try (InputStream in = StripeSandbox.class.getResourceAsStream(RESOURCE)) {
+              if (in == null) {
+                throw new IllegalStateException("StripeSandbox: " + RESOURCE + " is not on the test classpath");
+              }
+              f = new Fixtures(JSON.readTree(in).path("resources"));
             } catch (IOException e) {
-              throw new UncheckedIOException("cannot read " + file, e);
+              throw new UncheckedIOException("cannot read " + RESOURCE, e);
             }
             instance = f;
           }
         }
       }
       return f;
-    }
-
-    private static Path locate() {
-      String override = System.getProperty("stripe.fixtures");
-      if (override != null && !override.isBlank()) {
-        return Path.of(override);
-      }
-      Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-      for (Path dir = start; dir != null; dir = dir.getParent()) {
-        Path candidate = dir.resolve(RELATIVE);
-        if (Files.isRegularFile(candidate)) {
-          return candidate;
-        }
-      }
-      throw new IllegalStateException(
-          "StripeSandbox: cannot find " + RELATIVE + " in " + start + " or any parent directory"
-              + " (set -Dstripe.fixtures=/path/to/fixtures3.json)");
     }
   }
 

@@ -16,6 +16,13 @@ public interface AwsEnvironment {
 
     URI secretsEndpoint();
 
+    /**
+     * Whether the DynamoDB server returns the item with a ConditionalCheckFailedException when asked
+     * ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}): DynamoDB and LocalStack do, dynalite does
+     * not, and the state store then reads the item once — cost tests assert the figure for their server.
+     */
+    boolean returnsItemOnConditionCheckFailure();
+
     /** A client for set-up and assertions; the code under test builds its own. */
     DynamoDbClient dynamo();
 

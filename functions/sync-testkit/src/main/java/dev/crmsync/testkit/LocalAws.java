@@ -1,7 +1,5 @@
 package dev.crmsync.testkit;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -16,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The real local servers a test run needs — DynamoDB Local, ElasticMQ and a Secrets Manager
+ * The real local servers a test run needs — dynalite (DynamoDB), ElasticMQ (SQS) and a Secrets Manager
  * endpoint — started once per test JVM (ElasticMQ alone takes seconds) and stopped by a
  * shutdown hook. Every test creates its own table and queues with unique names, so test
  * classes share the servers without sharing state.
@@ -28,7 +26,7 @@ public final class LocalAws implements AwsEnvironment {
 
     private static LocalAws instance;
 
-    private final DynamoDBProxyServer dynamoServer;
+    private final Dynalite dynamoServer;
     private final SQSRestServer sqsServer;
     private final LocalSecretsManager secrets;
     private final URI dynamoEndpoint;
@@ -37,11 +35,8 @@ public final class LocalAws implements AwsEnvironment {
     private final SqsClient sqs;
 
     private LocalAws() throws Exception {
-        int dynamoPort = freePort();
-        dynamoServer = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", Integer.toString(dynamoPort), "-disableTelemetry"});
-        dynamoServer.start();
-        dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
+        dynamoServer = Dynalite.start();
+        dynamoEndpoint = dynamoServer.endpoint();
 
         int sqsPort = freePort();
         sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1").start();
@@ -75,6 +70,11 @@ public final class LocalAws implements AwsEnvironment {
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "local-aws-stop"));
         }
         return instance;
+    }
+
+    @Override
+    public boolean returnsItemOnConditionCheckFailure() {
+        return false; // dynalite accepts the parameter but returns no item
     }
 
     @Override
@@ -118,11 +118,7 @@ public final class LocalAws implements AwsEnvironment {
         } catch (RuntimeException ignored) {
             // the JVM is exiting; nothing to recover
         }
-        try {
-            dynamoServer.stop();
-        } catch (Exception ignored) {
-            // the JVM is exiting; nothing to recover
-        }
+        dynamoServer.close();
         secrets.close();
     }
 

@@ -52,6 +52,11 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
     }
 
     @Override
+    public boolean returnsItemOnConditionCheckFailure() {
+        return true; // as DynamoDB does
+    }
+
+    @Override
     public URI dynamoEndpoint() {
         return container.getEndpoint();
     }

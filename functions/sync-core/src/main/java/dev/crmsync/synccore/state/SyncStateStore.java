@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 /**
  * The state table's hot path. An applied record costs two single-item conditional writes (claim,
  * commit) and no transaction; a duplicate costs one failed conditional write, whose
- * {@code ALL_OLD} image says why it failed, so no read is ever needed to decide.
+ * {@code ALL_OLD} image says why it failed, so DynamoDB needs no read to decide (a server that
+ * returns no image costs one consistent read instead: {@link ClaimRefusal}).
  */
 public final class SyncStateStore {
     static final String PK = "pk";
@@ -58,19 +59,7 @@ public final class SyncStateStore {
                     "attribute_not_exists(#applied) OR #applied < :version",
                     Map.of("#applied", APPLIED_VERSION), Map.of()));
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
-            long applied = number(old, APPLIED_VERSION).orElse(-1L);
-            if (applied >= version) {
-                String appliedEvent = text(old, APPLIED_EVENT).orElse("");
-                return appliedEvent.equals(eventId) ? new Claim.Duplicate(appliedEvent) : new Claim.Stale(applied);
-            }
-            String owner = text(old, LEASE_OWNER).orElse("");
-            long leaseVersion = number(old, LEASE_VERSION).orElse(-1L);
-            // Our own event in the lease is never "superseded": that attempt may be dead, and
-            // skipping would delete a message that was never applied.
-            return leaseVersion >= version && !owner.equals(eventId)
-                    ? new Claim.Superseded(owner, leaseVersion)
-                    : new Claim.Busy(owner, leaseVersion, leaseUntil(old));
+            return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), eventId, version);
         }
     }
 
@@ -84,12 +73,22 @@ public final class SyncStateStore {
                     "attribute_not_exists(#status) OR #status <> :completed",
                     Map.of("#status", ACTION_STATUS), Map.of(":completed", s(COMPLETED))));
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> old = e.item() == null ? Map.of() : e.item();
-            if (text(old, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
-                return new Claim.Duplicate(text(old, APPLIED_EVENT).orElse(""));
-            }
-            return new Claim.Busy(text(old, LEASE_OWNER).orElse(""), 0, leaseUntil(old));
+            return ClaimRefusal.ofAction(itemAtRefusal(pk, e));
         }
+    }
+
+    /**
+     * The item that refused a claim: the image the failed write returned, or — on a server that
+     * ignores {@code ReturnValuesOnConditionCheckFailure} (dynalite) — one strongly consistent read.
+     * The read may see a later state than the refusal did (a lease released meanwhile); the
+     * classification then says busy, a short retry, never a skip it cannot justify.
+     */
+    private Map<String, AttributeValue> itemAtRefusal(String pk, ConditionalCheckFailedException e) {
+        if (e.hasItem() && !e.item().isEmpty()) {
+            return e.item();
+        }
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(pk)).consistentRead(true)).item();
+        return item == null ? Map.of() : item;
     }
 
     /**
@@ -245,10 +244,6 @@ public final class SyncStateStore {
                 text(item, "errorClass").orElse(null),
                 text(item, "reason").orElse(null),
                 text(item, "at").map(Instant::parse).orElse(null)));
-    }
-
-    private static Instant leaseUntil(Map<String, AttributeValue> item) {
-        return number(item, LEASE_UNTIL).map(Instant::ofEpochMilli).orElse(Instant.EPOCH);
     }
 
     private static Claim claimed(Map<String, AttributeValue> old) {

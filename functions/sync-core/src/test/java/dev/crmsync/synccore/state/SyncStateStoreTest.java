@@ -13,7 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The claim/commit protocol against DynamoDB Local: each outcome decided by one conditional write. */
+/** The claim/commit protocol against dynalite: each outcome decided by one conditional write (and, on dynalite, the read after a refusal). */
 class SyncStateStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     private final LocalAws aws = LocalAws.get();
