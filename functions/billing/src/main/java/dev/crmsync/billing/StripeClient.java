@@ -53,10 +53,10 @@ final class StripeClient {
         }
     }
 
-    JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials, Duration timeout)
-            throws CallFailed {
+    JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials,
+                  Optional<Duration> timeout) throws CallFailed {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
-                .timeout(timeout)
+                .timeout(startable(timeout, "POST " + path))
                 .header("Authorization", "Bearer " + credentials.require("apiKey"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Idempotency-Key", idempotencyKey)
@@ -69,16 +69,24 @@ final class StripeClient {
      * The first object of {@code resource} (customers, invoices) whose metadata {@code key} is
      * {@code value}, through Stripe's search, which lags up to a minute behind writes.
      */
-    Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials, Duration timeout)
-            throws CallFailed {
+    Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
+                                      Optional<Duration> timeout) throws CallFailed {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("v1/" + resource + "/search?query="
                         + encode("metadata['" + key + "']:'" + value + "'")))
-                .timeout(timeout)
+                .timeout(startable(timeout, "GET v1/" + resource + "/search"))
                 .header("Authorization", "Bearer " + credentials.require("apiKey"))
                 .GET()
                 .build();
         JsonNode data = send(request, "GET v1/" + resource + "/search").path("data");
         return data.isEmpty() ? Optional.empty() : Optional.of(data.get(0));
+    }
+
+    /** The call's timeout; none left means the call could outlive the lease, so it is not started. */
+    private static Duration startable(Optional<Duration> timeout, String call) throws CallFailed {
+        if (timeout.isEmpty()) {
+            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
+        }
+        return timeout.get();
     }
 
     private JsonNode send(HttpRequest request, String call) throws CallFailed {

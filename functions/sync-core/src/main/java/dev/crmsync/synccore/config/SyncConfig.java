@@ -1,5 +1,7 @@
 package dev.crmsync.synccore.config;
 
+import dev.crmsync.synccore.connector.CallBudget;
+import dev.crmsync.synccore.retry.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +26,11 @@ import java.util.Optional;
  * @param secretMaxAge      {@code CRM_SYNC_SECRET_MAX_AGE_SECONDS}
  * @param statusTtl         {@code CRM_SYNC_STATUS_TTL_DAYS}: longer than the DLQ's 14-day retention
  * @param maxBodyBytes      {@code CRM_SYNC_MAX_BODY_BYTES}
+ * @param retryWindow       {@code CRM_SYNC_RETRY_WINDOW_SECONDS}: how long after its first receive a
+ *                          change is retried before it goes to the DLQ (default 7 h)
+ * @param maxReceiveCount   {@code CRM_SYNC_MAX_RECEIVE_COUNT}: the queue's RedrivePolicy, set by the stack
+ *                          (default: what {@link RetryPolicy#maxReceiveCount} computes for the window);
+ *                          the receive with this count is a message's last, so it writes the status
  */
 public record SyncConfig(
         String integration,
@@ -40,7 +47,29 @@ public record SyncConfig(
         Duration vendorTimeout,
         Duration secretMaxAge,
         Duration statusTtl,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        Duration retryWindow,
+        int maxReceiveCount) {
+
+    /** The shortest deadline margin: the lease must outlast every vendor call by at least this much. */
+    public static final Duration SHORTEST_DEADLINE_MARGIN = Duration.ofMillis(100);
+
+    public SyncConfig {
+        if (deadlineMargin.compareTo(SHORTEST_DEADLINE_MARGIN) < 0) {
+            throw new IllegalStateException("CRM_SYNC_DEADLINE_MARGIN_MILLIS must be at least " + SHORTEST_DEADLINE_MARGIN.toMillis()
+                    + ": vendor calls must end before the lease does, got " + deadlineMargin.toMillis());
+        }
+        if (vendorTimeout.compareTo(CallBudget.SHORTEST_CALL) < 0) {
+            throw new IllegalStateException("CRM_SYNC_VENDOR_TIMEOUT_MILLIS must be at least " + CallBudget.SHORTEST_CALL.toMillis()
+                    + ", got " + vendorTimeout.toMillis());
+        }
+        if (backoffBase.isZero() || backoffCap.compareTo(backoffBase) < 0) {
+            throw new IllegalStateException("CRM_SYNC_BACKOFF_BASE_SECONDS must be positive and not above CRM_SYNC_BACKOFF_CAP_SECONDS");
+        }
+        if (retryWindow.isZero() || maxReceiveCount < 1) {
+            throw new IllegalStateException("CRM_SYNC_RETRY_WINDOW_SECONDS and CRM_SYNC_MAX_RECEIVE_COUNT must be positive");
+        }
+    }
 
     public static SyncConfig fromEnvironment() {
         return from(System.getenv());
@@ -62,13 +91,31 @@ public record SyncConfig(
                 Duration.ofMillis(number(env, "CRM_SYNC_VENDOR_TIMEOUT_MILLIS", 10_000)),
                 Duration.ofSeconds(number(env, "CRM_SYNC_SECRET_MAX_AGE_SECONDS", 300)),
                 Duration.ofDays(number(env, "CRM_SYNC_STATUS_TTL_DAYS", 30)),
-                number(env, "CRM_SYNC_MAX_BODY_BYTES", 256 * 1024));
+                number(env, "CRM_SYNC_MAX_BODY_BYTES", 256 * 1024),
+                retryWindow(env),
+                optional(env, "CRM_SYNC_MAX_RECEIVE_COUNT").isPresent()
+                        ? number(env, "CRM_SYNC_MAX_RECEIVE_COUNT", 0)
+                        : RetryPolicy.maxReceiveCount(retryWindow(env),
+                                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_BASE_SECONDS", 2)),
+                                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900))));
+    }
+
+    private static Duration retryWindow(Map<String, String> env) {
+        return Duration.ofSeconds(number(env, "CRM_SYNC_RETRY_WINDOW_SECONDS", (int) RetryPolicy.DEFAULT_WINDOW.toSeconds()));
     }
 
     /** The same configuration with other tuning, for tests and the local run. */
     public SyncConfig withTuning(int maxConcurrency, Duration backoffBase, Duration deadlineMargin, Duration vendorTimeout) {
         return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
-                backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes);
+                backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
+                retryWindow, maxReceiveCount);
+    }
+
+    /** The same configuration with another retry window and receive backstop, for tests. */
+    public SyncConfig withRetryWindow(Duration window, int receives) {
+        return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
+                backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
+                window, receives);
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -1,20 +1,33 @@
 package dev.crmsync.synccore.connector;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** What a connector reports for one operation. */
 public sealed interface SyncResult {
     /**
      * The vendor holds the state (or performed the action).
      *
-     * @param externalId  the vendor's id of the synced object (customer, invoice, member …)
-     * @param externalIds further vendor ids worth keeping in the mapping (e.g. the invoice item)
+     * @param externalId    the vendor's id of the synced object (customer, invoice, member …)
+     * @param externalIds   further vendor ids worth keeping in the mapping (e.g. the invoice item)
+     * @param keyGeneration the generation of outbound idempotency keys the connector ended on; the
+     *                      commit stores the larger of it and the one the request carried
+     * @param remapped      set when the mapped vendor object was gone (deleted by a person) and the
+     *                      connector created a new one: the pipeline logs and counts it
      */
-    record Applied(String externalId, Map<String, String> externalIds) implements SyncResult {
+    record Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped)
+            implements SyncResult {
         public Applied(String externalId) {
             this(externalId, Map.of());
         }
+
+        public Applied(String externalId, Map<String, String> externalIds) {
+            this(externalId, externalIds, 0, Optional.empty());
+        }
     }
+
+    /** The vendor object a record was mapped to no longer existed; a new one replaced it. */
+    record Remapped(String previousExternalId, String reason) {}
 
     record Failed(SyncFailure failure) implements SyncResult {}
 

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.config.SyncConfig;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Credentials;
@@ -351,8 +352,8 @@ public final class SyncPipeline {
             return;
         }
         SyncRequest request = new SyncRequest(event, item.operation(), claim.externalId(), claim.externalIds(),
-                item.attempt() > 1 || claim.earlierAttemptUncommitted(), dependencies, creds,
-                stopWaitingAt(deadline), config.vendorTimeout());
+                item.attempt() > 1 || claim.earlierAttemptUncommitted(), 0, dependencies, creds,
+                new CallBudget(stopWaitingAt(deadline), config.vendorTimeout(), clock));
         Instant started = clock.instant();
         SyncResult result = connector.apply(request);
         if (result instanceof SyncResult.Failed(SyncFailure.Unauthorized first)) {

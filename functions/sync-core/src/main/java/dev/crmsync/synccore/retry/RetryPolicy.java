@@ -6,11 +6,24 @@ import java.util.function.DoubleSupplier;
 
 /**
  * How long a failed message stays invisible before its next receive: exponential backoff with
- * full jitter (a random delay between zero and the exponential bound, so that a burst of
- * failures does not come back as a burst), never shorter than a vendor's {@code Retry-After},
- * never longer than the cap or SQS's 12-hour visibility limit.
+ * "equal jitter" (a random delay between half the exponential bound and the bound, so that a burst
+ * of failures does not come back as a burst, while every retry waits at least half the bound),
+ * never shorter than a vendor's {@code Retry-After}, never longer than the cap or SQS's 12-hour
+ * visibility limit.
+ *
+ * <p>Retries end by time, not by count: a message is retried until its retry window (counted from
+ * its first receive) is over. The queue's {@code maxReceiveCount} is only a backstop, set by
+ * {@link #maxReceiveCount} high enough that the window always ends first, with room for deferrals
+ * that are not failures (a busy record, the deadline margin).
  */
 public final class RetryPolicy {
+    /** The default retry window: rides out a vendor outage of 6 h 45 min (the window less one backoff cap). */
+    public static final Duration DEFAULT_WINDOW = Duration.ofHours(7);
+    /** SQS's largest maxReceiveCount. */
+    public static final int SQS_MAX_RECEIVE_COUNT = 1000;
+    /** Receives beyond the window's own, for deferrals: a busy record, a record not started before the deadline. */
+    public static final int DEFERRAL_ALLOWANCE = 30;
+
     /**
      * SQS's maximum visibility timeout is 12 hours counted from the receive, not from the change:
      * less the longest a Lambda invocation can have held the message before it asks.
@@ -41,8 +54,8 @@ public final class RetryPolicy {
 
     /** The visibility timeout, in whole seconds, for a message received {@code receiveCount} times. */
     public int visibilitySeconds(int receiveCount, Optional<Duration> retryAfter) {
-        double bound = Math.min(cap.toMillis(), base.toMillis() * Math.pow(2, Math.max(0, receiveCount - 1)));
-        long delayMillis = (long) (random.getAsDouble() * bound);
+        double bound = bound(receiveCount, base, cap);
+        long delayMillis = (long) (bound / 2 + random.getAsDouble() * bound / 2);
         long floorMillis = retryAfter.map(Duration::toMillis).orElse(0L);
         long chosen = Math.max(delayMillis, floorMillis);
         return (int) Math.min(MAX_VISIBILITY.toSeconds(), Math.ceilDiv(chosen, 1000L));
@@ -62,6 +75,27 @@ public final class RetryPolicy {
         }
         long untilLeaseEnds = Math.ceilDiv(Math.max(0, leaseEndsIn.get().toMillis()), 1000L);
         return (int) Math.min(MAX_VISIBILITY.toSeconds(), Math.max(jittered, untilLeaseEnds));
+    }
+
+    /**
+     * The {@code maxReceiveCount} for a queue whose messages are retried for {@code window}: the
+     * most receives that fit in the window at the shortest delays this policy chooses, plus the
+     * deferral allowance, at most SQS's limit. With it, only the window sends a retried message to
+     * the DLQ.
+     */
+    public static int maxReceiveCount(Duration window, Duration base, Duration cap) {
+        Duration boundedCap = cap.compareTo(MAX_VISIBILITY) > 0 ? MAX_VISIBILITY : cap;
+        long elapsedMillis = 0;
+        int receives = 1;
+        while (elapsedMillis < window.toMillis() && receives < SQS_MAX_RECEIVE_COUNT) {
+            elapsedMillis += (long) (bound(receives, base, boundedCap) / 2);
+            receives++;
+        }
+        return Math.min(SQS_MAX_RECEIVE_COUNT, receives + DEFERRAL_ALLOWANCE);
+    }
+
+    private static double bound(int receiveCount, Duration base, Duration cap) {
+        return Math.min(cap.toMillis(), base.toMillis() * Math.pow(2, Math.min(40, Math.max(0, receiveCount - 1))));
     }
 
     public Duration base() {

@@ -22,9 +22,10 @@ class RetryPolicyTest {
     }
 
     @Test
-    void fullJitterSpreadsDelaysFromZeroToTheBound() {
-        assertThat(withRandom(0.0).visibilitySeconds(5, Optional.empty())).isZero();
-        assertThat(withRandom(0.5).visibilitySeconds(5, Optional.empty())).isEqualTo(16);
+    void equalJitterSpreadsDelaysFromHalfTheBoundToTheBound() {
+        assertThat(withRandom(0.0).visibilitySeconds(5, Optional.empty())).isEqualTo(16);
+        assertThat(withRandom(0.5).visibilitySeconds(5, Optional.empty())).isEqualTo(24);
+        assertThat(withRandom(0.0).visibilitySeconds(30, Optional.empty())).isEqualTo(450);
     }
 
     @Test
@@ -56,5 +57,22 @@ class RetryPolicyTest {
     void rejectsANonsenseConfiguration() {
         assertThatThrownBy(() -> new RetryPolicy(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), () -> 0))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theReceiveBackstopLetsTheWindowEndRetriesNeverTheCount() {
+        Duration base = Duration.ofSeconds(2);
+        Duration cap = Duration.ofSeconds(900);
+        int receives = RetryPolicy.maxReceiveCount(RetryPolicy.DEFAULT_WINDOW, base, cap);
+        // at the shortest delays the policy ever picks, the receives before the backstop (less the
+        // deferral allowance) still span the whole window
+        RetryPolicy shortest = withRandom(0.0);
+        long seconds = 0;
+        for (int receive = 1; receive < receives - RetryPolicy.DEFERRAL_ALLOWANCE; receive++) {
+            seconds += shortest.visibilitySeconds(receive, Optional.empty());
+        }
+        assertThat(Duration.ofSeconds(seconds)).isGreaterThanOrEqualTo(RetryPolicy.DEFAULT_WINDOW);
+        assertThat(receives).isBetween(60, 120);
+        assertThat(RetryPolicy.maxReceiveCount(Duration.ofDays(30), base, cap)).isEqualTo(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
     }
 }
