@@ -195,7 +195,7 @@ class BillingFaultTest {
         harness.eventSourceMapping(doomed, Duration.ofSeconds(3)).pollOnce();
         assertThat(crash.happened()).isTrue();
         assertThat(stripe.invoices()).hasSize(1);
-        assertThat(harness.invoiceItem(deal).get("leaseOwner").s()).isEqualTo("evt-" + deal);
+        assertThat(harness.invoiceItem(deal).get("leaseEvent").s()).isEqualTo("evt-" + deal);
 
         // The dead instance's lease ends with its 3 s invocation, its message returns after 3 s.
         esm.drain(Duration.ofSeconds(20));

@@ -34,6 +34,25 @@ public final class Credentials {
         return values.get(name);
     }
 
+    /**
+     * {@code text} with every value of this secret (and its trimmed form) replaced, for any text
+     * that may have picked one up — an exception message that quoted a request header.
+     */
+    public String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String redacted = text;
+        for (String value : values.values()) {
+            for (String form : new String[] {value, value.strip()}) {
+                if (form != null && form.length() >= 4) {
+                    redacted = redacted.replace(form, "[redacted]");
+                }
+            }
+        }
+        return redacted;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof Credentials c && values.equals(c.values);

@@ -36,6 +36,16 @@ public final class SyncMetrics {
         metrics.addMetric("failed_" + errorClass, 1, MetricUnit.COUNT);
     }
 
+    /** A vendor object the record was mapped to was gone (deleted by a person) and was created anew. */
+    public synchronized void remapped() {
+        metrics.addMetric("remapped", 1, MetricUnit.COUNT);
+    }
+
+    /** A status record could not be written: a message may sit in a DLQ without one. */
+    public synchronized void statusWriteFailed() {
+        metrics.addMetric("statusWriteFailed", 1, MetricUnit.COUNT);
+    }
+
     public synchronized void flush() {
         metrics.flush();
         metrics.setDefaultDimensions(DimensionSet.of("integration", integration));

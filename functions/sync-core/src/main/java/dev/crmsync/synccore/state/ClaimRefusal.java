@@ -4,9 +4,16 @@ import static dev.crmsync.synccore.state.SyncStateStore.ACTION_STATUS;
 import static dev.crmsync.synccore.state.SyncStateStore.APPLIED_EVENT;
 import static dev.crmsync.synccore.state.SyncStateStore.APPLIED_VERSION;
 import static dev.crmsync.synccore.state.SyncStateStore.COMPLETED;
-import static dev.crmsync.synccore.state.SyncStateStore.LEASE_OWNER;
+import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_AT;
+import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_CLASS;
+import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_MESSAGE;
+import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_RECEIVE;
+import static dev.crmsync.synccore.state.SyncStateStore.LEASE_EVENT;
 import static dev.crmsync.synccore.state.SyncStateStore.LEASE_UNTIL;
 import static dev.crmsync.synccore.state.SyncStateStore.LEASE_VERSION;
+import static dev.crmsync.synccore.state.SyncStateStore.failedEvents;
+import static dev.crmsync.synccore.state.SyncStateStore.number;
+import static dev.crmsync.synccore.state.SyncStateStore.text;
 
 import java.time.Instant;
 import java.util.Map;
@@ -22,41 +29,51 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class ClaimRefusal {
     private ClaimRefusal() {}
 
-    /** A record claim for {@code version} by {@code eventId} failed against {@code item}. */
-    static Claim ofRecord(Map<String, AttributeValue> item, String eventId, long version) {
+    /**
+     * A record claim for {@code version} by {@code eventId}, delivered as {@code messageId}, failed
+     * against {@code item}; give-ups recorded since {@code giveUpsSince} still count.
+     */
+    static Claim ofRecord(Map<String, AttributeValue> item, String eventId, long version, SyncStateStore.Receipt receipt,
+                          Instant giveUpsSince) {
+        boolean failedBefore = failedEvents(item).contains(eventId);
         long applied = number(item, APPLIED_VERSION).orElse(-1L);
         if (applied >= version) {
             String appliedEvent = text(item, APPLIED_EVENT).orElse("");
-            return appliedEvent.equals(eventId) ? new Claim.Duplicate(appliedEvent) : new Claim.Stale(applied);
+            return appliedEvent.equals(eventId) ? new Claim.Duplicate(appliedEvent, failedBefore) : new Claim.Stale(applied, failedBefore);
         }
-        String owner = text(item, LEASE_OWNER).orElse("");
+        Optional<Claim> gaveUp = gaveUp(item, receipt, giveUpsSince);
+        if (gaveUp.isPresent()) {
+            return gaveUp.get();
+        }
+        String leaseEvent = text(item, LEASE_EVENT).orElse("");
         long leaseVersion = number(item, LEASE_VERSION).orElse(-1L);
         // Our own event in the lease is never "superseded": that attempt may be dead, and
         // skipping would delete a message that was never applied.
-        return leaseVersion >= version && !owner.equals(eventId)
-                ? new Claim.Superseded(owner, leaseVersion)
-                : new Claim.Busy(owner, leaseVersion, leaseUntil(item));
+        return leaseVersion >= version && !leaseEvent.equals(eventId)
+                ? new Claim.Superseded(leaseEvent, leaseVersion, failedBefore)
+                : new Claim.Busy(leaseEvent, leaseVersion, leaseUntil(item));
     }
 
-    /** An action claim failed against {@code item}: completed (a duplicate) or leased (busy). */
-    static Claim ofAction(Map<String, AttributeValue> item) {
+    /** An action claim failed against {@code item}: completed (a duplicate), given up by this message, or leased (busy). */
+    static Claim ofAction(Map<String, AttributeValue> item, String eventId, SyncStateStore.Receipt receipt, Instant giveUpsSince) {
         if (text(item, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
-            return new Claim.Duplicate(text(item, APPLIED_EVENT).orElse(""));
+            return new Claim.Duplicate(text(item, APPLIED_EVENT).orElse(""), failedEvents(item).contains(eventId));
         }
-        return new Claim.Busy(text(item, LEASE_OWNER).orElse(""), 0, leaseUntil(item));
+        return gaveUp(item, receipt, giveUpsSince)
+                .orElseGet(() -> new Claim.Busy(text(item, LEASE_EVENT).orElse(""), 0, leaseUntil(item)));
+    }
+
+    /** This message gave up here recently, on an earlier receive (a redrive starts the count again). */
+    private static Optional<Claim> gaveUp(Map<String, AttributeValue> item, SyncStateStore.Receipt receipt, Instant since) {
+        boolean thisMessage = text(item, GAVE_UP_MESSAGE).filter(receipt.messageId()::equals).isPresent();
+        boolean recent = number(item, GAVE_UP_AT).filter(at -> at >= since.toEpochMilli()).isPresent();
+        boolean earlierReceive = number(item, GAVE_UP_RECEIVE).filter(count -> count < receipt.receiveCount()).isPresent();
+        return thisMessage && recent && earlierReceive
+                ? Optional.of(new Claim.FailedPermanently(text(item, GAVE_UP_CLASS).orElse("failed_permanently")))
+                : Optional.empty();
     }
 
     private static Instant leaseUntil(Map<String, AttributeValue> item) {
         return number(item, LEASE_UNTIL).map(Instant::ofEpochMilli).orElse(Instant.EPOCH);
-    }
-
-    private static Optional<String> text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.s() == null ? Optional.empty() : Optional.of(v.s());
-    }
-
-    private static Optional<Long> number(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? Optional.empty() : Optional.of(Long.parseLong(v.n()));
     }
 }

@@ -6,9 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -21,6 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * commit) and no transaction; a duplicate costs one failed conditional write, whose
  * {@code ALL_OLD} image says why it failed, so DynamoDB needs no read to decide (a server that
  * returns no image costs one consistent read instead: {@link ClaimRefusal}).
+ *
+ * <p>Every request carries an API call timeout that ends by {@link #endingBy}'s instant, so no SDK
+ * retry can carry a call past the time the invocation has for it.
  */
 public final class SyncStateStore {
     static final String PK = "pk";
@@ -29,51 +35,83 @@ public final class SyncStateStore {
     static final String APPLIED_AT = "appliedAt";
     static final String EXTERNAL_ID = "externalId";
     static final String EXTERNAL_IDS = "externalIds";
+    static final String KEY_GENERATION = "keyGeneration";
     static final String LEASE_OWNER = "leaseOwner";
+    static final String LEASE_EVENT = "leaseEvent";
     static final String LEASE_VERSION = "leaseVersion";
     static final String LEASE_UNTIL = "leaseUntil";
     static final String ACTION_STATUS = "actionStatus";
     static final String COMPLETED = "COMPLETED";
     static final String EXPIRES_AT = "expiresAt";
-    static final String FAILED_EVENT = "failedEventId";
+    static final String FAILED_EVENTS = "failedEvents";
+    static final String GAVE_UP_MESSAGE = "gaveUpMessageId";
+    static final String GAVE_UP_AT = "gaveUpAt";
+    static final String GAVE_UP_CLASS = "gaveUpErrorClass";
+    static final String GAVE_UP_RECEIVE = "gaveUpReceiveCount";
+
+    /**
+     * How long a message that failed permanently is refused at once when it comes back (visibility 0,
+     * only to be counted toward the DLQ), on a later receive of the same message. A redrive starts
+     * the receive count again, so it is always tried again; so is anything after this memory.
+     */
+    public static final Duration GIVE_UP_MEMORY = Duration.ofMinutes(5);
+    private static final Duration SHORTEST_CALL = Duration.ofMillis(50);
+    /** No recent give-up of this message on an earlier receive of it. */
+    private static final String NOT_GIVEN_UP_BY_THIS_MESSAGE =
+            "attribute_not_exists(#gaveUp) OR #gaveUp <> :msg OR #gaveUpAt < :recent OR #gaveUpReceive >= :receive";
+
+    /** One receive of an SQS message: a redrive starts its receive count again. */
+    public record Receipt(String messageId, int receiveCount) {}
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
     private final Duration statusTtl;
+    private final Optional<Instant> callsEndBy;
 
     public SyncStateStore(DynamoDbClient dynamo, String table, Clock clock, Duration statusTtl) {
+        this(dynamo, table, clock, statusTtl, Optional.empty());
+    }
+
+    private SyncStateStore(DynamoDbClient dynamo, String table, Clock clock, Duration statusTtl, Optional<Instant> callsEndBy) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
         this.statusTtl = statusTtl;
+        this.callsEndBy = callsEndBy;
+    }
+
+    /** The same store whose every call (SDK retries included) ends by {@code instant}. */
+    public SyncStateStore endingBy(Instant instant) {
+        return new SyncStateStore(dynamo, table, clock, statusTtl, Optional.of(instant));
     }
 
     /**
      * Claims a record for one version: succeeds only if the applied version is lower than
-     * {@code version} and no other live lease is held. One conditional UpdateItem.
+     * {@code version}, no other live lease is held, and this very message did not just fail
+     * permanently here. One conditional UpdateItem.
      */
-    public Claim claimRecord(String pk, String eventId, long version, Instant leaseUntil) {
+    public Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt) {
         try {
-            return claimed(takeLease(pk, eventId, version, leaseUntil,
+            return claimed(takeLease(pk, token, version, leaseUntil, receipt,
                     "attribute_not_exists(#applied) OR #applied < :version",
                     Map.of("#applied", APPLIED_VERSION), Map.of()));
         } catch (ConditionalCheckFailedException e) {
-            return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), eventId, version);
+            return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), token.eventId(), version, receipt, giveUpsSince());
         }
     }
 
     /**
-     * Claims a one-time action by its business key: succeeds unless the action is completed or
-     * another attempt holds a live lease on it.
+     * Claims a one-time action by its business key: succeeds unless the action is completed,
+     * another attempt holds a live lease on it, or this very message just failed permanently here.
      */
-    public Claim claimAction(String pk, String eventId, Instant leaseUntil) {
+    public Claim claimAction(String pk, LeaseToken token, Instant leaseUntil, Receipt receipt) {
         try {
-            return claimed(takeLease(pk, eventId, 0, leaseUntil,
+            return claimed(takeLease(pk, token, 0, leaseUntil, receipt,
                     "attribute_not_exists(#status) OR #status <> :completed",
                     Map.of("#status", ACTION_STATUS), Map.of(":completed", s(COMPLETED))));
         } catch (ConditionalCheckFailedException e) {
-            return ClaimRefusal.ofAction(itemAtRefusal(pk, e));
+            return ClaimRefusal.ofAction(itemAtRefusal(pk, e), token.eventId(), receipt, giveUpsSince());
         }
     }
 
@@ -87,69 +125,84 @@ public final class SyncStateStore {
         if (e.hasItem() && !e.item().isEmpty()) {
             return e.item();
         }
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(pk)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(pk)).consistentRead(true)
+                .overrideConfiguration(this::timeout)).item();
         return item == null ? Map.of() : item;
     }
 
     /**
-     * The write both claims share: take the lease (owner, version, until) if {@code notDone}
-     * holds and no live lease exists. Returns the item as it was; on a failed condition the
-     * exception carries the item as it is ({@code ALL_OLD}), which says why.
+     * The write both claims share: take the lease (token, version, until) if {@code notDone}
+     * holds, no live lease exists and this message is not one that just gave up here. Returns the
+     * item as it was; on a failed condition the exception carries the item as it is
+     * ({@code ALL_OLD}), which says why.
      */
-    private Map<String, AttributeValue> takeLease(String pk, String eventId, long version, Instant leaseUntil, String notDone,
-                                                  Map<String, String> names, Map<String, AttributeValue> values) {
+    private Map<String, AttributeValue> takeLease(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt,
+                                                  String notDone, Map<String, String> names, Map<String, AttributeValue> values) {
         Map<String, String> allNames = new HashMap<>(names);
-        allNames.putAll(Map.of("#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
+        allNames.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
+                "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE));
         Map<String, AttributeValue> allValues = new HashMap<>(values);
-        allValues.putAll(Map.of(":owner", s(eventId), ":version", n(version),
-                ":until", n(leaseUntil.toEpochMilli()), ":now", n(clock.millis())));
+        allValues.putAll(Map.of(":owner", s(token.nonce()), ":event", s(token.eventId()), ":version", n(version),
+                ":until", n(leaseUntil.toEpochMilli()), ":now", n(clock.millis()),
+                ":msg", s(receipt.messageId()), ":recent", n(giveUpsSince().toEpochMilli()), ":receive", n(receipt.receiveCount())));
         return dynamo.updateItem(b -> b.tableName(table)
                         .key(key(pk))
-                        .updateExpression("SET #owner = :owner, #lv = :version, #until = :until")
-                        .conditionExpression("(" + notDone + ") AND (attribute_not_exists(#until) OR #until < :now)")
+                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until")
+                        .conditionExpression("(" + notDone + ") AND (attribute_not_exists(#until) OR #until < :now)"
+                                + " AND (" + NOT_GIVEN_UP_BY_THIS_MESSAGE + ")")
                         .expressionAttributeNames(allNames)
                         .expressionAttributeValues(allValues)
                         .returnValues(ReturnValue.ALL_OLD)
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                        .overrideConfiguration(this::timeout))
                 .attributes();
     }
 
     /**
-     * Records a record version as applied and drops the lease, on condition that the lease is
-     * still ours. False when it is not (we ran past it and another attempt took over): the caller
-     * retries, and the retry's claim then skips or redoes the work idempotently.
+     * Records a record version as applied, with the vendor ids and key generation it ended on, and
+     * drops the lease, on condition that the lease is still this attempt's. False when it is not (we
+     * ran past it and another attempt took over): the caller retries, and the retry's claim then
+     * skips or redoes the work idempotently.
      */
-    public boolean commitRecord(String pk, String eventId, long version, String externalId, Map<String, String> externalIds) {
-        return commit(pk, eventId, version, externalId, externalIds, false);
+    public boolean commitRecord(String pk, LeaseToken token, long version, Applied applied) {
+        return commit(pk, token, version, applied, Map.of(), Map.of(), "");
     }
 
     /** Marks an action completed with the vendor ids it produced; same lease condition as records. */
-    public boolean commitAction(String pk, String eventId, String externalId, Map<String, String> externalIds) {
-        return commit(pk, eventId, 0, externalId, externalIds, true);
+    public boolean commitAction(String pk, LeaseToken token, Applied applied) {
+        return commit(pk, token, 0, applied, Map.of("#status", ACTION_STATUS), Map.of(":completed", s(COMPLETED)),
+                ", #status = :completed");
     }
 
-    private boolean commit(String pk, String eventId, long version, String externalId, Map<String, String> externalIds, boolean action) {
+    /** What a commit stores. */
+    public record Applied(String externalId, Map<String, String> externalIds, int keyGeneration) {}
+
+    private boolean commit(String pk, LeaseToken token, long version, Applied applied,
+                           Map<String, String> extraNames, Map<String, AttributeValue> extraValues, String extraSet) {
         Map<String, String> names = new HashMap<>(Map.of(
-                "#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                "#applied", APPLIED_VERSION, "#event", APPLIED_EVENT, "#at", APPLIED_AT,
-                "#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS, "#failed", FAILED_EVENT));
+                "#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
+                "#applied", APPLIED_VERSION, "#appliedEvent", APPLIED_EVENT, "#at", APPLIED_AT,
+                "#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS, "#gen", KEY_GENERATION));
+        names.putAll(Map.of("#failed", FAILED_EVENTS, "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT,
+                "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE));
+        names.putAll(extraNames);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":owner", s(eventId), ":version", n(version), ":at", s(clock.instant().toString()),
-                ":ext", s(externalId), ":exts", AttributeValue.fromM(toAttributeMap(externalIds))));
-        String set = "SET #applied = :version, #event = :owner, #at = :at, #ext = :ext, #exts = :exts";
-        if (action) {
-            names.put("#status", ACTION_STATUS);
-            values.put(":completed", s(COMPLETED));
-            set += ", #status = :completed";
-        }
-        String update = set + " REMOVE #owner, #lv, #until, #failed";
+                ":owner", s(token.nonce()), ":eventId", s(token.eventId()), ":events", AttributeValue.fromSs(List.of(token.eventId())),
+                ":version", n(version), ":at", s(clock.instant().toString()), ":ext", s(applied.externalId()),
+                ":exts", AttributeValue.fromM(toAttributeMap(applied.externalIds())), ":gen", n(applied.keyGeneration())));
+        values.putAll(extraValues);
+        String update = "SET #applied = :version, #appliedEvent = :eventId, #at = :at, #ext = :ext, #exts = :exts, #gen = :gen"
+                + extraSet
+                + " REMOVE #owner, #event, #lv, #until, #gaveUp, #gaveUpAt, #gaveUpClass, #gaveUpReceive"
+                + " DELETE #failed :events";
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(key(pk))
                     .updateExpression(update)
-                    .conditionExpression("#owner = :owner AND #lv = :version")
+                    .conditionExpression("#owner = :owner")
                     .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
+                    .expressionAttributeValues(values)
+                    .overrideConfiguration(this::timeout));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -157,27 +210,89 @@ public final class SyncStateStore {
     }
 
     /**
-     * Gives up our lease after a failure so a newer event is not blocked until it expires, and
-     * notes the failed event in the same write, so that its later success (a retry or a redrive)
-     * is known to need a status update without any read. A no-op when the lease is no longer ours.
+     * Gives up this attempt's lease after a retryable failure so a newer event is not blocked until
+     * it expires, and notes the event among the item's failed events in the same write, so that its
+     * later success or skip (a retry or a redrive) is known to need a status update without any read.
+     * A no-op when the lease is no longer this attempt's.
      */
-    public void release(String pk, String eventId) {
+    public void release(String pk, LeaseToken token) {
+        conditionalUpdate(pk, "ADD #failed :events REMOVE #owner, #event, #lv, #until", "#owner = :owner",
+                Map.of("#failed", FAILED_EVENTS, "#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL),
+                Map.of(":events", AttributeValue.fromSs(List.of(token.eventId())), ":owner", s(token.nonce())));
+    }
+
+    /**
+     * Records that {@code messageId} gave up on this item (a permanent failure, or its retry window
+     * is over) and releases the lease if {@code heldLease} is this attempt's. While the give-up is
+     * recent, the same message's claims are refused at once ({@link Claim.FailedPermanently}), so
+     * its receives on the way to the DLQ call no vendor and write no status.
+     *
+     * @return true when this write recorded the give-up, false when this message had already given up here
+     */
+    public boolean giveUp(String pk, String eventId, Receipt receipt, String errorClass, Optional<LeaseToken> heldLease) {
+        Map<String, String> names = new HashMap<>(Map.of("#failed", FAILED_EVENTS, "#gaveUp", GAVE_UP_MESSAGE,
+                "#gaveUpAt", GAVE_UP_AT, "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":events", AttributeValue.fromSs(List.of(eventId)),
+                ":msg", s(receipt.messageId()), ":now", n(clock.millis()), ":class", s(errorClass),
+                ":receive", n(receipt.receiveCount())));
+        String update = "ADD #failed :events SET #gaveUp = :msg, #gaveUpAt = :now, #gaveUpClass = :class, #gaveUpReceive = :receive";
+        String condition;
+        if (heldLease.isPresent()) {
+            names.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
+            values.put(":owner", s(heldLease.get().nonce()));
+            update += " REMOVE #owner, #event, #lv, #until";
+            condition = "#owner = :owner";
+        } else {
+            values.put(":recent", n(giveUpsSince().toEpochMilli()));
+            condition = NOT_GIVEN_UP_BY_THIS_MESSAGE;
+        }
+        return conditionalUpdate(pk, update, condition, names, values);
+    }
+
+    /**
+     * Notes {@code eventId} among the item's failed events without holding its lease (a wait that
+     * claimed nothing), so that its later success or skip updates its status record.
+     */
+    public void noteFailure(String pk, String eventId) {
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(key(pk))
+                .updateExpression("ADD #failed :events")
+                .expressionAttributeNames(Map.of("#failed", FAILED_EVENTS))
+                .expressionAttributeValues(Map.of(":events", AttributeValue.fromSs(List.of(eventId))))
+                .overrideConfiguration(this::timeout));
+    }
+
+    /** Forgets that {@code eventId} failed on this item (it was skipped since: its status says so now). */
+    public void forgetFailure(String pk, String eventId) {
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(key(pk))
+                .updateExpression("DELETE #failed :events")
+                .expressionAttributeNames(Map.of("#failed", FAILED_EVENTS))
+                .expressionAttributeValues(Map.of(":events", AttributeValue.fromSs(List.of(eventId))))
+                .overrideConfiguration(this::timeout));
+    }
+
+    private boolean conditionalUpdate(String pk, String update, String condition, Map<String, String> names,
+                                      Map<String, AttributeValue> values) {
         try {
             dynamo.updateItem(b -> b.tableName(table)
                     .key(key(pk))
-                    .updateExpression("SET #failed = :owner REMOVE #owner, #lv, #until")
-                    .conditionExpression("#owner = :owner")
-                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                            "#failed", FAILED_EVENT))
-                    .expressionAttributeValues(Map.of(":owner", s(eventId))));
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .overrideConfiguration(this::timeout));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            // someone else holds it now: nothing of ours to release
+            return false;
         }
     }
 
     /**
      * The vendor ids of several records in one strongly consistent BatchGetItem (the deal's
-     * account → its Stripe customer). Keys not found are absent from the result.
+     * account → its Stripe customer). Keys not found are absent from the result. Keys DynamoDB
+     * leaves unprocessed are asked again with a growing pause, until the call deadline; if some
+     * are still unread then, the read fails rather than report them absent.
      */
     public Map<String, String> externalIds(List<String> pks) {
         Map<String, String> found = new LinkedHashMap<>();
@@ -191,14 +306,22 @@ public final class SyncStateStore {
                     .keys(keys).consistentRead(true)
                     .projectionExpression("#pk, #ext").expressionAttributeNames(Map.of("#pk", PK, "#ext", EXTERNAL_ID))
                     .build());
-            while (request != null && !request.isEmpty()) {
+            Duration pause = Duration.ofMillis(25);
+            while (true) {
                 Map<String, KeysAndAttributes> pending = request;
-                var response = dynamo.batchGetItem(b -> b.requestItems(pending));
+                var response = dynamo.batchGetItem(b -> b.requestItems(pending).overrideConfiguration(this::timeout));
                 for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
                     text(item, EXTERNAL_ID).ifPresent(ext -> found.put(item.get(PK).s(), ext));
                 }
-                request = response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()
-                        ? response.unprocessedKeys() : null;
+                if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) {
+                    break;
+                }
+                if (callsEndBy.isPresent() && clock.instant().plus(pause).plus(SHORTEST_CALL).isAfter(callsEndBy.get())) {
+                    throw new IllegalStateException("DynamoDB left keys unprocessed until the call deadline (throttled)");
+                }
+                sleep(pause);
+                pause = pause.multipliedBy(2);
+                request = response.unprocessedKeys();
             }
         }
         return found;
@@ -209,17 +332,17 @@ public final class SyncStateStore {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(PK, s(StateKey.status(status.integration(), status.eventId())));
         item.put("integration", s(status.integration()));
-        item.put("eventId", s(status.eventId()));
+        item.put("eventId", s(StateKey.bounded(status.eventId())));
         item.put("messageId", s(status.messageId()));
         item.put("outcome", s(status.outcome()));
         item.put("attempts", n(status.attempts()));
         item.put("at", s(status.at().toString()));
         item.put(EXPIRES_AT, n(status.at().plus(statusTtl).getEpochSecond()));
-        if (status.detailType() != null) item.put("detailType", s(status.detailType()));
-        if (status.recordId() != null) item.put("recordId", s(status.recordId()));
+        if (status.detailType() != null) item.put("detailType", s(StateKey.bounded(status.detailType())));
+        if (status.recordId() != null) item.put("recordId", s(StateKey.bounded(status.recordId())));
         if (status.errorClass() != null) item.put("errorClass", s(status.errorClass()));
         if (status.reason() != null) item.put("reason", s(status.reason()));
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        dynamo.putItem(b -> b.tableName(table).item(item).overrideConfiguration(this::timeout));
     }
 
     /** The status item of an event, if one was written and has not expired (judged by the store's clock). */
@@ -246,6 +369,27 @@ public final class SyncStateStore {
                 text(item, "at").map(Instant::parse).orElse(null)));
     }
 
+    private Instant giveUpsSince() {
+        return clock.instant().minus(GIVE_UP_MEMORY);
+    }
+
+    /** The API call timeout of every request: what is left until the calls' end, never below a usable minimum. */
+    private void timeout(AwsRequestOverrideConfiguration.Builder config) {
+        callsEndBy.ifPresent(end -> {
+            Duration left = Duration.between(clock.instant(), end);
+            config.apiCallTimeout(left.compareTo(SHORTEST_CALL) < 0 ? SHORTEST_CALL : left);
+        });
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading mappings", e);
+        }
+    }
+
     private static Claim claimed(Map<String, AttributeValue> old) {
         Map<String, AttributeValue> item = old == null ? Map.of() : old;
         Map<String, String> ids = new LinkedHashMap<>();
@@ -254,7 +398,12 @@ public final class SyncStateStore {
             stored.m().forEach((k, v) -> ids.put(k, v.s()));
         }
         return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
-                text(item, FAILED_EVENT));
+                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue());
+    }
+
+    static Set<String> failedEvents(Map<String, AttributeValue> item) {
+        AttributeValue v = item.get(FAILED_EVENTS);
+        return v == null || !v.hasSs() ? Set.of() : Set.copyOf(new LinkedHashSet<>(v.ss()));
     }
 
     private static Map<String, AttributeValue> toAttributeMap(Map<String, String> values) {
@@ -275,12 +424,12 @@ public final class SyncStateStore {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    private static Optional<String> text(Map<String, AttributeValue> item, String name) {
+    static Optional<String> text(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.s() == null ? Optional.empty() : Optional.of(v.s());
     }
 
-    private static Optional<Long> number(Map<String, AttributeValue> item, String name) {
+    static Optional<Long> number(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.n() == null ? Optional.empty() : Optional.of(Long.parseLong(v.n()));
     }

@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class ClaimRefusalTest {
     private static final Instant UNTIL = Instant.parse("2026-12-01T10:01:00Z");
+    private static final SyncStateStore.Receipt AT_2 = new SyncStateStore.Receipt("m", 2);
+    private static final Instant SINCE = Instant.parse("2026-12-01T09:55:00Z");
 
     private static Map<String, AttributeValue> item(Object... pairs) {
         Map<String, AttributeValue> item = new HashMap<>();
@@ -27,51 +29,73 @@ class ClaimRefusalTest {
     @Test
     void sameEventAlreadyAppliedIsADuplicate() {
         var applied = item("appliedVersion", 5, "appliedEventId", "e5");
-        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5)).isEqualTo(new Claim.Duplicate("e5"));
+        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5, AT_2, SINCE)).isEqualTo(new Claim.Duplicate("e5", false));
     }
 
     @Test
     void versionNotNewerThanTheAppliedOneIsStale() {
         var applied = item("appliedVersion", 5, "appliedEventId", "e5");
-        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4)).isEqualTo(new Claim.Stale(5));
-        assertThat(ClaimRefusal.ofRecord(applied, "e5-other", 5)).isEqualTo(new Claim.Stale(5));
+        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, false));
+        assertThat(ClaimRefusal.ofRecord(applied, "e5-other", 5, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, false));
     }
 
     @Test
     void liveLeaseOfTheSameOrANewerVersionSupersedesThisEvent() {
-        var leased = item("appliedVersion", 1, "leaseOwner", "e7", "leaseVersion", 7, "leaseUntil", UNTIL.toEpochMilli());
-        assertThat(ClaimRefusal.ofRecord(leased, "e6", 6)).isEqualTo(new Claim.Superseded("e7", 7));
-        assertThat(ClaimRefusal.ofRecord(leased, "e7-other", 7)).isEqualTo(new Claim.Superseded("e7", 7));
+        var leased = item("appliedVersion", 1, "leaseEvent", "e7", "leaseVersion", 7, "leaseUntil", UNTIL.toEpochMilli());
+        assertThat(ClaimRefusal.ofRecord(leased, "e6", 6, AT_2, SINCE)).isEqualTo(new Claim.Superseded("e7", 7, false));
+        assertThat(ClaimRefusal.ofRecord(leased, "e7-other", 7, AT_2, SINCE)).isEqualTo(new Claim.Superseded("e7", 7, false));
     }
 
     @Test
     void liveLeaseOfAnOlderVersionIsBusy() {
-        var leased = item("leaseOwner", "e3", "leaseVersion", 3, "leaseUntil", UNTIL.toEpochMilli());
-        assertThat(ClaimRefusal.ofRecord(leased, "e4", 4)).isEqualTo(new Claim.Busy("e3", 3, UNTIL));
+        var leased = item("leaseEvent", "e3", "leaseVersion", 3, "leaseUntil", UNTIL.toEpochMilli());
+        assertThat(ClaimRefusal.ofRecord(leased, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Busy("e3", 3, UNTIL));
     }
 
     @Test
     void ownLiveLeaseIsBusyNeverSuperseded() {
-        var leased = item("leaseOwner", "e7", "leaseVersion", 7, "leaseUntil", UNTIL.toEpochMilli());
-        assertThat(ClaimRefusal.ofRecord(leased, "e7", 7)).isEqualTo(new Claim.Busy("e7", 7, UNTIL));
+        var leased = item("leaseEvent", "e7", "leaseVersion", 7, "leaseUntil", UNTIL.toEpochMilli());
+        assertThat(ClaimRefusal.ofRecord(leased, "e7", 7, AT_2, SINCE)).isEqualTo(new Claim.Busy("e7", 7, UNTIL));
     }
 
     @Test
     void itemThatChangedBeforeTheReadIsBusyNotASkip() {
         // the lease was released between the refused write and the read: retry soon, skip nothing
         var released = item("appliedVersion", 2, "appliedEventId", "e2");
-        assertThat(ClaimRefusal.ofRecord(released, "e3", 3)).isEqualTo(new Claim.Busy("", -1, Instant.EPOCH));
+        assertThat(ClaimRefusal.ofRecord(released, "e3", 3, AT_2, SINCE)).isEqualTo(new Claim.Busy("", -1, Instant.EPOCH));
     }
 
     @Test
     void completedActionIsADuplicate() {
         var done = item("actionStatus", "COMPLETED", "appliedEventId", "evt-a");
-        assertThat(ClaimRefusal.ofAction(done)).isEqualTo(new Claim.Duplicate("evt-a"));
+        assertThat(ClaimRefusal.ofAction(done, "evt-x", AT_2, SINCE)).isEqualTo(new Claim.Duplicate("evt-a", false));
     }
 
     @Test
     void leasedActionIsBusy() {
-        var leased = item("leaseOwner", "evt-b", "leaseVersion", 0, "leaseUntil", UNTIL.toEpochMilli());
-        assertThat(ClaimRefusal.ofAction(leased)).isEqualTo(new Claim.Busy("evt-b", 0, UNTIL));
+        var leased = item("leaseEvent", "evt-b", "leaseVersion", 0, "leaseUntil", UNTIL.toEpochMilli());
+        assertThat(ClaimRefusal.ofAction(leased, "evt-x", AT_2, SINCE)).isEqualTo(new Claim.Busy("evt-b", 0, UNTIL));
+    }
+
+    @Test
+    void thisMessageThatJustGaveUpIsRefusedAtOnceAndLaterTriedAgain() {
+        long recent = SINCE.plusSeconds(60).toEpochMilli();
+        var gaveUp = item("gaveUpMessageId", "m", "gaveUpAt", recent, "gaveUpErrorClass", "vendor_rejected", "gaveUpReceiveCount", 1);
+        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, AT_2, SINCE)).isEqualTo(new Claim.FailedPermanently("vendor_rejected"));
+        assertThat(ClaimRefusal.ofAction(gaveUp, "e3", AT_2, SINCE)).isEqualTo(new Claim.FailedPermanently("vendor_rejected"));
+        // another message, or the same one long after: not refused for that
+        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, new SyncStateStore.Receipt("other", 2), SINCE)).isInstanceOf(Claim.Busy.class);
+        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, AT_2, SINCE.plusSeconds(120))).isInstanceOf(Claim.Busy.class);
+        // the same message redriven from the DLQ starts its receive count again: tried again
+        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, new SyncStateStore.Receipt("m", 1), SINCE)).isInstanceOf(Claim.Busy.class);
+    }
+
+    @Test
+    void aSkipSaysWhetherThisEventHadFailedOnTheItem() {
+        Map<String, AttributeValue> applied = item("appliedVersion", 5, "appliedEventId", "e5");
+        applied.put("failedEvents", AttributeValue.fromSs(java.util.List.of("e4", "e5")));
+        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5, AT_2, SINCE)).isEqualTo(new Claim.Duplicate("e5", true));
+        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, true));
+        assertThat(ClaimRefusal.ofRecord(applied, "e3", 3, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, false));
     }
 }

@@ -9,11 +9,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The claim/commit protocol against dynalite: each outcome decided by one conditional write (and, on dynalite, the read after a refusal). */
+/**
+ * The claim/commit protocol against dynalite: each outcome decided by one conditional write (and,
+ * on dynalite, the read after a refusal).
+ */
 class SyncStateStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     private final LocalAws aws = LocalAws.get();
@@ -32,86 +38,153 @@ class SyncStateStoreTest {
         return NOW.plusSeconds(60);
     }
 
+    private static LeaseToken attempt(String eventId) {
+        return LeaseToken.newAttempt(eventId);
+    }
+
+    private Claim claim(LeaseToken token, long version) {
+        return store.claimRecord(pk, token, version, lease(), receipt("msg-" + token.eventId(), 1));
+    }
+
+    private static SyncStateStore.Receipt receipt(String messageId, int receiveCount) {
+        return new SyncStateStore.Receipt(messageId, receiveCount);
+    }
+
+    private static SyncStateStore.Applied applied(String externalId) {
+        return new SyncStateStore.Applied(externalId, Map.of(), 0);
+    }
+
     @Test
     void firstClaimSucceedsWithNoMapping() {
-        assertThat(store.claimRecord(pk, "e1", 1, lease()))
-                .isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, java.util.Optional.empty()));
+        assertThat(claim(attempt("e1"), 1)).isEqualTo(new Claim.Claimed(Optional.empty(), Map.of(), false, Set.of(), 0));
     }
 
     @Test
     void sameEventAfterCommitIsADuplicateAndOlderIsStale() {
-        store.claimRecord(pk, "e2", 2, lease());
-        assertThat(store.commitRecord(pk, "e2", 2, "cus_1", Map.of())).isTrue();
+        LeaseToken e2 = attempt("e2");
+        claim(e2, 2);
+        assertThat(store.commitRecord(pk, e2, 2, applied("cus_1"))).isTrue();
 
-        assertThat(store.claimRecord(pk, "e2", 2, lease())).isEqualTo(new Claim.Duplicate("e2"));
-        assertThat(store.claimRecord(pk, "e1", 1, lease())).isEqualTo(new Claim.Stale(2));
-        assertThat(store.claimRecord(pk, "e2bis", 2, lease())).isEqualTo(new Claim.Stale(2));
+        assertThat(claim(attempt("e2"), 2)).isEqualTo(new Claim.Duplicate("e2", false));
+        assertThat(claim(attempt("e1"), 1)).isEqualTo(new Claim.Stale(2, false));
+        assertThat(claim(attempt("e2bis"), 2)).isEqualTo(new Claim.Stale(2, false));
     }
 
     @Test
-    void newerClaimReturnsTheMapping() {
-        store.claimRecord(pk, "e1", 1, lease());
-        store.commitRecord(pk, "e1", 1, "cus_1", Map.of("k", "v"));
-        Claim claim = store.claimRecord(pk, "e3", 3, lease());
-        assertThat(claim).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_1"), Map.of("k", "v"), false, java.util.Optional.empty()));
+    void newerClaimReturnsTheMappingAndKeyGeneration() {
+        LeaseToken e1 = attempt("e1");
+        claim(e1, 1);
+        store.commitRecord(pk, e1, 1, new SyncStateStore.Applied("cus_1", Map.of("k", "v"), 2));
+        assertThat(claim(attempt("e3"), 3)).isEqualTo(new Claim.Claimed(Optional.of("cus_1"), Map.of("k", "v"), false, Set.of(), 2));
     }
 
     @Test
     void liveLeaseOfOlderVersionMeansBusyAndOfNewerMeansSuperseded() {
-        store.claimRecord(pk, "e5", 5, lease());
-        assertThat(store.claimRecord(pk, "e7", 7, lease())).isEqualTo(new Claim.Busy("e5", 5, lease()));
-        assertThat(store.claimRecord(pk, "e4", 4, lease())).isEqualTo(new Claim.Superseded("e5", 5));
-        assertThat(store.claimRecord(pk, "e5bis", 5, lease())).isEqualTo(new Claim.Superseded("e5", 5));
+        claim(attempt("e5"), 5);
+        assertThat(claim(attempt("e7"), 7)).isEqualTo(new Claim.Busy("e5", 5, lease()));
+        assertThat(claim(attempt("e4"), 4)).isEqualTo(new Claim.Superseded("e5", 5, false));
+        assertThat(claim(attempt("e5bis"), 5)).isEqualTo(new Claim.Superseded("e5", 5, false));
     }
 
     @Test
     void ownEventInALiveLeaseIsBusyNeverSuperseded() {
         // the earlier attempt may have died: skipping would delete a message never applied
-        store.claimRecord(pk, "e5", 5, lease());
-        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Busy("e5", 5, lease()));
+        claim(attempt("e5"), 5);
+        assertThat(claim(attempt("e5"), 5)).isEqualTo(new Claim.Busy("e5", 5, lease()));
     }
 
     @Test
     void expiredLeaseIsTakenOverAndSaysSo() {
-        store.claimRecord(pk, "e5", 5, NOW.minusSeconds(1));
-        Claim claim = store.claimRecord(pk, "e6", 6, lease());
+        LeaseToken first = attempt("e5");
+        store.claimRecord(pk, first, 5, NOW.minusSeconds(1), receipt("m5", 1));
+        LeaseToken second = attempt("e6");
+        Claim claim = claim(second, 6);
         assertThat(claim).isInstanceOf(Claim.Claimed.class);
         assertThat(((Claim.Claimed) claim).tookOverLease()).isTrue();
         assertThat(((Claim.Claimed) claim).earlierAttemptUncommitted()).isTrue();
         // the first owner lost its lease: its commit must not land
-        assertThat(store.commitRecord(pk, "e5", 5, "cus_old", Map.of())).isFalse();
-        assertThat(store.commitRecord(pk, "e6", 6, "cus_new", Map.of())).isTrue();
+        assertThat(store.commitRecord(pk, first, 5, applied("cus_old"))).isFalse();
+        assertThat(store.commitRecord(pk, second, 6, applied("cus_new"))).isTrue();
+    }
+
+    @Test
+    void aStragglerOfAnEarlierAttemptOfTheSameEventCanNeitherReleaseNorCommitTheLaterAttemptsLease() {
+        LeaseToken abandoned = attempt("e5");
+        store.claimRecord(pk, abandoned, 5, NOW.minusSeconds(1), receipt("m5", 1));
+        LeaseToken retry = attempt("e5");
+        assertThat(claim(retry, 5)).isInstanceOf(Claim.Claimed.class);
+
+        // the thread abandoned at the earlier deadline wakes up and tries to finish
+        store.release(pk, abandoned);
+        assertThat(store.commitRecord(pk, abandoned, 5, applied("cus_straggler"))).isFalse();
+        // the retry's lease still stands: a newer version cannot claim while the retry's calls may be in flight
+        assertThat(claim(attempt("e6"), 6)).isInstanceOf(Claim.Busy.class);
+        assertThat(store.commitRecord(pk, retry, 5, applied("cus_retry"))).isTrue();
+        assertThat(item().get("externalId").s()).isEqualTo("cus_retry");
     }
 
     @Test
     void releaseUnblocksANewerEvent() {
-        store.claimRecord(pk, "e5", 5, lease());
-        store.release(pk, "e5");
-        assertThat(store.claimRecord(pk, "e6", 6, lease())).isInstanceOf(Claim.Claimed.class);
+        LeaseToken e5 = attempt("e5");
+        claim(e5, 5);
+        store.release(pk, e5);
+        assertThat(claim(attempt("e6"), 6)).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
     void aReleasedFailureIsRememberedForTheSameEventUntilItCommits() {
-        store.claimRecord(pk, "e5", 5, lease());
-        store.release(pk, "e5");
-        assertThat(store.claimRecord(pk, "e5", 5, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.empty(), Map.of(), false, java.util.Optional.of("e5")));
-        store.commitRecord(pk, "e5", 5, "cus_5", Map.of());
-        assertThat(store.claimRecord(pk, "e6", 6, lease())).isEqualTo(new Claim.Claimed(java.util.Optional.of("cus_5"), Map.of(), false, java.util.Optional.empty()));
+        LeaseToken first = attempt("e5");
+        claim(first, 5);
+        store.release(pk, first);
+        LeaseToken second = attempt("e5");
+        assertThat(claim(second, 5)).isEqualTo(new Claim.Claimed(Optional.empty(), Map.of(), false, Set.of("e5"), 0));
+        store.commitRecord(pk, second, 5, applied("cus_5"));
+        assertThat(claim(attempt("e6"), 6)).isEqualTo(new Claim.Claimed(Optional.of("cus_5"), Map.of(), false, Set.of(), 0));
+    }
+
+    @Test
+    void aMessageThatGaveUpIsRefusedAtOnceOnItsWayToTheDlq() {
+        LeaseToken first = attempt("e5");
+        store.claimRecord(pk, first, 5, lease(), receipt("m5", 1));
+        assertThat(store.giveUp(pk, "e5", receipt("m5", 1), "vendor_rejected", Optional.of(first))).isTrue();
+
+        // its next receives (visibility 0, on the way to the DLQ) are refused without a vendor call
+        assertThat(store.claimRecord(pk, attempt("e5"), 5, lease(), receipt("m5", 2))).isEqualTo(new Claim.FailedPermanently("vendor_rejected"));
+        // a second give-up of the same message is recognised as such (its status is not written again)
+        assertThat(store.giveUp(pk, "e5", receipt("m5", 3), "vendor_rejected", Optional.empty())).isFalse();
+        // the same message redriven from the DLQ starts at receive 1 again: tried again
+        assertThat(store.claimRecord(pk, attempt("e5"), 5, lease(), receipt("m5", 1))).isInstanceOf(Claim.Claimed.class);
+        // another event of the record is not held up by the give-up (only by the redrive's lease above)
+        assertThat(store.claimRecord(pk, attempt("e6"), 6, lease(), receipt("m6", 1))).isInstanceOf(Claim.Busy.class);
+    }
+
+    @Test
+    void aGiveUpIsForgottenAfterAWhileSoThatARedriveIsTriedAgain() {
+        LeaseToken first = attempt("e5");
+        store.claimRecord(pk, first, 5, lease(), receipt("m5", 1));
+        store.giveUp(pk, "e5", receipt("m5", 1), "vendor_rejected", Optional.of(first));
+        SyncStateStore later = new SyncStateStore(aws.dynamo(), table,
+                Clock.fixed(NOW.plus(SyncStateStore.GIVE_UP_MEMORY).plusSeconds(1), ZoneOffset.UTC), Duration.ofDays(30));
+        Claim claim = later.claimRecord(pk, attempt("e5"), 5, lease().plus(SyncStateStore.GIVE_UP_MEMORY), receipt("m5", 2));
+        assertThat(claim).isInstanceOf(Claim.Claimed.class);
+        assertThat(((Claim.Claimed) claim).failedBefore("e5")).isTrue();
     }
 
     @Test
     void actionIsClaimedOnceAndCompletedOnce() {
         String action = StateKey.action("billing", "invoice", "006-" + UUID.randomUUID());
-        assertThat(store.claimAction(action, "e1", lease())).isInstanceOf(Claim.Claimed.class);
-        assertThat(store.claimAction(action, "e2", lease())).isEqualTo(new Claim.Busy("e1", 0, lease()));
-        assertThat(store.commitAction(action, "e1", "in_1", Map.of("invoice", "in_1"))).isTrue();
-        assertThat(store.claimAction(action, "e2", lease())).isEqualTo(new Claim.Duplicate("e1"));
+        LeaseToken e1 = attempt("e1");
+        assertThat(store.claimAction(action, e1, lease(), receipt("m1", 1))).isInstanceOf(Claim.Claimed.class);
+        assertThat(store.claimAction(action, attempt("e2"), lease(), receipt("m2", 1))).isEqualTo(new Claim.Busy("e1", 0, lease()));
+        assertThat(store.commitAction(action, e1, new SyncStateStore.Applied("in_1", Map.of("invoice", "in_1"), 0))).isTrue();
+        assertThat(store.claimAction(action, attempt("e2"), lease(), receipt("m2", 1))).isEqualTo(new Claim.Duplicate("e1", false));
     }
 
     @Test
     void batchReadOfMappingsReturnsOnlyKnownRecords() {
-        store.claimRecord(pk, "e1", 1, lease());
-        store.commitRecord(pk, "e1", 1, "cus_9", Map.of());
+        LeaseToken e1 = attempt("e1");
+        claim(e1, 1);
+        store.commitRecord(pk, e1, 1, applied("cus_9"));
         String unknown = StateKey.record("billing", "account", "nope");
         assertThat(store.externalIds(List.of(pk, unknown, pk))).containsExactly(Map.entry(pk, "cus_9"));
     }
@@ -124,5 +197,19 @@ class SyncStateStoreTest {
 
         SyncStateStore later = new SyncStateStore(aws.dynamo(), table, Clock.fixed(NOW.plus(Duration.ofDays(31)), ZoneOffset.UTC), Duration.ofDays(30));
         assertThat(later.status("billing", "e1")).isEmpty();
+    }
+
+    @Test
+    void aHostileEventIdLongerThanDynamoDbsKeyLimitStillGetsItsStatusRecord() {
+        String hostile = "e".repeat(5_000);
+        store.putStatus(new SyncStatus("billing", hostile, "account.upserted", null, "m1", "FAILED_PERMANENT", 1,
+                "schema_invalid", "bad", NOW));
+        assertThat(store.status("billing", hostile)).get().extracting(SyncStatus::reason).isEqualTo("bad");
+        assertThat(StateKey.status("billing", hostile).length()).isLessThan(1024);
+        assertThat(StateKey.status("billing", hostile)).isNotEqualTo(StateKey.status("billing", hostile + "x"));
+    }
+
+    private Map<String, AttributeValue> item() {
+        return aws.dynamo().getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk))).consistentRead(true)).item();
     }
 }

@@ -1,0 +1,83 @@
+package dev.crmsync.synccore.pipeline;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.crmsync.synccore.connector.Connector;
+import dev.crmsync.synccore.connector.Operation;
+import dev.crmsync.synccore.connector.SyncFailure;
+import dev.crmsync.synccore.event.CrmEvent;
+import dev.crmsync.synccore.event.EventParser;
+import dev.crmsync.synccore.event.ParsedMessage;
+import dev.crmsync.synccore.state.StateKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edge of the batch, before any state is touched: parse and validate each message, skip our own
+ * echoes, ask the connector what each event means, and group the events by the item they claim.
+ * Record groups are coalesced to their newest event (events carry the full state, so the newest
+ * makes the others redundant); action groups run in order, the second and later finding the action
+ * completed. What is decided here is reported at once; the rest is returned, one list per group.
+ */
+final class Admission {
+    private final EventParser parser;
+    private final Connector connector;
+    private final Clock clock;
+
+    Admission(EventParser parser, Connector connector, Clock clock) {
+        this.parser = parser;
+        this.connector = connector;
+        this.clock = clock;
+    }
+
+    List<List<PendingRecord>> admit(List<SQSMessage> messages, OutcomeReporter reporter) {
+        Map<String, List<PendingRecord>> groups = new LinkedHashMap<>();
+        for (SQSMessage message : messages) {
+            Delivery delivery = Delivery.of(message, clock.instant());
+            switch (parser.parse(message.getBody(), message.getMessageId())) {
+                case ParsedMessage.Invalid invalid -> reporter.invalid(message, delivery, invalid);
+                case ParsedMessage.Valid valid -> {
+                    CrmEvent event = valid.event();
+                    Operation operation = connector.plan(event);
+                    PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
+                    if (event.origin().equals(connector.integration())) {
+                        reporter.skipped(record, "echo", "written by this integration", false);
+                    } else if (operation instanceof Operation.Unsupported unsupported) {
+                        reporter.unsupported(record, new SyncFailure.Permanent("unsupported_detail_type", unsupported.reason()));
+                    } else {
+                        groups.computeIfAbsent(record.claimKey(), k -> new ArrayList<>()).add(record);
+                    }
+                }
+            }
+        }
+        List<List<PendingRecord>> admitted = new ArrayList<>();
+        for (List<PendingRecord> group : groups.values()) {
+            admitted.add(coalesced(group, reporter));
+        }
+        return admitted;
+    }
+
+    private static List<PendingRecord> coalesced(List<PendingRecord> group, OutcomeReporter reporter) {
+        if (group.size() == 1 || group.getFirst().isAction()) {
+            return group;
+        }
+        List<PendingRecord> newestFirst = new ArrayList<>(group);
+        newestFirst.sort(Comparator.comparingLong((PendingRecord r) -> r.event().version()).reversed());
+        PendingRecord newest = newestFirst.getFirst();
+        for (PendingRecord older : newestFirst.subList(1, newestFirst.size())) {
+            reporter.skipped(older, "superseded", "version " + newest.event().version() + " of this record is in the same batch", false);
+        }
+        return new ArrayList<>(List.of(newest));
+    }
+
+    private String claimKey(Operation operation) {
+        return switch (operation) {
+            case Operation.SyncRecord r -> StateKey.record(connector.integration(), r.object(), r.recordId());
+            case Operation.Action a -> StateKey.action(connector.integration(), a.action(), a.businessKey());
+            case Operation.Unsupported u -> null;
+        };
+    }
+}
