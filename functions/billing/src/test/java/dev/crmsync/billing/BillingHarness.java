@@ -44,6 +44,7 @@ final class BillingHarness {
     final String table;
     final String secretId;
     final AwsEnvironment.QueuePair queues;
+    final int maxReceiveCount;
     final List<String> dynamoOperations = Collections.synchronizedList(new ArrayList<>());
     final List<String> sqsOperations = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> visibilityTimeouts = Collections.synchronizedList(new ArrayList<>());
@@ -57,6 +58,7 @@ final class BillingHarness {
         this.stripe = stripe;
         String id = UUID.randomUUID().toString().substring(0, 8);
         this.table = aws.createStateTable("crm-sync-state-" + id);
+        this.maxReceiveCount = maxReceiveCount;
         this.queues = aws.createQueuePair("billing-" + id, maxReceiveCount, queueVisibilitySeconds);
         this.secretId = "crm-sync/test/billing-" + id;
         aws.putSecret(secretId, "{\"apiKey\":\"" + API_KEY + "\"}");
@@ -75,6 +77,8 @@ final class BillingHarness {
         env.put("CRM_SYNC_BUSY_BACKOFF_CAP_SECONDS", "1");
         env.put("CRM_SYNC_DEADLINE_MARGIN_MILLIS", "500");
         env.put("CRM_SYNC_VENDOR_TIMEOUT_MILLIS", "2000");
+        // as the stack sets it: the queue's RedrivePolicy, so the pipeline knows a message's last receive
+        env.put("CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(maxReceiveCount));
         return SyncConfig.from(env);
     }
 
@@ -146,6 +150,14 @@ final class BillingHarness {
     List<Message> dlqMessages() {
         return aws.sqs().receiveMessage(b -> b.queueUrl(queues.dlqUrl()).maxNumberOfMessages(10)
                 .visibilityTimeout(0).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
+    /** Messages in the integration queue, visible or in flight. */
+    int queuedMessages() {
+        Map<String, String> attributes = aws.sqs().getQueueAttributes(b -> b.queueUrl(queues.queueUrl()).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        return Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"))
+                + Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
     }
 
     Map<String, AttributeValue> item(String pk) {

@@ -20,17 +20,20 @@ import java.util.Map;
  * echoes, ask the connector what each event means, and group the events by the item they claim.
  * Record groups are coalesced to their newest event (events carry the full state, so the newest
  * makes the others redundant); action groups run in order, the second and later finding the action
- * completed. What is decided here is reported at once; the rest is returned, one list per group.
+ * completed. A message this container just gave up on is refused from memory. What is decided here
+ * is reported at once; the rest is returned, one list per group.
  */
 final class Admission {
     private final EventParser parser;
     private final Connector connector;
     private final Clock clock;
+    private final RecentGiveUps recentGiveUps;
 
-    Admission(EventParser parser, Connector connector, Clock clock) {
+    Admission(EventParser parser, Connector connector, Clock clock, RecentGiveUps recentGiveUps) {
         this.parser = parser;
         this.connector = connector;
         this.clock = clock;
+        this.recentGiveUps = recentGiveUps;
     }
 
     List<List<PendingRecord>> admit(List<SQSMessage> messages, OutcomeReporter reporter) {
@@ -44,7 +47,9 @@ final class Admission {
                     Operation operation = connector.plan(event);
                     PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
                     if (event.origin().equals(connector.integration())) {
-                        reporter.skipped(record, "echo", "written by this integration", false);
+                        reporter.report(record, new RecordVerdict.Skipped("echo", "written by this integration", java.util.Set.of()));
+                    } else if (recentGiveUps.of(delivery).isPresent()) {
+                        reporter.report(record, new RecordVerdict.AlreadyGaveUp(recentGiveUps.of(delivery).get()));
                     } else if (operation instanceof Operation.Unsupported unsupported) {
                         reporter.unsupported(record, new SyncFailure.Permanent("unsupported_detail_type", unsupported.reason()));
                     } else {
@@ -55,22 +60,19 @@ final class Admission {
         }
         List<List<PendingRecord>> admitted = new ArrayList<>();
         for (List<PendingRecord> group : groups.values()) {
-            admitted.add(coalesced(group, reporter));
+            admitted.add(coalesced(group));
         }
         return admitted;
     }
 
-    private static List<PendingRecord> coalesced(List<PendingRecord> group, OutcomeReporter reporter) {
+    /** The newest event of a record group, carrying the older ones (reported once the newest's claim saw the item). */
+    private static List<PendingRecord> coalesced(List<PendingRecord> group) {
         if (group.size() == 1 || group.getFirst().isAction()) {
             return group;
         }
         List<PendingRecord> newestFirst = new ArrayList<>(group);
         newestFirst.sort(Comparator.comparingLong((PendingRecord r) -> r.event().version()).reversed());
-        PendingRecord newest = newestFirst.getFirst();
-        for (PendingRecord older : newestFirst.subList(1, newestFirst.size())) {
-            reporter.skipped(older, "superseded", "version " + newest.event().version() + " of this record is in the same batch", false);
-        }
-        return new ArrayList<>(List.of(newest));
+        return new ArrayList<>(List.of(newestFirst.getFirst().superseding(newestFirst.subList(1, newestFirst.size()))));
     }
 
     private String claimKey(Operation operation) {

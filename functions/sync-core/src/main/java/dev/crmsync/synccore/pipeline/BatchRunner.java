@@ -76,17 +76,24 @@ final class BatchRunner {
             permits.acquireUninterruptibly();
             try {
                 // Checked once a slot is free: a record that would outlive the invocation is not started.
+                RecordVerdict verdict;
                 if (instants.tooLateToStart(clock.instant())) {
-                    reporter.notStarted(record);
+                    verdict = new RecordVerdict.Deferred(new SyncFailure.Retryable("deadline",
+                            "not started, too little invocation time left"));
                 } else {
-                    reporter.report(record, protocol.run(record, store, instants, mappings, credentials));
+                    verdict = protocol.run(record, store, instants, mappings, credentials);
                 }
+                reporter.report(record, verdict);
+                reporter.coalesced(record, verdict);
             } catch (RuntimeException | Error e) {
                 String described = Redaction.describe(e, credentials);
                 LOG.error("unexpected failure on event {}: {}", record.event().eventId(), described);
-                // Whether a claim landed is unknown: its lease, if any, ends with the invocation.
-                reporter.report(record, new RecordVerdict.Failed(new SyncFailure.Retryable("internal", described),
-                        Optional.empty(), true));
+                // Whether a claim landed is unknown: its lease, if any, ends with the invocation;
+                // the status is not rewritten on every such receive.
+                RecordVerdict failed = new RecordVerdict.Failed(new SyncFailure.Retryable("internal", described),
+                        Optional.empty(), java.util.Set.of(record.event().eventId()));
+                reporter.report(record, failed);
+                reporter.coalesced(record, failed);
             } finally {
                 permits.release();
             }
@@ -122,7 +129,11 @@ final class BatchRunner {
                     if (connector.dependencies(record.event()).isEmpty()) {
                         return false;
                     }
-                    reporter.dependenciesUnreadable(record, reason);
+                    // nothing claimed, and no status write per receive for a table that is not answering
+                    RecordVerdict waiting = new RecordVerdict.Failed(new SyncFailure.Retryable("state_unavailable", reason),
+                            Optional.empty(), java.util.Set.of(record.event().eventId()));
+                    reporter.report(record, waiting);
+                    reporter.coalesced(record, waiting);
                     return true;
                 });
             }

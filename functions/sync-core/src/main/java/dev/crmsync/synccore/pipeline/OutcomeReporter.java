@@ -45,9 +45,11 @@ final class OutcomeReporter {
     private final Clock clock;
     private final Duration retryWindow;
     private final int maxReceiveCount;
+    private final RecentGiveUps recentGiveUps;
 
     OutcomeReporter(String integration, SyncStateStore store, RetryPolicy retryPolicy, SyncMetrics metrics, OutcomeLog log,
-                    BatchOutcome outcome, BatchCredentials credentials, Clock clock, Duration retryWindow, int maxReceiveCount) {
+                    BatchOutcome outcome, BatchCredentials credentials, Clock clock, Duration retryWindow, int maxReceiveCount,
+                    RecentGiveUps recentGiveUps) {
         this.integration = integration;
         this.store = store;
         this.retryPolicy = retryPolicy;
@@ -58,6 +60,7 @@ final class OutcomeReporter {
         this.clock = clock;
         this.retryWindow = retryWindow;
         this.maxReceiveCount = maxReceiveCount;
+        this.recentGiveUps = recentGiveUps;
     }
 
     void report(PendingRecord record, RecordVerdict verdict) {
@@ -65,10 +68,10 @@ final class OutcomeReporter {
         Thread.interrupted();
         switch (verdict) {
             case RecordVerdict.Applied applied -> applied(record, applied);
-            case RecordVerdict.Skipped skipped -> skipped(record, skipped.reason(), skipped.detail(), skipped.failedBefore());
+            case RecordVerdict.Skipped skipped -> skipped(record, skipped.reason(), skipped.detail(), failedBefore(record, skipped));
             case RecordVerdict.Failed failed -> failed(record, failed);
             case RecordVerdict.Waiting waiting -> waiting(record, waiting.failure());
-            case RecordVerdict.Deferred deferred -> retry(record, deferred.failure(), Optional.empty());
+            case RecordVerdict.Deferred deferred -> retry(record, deferred.failure(), Optional.empty(), Backoff.SHORT);
             case RecordVerdict.AlreadyGaveUp gaveUp -> {
                 // Back only to be counted toward the DLQ: its status was written when it gave up.
                 outcome.fail(record.message(), 0);
@@ -101,7 +104,7 @@ final class OutcomeReporter {
         log.record(record.outcome("failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
 
-    void skipped(PendingRecord record, String reason, String detail, boolean failedBefore) {
+    private void skipped(PendingRecord record, String reason, String detail, boolean failedBefore) {
         outcome.succeed(record.message());
         metrics.skipped(reason);
         log.record(record.outcome("skipped_" + reason, detail));
@@ -116,17 +119,6 @@ final class OutcomeReporter {
         }
     }
 
-    /** Not started: the invocation is about to end. Back within a second or two. */
-    void notStarted(PendingRecord record) {
-        retry(record, new SyncFailure.Retryable("deadline", "not started, too little invocation time left",
-                Optional.empty()), Optional.empty());
-    }
-
-    /** The mappings this record depends on could not be read: it waits without having claimed anything. */
-    void dependenciesUnreadable(PendingRecord record, String reason) {
-        retry(record, new SyncFailure.Retryable("state_unavailable", reason), Optional.empty());
-    }
-
     private void applied(PendingRecord record, RecordVerdict.Applied applied) {
         outcome.succeed(record.message());
         metrics.succeeded(applied.targetLatency(), Duration.between(record.event().occurredAt(), clock.instant()));
@@ -136,16 +128,31 @@ final class OutcomeReporter {
                     + remap.reason() + "); now mapped to " + applied.externalId()));
         });
         log.record(record.outcome("applied", applied.externalId()));
-        if (applied.failedBefore()) {
+        if (failedBefore(record, applied)) {
             putStatus(record, "APPLIED", null, "applied " + applied.externalId());
         }
+    }
+
+    /**
+     * The older events of this record that the batch coalesced into {@code record}: skipped as
+     * superseded, with their status corrected where the item says they had failed.
+     */
+    void coalesced(PendingRecord record, RecordVerdict verdict) {
+        for (PendingRecord older : record.supersededInBatch()) {
+            skipped(older, "superseded", "version " + record.event().version() + " of this record is in the same batch",
+                    failedBefore(older, verdict));
+        }
+    }
+
+    private static boolean failedBefore(PendingRecord record, RecordVerdict verdict) {
+        return verdict.failedEventsOnItem().contains(record.event().eventId());
     }
 
     private void failed(PendingRecord record, RecordVerdict.Failed failed) {
         SyncFailure failure = redacted(failed.failure());
         switch (failure) {
             case SyncFailure.Retryable retryable -> {
-                if (!retry(record, retryable, failed.heldLease()) || failed.failedBefore()) {
+                if (!retry(record, retryable, failed.heldLease(), Backoff.EXPONENTIAL) || failedBefore(record, failed)) {
                     return;
                 }
                 // The first failure of this event on its item (the release just noted it there).
@@ -158,7 +165,7 @@ final class OutcomeReporter {
     }
 
     private void waiting(PendingRecord record, SyncFailure.Retryable failure) {
-        if (retry(record, failure, Optional.empty()) && record.delivery().isFirst()) {
+        if (retry(record, failure, Optional.empty(), Backoff.EXPONENTIAL) && record.delivery().isFirst()) {
             putStatus(record, "RETRYING", failure.errorClass(), failure.reason());
             noteFailure(record);
         }
@@ -170,7 +177,7 @@ final class OutcomeReporter {
      *
      * @return true when the message will be retried, false when it gave up
      */
-    private boolean retry(PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease) {
+    private boolean retry(PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease, Backoff backoff) {
         Delivery delivery = record.delivery();
         Instant now = clock.instant();
         Instant windowEnd = delivery.firstReceivedAt().plus(retryWindow);
@@ -181,9 +188,10 @@ final class OutcomeReporter {
                     + failure.reason()), heldLease);
             return false;
         }
-        int seconds = failure.errorClass().equals("record_busy") || failure.errorClass().equals("deadline")
-                ? retryPolicy.busySeconds(delivery.receiveCount(), failure.retryAfter())
-                : retryPolicy.visibilitySeconds(delivery.receiveCount(), failure.retryAfter());
+        int seconds = switch (backoff) {
+            case SHORT -> retryPolicy.busySeconds(delivery.receiveCount(), failure.retryAfter());
+            case EXPONENTIAL -> retryPolicy.visibilitySeconds(delivery.receiveCount(), failure.retryAfter());
+        };
         // The last retry comes just after the window ends, not a whole backoff later.
         long untilWindowEnds = Math.ceilDiv(Duration.between(now, windowEnd).toMillis(), 1000L) + 1;
         seconds = (int) Math.min(seconds, untilWindowEnds);
@@ -209,6 +217,7 @@ final class OutcomeReporter {
         } catch (RuntimeException e) {
             LOG.warn("could not note the give-up of event {}; its lease ends with the invocation", record.event().eventId(), e);
         }
+        recentGiveUps.remember(record.delivery(), failure.errorClass());
         if (first) {
             putStatus(record, "FAILED_PERMANENT", failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
@@ -216,6 +225,9 @@ final class OutcomeReporter {
         outcome.fail(record.message(), 0);
         log.record(record.outcome("failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
+
+    /** How soon a message comes back: soon after a deferral (a lease ends within an invocation), later after a failure. */
+    private enum Backoff { SHORT, EXPONENTIAL }
 
     private void release(PendingRecord record, LeaseToken lease) {
         try {

@@ -53,10 +53,10 @@ final class RecordProtocol {
                 ? store.claimAction(record.claimKey(), lease, instants.leaseEnd(), receipt)
                 : store.claimRecord(record.claimKey(), lease, event.version(), instants.leaseEnd(), receipt);
         return switch (claim) {
-            case Claim.Duplicate d -> new RecordVerdict.Skipped("duplicate", "already applied by event " + d.appliedEventId(), d.failedBefore());
-            case Claim.Stale s -> new RecordVerdict.Skipped("stale", "version " + s.appliedVersion() + " was already applied", s.failedBefore());
+            case Claim.Duplicate d -> new RecordVerdict.Skipped("duplicate", "already applied by event " + d.appliedEventId(), d.failedEvents());
+            case Claim.Stale s -> new RecordVerdict.Skipped("stale", "version " + s.appliedVersion() + " was already applied", s.failedEvents());
             case Claim.Superseded s -> new RecordVerdict.Skipped("superseded",
-                    "event " + s.leaseEvent() + " (version " + s.leaseVersion() + ") is applying this record", s.failedBefore());
+                    "event " + s.leaseEvent() + " (version " + s.leaseVersion() + ") is applying this record", s.failedEvents());
             case Claim.Busy b -> new RecordVerdict.Deferred(new SyncFailure.Retryable("record_busy",
                     "event " + b.leaseEvent() + " holds this " + (record.isAction() ? "action" : "record (version " + b.leaseVersion() + ")")
                             + " until " + b.leaseUntil(),
@@ -70,7 +70,7 @@ final class RecordProtocol {
     private RecordVerdict applyClaimed(PendingRecord record, SyncStateStore store, LeaseToken lease, Claim.Claimed claim,
                                        InvocationInstants instants, Map<RecordRef, String> mappings, BatchCredentials credentials) {
         CrmEvent event = record.event();
-        boolean failedBefore = claim.failedBefore(event.eventId());
+        var failedBefore = claim.failedEvents();
         Optional<LeaseToken> held = Optional.of(lease);
         SyncRequest request = new SyncRequest(event, record.operation(), claim.externalId(), claim.externalIds(),
                 record.delivery().receiveCount() > 1 || claim.earlierAttemptUncommitted(), claim.keyGeneration(), mappings,

@@ -5,27 +5,33 @@ import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.state.LeaseToken;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
-/** What became of one record in the per-record protocol; {@link OutcomeReporter} acts on it. */
+/**
+ * What became of one record in the per-record protocol; {@link OutcomeReporter} acts on it.
+ *
+ * <p>Where the claim saw the item, the verdict carries the item's failed events: an event among
+ * them (this one, or an older one coalesced into it) has a status record that must now be corrected.
+ */
 sealed interface RecordVerdict {
-    /**
-     * Committed.
-     *
-     * @param failedBefore this event had failed on the item before: its status record must now say APPLIED
-     */
-    record Applied(String externalId, Optional<SyncResult.Remapped> remapped, Duration targetLatency, boolean failedBefore)
+    /** The events whose earlier attempts failed on this record's item, as the claim saw it. */
+    default Set<String> failedEventsOnItem() {
+        return Set.of();
+    }
+
+    /** Committed. */
+    record Applied(String externalId, Optional<SyncResult.Remapped> remapped, Duration targetLatency, Set<String> failedEventsOnItem)
             implements RecordVerdict {}
 
     /** Nothing to do: a duplicate, stale or superseded event. */
-    record Skipped(String reason, String detail, boolean failedBefore) implements RecordVerdict {}
+    record Skipped(String reason, String detail, Set<String> failedEventsOnItem) implements RecordVerdict {}
 
     /**
      * Tried and failed after a successful claim.
      *
-     * @param heldLease    this attempt's lease, if it still holds it (then it must be released)
-     * @param failedBefore this event had failed on the item before (its status record exists)
+     * @param heldLease this attempt's lease, if it still holds it (then it must be released)
      */
-    record Failed(SyncFailure failure, Optional<LeaseToken> heldLease, boolean failedBefore) implements RecordVerdict {}
+    record Failed(SyncFailure failure, Optional<LeaseToken> heldLease, Set<String> failedEventsOnItem) implements RecordVerdict {}
 
     /** A record this event depends on is not synced yet: known before claiming, so nothing was claimed. */
     record Waiting(SyncFailure.Retryable failure) implements RecordVerdict {}

@@ -43,6 +43,7 @@ public final class SyncPipeline {
     private final SyncConfig config;
     private final SyncStateStore store;
     private final IntegrationSecret secret;
+    private final RecentGiveUps recentGiveUps;
     private final Admission admission;
     private final BatchRunner runner;
     private final RetryPolicy retryPolicy;
@@ -70,7 +71,9 @@ public final class SyncPipeline {
                 SecretsProvider.builder().withClient(clients.secrets()).build(),
                 SecretsProvider.builder().withClient(clients.secrets()).build(),
                 config.secretId(), mapper, config.secretMaxAge(), clock);
-        this.admission = new Admission(new EventParser(mapper, SchemaValidator.fromClasspath(), config.maxBodyBytes()), connector, clock);
+        this.recentGiveUps = new RecentGiveUps(clock, SyncStateStore.GIVE_UP_MEMORY);
+        this.admission = new Admission(new EventParser(mapper, SchemaValidator.fromClasspath(), config.maxBodyBytes()), connector,
+                clock, recentGiveUps);
         this.runner = new BatchRunner(new RecordProtocol(connector, clock, config.secretId(), config.vendorTimeout()),
                 connector, config.maxConcurrency(), clock);
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.busyBackoffCap(), jitter);
@@ -112,7 +115,7 @@ public final class SyncPipeline {
         // Every state call of the records ends by the time the batch stops waiting for them.
         SyncStateStore recordStore = store.endingBy(instants.stopWaiting());
         OutcomeReporter reporter = new OutcomeReporter(config.integration(), recordStore, retryPolicy, metrics, outcomes,
-                outcome, credentials, clock, config.retryWindow(), config.maxReceiveCount());
+                outcome, credentials, clock, config.retryWindow(), config.maxReceiveCount(), recentGiveUps);
         try {
             runner.run(admission.admit(messages, reporter), instants, recordStore, credentials, reporter);
         } catch (RuntimeException | Error e) {

@@ -35,15 +35,16 @@ public sealed interface Claim {
     /**
      * This event (or, for an action, this business key) was already applied.
      *
-     * @param failedBefore this event had failed on the item earlier (its status record says so)
+     * @param failedEvents the item's failed events, as in {@link Claimed}: a skipped event among them
+     *                     has a status record that must now say it was skipped
      */
-    record Duplicate(String appliedEventId, boolean failedBefore) implements Claim {}
+    record Duplicate(String appliedEventId, java.util.Set<String> failedEvents) implements Claim {}
 
     /** A newer version of the record was already applied: applying this one would go backwards. */
-    record Stale(long appliedVersion, boolean failedBefore) implements Claim {}
+    record Stale(long appliedVersion, java.util.Set<String> failedEvents) implements Claim {}
 
     /** A live lease is held by another event of the same or a newer version, which carries at least this state. */
-    record Superseded(String leaseEvent, long leaseVersion, boolean failedBefore) implements Claim {}
+    record Superseded(String leaseEvent, long leaseVersion, java.util.Set<String> failedEvents) implements Claim {}
 
     /**
      * A live lease is held by an older version, by another attempt at the same action, or by an

@@ -35,11 +35,11 @@ final class ClaimRefusal {
      */
     static Claim ofRecord(Map<String, AttributeValue> item, String eventId, long version, SyncStateStore.Receipt receipt,
                           Instant giveUpsSince) {
-        boolean failedBefore = failedEvents(item).contains(eventId);
+        java.util.Set<String> failed = failedEvents(item);
         long applied = number(item, APPLIED_VERSION).orElse(-1L);
         if (applied >= version) {
             String appliedEvent = text(item, APPLIED_EVENT).orElse("");
-            return appliedEvent.equals(eventId) ? new Claim.Duplicate(appliedEvent, failedBefore) : new Claim.Stale(applied, failedBefore);
+            return appliedEvent.equals(eventId) ? new Claim.Duplicate(appliedEvent, failed) : new Claim.Stale(applied, failed);
         }
         Optional<Claim> gaveUp = gaveUp(item, receipt, giveUpsSince);
         if (gaveUp.isPresent()) {
@@ -50,14 +50,14 @@ final class ClaimRefusal {
         // Our own event in the lease is never "superseded": that attempt may be dead, and
         // skipping would delete a message that was never applied.
         return leaseVersion >= version && !leaseEvent.equals(eventId)
-                ? new Claim.Superseded(leaseEvent, leaseVersion, failedBefore)
+                ? new Claim.Superseded(leaseEvent, leaseVersion, failed)
                 : new Claim.Busy(leaseEvent, leaseVersion, leaseUntil(item));
     }
 
     /** An action claim failed against {@code item}: completed (a duplicate), given up by this message, or leased (busy). */
     static Claim ofAction(Map<String, AttributeValue> item, String eventId, SyncStateStore.Receipt receipt, Instant giveUpsSince) {
         if (text(item, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
-            return new Claim.Duplicate(text(item, APPLIED_EVENT).orElse(""), failedEvents(item).contains(eventId));
+            return new Claim.Duplicate(text(item, APPLIED_EVENT).orElse(""), failedEvents(item));
         }
         return gaveUp(item, receipt, giveUpsSince)
                 .orElseGet(() -> new Claim.Busy(text(item, LEASE_EVENT).orElse(""), 0, leaseUntil(item)));

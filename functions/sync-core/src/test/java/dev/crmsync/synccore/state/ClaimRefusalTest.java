@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -29,21 +30,21 @@ class ClaimRefusalTest {
     @Test
     void sameEventAlreadyAppliedIsADuplicate() {
         var applied = item("appliedVersion", 5, "appliedEventId", "e5");
-        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5, AT_2, SINCE)).isEqualTo(new Claim.Duplicate("e5", false));
+        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5, AT_2, SINCE)).isEqualTo(new Claim.Duplicate("e5", Set.of()));
     }
 
     @Test
     void versionNotNewerThanTheAppliedOneIsStale() {
         var applied = item("appliedVersion", 5, "appliedEventId", "e5");
-        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, false));
-        assertThat(ClaimRefusal.ofRecord(applied, "e5-other", 5, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, false));
+        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, Set.of()));
+        assertThat(ClaimRefusal.ofRecord(applied, "e5-other", 5, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, Set.of()));
     }
 
     @Test
     void liveLeaseOfTheSameOrANewerVersionSupersedesThisEvent() {
         var leased = item("appliedVersion", 1, "leaseEvent", "e7", "leaseVersion", 7, "leaseUntil", UNTIL.toEpochMilli());
-        assertThat(ClaimRefusal.ofRecord(leased, "e6", 6, AT_2, SINCE)).isEqualTo(new Claim.Superseded("e7", 7, false));
-        assertThat(ClaimRefusal.ofRecord(leased, "e7-other", 7, AT_2, SINCE)).isEqualTo(new Claim.Superseded("e7", 7, false));
+        assertThat(ClaimRefusal.ofRecord(leased, "e6", 6, AT_2, SINCE)).isEqualTo(new Claim.Superseded("e7", 7, Set.of()));
+        assertThat(ClaimRefusal.ofRecord(leased, "e7-other", 7, AT_2, SINCE)).isEqualTo(new Claim.Superseded("e7", 7, Set.of()));
     }
 
     @Test
@@ -68,7 +69,7 @@ class ClaimRefusalTest {
     @Test
     void completedActionIsADuplicate() {
         var done = item("actionStatus", "COMPLETED", "appliedEventId", "evt-a");
-        assertThat(ClaimRefusal.ofAction(done, "evt-x", AT_2, SINCE)).isEqualTo(new Claim.Duplicate("evt-a", false));
+        assertThat(ClaimRefusal.ofAction(done, "evt-x", AT_2, SINCE)).isEqualTo(new Claim.Duplicate("evt-a", Set.of()));
     }
 
     @Test
@@ -91,11 +92,11 @@ class ClaimRefusalTest {
     }
 
     @Test
-    void aSkipSaysWhetherThisEventHadFailedOnTheItem() {
+    void aRefusalCarriesTheItemsFailedEventsSoASkipCanCorrectTheirStatus() {
         Map<String, AttributeValue> applied = item("appliedVersion", 5, "appliedEventId", "e5");
         applied.put("failedEvents", AttributeValue.fromSs(java.util.List.of("e4", "e5")));
-        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5, AT_2, SINCE)).isEqualTo(new Claim.Duplicate("e5", true));
-        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, true));
-        assertThat(ClaimRefusal.ofRecord(applied, "e3", 3, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, false));
+        assertThat(ClaimRefusal.ofRecord(applied, "e5", 5, AT_2, SINCE)).isEqualTo(new Claim.Duplicate("e5", Set.of("e4", "e5")));
+        assertThat(ClaimRefusal.ofRecord(applied, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, Set.of("e4", "e5")));
+        assertThat(ClaimRefusal.ofRecord(applied, "e3", 3, AT_2, SINCE)).isEqualTo(new Claim.Stale(5, Set.of("e4", "e5")));
     }
 }

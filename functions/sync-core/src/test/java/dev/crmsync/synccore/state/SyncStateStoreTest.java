@@ -65,9 +65,9 @@ class SyncStateStoreTest {
         claim(e2, 2);
         assertThat(store.commitRecord(pk, e2, 2, applied("cus_1"))).isTrue();
 
-        assertThat(claim(attempt("e2"), 2)).isEqualTo(new Claim.Duplicate("e2", false));
-        assertThat(claim(attempt("e1"), 1)).isEqualTo(new Claim.Stale(2, false));
-        assertThat(claim(attempt("e2bis"), 2)).isEqualTo(new Claim.Stale(2, false));
+        assertThat(claim(attempt("e2"), 2)).isEqualTo(new Claim.Duplicate("e2", Set.of()));
+        assertThat(claim(attempt("e1"), 1)).isEqualTo(new Claim.Stale(2, Set.of()));
+        assertThat(claim(attempt("e2bis"), 2)).isEqualTo(new Claim.Stale(2, Set.of()));
     }
 
     @Test
@@ -82,8 +82,8 @@ class SyncStateStoreTest {
     void liveLeaseOfOlderVersionMeansBusyAndOfNewerMeansSuperseded() {
         claim(attempt("e5"), 5);
         assertThat(claim(attempt("e7"), 7)).isEqualTo(new Claim.Busy("e5", 5, lease()));
-        assertThat(claim(attempt("e4"), 4)).isEqualTo(new Claim.Superseded("e5", 5, false));
-        assertThat(claim(attempt("e5bis"), 5)).isEqualTo(new Claim.Superseded("e5", 5, false));
+        assertThat(claim(attempt("e4"), 4)).isEqualTo(new Claim.Superseded("e5", 5, Set.of()));
+        assertThat(claim(attempt("e5bis"), 5)).isEqualTo(new Claim.Superseded("e5", 5, Set.of()));
     }
 
     @Test
@@ -177,7 +177,7 @@ class SyncStateStoreTest {
         assertThat(store.claimAction(action, e1, lease(), receipt("m1", 1))).isInstanceOf(Claim.Claimed.class);
         assertThat(store.claimAction(action, attempt("e2"), lease(), receipt("m2", 1))).isEqualTo(new Claim.Busy("e1", 0, lease()));
         assertThat(store.commitAction(action, e1, new SyncStateStore.Applied("in_1", Map.of("invoice", "in_1"), 0))).isTrue();
-        assertThat(store.claimAction(action, attempt("e2"), lease(), receipt("m2", 1))).isEqualTo(new Claim.Duplicate("e1", false));
+        assertThat(store.claimAction(action, attempt("e2"), lease(), receipt("m2", 1))).isEqualTo(new Claim.Duplicate("e1", Set.of()));
     }
 
     @Test

@@ -1,0 +1,193 @@
+package dev.crmsync.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.crmsync.synccore.config.SyncConfig;
+import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.testkit.DeadlineContext;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.awscore.AwsRequest;
+
+/**
+ * What the paths off the happy one cost, counted as the requests the function's SDK clients send
+ * to real local servers: a redelivered duplicate, a retry, an invalid message on its way to the
+ * DLQ, a dependency wait, a key rotation; and that every call the function makes is bounded by
+ * an API call timeout that fits the invocation.
+ */
+class BillingCostTest {
+    private final StripeSandbox stripe = StripeSandbox.shared();
+    private BillingHarness harness;
+    private SyncPipeline pipeline;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        stripe.reset();
+        harness = new BillingHarness(stripe, 5, 30);
+        pipeline = harness.pipeline();
+        esm = harness.eventSourceMapping(pipeline);
+    }
+
+    /** Reads per refused claim: none where the server returns the old image, one where it does not (dynalite). */
+    private long readsPerRefusal() {
+        return harness.aws.returnsItemOnConditionCheckFailure() ? 0 : 1;
+    }
+
+    private long reads() {
+        return harness.count("GetItem") + harness.count("BatchGetItem") + harness.count("Query");
+    }
+
+    private long writes() {
+        return harness.count("UpdateItem") + harness.count("PutItem") + harness.count("BatchWriteItem") + harness.count("TransactWriteItems");
+    }
+
+    @Test
+    void aRedeliveredDuplicateCostsOneWriteAndNoStatusRead() {
+        String account = TestEvents.unique("001");
+        String body = TestEvents.accountUpserted(account, 1, "Acme");
+        harness.send(body);
+        esm.drain(Duration.ofSeconds(10));
+
+        // SQS delivers the same message again (its second receive)
+        harness.dynamoOperations.clear();
+        SQSEvent.SQSMessage again = new SQSEvent.SQSMessage();
+        again.setMessageId("redelivered-" + account);
+        again.setReceiptHandle("rh-" + account);
+        again.setBody(body);
+        again.setAttributes(Map.of("ApproximateReceiveCount", "2",
+                "ApproximateFirstReceiveTimestamp", Long.toString(Instant.now().minusSeconds(5).toEpochMilli())));
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(List.of(again));
+        var response = pipeline.process(batch, new DeadlineContext("billing", Duration.ofSeconds(20)));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(writes()).isEqualTo(1);
+        assertThat(reads()).isEqualTo(readsPerRefusal());
+    }
+
+    @Test
+    void aRetryThatSucceedsReadsNothing() {
+        String account = TestEvents.unique("001");
+        stripe.failNext("POST", "/v1/customers", 1, 500);
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        esm.pollOnce();
+        // first receive: claim, release (noting the failure on the item), one status record
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("PutItem")).isEqualTo(1);
+
+        harness.dynamoOperations.clear();
+        esm.drain(Duration.ofSeconds(10));
+        // second receive: claim, commit, the status turned APPLIED — and no read
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("PutItem")).isEqualTo(1);
+        assertThat(reads()).isZero();
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+    }
+
+    @Test
+    void anInvalidMessageWritesItsStatusOnItsFirstAndLastReceiveOnly() {
+        harness.send("{\"detail-type\": \"account.upserted\", \"detail\": {\"eventId\": \"evt-bad\"}}");
+        esm.drain(Duration.ofSeconds(15));
+
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(harness.count("PutItem")).isEqualTo(2);
+        assertThat(harness.count("UpdateItem")).isZero();
+        assertThat(reads()).isZero();
+        assertThat(harness.statusItem("evt-bad").get("errorClass").s()).isEqualTo("schema_invalid");
+    }
+
+    @Test
+    void aDependencyWaitClaimsNothingAndWritesOnlyOnItsFirstReceive() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        harness.send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+        esm.pollOnce();
+        // first receive: the status record and the failure noted on the deal's action item
+        assertThat(harness.count("PutItem")).isEqualTo(1);
+        assertThat(harness.count("UpdateItem")).isEqualTo(1);
+        assertThat(harness.count("BatchGetItem")).isEqualTo(1);
+
+        harness.dynamoOperations.clear();
+        sleep(Duration.ofMillis(1500));
+        LocalEventSourceMapping.Invocation second = esm.pollOnce();
+        assertThat(second.received()).isEqualTo(1);
+        assertThat(second.failedMessageIds()).hasSize(1);
+        // later receives: the one batched mapping read, no claim, no release, no status
+        assertThat(harness.dynamoOperations).containsExactly("BatchGetItem");
+
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        esm.drain(Duration.ofSeconds(20));
+        assertThat(stripe.invoices()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
+    }
+
+    @Test
+    void afterAKeyRotationOnlyTheFirstRecordOfTheBatchCallsWithTheRejectedKey() {
+        SyncConfig oneAtATime = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2));
+        esm = harness.eventSourceMapping(SyncPipeline.create(oneAtATime, harness.clients(), Clock.systemUTC(), () -> 0.5,
+                StripeConnector::new));
+        // the function has read (and cached) the key in use...
+        harness.send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Before rotation"));
+        esm.drain(Duration.ofSeconds(10));
+        // ...then the key is rotated: Stripe refuses the old one
+        String rotated = "sk_test_51CrmSyncRotatedKey0003";
+        stripe.revokeApiKeys(BillingHarness.API_KEY).acceptApiKeys(rotated);
+        harness.aws.putSecret(harness.secretId, "{\"apiKey\":\"" + rotated + "\"}");
+        for (int i = 0; i < 4; i++) {
+            harness.send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Account " + i));
+        }
+
+        esm.drain(Duration.ofSeconds(15));
+
+        assertThat(stripe.customers()).hasSize(5);
+        assertThat(stripe.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
+    }
+
+    @Test
+    void everyCallOfTheFunctionCarriesATimeoutThatFitsTheInvocation() {
+        List<String> unbounded = Collections.synchronizedList(new ArrayList<>());
+        List<Duration> timeouts = Collections.synchronizedList(new ArrayList<>());
+        ExecutionInterceptor bounded = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                SdkRequest request = context.request();
+                Optional<Duration> timeout = request instanceof AwsRequest aws
+                        ? aws.overrideConfiguration().flatMap(o -> o.apiCallTimeout()) : Optional.empty();
+                timeout.ifPresentOrElse(timeouts::add, () -> unbounded.add(request.getClass().getSimpleName()));
+            }
+        };
+        LocalEventSourceMapping timed = harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), bounded));
+        String account = TestEvents.unique("001");
+        stripe.failNext("POST", "/v1/customers", 1, 500);
+        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        harness.send(TestEvents.dealClosed(TestEvents.unique("006"), account, "1.00", "evt-" + TestEvents.unique("d")));
+
+        timed.pollOnce();
+
+        assertThat(unbounded).isEmpty();
+        assertThat(timeouts).isNotEmpty().allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(BillingHarness.FUNCTION_TIMEOUT));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
