@@ -1,5 +1,6 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -9,6 +10,14 @@ import java.util.regex.Pattern;
  * pipeline may push. {@link #of} fills the tuning with {@link IntegrationPipeline}'s defaults; the
  * canonical constructor states every value for an integration that needs others.
  *
+ * <p>Retries end by time: a change that keeps failing for a retryable reason (vendor down, 5xx,
+ * 429, timeout) is retried until {@code retryWindow} has passed since the queue first delivered
+ * it, and only then goes to the DLQ with a status record. The default window,
+ * {@link RetryPolicy#DEFAULT_WINDOW} (7 h), rides out a vendor outage of up to 6 h 45 min (the
+ * window less one backoff cap) with nothing in the DLQ. The stack derives the rest from the
+ * window: the queue's maxReceiveCount (only a backstop, see
+ * {@link IntegrationPipeline#maxReceiveCount}), its retention and the age alarm's threshold.
+ *
  * @param name           short lower-case name ({@code billing}); part of every resource name,
  *                       the value of {@code CRM_SYNC_INTEGRATION} and of the metric dimension
  *                       {@code integration}
@@ -16,7 +25,8 @@ import java.util.regex.Pattern;
  *                       {@code handleRequest} is the Lambda handler
  * @param functionJar    the shaded jar that {@code mvn package} builds, relative to the repo root
  * @param detailTypes    the CRM detail-types the integration's rule routes to its queue
- * @param retryBudget    receives of one message before SQS moves it to the DLQ (maxReceiveCount)
+ * @param retryWindow    how long after its first receive a change is retried before it goes to the
+ *                       DLQ; whole seconds, at most {@link IntegrationPipeline#LONGEST_RETRY_WINDOW}
  * @param batchSize      records per invocation
  * @param batchingWindow how long the event source mapping gathers a batch
  * @param maxConcurrency most concurrent invocations the event source mapping starts
@@ -28,7 +38,7 @@ public record Integration(
         String handlerClass,
         String functionJar,
         List<String> detailTypes,
-        int retryBudget,
+        Duration retryWindow,
         int batchSize,
         Duration batchingWindow,
         int maxConcurrency,
@@ -48,7 +58,7 @@ public record Integration(
         if (detailTypes.isEmpty()) {
             throw new IllegalArgumentException(name + ": an integration consumes at least one detail-type");
         }
-        requireBetween(name, "retryBudget", retryBudget, 1, 1000);
+        requireRetryWindow(name, retryWindow);
         requireBetween(name, "batchSize", batchSize, 1, 10_000);
         requireBetween(name, "batchingWindow (s)", batchingWindow.toSeconds(), 0, 300);
         if (batchSize > 10 && batchingWindow.isZero()) {
@@ -63,7 +73,7 @@ public record Integration(
     /** An integration with the pipeline's defaults for everything but what it is and what it consumes. */
     public static Integration of(String name, String handlerClass, String functionJar, List<String> detailTypes) {
         return new Integration(name, handlerClass, functionJar, detailTypes,
-                IntegrationPipeline.DEFAULT_RETRY_BUDGET,
+                RetryPolicy.DEFAULT_WINDOW,
                 IntegrationPipeline.DEFAULT_BATCH_SIZE,
                 IntegrationPipeline.DEFAULT_BATCHING_WINDOW,
                 IntegrationPipeline.DEFAULT_MAX_CONCURRENCY,
@@ -74,6 +84,42 @@ public record Integration(
     /** The Lambda handler string. */
     public String handler() {
         return handlerClass + "::handleRequest";
+    }
+
+    /** The same integration with another retry window. */
+    public Integration withRetryWindow(Duration window) {
+        return new Integration(name, handlerClass, functionJar, detailTypes, window, batchSize, batchingWindow,
+                maxConcurrency, timeout, memoryMb);
+    }
+
+    private static void requireRetryWindow(String name, Duration window) {
+        if (window == null || window.isNegative() || window.isZero() || window.getNano() != 0) {
+            throw new IllegalArgumentException(name + ": retryWindow must be a positive whole number of seconds, was " + window);
+        }
+        // The queue must still hold a message when its window is over (SQS would delete it silently,
+        // with no status record and nothing in the DLQ), and SQS holds messages 14 days at most.
+        if (window.compareTo(IntegrationPipeline.LONGEST_RETAINED_WINDOW) > 0) {
+            throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
+                    + " is longer than SQS allows. The queue must keep a message for the window, the last backoff ("
+                    + readable(IntegrationPipeline.BACKOFF_CAP) + "), the age alarm's grace ("
+                    + readable(IntegrationPipeline.OLDEST_MESSAGE_AGE_GRACE) + ") and "
+                    + readable(IntegrationPipeline.RETENTION_AFTER_AGE_ALARM)
+                    + " for on-call after that alarm, and SQS keeps a message at most "
+                    + readable(IntegrationPipeline.SQS_MAX_RETENTION) + ": choose a retryWindow of at most "
+                    + readable(IntegrationPipeline.LONGEST_RETRY_WINDOW) + ".");
+        }
+        // Past this the queue's maxReceiveCount would be SQS's limit, reached before the window ends.
+        if (window.compareTo(IntegrationPipeline.LONGEST_COUNTED_WINDOW) > 0) {
+            throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
+                    + " is longer than SQS allows. Retried with a backoff of at most " + readable(IntegrationPipeline.BACKOFF_CAP)
+                    + ", a message would reach SQS's largest maxReceiveCount (" + RetryPolicy.SQS_MAX_RECEIVE_COUNT
+                    + ") before its window ends: choose a retryWindow of at most "
+                    + readable(IntegrationPipeline.LONGEST_RETRY_WINDOW) + ".");
+        }
+    }
+
+    private static String readable(Duration duration) {
+        return IntegrationPipeline.readable(duration);
     }
 
     private static void requireBetween(String name, String what, long value, long min, long max) {

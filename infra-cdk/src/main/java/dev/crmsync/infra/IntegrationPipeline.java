@@ -1,8 +1,10 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.synccore.retry.RetryPolicy;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
@@ -51,15 +53,30 @@ import software.constructs.Construct;
  * by name. The safe defaults below live here, not at the call sites: encryption and TLS-only
  * access on every queue, a DLQ on the queue and on the rule target, a retained log group, least
  * privilege, and alarms that page on-call.
+ *
+ * <p><b>Retries.</b> The function retries a change by time, not by count: a retryable failure
+ * (vendor down, 5xx, 429, timeout) makes the message invisible for an exponential backoff
+ * ({@link #BACKOFF_BASE} doubling up to {@link #BACKOFF_CAP}) until the integration's retry window,
+ * counted from the message's first receive, is over; then the function writes a status record
+ * and lets the message go to the DLQ. The default window, {@link RetryPolicy#DEFAULT_WINDOW} (7 h),
+ * rides out a vendor outage of up to 6 h 45 min (the window less one backoff cap) without a single
+ * message in the DLQ; a permanent failure still reaches the DLQ within a minute (visibility 0).
+ * The queue's maxReceiveCount is only a backstop, computed by {@link RetryPolicy#maxReceiveCount}
+ * high enough that the window always ends first; the function gets the same window and count in
+ * {@code CRM_SYNC_RETRY_WINDOW_SECONDS} and {@code CRM_SYNC_MAX_RECEIVE_COUNT}, and the backoff
+ * bounds the count assumes in {@code CRM_SYNC_BACKOFF_BASE_SECONDS} and
+ * {@code CRM_SYNC_BACKOFF_CAP_SECONDS}. The queue's retention and the age alarm follow from the
+ * window too, so an outage shorter than the window pages no one.
  */
 public final class IntegrationPipeline extends Construct {
 
     /**
-     * Receives of one message before SQS moves it to the DLQ (maxReceiveCount): with the
-     * pipeline's exponential backoff this spans tens of minutes of vendor outage, while a
-     * permanent failure reaches the DLQ within seconds anyway (visibility 0).
+     * The first retry's backoff bound; it doubles with every receive. The function's own default,
+     * set on it explicitly because the queue's maxReceiveCount is computed from it.
      */
-    public static final int DEFAULT_RETRY_BUDGET = 8;
+    public static final Duration BACKOFF_BASE = Duration.ofSeconds(2);
+    /** The largest backoff bound (the function's default, set on it explicitly like the base). */
+    public static final Duration BACKOFF_CAP = Duration.ofSeconds(900);
     /** Records per invocation: SQS's largest batch that needs no batching window. */
     public static final int DEFAULT_BATCH_SIZE = 10;
     /** Gather up to this long for a full batch: fewer, fuller invocations at low volume. */
@@ -73,15 +90,41 @@ public final class IntegrationPipeline extends Construct {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** Function memory in MB; Lambda gives CPU in proportion, which the JVM's start-up needs. */
     public static final int DEFAULT_MEMORY_MB = 1024;
-    /** Page on-call when the oldest message in the queue is older than this. */
-    public static final Duration OLDEST_MESSAGE_AGE_ALARM = Duration.ofMinutes(15);
     /**
-     * Integration queue retention. SQS keeps a message's original enqueue time when it moves to
-     * the DLQ, so the DLQ must keep messages longer than the queue does.
+     * How much older than its retry window and one last backoff the oldest message may get before
+     * on-call is paged (see {@link #oldestMessageAgeAlarm}).
      */
+    public static final Duration OLDEST_MESSAGE_AGE_GRACE = Duration.ofMinutes(15);
+    /** The longest SQS keeps a message (MessageRetentionPeriod's maximum). */
+    public static final Duration SQS_MAX_RETENTION = Duration.ofDays(14);
+    /** The integration queue's retention unless the retry window needs more: SQS's default. */
     public static final Duration QUEUE_RETENTION = Duration.ofDays(4);
-    /** DLQ retention: SQS's maximum, so on-call has two weeks to fix and redrive. */
-    public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
+    /**
+     * Time on-call has, after the age alarm, before the queue's retention deletes a message that
+     * was never processed (silently: no status record, nothing in the DLQ).
+     */
+    public static final Duration RETENTION_AFTER_AGE_ALARM = Duration.ofDays(3);
+    /**
+     * The longest window the queue can hold: its age alarm plus {@link #RETENTION_AFTER_AGE_ALARM}
+     * must fit in {@link #SQS_MAX_RETENTION} (10 d 23 h 30 min).
+     */
+    public static final Duration LONGEST_RETAINED_WINDOW =
+            SQS_MAX_RETENTION.minus(RETENTION_AFTER_AGE_ALARM).minus(OLDEST_MESSAGE_AGE_GRACE).minus(BACKOFF_CAP);
+    /**
+     * The longest window whose receives fit under SQS's largest maxReceiveCount with room for
+     * deferrals (about 5 days with this backoff). Beyond it {@link RetryPolicy#maxReceiveCount}
+     * returns SQS's limit, and the count, not the window, would end a message's retries.
+     */
+    public static final Duration LONGEST_COUNTED_WINDOW = longestCountedWindow();
+    /** The longest retry window a catalog entry may ask for: the shorter of the two above. */
+    public static final Duration LONGEST_RETRY_WINDOW =
+            LONGEST_COUNTED_WINDOW.compareTo(LONGEST_RETAINED_WINDOW) < 0 ? LONGEST_COUNTED_WINDOW : LONGEST_RETAINED_WINDOW;
+    /**
+     * DLQ retention: SQS's maximum. SQS keeps a message's original enqueue time when it moves to
+     * the DLQ, so a message that reached it at the end of its window has 14 days less the window
+     * there (13 d 17 h at the default window, about 9 days at the longest).
+     */
+    public static final Duration DEAD_LETTER_RETENTION = SQS_MAX_RETENTION;
     /** EventBridge keeps retrying delivery to the queue for up to a day (its maximum)... */
     public static final Duration RULE_MAX_EVENT_AGE = Duration.ofHours(24);
     /** ...and up to this many times (its maximum); what still fails goes to the rule-target DLQ. */
@@ -104,11 +147,15 @@ public final class IntegrationPipeline extends Construct {
     private final CfnSecret secret;
     private final LogGroup logGroup;
     private final Function function;
+    private final Duration retryWindow;
+    private final int maxReceiveCount;
 
     public IntegrationPipeline(Construct scope, String id, IntegrationPipelineProps props) {
         super(scope, id);
         Integration integration = props.integration();
         this.resourceName = "crm-sync-" + props.stage() + "-" + integration.name();
+        this.retryWindow = integration.retryWindow();
+        this.maxReceiveCount = maxReceiveCount(retryWindow);
         this.notifyOnCall = new SnsAction(props.alarmTopic());
 
         // The DLQ's redrive allow policy names the queue, and the queue's redrive policy names the
@@ -133,14 +180,14 @@ public final class IntegrationPipeline extends Construct {
                 .queueName(resourceName)
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
-                .retentionPeriod(cdk(QUEUE_RETENTION))
+                .retentionPeriod(cdk(queueRetention(retryWindow)))
                 // AWS's rule for Lambda event sources: at least six times the function timeout
                 // (plus the batching window), so a message is never redelivered while a retrying
                 // invocation still holds it.
                 .visibilityTimeout(cdk(integration.timeout().multipliedBy(6).plus(integration.batchingWindow())))
                 .deadLetterQueue(DeadLetterQueue.builder()
                         .queue(deadLetterQueue)
-                        .maxReceiveCount(integration.retryBudget())
+                        .maxReceiveCount(maxReceiveCount)
                         .build())
                 .build();
 
@@ -206,15 +253,21 @@ public final class IntegrationPipeline extends Construct {
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(role)
                 .logGroup(logGroup)
-                .environment(Map.of(
-                        "CRM_SYNC_INTEGRATION", integration.name(),
-                        "CRM_SYNC_TABLE", props.table().getTableName(),
-                        "CRM_SYNC_QUEUE_URL", queue.getQueueUrl(),
-                        "CRM_SYNC_EVENT_BUS", props.eventBus().getEventBusName(),
-                        "CRM_SYNC_SECRET_ID", secret.getRef(),
-                        "POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name(),
-                        "POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE,
-                        "POWERTOOLS_LOG_LEVEL", "INFO"))
+                .environment(Map.ofEntries(
+                        Map.entry("CRM_SYNC_INTEGRATION", integration.name()),
+                        Map.entry("CRM_SYNC_TABLE", props.table().getTableName()),
+                        Map.entry("CRM_SYNC_QUEUE_URL", queue.getQueueUrl()),
+                        Map.entry("CRM_SYNC_EVENT_BUS", props.eventBus().getEventBusName()),
+                        Map.entry("CRM_SYNC_SECRET_ID", secret.getRef()),
+                        // The queue's RedrivePolicy and the function must agree on these: the
+                        // function treats the receive with this count as the message's last.
+                        Map.entry("CRM_SYNC_RETRY_WINDOW_SECONDS", Long.toString(retryWindow.toSeconds())),
+                        Map.entry("CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(maxReceiveCount)),
+                        Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", Long.toString(BACKOFF_BASE.toSeconds())),
+                        Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", Long.toString(BACKOFF_CAP.toSeconds())),
+                        Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
+                        Map.entry("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE),
+                        Map.entry("POWERTOOLS_LOG_LEVEL", "INFO")))
                 .build();
 
         // SnapStart snapshots published versions only, so the queue feeds an alias of the current
@@ -280,12 +333,19 @@ public final class IntegrationPipeline extends Construct {
         alarm("RuleDeadLetterQueueNotEmpty", "rule-dlq-not-empty",
                 "EventBridge could not deliver events to the integration queue (queue policy, deleted queue?); they are in the rule-target DLQ.",
                 ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(max()), 0, TreatMissingData.IGNORE);
+        Duration ageAlarm = oldestMessageAgeAlarm(retryWindow);
         alarm("QueueFallingBehind", "queue-behind",
-                "The oldest message in the integration queue is older than " + OLDEST_MESSAGE_AGE_ALARM.toMinutes()
-                        + " minutes: the function is failing, throttled or too slow.",
-                queue.metricApproximateAgeOfOldestMessage(max()), OLDEST_MESSAGE_AGE_ALARM.toSeconds(), TreatMissingData.NOT_BREACHING);
+                "A message has waited in the integration queue for more than " + readable(ageAlarm)
+                        + " (its retry window of " + readable(retryWindow) + " and a last backoff): the function is not"
+                        + " receiving it (event source mapping disabled, function unable to start, throttled) or falls"
+                        + " behind. A vendor outage shorter than the retry window does not get here. Unprocessed messages are"
+                        + " deleted by SQS, without a status record, after " + readable(queueRetention(retryWindow)) + ".",
+                queue.metricApproximateAgeOfOldestMessage(max()), ageAlarm.toSeconds(), TreatMissingData.NOT_BREACHING);
+        // Errors counts failed invocations only. A vendor failure is a record the pipeline reports in
+        // a successful invocation's partial batch response, so an outage does not show here.
         alarm("FunctionErrors", "function-errors",
-                "The sync function failed whole invocations (crash, timeout, init error), not single records.",
+                "The sync function failed whole invocations (crash, timeout, init error), not single records:"
+                        + " vendor failures are retried per record and do not count here.",
                 function.metricErrors(sum()), 0, TreatMissingData.NOT_BREACHING);
         alarm("FunctionThrottles", "function-throttles",
                 "The sync function was throttled: the account's concurrency is exhausted.",
@@ -296,6 +356,68 @@ public final class IntegrationPipeline extends Construct {
         alarm("RuleDeadLetterDeliveryFailed", "rule-dlq-delivery-failed",
                 "EventBridge could deliver events neither to the integration queue nor to the rule-target DLQ: those events are lost.",
                 ruleMetric("InvocationsFailedToBeSentToDlq", ruleDimensions), 0, TreatMissingData.NOT_BREACHING);
+    }
+
+    /** The queue's maxReceiveCount for {@code window}: {@link RetryPolicy}'s backstop for this construct's backoff. */
+    public static int maxReceiveCount(Duration window) {
+        return RetryPolicy.maxReceiveCount(window, BACKOFF_BASE, BACKOFF_CAP);
+    }
+
+    /** The largest whole-second window whose backstop stays below SQS's limit (the count grows with the window). */
+    private static Duration longestCountedWindow() {
+        long below = 1;
+        long atLimit = SQS_MAX_RETENTION.toSeconds();
+        while (atLimit - below > 1) {
+            long middle = (below + atLimit) / 2;
+            if (maxReceiveCount(Duration.ofSeconds(middle)) < RetryPolicy.SQS_MAX_RECEIVE_COUNT) {
+                below = middle;
+            } else {
+                atLimit = middle;
+            }
+        }
+        return Duration.ofSeconds(below);
+    }
+
+    /**
+     * The threshold of the queue's "age of oldest message" alarm: the retry window, one last
+     * backoff and {@link #OLDEST_MESSAGE_AGE_GRACE} (7 h 30 min at the default window), so a vendor
+     * outage shorter than the window pages no one. (Besides, SQS leaves a message out of this metric
+     * once it has been received three times, so messages in retry hardly count.) What it catches is
+     * a backlog: messages the function does not receive for longer than a whole window — event
+     * source mapping disabled, function unable to start or throttled, or far too slow — which SQS
+     * would otherwise delete silently at the end of the queue's retention.
+     */
+    public static Duration oldestMessageAgeAlarm(Duration window) {
+        return window.plus(BACKOFF_CAP).plus(OLDEST_MESSAGE_AGE_GRACE);
+    }
+
+    /**
+     * The integration queue's retention for {@code window}: {@link #QUEUE_RETENTION}, or longer when
+     * the window needs it, so that {@link #RETENTION_AFTER_AGE_ALARM} remains after the age alarm.
+     * A window whose retention would exceed SQS's maximum ({@link #LONGEST_RETAINED_WINDOW}) is
+     * refused when the catalog entry is built.
+     */
+    public static Duration queueRetention(Duration window) {
+        Duration needed = oldestMessageAgeAlarm(window).plus(RETENTION_AFTER_AGE_ALARM);
+        return needed.compareTo(QUEUE_RETENTION) > 0 ? needed : QUEUE_RETENTION;
+    }
+
+    /** {@code 10 d 23 h 30 min}: durations as on-call reads them in alarm descriptions and errors. */
+    static String readable(Duration duration) {
+        List<String> parts = new ArrayList<>();
+        if (duration.toDaysPart() > 0) {
+            parts.add(duration.toDaysPart() + " d");
+        }
+        if (duration.toHoursPart() > 0) {
+            parts.add(duration.toHoursPart() + " h");
+        }
+        if (duration.toMinutesPart() > 0) {
+            parts.add(duration.toMinutesPart() + " min");
+        }
+        if (duration.toSecondsPart() > 0 || parts.isEmpty()) {
+            parts.add(duration.toSecondsPart() + " s");
+        }
+        return String.join(" ", parts);
     }
 
     private void alarm(String id, String suffix, String description, IMetric metric, double threshold,
@@ -387,7 +509,10 @@ public final class IntegrationPipeline extends Construct {
         return queue;
     }
 
-    /** Where the queue's redrive policy moves messages after the retry budget; on-call redrives from here. */
+    /**
+     * Where messages go after their retry window (through the queue's redrive policy) or at once on a
+     * permanent failure; on-call redrives from here.
+     */
     public IQueue deadLetterQueue() {
         return deadLetterQueue;
     }
@@ -405,5 +530,15 @@ public final class IntegrationPipeline extends Construct {
     /** The function's log group. */
     public LogGroup logGroup() {
         return logGroup;
+    }
+
+    /** How long after its first receive a change is retried before it goes to the DLQ. */
+    public Duration retryWindow() {
+        return retryWindow;
+    }
+
+    /** The queue's RedrivePolicy maxReceiveCount: a backstop behind the retry window. */
+    public int maxReceiveCount() {
+        return maxReceiveCount;
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
+import dev.crmsync.synccore.retry.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,20 +60,25 @@ class IntegrationPipelineTest {
                 "functions/example/target/example.jar", List.of("deal.closed"));
 
         assertThat(entry.handler()).isEqualTo("dev.crmsync.example.ExampleSyncHandler::handleRequest");
-        assertThat(entry.retryBudget()).isEqualTo(8);
+        assertThat(entry.retryWindow()).isEqualTo(Duration.ofHours(7)).isEqualTo(RetryPolicy.DEFAULT_WINDOW);
         assertThat(entry.batchSize()).isEqualTo(10);
         assertThat(entry.batchingWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(entry.maxConcurrency()).isEqualTo(5);
         assertThat(entry.timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(entry.memoryMb()).isEqualTo(1024);
-        assertThat(IntegrationPipeline.OLDEST_MESSAGE_AGE_ALARM).isEqualTo(Duration.ofMinutes(15));
+        assertThat(IntegrationPipeline.oldestMessageAgeAlarm(entry.retryWindow())).isEqualTo(Duration.ofMinutes(7 * 60 + 30));
+        assertThat(IntegrationPipeline.queueRetention(entry.retryWindow())).isEqualTo(Duration.ofDays(4));
     }
 
     @Test
     void aCatalogEntryOutsideWhatAwsAcceptsIsRejected() {
         assertThatThrownBy(() -> new Integration("billing", "X", "x.jar", List.of("deal.closed"),
-                8, 10, Duration.ofSeconds(5), 1, Duration.ofSeconds(60), 1024))
+                Duration.ofHours(7), 10, Duration.ofSeconds(5), 1, Duration.ofSeconds(60), 1024))
                 .hasMessageContaining("maxConcurrency");
+        assertThatThrownBy(() -> Integration.of("billing", "X", "x.jar", List.of("deal.closed")).withRetryWindow(Duration.ZERO))
+                .hasMessageContaining("retryWindow");
+        assertThatThrownBy(() -> Integration.of("billing", "X", "x.jar", List.of("deal.closed")).withRetryWindow(Duration.ofMillis(1500)))
+                .hasMessageContaining("whole number of seconds");
         assertThatThrownBy(() -> Integration.of("Billing", "X", "x.jar", List.of("deal.closed")))
                 .hasMessageContaining("name");
         assertThatThrownBy(() -> Integration.of("billing", "X", "x.jar", List.of()))
@@ -99,15 +105,13 @@ class IntegrationPipelineTest {
 
     @ParameterizedTest
     @FieldSource("INTEGRATIONS")
-    void queueIsEncryptedTlsOnlyAndRedrivesToItsDlqAfterTheRetryBudget(Integration integration) {
+    void queueIsEncryptedTlsOnlyAndRedrivesToItsDlq(Integration integration) {
         PipelineResources p = PipelineResources.of(synth, integration, STAGE);
         Map<String, Object> queue = synth.properties(p.queue());
 
         assertThat(queue).doesNotContainKey("FifoQueue");
         assertThat(queue.get("SqsManagedSseEnabled")).isEqualTo(true);
-        assertThat(queue.get("RedrivePolicy")).isEqualTo(Map.of(
-                "deadLetterTargetArn", getAtt(p.deadLetterQueue(), "Arn"),
-                "maxReceiveCount", integration.retryBudget()));
+        assertThat(SynthesizedStack.<Map<String, Object>>typed(queue.get("RedrivePolicy")).get("deadLetterTargetArn")).isEqualTo(getAtt(p.deadLetterQueue(), "Arn"));
         int functionTimeout = ((Number) synth.properties(p.function()).get("Timeout")).intValue();
         assertThat(((Number) queue.get("VisibilityTimeout")).intValue()).isGreaterThanOrEqualTo(6 * functionTimeout);
         // the DLQ must outlive the queue's retention: a moved message keeps its first enqueue time
@@ -189,15 +193,34 @@ class IntegrationPipelineTest {
         Map<String, Object> environment = typed(synth.properties(p.function()).get("Environment"));
 
         // exactly these: in particular no CRM_SYNC_VENDOR_URL, so the code talks to the real vendor
-        assertThat(environment.get("Variables")).isEqualTo(Map.of(
-                "CRM_SYNC_INTEGRATION", integration.name(),
-                "CRM_SYNC_TABLE", ref(table),
-                "CRM_SYNC_QUEUE_URL", ref(p.queue()),
-                "CRM_SYNC_EVENT_BUS", ref(bus),
-                "CRM_SYNC_SECRET_ID", ref(p.secret()),
-                "POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name(),
-                "POWERTOOLS_METRICS_NAMESPACE", "CrmSync",
-                "POWERTOOLS_LOG_LEVEL", "INFO"));
+        assertThat(environment.get("Variables")).isEqualTo(Map.ofEntries(
+                Map.entry("CRM_SYNC_INTEGRATION", integration.name()),
+                Map.entry("CRM_SYNC_TABLE", ref(table)),
+                Map.entry("CRM_SYNC_QUEUE_URL", ref(p.queue())),
+                Map.entry("CRM_SYNC_EVENT_BUS", ref(bus)),
+                Map.entry("CRM_SYNC_SECRET_ID", ref(p.secret())),
+                Map.entry("CRM_SYNC_RETRY_WINDOW_SECONDS", String.valueOf(integration.retryWindow().toSeconds())),
+                Map.entry("CRM_SYNC_MAX_RECEIVE_COUNT", String.valueOf(
+                        RetryPolicy.maxReceiveCount(integration.retryWindow(), Duration.ofSeconds(2), Duration.ofSeconds(900)))),
+                Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", "2"),
+                Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", "900"),
+                Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
+                Map.entry("POWERTOOLS_METRICS_NAMESPACE", "CrmSync"),
+                Map.entry("POWERTOOLS_LOG_LEVEL", "INFO")));
+    }
+
+    @ParameterizedTest
+    @FieldSource("INTEGRATIONS")
+    void queueBackstopIsTheRetryPolicyCountForTheWindowTheFunctionIsGiven(Integration integration) {
+        RetryWindowAssertions.assertBackstopMatchesTheWindow(synth, PipelineResources.of(synth, integration, STAGE),
+                integration.retryWindow());
+    }
+
+    @ParameterizedTest
+    @FieldSource("INTEGRATIONS")
+    void anOutageShorterThanTheWindowPagesNoOneAndTheQueueOutlivesTheWindow(Integration integration) {
+        RetryWindowAssertions.assertAlarmsAndRetentionFitTheWindow(synth, PipelineResources.of(synth, integration, STAGE),
+                integration.retryWindow(), topic);
     }
 
     @ParameterizedTest
@@ -278,7 +301,8 @@ class IntegrationPipelineTest {
         PipelineResources p = PipelineResources.of(synth, integration, STAGE);
         assertAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", List.of(dimension("QueueName", getAtt(p.deadLetterQueue(), "QueueName"))), 0);
         assertAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", List.of(dimension("QueueName", getAtt(p.ruleDeadLetterQueue(), "QueueName"))), 0);
-        assertAlarm("AWS/SQS", "ApproximateAgeOfOldestMessage", List.of(dimension("QueueName", getAtt(p.queue(), "QueueName"))), 900);
+        assertAlarm("AWS/SQS", "ApproximateAgeOfOldestMessage", List.of(dimension("QueueName", getAtt(p.queue(), "QueueName"))),
+                (int) IntegrationPipeline.oldestMessageAgeAlarm(integration.retryWindow()).toSeconds());
         assertAlarm("AWS/Lambda", "Errors", List.of(dimension("FunctionName", ref(p.function()))), 0);
         assertAlarm("AWS/Lambda", "Throttles", List.of(dimension("FunctionName", ref(p.function()))), 0);
         List<Map<String, Object>> ruleDimensions = List.of(dimension("EventBusName", ref(bus)), dimension("RuleName", ref(p.rule())));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.infra.CrmSyncApp;
 import dev.crmsync.infra.CrmSyncStack;
+import dev.crmsync.infra.Integration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,6 +69,16 @@ final class SynthesizedStack {
             defaults = withContext(Map.of());
         }
         return defaults;
+    }
+
+    /**
+     * The default stack with another catalog (cdk.json's context, no cdk-nag: the default stack's
+     * tests run it), for settings that only a catalog entry can change.
+     */
+    static SynthesizedStack withCatalog(List<Integration> integrations) {
+        App app = new App(AppProps.builder().context(cdkJsonContext()).build());
+        return new SynthesizedStack(new CrmSyncStack(app, CrmSyncStack.Settings.fromContext(app.getNode()), REPO_ROOT,
+                integrations));
     }
 
     /** A stack with {@code options} as {@code -c key=value} on top of cdk.json's context. */
