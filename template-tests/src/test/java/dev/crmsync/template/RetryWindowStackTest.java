@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * backstop, the function's environment, the queue's retention and the age alarm; a window SQS
  * cannot hold is refused. Needs the built billing jar (both entries deploy it).
  */
-class RetryWindowTest {
+class RetryWindowStackTest {
 
     private static final String STAGE = "dev";
     private static final Integration BILLING = Catalog.INTEGRATIONS.stream()
