@@ -18,13 +18,23 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 
 /**
- * Stripe's wire format: form-encoded requests with bracketed nested keys, Bearer auth, an
- * {@code Idempotency-Key} on every write, and errors read from Stripe's {@code error} object
- * (its {@code type}), not from the status code alone.
+ * Stripe's wire format: form-encoded requests with bracketed nested keys, Bearer auth, a pinned
+ * {@code Stripe-Version}, an {@code Idempotency-Key} on every write, and errors read from
+ * Stripe's {@code error} object (its {@code type} and {@code code}), not from the status code alone.
  */
 final class StripeClient {
+    /**
+     * The API version every request asks for, so that response shapes (an invoice line's
+     * {@code parent.invoice_item_details}) do not change when someone upgrades the account's
+     * default version in the Dashboard. 2026-07-29.dahlia is the version Stripe's own SDKs pinned
+     * on that day and the one its OpenAPI fixtures describe, from which the test sandbox serves
+     * its objects.
+     */
+    static final String API_VERSION = "2026-07-29.dahlia";
+
     private final URI baseUrl;
     private final HttpClient http;
     private final ObjectMapper mapper;
@@ -39,7 +49,8 @@ final class StripeClient {
      * A Stripe call that did not succeed, with its classified failure. Checked, so that an
      * operation of several calls stops at the first failed one and says why, in one place.
      */
-    static final class CallFailed extends Exception {
+    static class CallFailed extends Exception {
+        private static final long serialVersionUID = 1L;
         private final transient SyncFailure failure;
 
         CallFailed(SyncFailure failure) {
@@ -53,16 +64,38 @@ final class StripeClient {
         }
     }
 
+    /**
+     * A 5xx that Stripe stored under the request's idempotency key and replayed
+     * ({@code Idempotent-Replayed: true}): every retry with that key gets the same answer for 24 h.
+     */
+    static final class ReplayedServerError extends CallFailed {
+        private static final long serialVersionUID = 1L;
+
+        ReplayedServerError(SyncFailure failure) {
+            super(failure);
+        }
+    }
+
+    /** A 404 {@code resource_missing}: the object the call names does not exist (any more). */
+    static final class ResourceMissing extends CallFailed {
+        private static final long serialVersionUID = 1L;
+
+        ResourceMissing(SyncFailure failure) {
+            super(failure);
+        }
+    }
+
     JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials,
                   Optional<Duration> timeout) throws CallFailed {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
-                .timeout(startable(timeout, "POST " + path))
-                .header("Authorization", "Bearer " + credentials.require("apiKey"))
+        return send("POST " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(formEncode(params)))
-                .build();
-        return send(request, "POST " + path);
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(params))));
+    }
+
+    /** The object at {@code path} as it is now (retrieval by id is not eventually consistent, search is). */
+    JsonNode get(String path, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+        return send("GET " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path)).GET());
     }
 
     /**
@@ -71,33 +104,41 @@ final class StripeClient {
      */
     Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
                                       Optional<Duration> timeout) throws CallFailed {
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("v1/" + resource + "/search?query="
-                        + encode("metadata['" + key + "']:'" + value + "'")))
-                .timeout(startable(timeout, "GET v1/" + resource + "/search"))
-                .header("Authorization", "Bearer " + credentials.require("apiKey"))
-                .GET()
-                .build();
-        JsonNode data = send(request, "GET v1/" + resource + "/search").path("data");
+        String query = "v1/" + resource + "/search?query=" + encode("metadata['" + key + "']:'" + value + "'");
+        JsonNode data = send("GET v1/" + resource + "/search", credentials, timeout,
+                request -> request.uri(baseUrl.resolve(query)).GET()).path("data");
         return data.isEmpty() ? Optional.empty() : Optional.of(data.get(0));
     }
 
-    /** The call's timeout; none left means the call could outlive the lease, so it is not started. */
-    private static Duration startable(Optional<Duration> timeout, String call) throws CallFailed {
-        if (timeout.isEmpty()) {
-            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
+    private JsonNode send(String call, Credentials credentials, Optional<Duration> timeout,
+                          UnaryOperator<HttpRequest.Builder> specifics) throws CallFailed {
+        String apiKey;
+        try {
+            apiKey = credentials.require("apiKey");
+        } catch (Credentials.UnusableValueException e) {
+            // Treated as a rejected key: the pipeline re-reads the secret once (it may have been
+            // fixed since this container cached it), then fails permanently with this reason.
+            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
         }
-        return timeout.get();
-    }
-
-    private JsonNode send(HttpRequest request, String call) throws CallFailed {
+        Duration callTimeout = startable(timeout, call);
         HttpResponse<String> response;
         try {
+            HttpRequest request = specifics.apply(HttpRequest.newBuilder())
+                    .timeout(callTimeout)
+                    .header("Authorization", "Bearer " + apiKey)
+                    .header("Stripe-Version", API_VERSION)
+                    .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IllegalArgumentException e) {
+            // The HTTP client's message quotes the refused header value, which may be the API key:
+            // it is dropped, and the reason says only what was refused.
+            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
+                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
         } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + request.timeout().orElse(null)));
+            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + callTimeout));
         } catch (IOException e) {
-            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage())));
+            String message = e.getMessage() == null ? "" : " " + e.getMessage().replace(apiKey, "****");
+            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
@@ -107,7 +148,23 @@ final class StripeClient {
         if (status >= 200 && status < 300) {
             return body;
         }
-        throw new CallFailed(classify(call, status, body, retryAfter(response)));
+        SyncFailure failure = classify(call, status, body, retryAfter(response));
+        if (status >= 500 && response.headers().firstValue("Idempotent-Replayed").filter("true"::equalsIgnoreCase).isPresent()) {
+            throw new ReplayedServerError(new SyncFailure.Retryable(failure.errorClass(),
+                    failure.reason() + " (a stored answer Stripe replays for this idempotency key)", retryAfter(response)));
+        }
+        if (status == 404 && body.path("error").path("code").asText("").equals("resource_missing")) {
+            throw new ResourceMissing(failure);
+        }
+        throw new CallFailed(failure);
+    }
+
+    /** The call's timeout; none left means the call could outlive the lease, so it is not started. */
+    private static Duration startable(Optional<Duration> timeout, String call) throws CallFailed {
+        if (timeout.isEmpty()) {
+            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
+        }
+        return timeout.get();
     }
 
     private static SyncFailure classify(String call, int status, JsonNode body, Optional<Duration> retryAfter) {

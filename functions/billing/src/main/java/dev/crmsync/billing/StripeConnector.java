@@ -25,10 +25,18 @@ import java.util.Optional;
  * (keyed by the record) and then updated with the current state (keyed by record and version);
  * an invoice and its item are keyed by the deal, never by the event. Stripe then turns a retry
  * after a crash into a replay of its first answer.
+ *
+ * <p>Stripe replays a stored 5xx too, so a key whose first answer was a 5xx fails on every retry
+ * for 24 h. When that happens and the write left no effect, the record or action moves to its
+ * next key generation ({@link OutboundIdempotencyKey}) and the write is sent again under a key
+ * Stripe has not seen. The next generation is derived from the request's, so a retry after a
+ * crash reaches the same keys again.
  */
 public final class StripeConnector implements Connector {
     public static final String INTEGRATION = "billing";
     public static final String DEFAULT_BASE_URL = "https://api.stripe.com/";
+    /** Generations one attempt moves through at most; each step answers a replayed 5xx. */
+    private static final int MAX_GENERATION_STEPS = 5;
 
     private final StripeClient stripe;
 
@@ -73,34 +81,68 @@ public final class StripeConnector implements Connector {
     }
 
     private SyncResult upsertCustomer(SyncRequest request) throws StripeClient.CallFailed {
-        CrmEvent account = request.event();
-        Optional<String> customerId = request.externalId();
-        if (customerId.isEmpty() && request.retry()) {
+        Generation keys = new Generation(request.keyGeneration());
+        Optional<String> mapped = request.externalId();
+        if (mapped.isEmpty()) {
+            String customerId = findOrCreateCustomer(request, keys);
+            updateCustomer(customerId, request, keys);
+            return new SyncResult.Applied(customerId, Map.of(), keys.current(), Optional.empty());
+        }
+        try {
+            updateCustomer(mapped.get(), request, keys);
+            return new SyncResult.Applied(mapped.get(), Map.of(), keys.current(), Optional.empty());
+        } catch (StripeClient.ResourceMissing gone) {
+            // Someone deleted the customer in Stripe: a deleted customer cannot be updated or
+            // restored, so the account gets a new one. Under the next key generation, or Stripe
+            // would replay the first create and hand back the deleted customer.
+            keys.advance();
+            String replacement = findOrCreateCustomer(request, keys);
+            updateCustomer(replacement, request, keys);
+            return new SyncResult.Applied(replacement, Map.of(), keys.current(), Optional.of(new SyncResult.Remapped(
+                    mapped.get(), "customer " + mapped.get() + " no longer exists in Stripe (deleted there); created " + replacement)));
+        }
+    }
+
+    private String findOrCreateCustomer(SyncRequest request, Generation keys) throws StripeClient.CallFailed {
+        String accountId = request.event().recordId();
+        if (request.retry()) {
             // An earlier attempt may have created the customer without committing it. Its
             // idempotency key covers a retry within 24 h; Stripe prunes keys after that (a DLQ
             // redrive), so the customer is looked up first. Search lags behind writes by up to a
             // minute, which the key covers.
-            customerId = stripe.findByMetadata("customers", "crm_id", account.recordId(), request.credentials(), request.callTimeout())
-                    .map(customer -> customer.path("id").asText());
+            Optional<String> earlier = earlierCustomer(request);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
         }
-        if (customerId.isEmpty()) {
-            JsonNode created = stripe.post("v1/customers",
-                    Map.of("metadata[crm_id]", account.recordId()),
-                    OutboundIdempotencyKey.of(INTEGRATION, "customer-create", account.recordId()),
-                    request.credentials(), request.callTimeout());
-            customerId = Optional.of(created.path("id").asText());
-        }
-        stripe.post("v1/customers/" + customerId.get(),
-                StripeCustomerMapping.customerParams(account),
-                OutboundIdempotencyKey.ofVersion(INTEGRATION, "customer-update", account.recordId(), account.version()),
-                request.credentials(), request.callTimeout());
-        return new SyncResult.Applied(customerId.get());
+        return write(keys,
+                generation -> stripe.post("v1/customers", Map.of("metadata[crm_id]", accountId),
+                        OutboundIdempotencyKey.of(INTEGRATION, "customer-create", accountId, generation),
+                        request.credentials(), request.callTimeout()).path("id").asText(),
+                () -> earlierCustomer(request));
+    }
+
+    private Optional<String> earlierCustomer(SyncRequest request) throws StripeClient.CallFailed {
+        return stripe.findByMetadata("customers", "crm_id", request.event().recordId(), request.credentials(), request.callTimeout())
+                .map(customer -> customer.path("id").asText());
+    }
+
+    private void updateCustomer(String customerId, SyncRequest request, Generation keys) throws StripeClient.CallFailed {
+        CrmEvent account = request.event();
+        // The update sets the whole state: sending it again under the next generation is harmless.
+        write(keys,
+                generation -> stripe.post("v1/customers/" + customerId, StripeCustomerMapping.customerParams(account),
+                        OutboundIdempotencyKey.ofVersion(INTEGRATION, "customer-update", account.recordId(), account.version(), generation),
+                        request.credentials(), request.callTimeout()),
+                Optional::empty);
     }
 
     /**
      * Draft invoice → its one item → finalize. The draft is created with {@code auto_advance=false}
      * so that Stripe never finalizes (and sends) it before its item is on it, whatever happens
-     * between the calls.
+     * between the calls. The invoice's line is written once: the first {@code deal.closed} whose
+     * item reaches Stripe sets the amount, and a later close of the same deal (after an attempt
+     * that was not committed) finds it there and only completes the invoice.
      */
     private SyncResult invoiceDeal(SyncRequest request) throws StripeClient.CallFailed {
         CrmEvent deal = request.event();
@@ -120,10 +162,9 @@ public final class StripeConnector implements Connector {
             return SyncResult.permanent("invalid_amount", "deal " + dealId + ": " + e.getMessage());
         }
 
+        Generation keys = new Generation(request.keyGeneration());
         // As for customers: an earlier attempt's invoice is found even after its key was pruned.
-        Optional<JsonNode> earlier = request.retry()
-                ? stripe.findByMetadata("invoices", "crm_deal_id", dealId, request.credentials(), request.callTimeout())
-                : Optional.empty();
+        Optional<JsonNode> earlier = request.retry() ? earlierInvoice(request) : Optional.empty();
         JsonNode invoice;
         if (earlier.isPresent()) {
             invoice = earlier.get();
@@ -137,30 +178,132 @@ public final class StripeConnector implements Connector {
             // Only the item created below goes on this invoice, never other pending items of the customer.
             invoiceParams.put("pending_invoice_items_behavior", "exclude");
             invoiceParams.put("metadata[crm_deal_id]", dealId);
-            invoice = stripe.post("v1/invoices", invoiceParams,
-                    OutboundIdempotencyKey.of(INTEGRATION, "invoice", dealId), request.credentials(), request.callTimeout());
+            invoice = write(keys,
+                    generation -> stripe.post("v1/invoices", invoiceParams,
+                            OutboundIdempotencyKey.of(INTEGRATION, "invoice", dealId, generation), request.credentials(), request.callTimeout()),
+                    () -> earlierInvoice(request));
+            if (request.retry()) {
+                // A replayed create shows the draft as it was created, without what an earlier
+                // attempt did to it since (its line, its finalization).
+                invoice = currentInvoice(invoice.path("id").asText(), request);
+            }
         }
         String invoiceId = invoice.path("id").asText();
         Map<String, String> externalIds = new LinkedHashMap<>(Map.of("customer", customer.get(), "invoice", invoiceId));
-        if (!"draft".equals(invoice.path("status").asText("draft"))) {
-            return new SyncResult.Applied(invoiceId, externalIds);
+        if (!isDraft(invoice)) {
+            return new SyncResult.Applied(invoiceId, externalIds, keys.current(), Optional.empty());
         }
 
-        if (invoice.path("lines").path("data").isEmpty()) {
-            Map<String, String> itemParams = new LinkedHashMap<>();
-            itemParams.put("customer", customer.get());
-            itemParams.put("invoice", invoiceId);
-            itemParams.put("amount", Long.toString(amountMinor));
-            itemParams.put("currency", currency);
-            itemParams.put("description", deal.text("name"));
-            itemParams.put("metadata[crm_deal_id]", dealId);
-            JsonNode item = stripe.post("v1/invoiceitems", itemParams,
-                    OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", dealId), request.credentials(), request.callTimeout());
-            externalIds.put("invoiceItem", item.path("id").asText());
+        Optional<String> earlierItem = lineItem(invoice);
+        String itemId = earlierItem.isPresent() ? earlierItem.get() : write(keys,
+                generation -> stripe.post("v1/invoiceitems", itemParams(deal, customer.get(), invoiceId, amountMinor, currency),
+                        OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", dealId, generation),
+                        request.credentials(), request.callTimeout()).path("id").asText(),
+                () -> lineItem(currentInvoice(invoiceId, request)));
+        if (!itemId.isEmpty()) {
+            externalIds.put("invoiceItem", itemId);
         }
 
-        stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
-                OutboundIdempotencyKey.of(INTEGRATION, "invoice-finalize", dealId), request.credentials(), request.callTimeout());
-        return new SyncResult.Applied(invoiceId, externalIds);
+        write(keys,
+                generation -> stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
+                        OutboundIdempotencyKey.of(INTEGRATION, "invoice-finalize", dealId, generation),
+                        request.credentials(), request.callTimeout()),
+                () -> Optional.of(currentInvoice(invoiceId, request)).filter(current -> !isDraft(current)));
+        return new SyncResult.Applied(invoiceId, externalIds, keys.current(), Optional.empty());
+    }
+
+    private static Map<String, String> itemParams(CrmEvent deal, String customer, String invoiceId, long amountMinor, String currency) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("customer", customer);
+        params.put("invoice", invoiceId);
+        params.put("amount", Long.toString(amountMinor));
+        params.put("currency", currency);
+        params.put("description", deal.text("name"));
+        params.put("metadata[crm_deal_id]", deal.recordId());
+        return params;
+    }
+
+    /** The deal's invoice as it is now, when an earlier attempt created one (search, then retrieval by id). */
+    private Optional<JsonNode> earlierInvoice(SyncRequest request) throws StripeClient.CallFailed {
+        Optional<JsonNode> hit = stripe.findByMetadata("invoices", "crm_deal_id", request.event().recordId(),
+                request.credentials(), request.callTimeout());
+        // A search hit may be as old as the index; retrieval by id is current.
+        return hit.isEmpty() ? hit : Optional.of(currentInvoice(hit.get().path("id").asText(), request));
+    }
+
+    private JsonNode currentInvoice(String invoiceId, SyncRequest request) throws StripeClient.CallFailed {
+        return stripe.get("v1/invoices/" + invoiceId, request.credentials(), request.callTimeout());
+    }
+
+    private static boolean isDraft(JsonNode invoice) {
+        return "draft".equals(invoice.path("status").asText("draft"));
+    }
+
+    /**
+     * The invoice item behind the invoice's first line (its shape under the pinned API version);
+     * empty when the invoice has no line yet.
+     */
+    private static Optional<String> lineItem(JsonNode invoice) {
+        JsonNode lines = invoice.path("lines").path("data");
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(lines.get(0).path("parent").path("invoice_item_details").path("invoice_item").asText(""));
+    }
+
+    /** A keyed Stripe write at one key generation. */
+    @FunctionalInterface
+    private interface Write<T> {
+        T at(int generation) throws StripeClient.CallFailed;
+    }
+
+    /** What an earlier try of a write left in Stripe, if anything. */
+    @FunctionalInterface
+    private interface Effect<T> {
+        Optional<T> find() throws StripeClient.CallFailed;
+    }
+
+    /**
+     * Sends {@code write} under the current key generation. When Stripe replays a 5xx it stored
+     * under that key, the effect of the earlier try is looked for first (Stripe may have done the
+     * work before failing); only when there is none is the write sent again under the next
+     * generation, and so on while the answers are replays.
+     */
+    private static <T> T write(Generation keys, Write<T> write, Effect<T> earlier) throws StripeClient.CallFailed {
+        try {
+            return write.at(keys.current());
+        } catch (StripeClient.ReplayedServerError replayed) {
+            Optional<T> done = earlier.find();
+            if (done.isPresent()) {
+                return done.get();
+            }
+            for (int step = 1; ; step++) {
+                keys.advance();
+                try {
+                    return write.at(keys.current());
+                } catch (StripeClient.ReplayedServerError again) {
+                    if (step == MAX_GENERATION_STEPS) {
+                        throw again;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The key generation one attempt has reached for its record or action; starts at the request's. */
+    private static final class Generation {
+        private int value;
+
+        Generation(int start) {
+            this.value = start;
+        }
+
+        int current() {
+            return value;
+        }
+
+        void advance() {
+            value++;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalAws;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -177,6 +180,97 @@ class BillingFaultTest {
         assertThat(stripe.calls()).isEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"zero-width space \u200b", "closing smart quote \u201d"})
+    void aSecretWithACharacterNoHeaderCarriesFailsWithoutShowingAnyPartOfIt(String pasted) {
+        String key = "sk_test_51PastedKeyQwErTy" + pasted.substring(pasted.length() - 1) + "ZxCvBn9876";
+        harness.aws.putSecret(harness.secretId, "{\"apiKey\":\"" + key + "\"}");
+        String account = TestEvents.unique("001");
+        List<String> logs;
+        try (CapturedLogs captured = new CapturedLogs()) {
+            deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+            logs = captured.lines();
+        }
+
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(logs).anySatisfy(line -> assertThat(line).contains(account));
+        for (String part : List.of("PastedKey", "QwErTy", "ZxCvBn", "51Pasted")) {
+            assertThat(status.get("reason").s()).doesNotContain(part);
+            assertThat(logs).noneMatch(line -> line.contains(part));
+        }
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo("unauthorized");
+        assertThat(status.get("reason").s()).contains("'apiKey'").contains("HTTP header cannot carry");
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(stripe.calls()).isEmpty();
+    }
+
+    @Test
+    void aServerErrorStripeStoredUnderTheKeyIsNotReplayedIntoTheDlq() {
+        String account = TestEvents.unique("001");
+        // Stripe fails inside the create and keeps that 500 under the key for 24 h
+        stripe.failAfterStartNext("POST", "/v1/customers", 1, 500);
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
+        assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(stripe.calls("POST", "/v1/customers"))
+                .extracting(StripeSandbox.RecordedCall::idempotencyKey, StripeSandbox.RecordedCall::status)
+                .containsExactly(
+                        tuple("billing:customer-create:" + account, 500),
+                        tuple("billing:customer-create:" + account, 500),
+                        tuple("billing:customer-create:" + account + ":g1", 200));
+    }
+
+    @Test
+    void aCustomerDeletedInStripeIsCreatedAgainWithTheNextVersion() {
+        String account = TestEvents.unique("001");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+        String deleted = harness.accountItem(account).get("externalId").s();
+        stripe.deleteCustomer(deleted);
+
+        deliverAndDrain(TestEvents.accountUpserted(account, 2, "Acme Renamed"));
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("name", "Acme Renamed")
+                .containsEntry("metadata[crm_id]", account)
+                .containsEntry("metadata[crm_version]", "2"));
+        String replacement = stripe.customers().getFirst().get("id");
+        assertThat(replacement).isNotEqualTo(deleted);
+        assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(replacement);
+        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+    }
+
+    @Test
+    void aSecondCloseWithAnotherAmountAfterACrashCompletesTheFirstInvoice() throws InterruptedException {
+        // the crashed attempt's message stays invisible for the queue's 30 s; its lease ends with its 3 s invocation
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+        stripe.setSearchLag(Duration.ofMinutes(5));
+        ProcessCrash crash = new ProcessCrash();
+        harness.send(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal));
+        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        assertThat(crash.happened()).isTrue();
+        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(harness.invoiceItem(deal).get("leaseUntil").n()));
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), leaseEnds).toMillis() + 200));
+
+        harness.send(TestEvents.dealClosed(deal, account, "900.00", "evt-2-" + deal));
+        esm.pollOnce();
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i)
+                .containsEntry("status", "open").containsEntry("amount_due", "70000"));
+        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
+        Map<String, AttributeValue> action = harness.invoiceItem(deal);
+        assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
+    }
+
     @Test
     void crashAfterTheStripeCallsBeforeTheCommitCreatesNothingNew() throws InterruptedException {
         // A queue whose visibility timeout (3 s) is what a dead instance leaves its message with.
@@ -202,13 +296,15 @@ class BillingFaultTest {
 
         assertThat(stripe.invoices()).hasSize(1);
         assertThat(stripe.invoiceItems()).hasSize(1);
-        for (String path : List.of("/v1/invoices", "/v1/invoiceitems", "/v1/invoices/in_.*/finalize")) {
-            List<StripeSandbox.RecordedCall> calls = stripe.calls("POST", path);
-            assertThat(calls).as(path).hasSize(2);
-            assertThat(calls.get(1).idempotencyKey()).isEqualTo(calls.get(0).idempotencyKey());
-            assertThat(calls.get(1).params()).isEqualTo(calls.get(0).params());
-            assertThat(calls.get(1).replayed()).isTrue();
-        }
+        List<StripeSandbox.RecordedCall> creates = stripe.calls("POST", "/v1/invoices");
+        assertThat(creates).hasSize(2);
+        assertThat(creates.get(1).idempotencyKey()).isEqualTo(creates.get(0).idempotencyKey());
+        assertThat(creates.get(1).params()).isEqualTo(creates.get(0).params());
+        assertThat(creates.get(1).replayed()).isTrue();
+        // the replay shows the draft as it was created; the invoice read by id shows it finalized
+        assertThat(stripe.calls("GET", "/v1/invoices/in_.*")).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/invoiceitems")).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/invoices/in_.*/finalize")).hasSize(1);
         assertThat(stripe.invoices().getFirst()).containsEntry("status", "open");
         Map<String, AttributeValue> action = harness.invoiceItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");

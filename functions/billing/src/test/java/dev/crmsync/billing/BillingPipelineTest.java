@@ -66,6 +66,18 @@ class BillingPipelineTest {
     }
 
     @Test
+    void everyStripeCallAsksForThePinnedApiVersion() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+        deliver(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.calls()).hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(call -> assertThat(call.stripeVersion()).as(call.method() + " " + call.path()).isEqualTo("2026-07-29.dahlia"));
+    }
+
+    @Test
     void closedDealBecomesOneInvoiceOfItsAccountsCustomer() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");

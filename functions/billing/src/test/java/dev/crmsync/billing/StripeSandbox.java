@@ -69,7 +69,9 @@ import java.util.regex.Pattern;
  *       hosted_invoice_url}; anything but a draft gets 400), {@code GET /v1/invoices/search} (fields
  *       {@code customer}, {@code status}, {@code number}, {@code currency}, {@code metadata['key']}),
  *       {@code POST /v1/invoiceitems} (only onto a draft invoice of the same customer and currency),
- *       {@code GET /v1/invoiceitems/{id}}. Objects are Stripe's own examples from {@code
+ *       {@code GET /v1/invoiceitems/{id}}, {@code DELETE /v1/customers/{id}} (as in the Dashboard: the
+ *       customer then answers {@code GET} with {@code {"id", "object", "deleted": true}}, every
+ *       write naming it with 404 {@code resource_missing}, and no list or search shows it). Objects are Stripe's own examples from {@code
  *       stripe/fixtures3.json} (test resources) with the state-dependent fields overwritten.
  *   <li>Idempotency as Stripe documents it for API v1: for a POST with an {@code Idempotency-Key},
  *       the first response (status and body, errors included) is saved once the endpoint has started
@@ -77,7 +79,12 @@ import java.util.regex.Pattern;
  *       same method, path and parameters; different parameters or another endpoint give 400 {@code
  *       idempotency_error}; a request arriving while another with the same key is executing gets 409
  *       {@code idempotency_key_in_use}. Validation failures (400 before the endpoint runs) are not
- *       saved, nor are injected faults.
+ *       saved, nor are injected faults other than {@link #failAfterStartNext} and {@link
+ *       #failAfterWorkNext}, which fail inside the endpoint and so are saved and replayed.
+ *   <li>{@code Stripe-Version}: recorded with every call ({@link RecordedCall#stripeVersion}) and
+ *       echoed; a value that is not a version ({@code YYYY-MM-DD} or {@code YYYY-MM-DD.name}) gets
+ *       400, as at Stripe. Without it the sandbox answers as an account whose default is
+ *       {@code 2025-08-27.basil} would.
  *   <li>Fault injection for the next N requests matching a method and a path regex, applied before
  *       auth and before the endpoint (like an edge failure): {@link #failNext}, {@link
  *       #rateLimitNext}, {@link #resetConnectionNext}, {@link #rejectNext}. {@link #delayNext} is
@@ -99,7 +106,8 @@ public final class StripeSandbox implements AutoCloseable {
    * One request as the sandbox received it. {@code params} are the form (POST) or query (GET)
    * parameters, decoded and flattened in bracket notation ({@code metadata[crm_id]}; {@code a[]}
    * becomes {@code a[0]}, {@code a[1]}, ...). {@code status} is the HTTP status sent, or 0 when the
-   * connection was reset. {@code at} is the arrival time.
+   * connection was reset. {@code stripeVersion} is the request's {@code Stripe-Version} header (null
+   * when absent). {@code at} is the arrival time.
    */
   public record RecordedCall(
       String method,
@@ -108,6 +116,7 @@ public final class StripeSandbox implements AutoCloseable {
       Map<String, String> params,
       int status,
       boolean replayed,
+      String stripeVersion,
       Instant at) {}
 
   private static final String TRANSFORMER_NAME = "stripe-sandbox";
@@ -188,6 +197,34 @@ public final class StripeSandbox implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The next {@code times} matching requests fail with {@code status} (a 5xx) inside the endpoint,
+   * after it started executing and before it changed anything. As at Stripe, that answer is saved
+   * under the idempotency key and replayed ({@code Idempotent-Replayed: true}) to every request
+   * with the same key and parameters.
+   */
+  public StripeSandbox failAfterStartNext(String method, String pathRegex, int times, int status) {
+    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.FAIL_AFTER_START, status, null, null, null, 0, 0));
+    return this;
+  }
+
+  /**
+   * Like {@link #failAfterStartNext}, but the endpoint did its work (the object exists) before it
+   * failed: the case Stripe means when it says a 500's outcome is unknown.
+   */
+  public StripeSandbox failAfterWorkNext(String method, String pathRegex, int times, int status) {
+    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.FAIL_AFTER_WORK, status, null, null, null, 0, 0));
+    return this;
+  }
+
+  /** Deletes a customer as a person does in the Dashboard ({@code DELETE /v1/customers/{id}}). */
+  public StripeSandbox deleteCustomer(String customerId) {
+    synchronized (engine.lock) {
+      engine.deleteCustomer(customerId);
+    }
+    return this;
+  }
+
   /** The next {@code times} matching requests get 429 {@code rate_limit} with {@code Retry-After}. */
   public StripeSandbox rateLimitNext(String method, String pathRegex, int times, int retryAfterSeconds) {
     engine.addFault(
@@ -259,12 +296,15 @@ public final class StripeSandbox implements AutoCloseable {
   // ---------------------------------------------------------------- inspection
 
   /**
-   * Customers in creation order, flattened: {@code id, created, name, email, phone, description,
+   * Live (not deleted) customers in creation order, flattened: {@code id, created, name, email, phone, description,
    * currency, address[...], metadata[...]} (null fields omitted).
    */
   public List<Map<String, String>> customers() {
     synchronized (engine.lock) {
-      return engine.customers.values().stream().map(c -> flatten(c.json, CUSTOMER_FIELDS, Map.of())).toList();
+      return engine.customers.values().stream()
+          .filter(c -> !c.deleted)
+          .map(c -> flatten(c.json, CUSTOMER_FIELDS, Map.of()))
+          .toList();
     }
   }
 
@@ -412,7 +452,9 @@ public final class StripeSandbox implements AutoCloseable {
     RATE_LIMIT,
     RESET,
     DELAY,
-    REJECT
+    REJECT,
+    FAIL_AFTER_START,
+    FAIL_AFTER_WORK
   }
 
   private static final class FaultRule {
@@ -447,6 +489,11 @@ public final class StripeSandbox implements AutoCloseable {
 
     boolean matches(String m, String p) {
       return methodMatches(method, m) && path.matcher(p).matches();
+    }
+
+    /** Answered before auth and the endpoint, like an edge failure: nothing runs, nothing is saved. */
+    boolean actsAtTheEdge() {
+      return kind != FaultKind.DELAY && kind != FaultKind.FAIL_AFTER_START && kind != FaultKind.FAIL_AFTER_WORK;
     }
   }
 
@@ -518,6 +565,8 @@ public final class StripeSandbox implements AutoCloseable {
   }
 
   private static final class Customer extends Searchable {
+    boolean deleted;
+
     Customer(ObjectNode json) {
       super(json);
     }
@@ -564,7 +613,11 @@ public final class StripeSandbox implements AutoCloseable {
     private static final Set<String> CUSTOMER_SEARCH_FIELDS = Set.of("email", "name", "phone");
     private static final Set<String> INVOICE_SEARCH_SCALARS = Set.of("customer", "status", "number", "currency");
     private static final Pattern ITEM_PATH = Pattern.compile("^/v1/invoiceitems/([^/]+)$");
-    private static final String DEFAULT_STRIPE_VERSION = "2025-08-27.basil";
+    static final String DEFAULT_STRIPE_VERSION = "2025-08-27.basil";
+    private static final Pattern API_VERSION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(\\.[a-z]+)?$");
+    private static final String SERVER_ERROR_MESSAGE =
+        "Sorry, something went wrong. We've already been notified of the problem, but if you need any"
+            + " help, you can reach us at support.stripe.com/contact.";
 
     // Top-level parameters Stripe accepts but the sandbox does not model: accepted and ignored.
     private static final Set<String> CUSTOMER_UNMODELED =
@@ -671,7 +724,9 @@ public final class StripeSandbox implements AutoCloseable {
       }
       calls.put(
           arrival,
-          new RecordedCall(method, path, key, params, reply.fault() != null ? 0 : reply.status(), reply.replayed(), at));
+          new RecordedCall(
+              method, path, key, params, reply.fault() != null ? 0 : reply.status(), reply.replayed(),
+              header(req, "Stripe-Version"), at));
       return toDefinition(reply);
     }
 
@@ -679,12 +734,12 @@ public final class StripeSandbox implements AutoCloseable {
         Request req, String method, String path, Map<String, String> params, String key, String requestId,
         String badContentType, String parseError) {
       FaultRule fault = takeFault(method, path);
-      if (fault != null && fault.kind != FaultKind.DELAY) {
+      if (fault != null && fault.actsAtTheEdge()) {
         sleep(latency);
         return faultReply(fault, requestId);
       }
       long delay = fault == null ? 0 : fault.delayMillis;
-      Reply reply = handleAtStripe(req, method, path, params, key, requestId, badContentType, parseError);
+      Reply reply = handleAtStripe(req, method, path, params, key, requestId, badContentType, parseError, fault);
       return delay == 0
           ? reply
           : new Reply(reply.status(), reply.body(), reply.headers(), reply.fault(), delay, reply.replayed());
@@ -692,13 +747,17 @@ public final class StripeSandbox implements AutoCloseable {
 
     private Reply handleAtStripe(
         Request req, String method, String path, Map<String, String> params, String key, String requestId,
-        String badContentType, String parseError) {
+        String badContentType, String parseError, FaultRule fault) {
       Reply authError = authenticate(header(req, "Authorization"), requestId);
       if (authError != null) {
         sleep(latency);
         return authError;
       }
       String version = header(req, "Stripe-Version");
+      if (version != null && !API_VERSION.matcher(version).matches()) {
+        sleep(latency);
+        return errorReply(400, "invalid_request_error", null, null, "Invalid Stripe API version: " + version, requestId, key);
+      }
       if (badContentType != null) {
         sleep(latency);
         return errorReply(400, "invalid_request_error", null, null,
@@ -712,7 +771,7 @@ public final class StripeSandbox implements AutoCloseable {
       }
       if (!"POST".equals(method) || key == null) {
         sleep(latency);
-        Outcome o = execute(method, path, params);
+        Outcome o = execute(fault, method, path, params);
         return reply(o.status(), o.body(), requestId, key, version, null);
       }
       if (key.length() > 255) {
@@ -764,7 +823,7 @@ public final class StripeSandbox implements AutoCloseable {
       }
       Outcome o;
       try {
-        o = execute(method, path, params);
+        o = execute(fault, method, path, params);
       } catch (RuntimeException e) {
         synchronized (lock) {
           idempotency.remove(key, mine);
@@ -816,10 +875,7 @@ public final class StripeSandbox implements AutoCloseable {
         case FAIL -> {
           int s = f.status;
           if (s >= 500) {
-            yield errorReply(s, "api_error", null, null,
-                "Sorry, something went wrong. We've already been notified of the problem, but if you need any"
-                    + " help, you can reach us at support.stripe.com/contact.",
-                requestId, null);
+            yield errorReply(s, "api_error", null, null, SERVER_ERROR_MESSAGE, requestId, null);
           } else if (s == 409) {
             yield errorReply(s, "invalid_request_error", "lock_timeout", null,
                 "This object cannot be accessed right now because another API request or Stripe process is"
@@ -839,7 +895,7 @@ public final class StripeSandbox implements AutoCloseable {
             yield errorReply(s, "invalid_request_error", null, null, "Invalid request.", requestId, null);
           }
         }
-        case DELAY -> throw new IllegalStateException("delay is not a failure");
+        case DELAY, FAIL_AFTER_START, FAIL_AFTER_WORK -> throw new IllegalStateException(f.kind + " is not answered at the edge");
       };
     }
 
@@ -890,6 +946,23 @@ public final class StripeSandbox implements AutoCloseable {
 
     // ------------------------------------------------------------ endpoints
 
+    /** Runs the endpoint, unless a fault makes it fail once it started (saved under the key like any answer). */
+    private Outcome execute(FaultRule fault, String method, String path, Map<String, String> params) {
+      FaultKind kind = fault == null ? FaultKind.DELAY : fault.kind;
+      return switch (kind) {
+        case FAIL_AFTER_START -> serverError(fault.status);
+        case FAIL_AFTER_WORK -> {
+          execute(method, path, params);
+          yield serverError(fault.status);
+        }
+        default -> execute(method, path, params);
+      };
+    }
+
+    private static Outcome serverError(int status) {
+      return new Outcome(status, bytes(errorBody("api_error", null, null, SERVER_ERROR_MESSAGE)), true);
+    }
+
     private Outcome execute(String method, String path, Map<String, String> params) {
       try {
         ObjectNode body;
@@ -920,6 +993,12 @@ public final class StripeSandbox implements AutoCloseable {
         if (path.equals("/v1/invoiceitems")) {
           return createInvoiceItem(params);
         }
+      } else if ("DELETE".equals(method)) {
+        if ((m = CUSTOMER_PATH.matcher(path)).matches()) {
+          allow(params, Set.of(), Set.of());
+          customer(m.group(1), "id");
+          return deleteCustomer(m.group(1));
+        }
       } else if ("GET".equals(method)) {
         if (path.equals("/v1/customers")) {
           return listCustomers(params);
@@ -929,6 +1008,10 @@ public final class StripeSandbox implements AutoCloseable {
         }
         if ((m = CUSTOMER_PATH.matcher(path)).matches()) {
           allow(params, Set.of("expand"), Set.of());
+          Customer c = customers.get(m.group(1));
+          if (c != null && c.deleted) {
+            return deletedStub(m.group(1));
+          }
           return customer(m.group(1), "id").json.deepCopy();
         }
         if (path.equals("/v1/invoices/search")) {
@@ -957,9 +1040,10 @@ public final class StripeSandbox implements AutoCloseable {
           false);
     }
 
+    /** A live customer; a deleted one is missing for every write that names it. */
     private Customer customer(String id, String param) {
       Customer c = customers.get(id);
-      if (c == null) {
+      if (c == null || c.deleted) {
         throw ApiError.missing("customer", id, param);
       }
       return c;
@@ -988,6 +1072,20 @@ public final class StripeSandbox implements AutoCloseable {
       customer.snapshot();
       customers.put(c.get("id").asText(), customer);
       return c.deepCopy();
+    }
+
+    /** Stripe answers a delete, and later retrievals, with a stub; the customer leaves lists and search. */
+    ObjectNode deleteCustomer(String id) {
+      customer(id, "id").deleted = true;
+      return deletedStub(id);
+    }
+
+    private static ObjectNode deletedStub(String id) {
+      ObjectNode stub = JSON.createObjectNode();
+      stub.put("id", id);
+      stub.put("object", "customer");
+      stub.put("deleted", true);
+      return stub;
     }
 
     private ObjectNode updateCustomer(String id, Map<String, String> params) {
@@ -1071,6 +1169,9 @@ public final class StripeSandbox implements AutoCloseable {
       List<ObjectNode> matching = new ArrayList<>();
       boolean started = params.get("starting_after") == null;
       for (Customer c : all) {
+        if (c.deleted) {
+          continue;
+        }
         if (!started) {
           started = c.json.get("id").asText().equals(params.get("starting_after"));
           continue;
@@ -1089,7 +1190,8 @@ public final class StripeSandbox implements AutoCloseable {
     }
 
     private ObjectNode searchCustomers(Map<String, String> params) {
-      return search(params, CUSTOMER_SEARCH_FIELDS, "/v1/customers/search", customers.values());
+      List<Customer> live = customers.values().stream().filter(c -> !c.deleted).toList();
+      return search(params, CUSTOMER_SEARCH_FIELDS, "/v1/customers/search", live);
     }
 
     /**

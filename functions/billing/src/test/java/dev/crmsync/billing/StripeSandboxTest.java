@@ -683,6 +683,75 @@ class StripeSandboxTest {
   }
 
   @Test
+  void aFailureAfterTheEndpointStartedIsSavedAndReplayedForTheSameKey() throws Exception {
+    stripe.failAfterStartNext("POST", "/v1/customers", 1, 500);
+
+    HttpResponse<String> first = post("/v1/customers", "key-500", "metadata[crm_id]", "acc-500");
+    HttpResponse<String> again = post("/v1/customers", "key-500", "metadata[crm_id]", "acc-500");
+    HttpResponse<String> otherKey = post("/v1/customers", "key-500:g1", "metadata[crm_id]", "acc-500");
+
+    assertThat(first.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(first.body()).at("/error/type").asText()).isEqualTo("api_error");
+    assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(again.statusCode()).isEqualTo(500);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(otherKey.statusCode()).isEqualTo(200);
+    assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", "acc-500"));
+    assertThat(stripe.calls()).extracting(StripeSandbox.RecordedCall::status, StripeSandbox.RecordedCall::replayed)
+        .containsExactly(tuple(500, false), tuple(500, true), tuple(200, false));
+  }
+
+  @Test
+  void aFailureAfterTheWorkLeavesTheObjectAndIsReplayed() throws Exception {
+    stripe.failAfterWorkNext("POST", "/v1/customers", 1, 502);
+
+    assertThat(post("/v1/customers", "key-502", "metadata[crm_id]", "acc-502").statusCode()).isEqualTo(502);
+    HttpResponse<String> again = post("/v1/customers", "key-502", "metadata[crm_id]", "acc-502");
+
+    assertThat(again.statusCode()).isEqualTo(502);
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(stripe.customers()).hasSize(1);
+  }
+
+  @Test
+  void aDeletedCustomerIsAStubThatNoWriteListOrSearchFinds() throws Exception {
+    String id = createCustomer("acc-del");
+    HttpResponse<String> deleted = send(HttpRequest.newBuilder(uri("/v1/customers/" + id))
+        .header("Authorization", "Bearer " + KEY).DELETE());
+
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(deleted.body()).get("deleted").asBoolean()).isTrue();
+    HttpResponse<String> got = get("/v1/customers/" + id);
+    assertThat(got.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(got.body()).get("deleted").asBoolean()).isTrue();
+    HttpResponse<String> update = post("/v1/customers/" + id, null, "name", "Again");
+    assertThat(update.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(update.body()).at("/error/code").asText()).isEqualTo("resource_missing");
+    assertThat(post("/v1/invoices", null, "customer", id).statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(get("/v1/customers/search?query=" + enc("metadata['crm_id']:'acc-del'")).body()).get("data")).isEmpty();
+    assertThat(JSON.readTree(get("/v1/customers").body()).get("data")).isEmpty();
+    assertThat(stripe.customers()).isEmpty();
+
+    String other = createCustomer("acc-keep");
+    stripe.deleteCustomer(other);
+    assertThat(post("/v1/customers/" + other, null, "name", "x").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theStripeVersionOfEveryCallIsRecordedAndAMalformedOneIsRefused() throws Exception {
+    send(formRequest("/v1/customers", null, form("name", "A")).header("Stripe-Version", "2026-07-29.dahlia"));
+    HttpResponse<String> bad = send(formRequest("/v1/customers", null, form("name", "B")).header("Stripe-Version", "latest"));
+    post("/v1/customers", null, "name", "C");
+
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).at("/error/message").asText()).isEqualTo("Invalid Stripe API version: latest");
+    assertThat(stripe.calls()).extracting(StripeSandbox.RecordedCall::stripeVersion)
+        .containsExactly("2026-07-29.dahlia", "latest", null);
+    assertThat(stripe.customers()).extracting(c -> c.get("name")).containsExactly("A", "C");
+  }
+
+  @Test
   void faultsOnlyHitMatchingRequests() throws Exception {
     stripe.failNext("POST", "/v1/invoices", 1, 500);
     String customer = createCustomer("acc-11"); // not matched: customers still work

@@ -15,17 +15,25 @@ public final class Credentials {
     }
 
     /**
-     * The named value; fails with the name only (never a value) when it is missing or unusable.
-     * A control character (a pasted line break) would make the HTTP client reject the header
-     * with a message quoting the whole value, so it is refused here first.
+     * The named value, fit to be sent in an HTTP header; fails with the name only (never a value)
+     * when it is missing or unusable. The JDK's HTTP client refuses a header carrying a control
+     * character (a pasted line break) or any character above U+00FF (a pasted zero-width space, a
+     * typographic quote), with a message that quotes the whole header value, so such values are
+     * refused here first.
+     *
+     * @throws UnusableValueException when the value is missing, blank or not fit for a header
      */
     public String require(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException("the integration secret has no '" + name + "' value");
+            throw new UnusableValueException("the integration secret has no '" + name + "' value");
         }
         if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new IllegalStateException("the integration secret's '" + name + "' value contains a control character (a line break?)");
+            throw new UnusableValueException("the integration secret's '" + name + "' value contains a control character (a line break?)");
+        }
+        if (value.chars().anyMatch(c -> c > 0xff)) {
+            throw new UnusableValueException("the integration secret's '" + name
+                    + "' value contains a character an HTTP header cannot carry (a pasted zero-width space or typographic quote?)");
         }
         return value;
     }
@@ -66,5 +74,14 @@ public final class Credentials {
     @Override
     public String toString() {
         return "Credentials" + values.keySet() + "(values redacted)";
+    }
+
+    /** A secret value that is missing or cannot be sent; its message names the key, never the value. */
+    public static final class UnusableValueException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        UnusableValueException(String message) {
+            super(message);
+        }
     }
 }

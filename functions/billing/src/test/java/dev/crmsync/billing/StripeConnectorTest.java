@@ -1,0 +1,180 @@
+package dev.crmsync.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
+import dev.crmsync.synccore.connector.ConnectorSettings;
+import dev.crmsync.synccore.connector.Credentials;
+import dev.crmsync.synccore.connector.RecordRef;
+import dev.crmsync.synccore.connector.SyncFailure;
+import dev.crmsync.synccore.connector.SyncRequest;
+import dev.crmsync.synccore.connector.SyncResult;
+import dev.crmsync.synccore.event.CrmEvent;
+import dev.crmsync.synccore.event.EventParser;
+import dev.crmsync.synccore.event.ParsedMessage;
+import dev.crmsync.synccore.event.SchemaValidator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connector's key generations, remaps and second closes, called directly with hand-built
+ * requests against the Stripe sandbox: the request's key generation and retry flag are what the
+ * pipeline will pass once it stores generations, so the connector's own logic is pinned here.
+ */
+class StripeConnectorTest {
+    private static final String KEY = "sk_test_51ConnectorTestKey0001";
+    private static final EventParser PARSER =
+            new EventParser(new ObjectMapper(), SchemaValidator.fromClasspath(), EventParser.DEFAULT_MAX_BODY_BYTES);
+
+    private final StripeSandbox stripe = StripeSandbox.shared();
+    private StripeConnector connector;
+
+    @BeforeEach
+    void connect() {
+        stripe.reset();
+        stripe.acceptApiKeys(KEY);
+        connector = new StripeConnector(new ConnectorSettings(Optional.of(URI.create(stripe.baseUrl())),
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()));
+    }
+
+    @Test
+    void aReplayedServerErrorWithNoCustomerBehindItMovesToTheNextKeyGeneration() {
+        String account = TestEvents.unique("001");
+        CrmEvent v1 = event(TestEvents.accountUpserted(account, 1, "Acme"));
+        stripe.failAfterStartNext("POST", "/v1/customers", 1, 500);
+
+        SyncResult first = connector.apply(firstAttempt(v1, Optional.empty(), 0));
+        assertThat(first).isInstanceOfSatisfying(SyncResult.Failed.class,
+                f -> assertThat(f.failure()).isInstanceOf(SyncFailure.Retryable.class).extracting(SyncFailure::errorClass).isEqualTo("vendor_5xx"));
+
+        SyncResult retried = connector.apply(retry(v1, Optional.empty(), 0));
+        assertThat(retried).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
+            assertThat(applied.keyGeneration()).isEqualTo(1);
+            assertThat(applied.externalId()).isEqualTo(stripe.customers().getFirst().get("id"));
+        });
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
+        assertThat(stripe.calls("POST", "/v1/customers"))
+                .extracting(StripeSandbox.RecordedCall::idempotencyKey, StripeSandbox.RecordedCall::status, StripeSandbox.RecordedCall::replayed)
+                .containsExactly(
+                        tuple("billing:customer-create:" + account, 500, false),
+                        tuple("billing:customer-create:" + account, 500, true),
+                        tuple("billing:customer-create:" + account + ":g1", 200, false));
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(StripeSandbox.RecordedCall::idempotencyKey)
+                .containsExactly("billing:customer-update:" + account + ":v1:g1");
+
+        // a crash before the commit, retried within Stripe's search lag: the pipeline hands the same
+        // request again, and it reaches the same keys and the same customer
+        stripe.setSearchLag(Duration.ofMinutes(5));
+        SyncResult again = connector.apply(retry(v1, Optional.empty(), 0));
+        assertThat(again).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
+            assertThat(applied.externalId()).isEqualTo(((SyncResult.Applied) retried).externalId());
+            assertThat(applied.keyGeneration()).isEqualTo(1);
+        });
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(StripeSandbox.RecordedCall::replayed)
+                .containsExactly(false, true);
+    }
+
+    @Test
+    void aReplayedServerErrorWhoseCustomerWasCreatedUsesThatCustomer() {
+        String account = TestEvents.unique("001");
+        CrmEvent v1 = event(TestEvents.accountUpserted(account, 1, "Acme"));
+        stripe.failAfterWorkNext("POST", "/v1/customers", 1, 502);
+        connector.apply(firstAttempt(v1, Optional.empty(), 0));
+
+        // not marked as a retry, so no lookup comes first: the replayed 502 alone leads to the customer
+        SyncResult second = connector.apply(firstAttempt(v1, Optional.empty(), 0));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
+            assertThat(applied.keyGeneration()).isZero();
+            assertThat(applied.externalId()).isEqualTo(stripe.customers().getFirst().get("id"));
+        });
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
+        assertThat(stripe.calls("POST", "/v1/customers")).extracting(StripeSandbox.RecordedCall::idempotencyKey)
+                .containsOnly("billing:customer-create:" + account);
+    }
+
+    @Test
+    void aCustomerDeletedInStripeIsReplacedOnceAndReportedAsRemapped() {
+        String account = TestEvents.unique("001");
+        SyncResult.Applied v1 = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        stripe.deleteCustomer(v1.externalId());
+        CrmEvent v2 = event(TestEvents.accountUpserted(account, 2, "Acme Two"));
+
+        SyncResult remapped = connector.apply(firstAttempt(v2, Optional.of(v1.externalId()), 0));
+
+        String replacement = stripe.customers().getFirst().get("id");
+        assertThat(remapped).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
+            assertThat(applied.externalId()).isEqualTo(replacement).isNotEqualTo(v1.externalId());
+            assertThat(applied.keyGeneration()).isEqualTo(1);
+            assertThat(applied.remapped()).hasValueSatisfying(r -> {
+                assertThat(r.previousExternalId()).isEqualTo(v1.externalId());
+                assertThat(r.reason()).contains("deleted");
+            });
+        });
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("name", "Acme Two").containsEntry("metadata[crm_id]", account));
+
+        // the commit was lost: the retry reaches the same replacement, not a third customer
+        stripe.setSearchLag(Duration.ofMinutes(5));
+        SyncResult again = connector.apply(retry(v2, Optional.of(v1.externalId()), 0));
+        assertThat(again).isInstanceOfSatisfying(SyncResult.Applied.class,
+                applied -> assertThat(applied.externalId()).isEqualTo(replacement));
+        assertThat(stripe.customers()).hasSize(1);
+        assertThat(stripe.calls("POST", "/v1/customers")).extracting(StripeSandbox.RecordedCall::idempotencyKey)
+                .containsExactly("billing:customer-create:" + account, "billing:customer-create:" + account + ":g1",
+                        "billing:customer-create:" + account + ":g1");
+    }
+
+    @Test
+    void aSecondCloseWithAnotherAmountAfterAnUncommittedFirstKeepsTheFirstAmount() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
+        // the first close gets its draft and its line, then its finalize never reaches Stripe
+        stripe.resetConnectionNext("POST", "/v1/invoices/in_.*/finalize", 1);
+        SyncResult first = connector.apply(request(event(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal)),
+                Optional.empty(), false, 0, dependencies));
+        assertThat(first).isInstanceOf(SyncResult.Failed.class);
+
+        // within Stripe's search lag, a second close of the deal with another amount
+        stripe.setSearchLag(Duration.ofMinutes(5));
+        SyncResult second = connector.apply(request(event(TestEvents.dealClosed(deal, account, "900.00", "evt-2-" + deal)),
+                Optional.empty(), true, 0, dependencies));
+
+        assertThat(second).isInstanceOf(SyncResult.Applied.class);
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i)
+                .containsEntry("status", "open").containsEntry("amount_due", "70000"));
+        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
+        assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
+        assertThat(((SyncResult.Applied) second).externalIds()).containsEntry("invoiceItem", stripe.invoiceItems().getFirst().get("id"));
+    }
+
+    private static CrmEvent event(String body) {
+        return ((ParsedMessage.Valid) PARSER.parse(body, "message-1")).event();
+    }
+
+    private SyncRequest firstAttempt(CrmEvent event, Optional<String> externalId, int keyGeneration) {
+        return request(event, externalId, false, keyGeneration, Map.of());
+    }
+
+    private SyncRequest retry(CrmEvent event, Optional<String> externalId, int keyGeneration) {
+        return request(event, externalId, true, keyGeneration, Map.of());
+    }
+
+    private SyncRequest request(CrmEvent event, Optional<String> externalId, boolean retry, int keyGeneration,
+                                Map<RecordRef, String> dependencies) {
+        return new SyncRequest(event, connector.plan(event), externalId, Map.of(), retry, keyGeneration, dependencies,
+                new Credentials(Map.of("apiKey", KEY)),
+                new CallBudget(Clock.systemUTC().instant().plusSeconds(30), Duration.ofSeconds(5), Clock.systemUTC()));
+    }
+}
