@@ -123,7 +123,7 @@ final class RecordProtocol {
 
     private SyncResult rejectedForGood(String detail) {
         return SyncResult.permanent("unauthorized",
-                "the vendor rejected the credentials of secret " + secretId + " also after re-reading it: " + detail);
+                "the credentials of secret " + secretId + " were refused also after re-reading it: " + detail);
     }
 
     private static Credentials credentialsOrThrow(java.util.function.Supplier<Credentials> read) {
