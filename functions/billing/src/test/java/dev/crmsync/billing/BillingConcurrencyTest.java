@@ -2,6 +2,8 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ class BillingConcurrencyTest {
             List<Long> versionsInArrivalOrder = stripe.calls("POST", "/v1/customers/cus_.*").stream()
                     .filter(c -> account.equals(c.params().get("metadata[crm_id]")))
                     .filter(c -> c.status() == 200)
-                    .sorted(Comparator.comparing(StripeSandbox.RecordedCall::at))
+                    .sorted(Comparator.comparing(RecordedCall::at))
                     .map(c -> Long.parseLong(c.params().get("metadata[crm_version]")))
                     .toList();
             assertThat(versionsInArrivalOrder).as(account).isSorted().endsWith(3L);
