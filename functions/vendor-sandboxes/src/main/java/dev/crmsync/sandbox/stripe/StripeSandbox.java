@@ -480,7 +480,8 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
 
     /**
      * What Stripe checks before its endpoints (version, content type, parameters), then the
-     * endpoint: through the idempotency records for a POST with a key, else {@code endpoint}.
+     * endpoint: through the idempotency records for a POST with a key, else {@code endpoint}. Refusals
+     * before the endpoint leave the latency to the base, which spends it after the answer.
      */
     SandboxReply serve(SandboxRequest req, EndpointFailure failure, Supplier<SandboxReply> endpoint) {
       String method = req.method();
@@ -492,29 +493,25 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
       }
       String version = req.header("Stripe-Version");
       if (version != null && !API_VERSION.matcher(version).matches()) {
-        req.awaitLatency();
         return errorReply(400, "invalid_request_error", null, null, "Invalid Stripe API version: " + version, req, key);
       }
       if ("POST".equals(method) && !req.body().isEmpty() && !req.isForm()) {
-        req.awaitLatency();
         return errorReply(400, "invalid_request_error", null, null,
             "Invalid request: unsupported Content-Type " + req.contentType()
                 + ". If error persists and you need assistance, please contact support@stripe.com.",
             req, key);
       }
       if (req.malformed() != null) {
-        req.awaitLatency();
         return errorReply(400, "invalid_request_error", null, null, req.malformed(), req, key);
       }
       if (!"POST".equals(method) || key == null) {
-        req.awaitLatency();
+        req.awaitLatency(); // before the endpoint runs: the object appears once the wait is over
         return runEndpoint(failure, endpoint, status -> {
           Outcome o = serverError(status);
           return reply(o.status(), o.body(), req, null, version, null);
         });
       }
       if (key.length() > 255) {
-        req.awaitLatency();
         return errorReply(400, "invalid_request_error", null, null,
             "Idempotency-Key is too long: it can be at most 255 characters, but you passed " + key.length() + ".",
             req, key);
