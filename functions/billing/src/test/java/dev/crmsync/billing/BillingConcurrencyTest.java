@@ -3,6 +3,8 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.ConcurrencyProbe;
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +43,7 @@ class BillingConcurrencyTest {
         probe.assertNeverOlderAfterNewer(accounts, "account", account -> stripe.calls("POST", "/v1/customers/cus_.*").stream()
                 .filter(c -> account.equals(c.params().get("metadata[crm_id]")))
                 .filter(c -> c.status() == 200)
-                .sorted(Comparator.comparing(StripeSandbox.RecordedCall::at))
+                .sorted(Comparator.comparing(RecordedCall::at))
                 .map(c -> Long.parseLong(c.params().get("metadata[crm_version]")))
                 .toList());
         for (String account : accounts) {

@@ -3,6 +3,7 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.DeadlineContext;

@@ -2,6 +2,7 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalEventSourceMapping;

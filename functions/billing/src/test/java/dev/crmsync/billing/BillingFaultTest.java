@@ -3,6 +3,8 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalAws;
 import dev.crmsync.testkit.LocalEventSourceMapping;
@@ -217,7 +219,7 @@ class BillingFaultTest {
         assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
         assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
         assertThat(stripe.calls("POST", "/v1/customers"))
-                .extracting(StripeSandbox.RecordedCall::idempotencyKey, StripeSandbox.RecordedCall::status)
+                .extracting(RecordedCall::idempotencyKey, RecordedCall::status)
                 .containsExactly(
                         tuple("billing:customer-create:" + account, 500),
                         tuple("billing:customer-create:" + account, 500),
@@ -296,7 +298,7 @@ class BillingFaultTest {
 
         assertThat(stripe.invoices()).hasSize(1);
         assertThat(stripe.invoiceItems()).hasSize(1);
-        List<StripeSandbox.RecordedCall> creates = stripe.calls("POST", "/v1/invoices");
+        List<RecordedCall> creates = stripe.calls("POST", "/v1/invoices");
         assertThat(creates).hasSize(2);
         assertThat(creates.get(1).idempotencyKey()).isEqualTo(creates.get(0).idempotencyKey());
         assertThat(creates.get(1).params()).isEqualTo(creates.get(0).params());
@@ -349,7 +351,7 @@ class BillingFaultTest {
 
         assertThat(stripe.customers()).hasSize(1);
         assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
-        List<StripeSandbox.RecordedCall> updates = stripe.calls("POST", "/v1/customers/cus_.*");
+        List<RecordedCall> updates = stripe.calls("POST", "/v1/customers/cus_.*");
         assertThat(updates).hasSize(2);
         assertThat(updates.get(1).idempotencyKey()).isEqualTo(updates.get(0).idempotencyKey());
         assertThat(updates.get(1).params()).isEqualTo(updates.get(0).params());

@@ -1,6 +1,7 @@
 package dev.crmsync.billing;
 
 import dev.crmsync.harness.IntegrationHarness;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.AwsEnvironment;
 import dev.crmsync.testkit.LocalAws;
 import java.util.Map;

@@ -2,6 +2,8 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.AwsEnvironment;
 import dev.crmsync.testkit.LocalAws;
@@ -74,7 +76,7 @@ class BillingPipelineTest {
 
         assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
         assertThat(stripe.calls()).hasSizeGreaterThanOrEqualTo(5)
-                .allSatisfy(call -> assertThat(call.stripeVersion()).as(call.method() + " " + call.path()).isEqualTo("2026-07-29.dahlia"));
+                .allSatisfy(call -> assertThat(call.header("Stripe-Version")).as(call.method() + " " + call.path()).isEqualTo("2026-07-29.dahlia"));
     }
 
     @Test
@@ -121,7 +123,7 @@ class BillingPipelineTest {
         assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
         assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).hasSize(1);
         assertThat(stripe.calls("POST", "/v1/invoices")).hasSize(1);
-        assertThat(stripe.calls().stream().filter(StripeSandbox.RecordedCall::replayed)).isEmpty();
+        assertThat(stripe.calls().stream().filter(RecordedCall::replayed)).isEmpty();
     }
 
     @Test

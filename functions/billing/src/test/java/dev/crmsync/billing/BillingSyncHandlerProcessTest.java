@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalAws;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.crmsync.billing;
 
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalAws;
 import java.io.IOException;
 import java.nio.file.Files;

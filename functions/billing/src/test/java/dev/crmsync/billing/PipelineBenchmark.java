@@ -1,5 +1,6 @@
 package dev.crmsync.billing;
 
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalEventSourceMapping;

@@ -3,6 +3,7 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.Map;

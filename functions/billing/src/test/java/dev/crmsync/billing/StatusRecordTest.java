@@ -2,6 +2,7 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.time.Instant;

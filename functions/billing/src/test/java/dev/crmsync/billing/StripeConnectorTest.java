@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Credentials;
@@ -62,12 +64,12 @@ class StripeConnectorTest {
         });
         assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
         assertThat(stripe.calls("POST", "/v1/customers"))
-                .extracting(StripeSandbox.RecordedCall::idempotencyKey, StripeSandbox.RecordedCall::status, StripeSandbox.RecordedCall::replayed)
+                .extracting(RecordedCall::idempotencyKey, RecordedCall::status, RecordedCall::replayed)
                 .containsExactly(
                         tuple("billing:customer-create:" + account, 500, false),
                         tuple("billing:customer-create:" + account, 500, true),
                         tuple("billing:customer-create:" + account + ":g1", 200, false));
-        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(StripeSandbox.RecordedCall::idempotencyKey)
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(RecordedCall::idempotencyKey)
                 .containsExactly("billing:customer-update:" + account + ":v1:g1");
 
         // a crash before the commit, retried within Stripe's search lag: the pipeline hands the same
@@ -79,7 +81,7 @@ class StripeConnectorTest {
             assertThat(applied.keyGeneration()).isEqualTo(1);
         });
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(StripeSandbox.RecordedCall::replayed)
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(RecordedCall::replayed)
                 .containsExactly(false, true);
     }
 
@@ -98,7 +100,7 @@ class StripeConnectorTest {
             assertThat(applied.externalId()).isEqualTo(stripe.customers().getFirst().get("id"));
         });
         assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
-        assertThat(stripe.calls("POST", "/v1/customers")).extracting(StripeSandbox.RecordedCall::idempotencyKey)
+        assertThat(stripe.calls("POST", "/v1/customers")).extracting(RecordedCall::idempotencyKey)
                 .containsOnly("billing:customer-create:" + account);
     }
 
@@ -129,7 +131,7 @@ class StripeConnectorTest {
         assertThat(again).isInstanceOfSatisfying(SyncResult.Applied.class,
                 applied -> assertThat(applied.externalId()).isEqualTo(replacement));
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(stripe.calls("POST", "/v1/customers")).extracting(StripeSandbox.RecordedCall::idempotencyKey)
+        assertThat(stripe.calls("POST", "/v1/customers")).extracting(RecordedCall::idempotencyKey)
                 .containsExactly("billing:customer-create:" + account, "billing:customer-create:" + account + ":g1",
                         "billing:customer-create:" + account + ":g1");
     }

@@ -1,53 +1,38 @@
-package dev.crmsync.billing;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+package dev.crmsync.sandbox.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.http.Request;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.crmsync.sandbox.ApiKeyScheme;
+import dev.crmsync.sandbox.EndpointFailure;
+import dev.crmsync.sandbox.SandboxError;
+import dev.crmsync.sandbox.SandboxReply;
+import dev.crmsync.sandbox.SandboxRequest;
+import dev.crmsync.sandbox.VendorSandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local, stateful stand-in for the part of Stripe's API the billing connector uses, built on a
- * WireMock 3 server bound to 127.0.0.1 (one catch-all stub whose response is computed by a
- * {@link ResponseDefinitionTransformerV2}).
+ * A local, stateful stand-in for the part of Stripe's API the billing connector uses, on the
+ * shared {@link VendorSandbox} (WireMock on 127.0.0.1, request log, fault rules, latency).
  *
  * <p>What it emulates:
  *
@@ -71,8 +56,9 @@ import java.util.regex.Pattern;
  *       {@code POST /v1/invoiceitems} (only onto a draft invoice of the same customer and currency),
  *       {@code GET /v1/invoiceitems/{id}}, {@code DELETE /v1/customers/{id}} (as in the Dashboard: the
  *       customer then answers {@code GET} with {@code {"id", "object", "deleted": true}}, every
- *       write naming it with 404 {@code resource_missing}, and no list or search shows it). Objects are Stripe's own examples from {@code
- *       stripe/fixtures3.json} (test resources) with the state-dependent fields overwritten.
+ *       write naming it with 404 {@code resource_missing}, and no list or search shows it). Objects
+ *       are Stripe's own examples from {@code stripe/fixtures3.json} (this module's resources) with
+ *       the state-dependent fields overwritten.
  *   <li>Idempotency as Stripe documents it for API v1: for a POST with an {@code Idempotency-Key},
  *       the first response (status and body, errors included) is saved once the endpoint has started
  *       executing and replayed (header {@code Idempotent-Replayed: true}) for the same key and the
@@ -81,170 +67,58 @@ import java.util.regex.Pattern;
  *       {@code idempotency_key_in_use}. Validation failures (400 before the endpoint runs) are not
  *       saved, nor are injected faults other than {@link #failAfterStartNext} and {@link
  *       #failAfterWorkNext}, which fail inside the endpoint and so are saved and replayed.
- *   <li>{@code Stripe-Version}: recorded with every call ({@link RecordedCall#stripeVersion}) and
+ *   <li>{@code Stripe-Version}: recorded with every call ({@code call.header("Stripe-Version")}) and
  *       echoed; a value that is not a version ({@code YYYY-MM-DD} or {@code YYYY-MM-DD.name}) gets
  *       400, as at Stripe. Without it the sandbox answers as an account whose default is
  *       {@code 2025-08-27.basil} would.
- *   <li>Fault injection for the next N requests matching a method and a path regex, applied before
- *       auth and before the endpoint (like an edge failure): {@link #failNext}, {@link
- *       #rateLimitNext}, {@link #resetConnectionNext}, {@link #rejectNext}. {@link #delayNext} is
- *       different: the request IS executed (and its idempotent result saved) immediately, only the
+ *   <li>Faults in Stripe's error shape: {@link #failNext} ({@code api_error} for 5xx; {@code
+ *       lock_timeout} for 409; {@code rate_limit} for 429), {@link #rateLimitNext} (429 {@code
+ *       rate_limit} with {@code Retry-After}), {@link #rejectNext} with a type and a code. {@link
+ *       #delayNext}: the request IS executed (and its idempotent result saved) immediately, only the
  *       response is held back — the "Stripe did it but the client timed out" case.
- *   <li>{@link #setLatency} slows every request; for idempotent requests the sleep happens while the
+ *   <li>{@link #setLatency} slows every request; for idempotent requests the wait happens while the
  *       key is held, so it widens the window in which a concurrent same-key request gets 409.
  *   <li>{@link #setSearchLag}: search is eventually consistent at Stripe; with a lag, customer and
  *       invoice search only see object versions older than the lag (default: no lag).
  * </ul>
  *
- * <p>Use one instance per test class and call {@link #reset()} between tests (it forgets objects,
- * keys, idempotency records, faults, latency and the call log). Do not call WireMock's own reset on
- * the underlying server: that would remove the catch-all stub.
+ * <p>{@link #reset()} also forgets objects, idempotency records and the search lag.
  */
-public final class StripeSandbox implements AutoCloseable {
+public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
 
-  /**
-   * One request as the sandbox received it. {@code params} are the form (POST) or query (GET)
-   * parameters, decoded and flattened in bracket notation ({@code metadata[crm_id]}; {@code a[]}
-   * becomes {@code a[0]}, {@code a[1]}, ...). {@code status} is the HTTP status sent, or 0 when the
-   * connection was reset. {@code stripeVersion} is the request's {@code Stripe-Version} header (null
-   * when absent). {@code at} is the arrival time.
-   */
-  public record RecordedCall(
-      String method,
-      String path,
-      String idempotencyKey,
-      Map<String, String> params,
-      int status,
-      boolean replayed,
-      String stripeVersion,
-      Instant at) {}
-
-  private static final String TRANSFORMER_NAME = "stripe-sandbox";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Bearer, or Basic with the key as user name, or the bare key, as Stripe accepts. */
+  private static final ApiKeyScheme STRIPE_KEYS =
+      ApiKeyScheme.bearer().or(ApiKeyScheme.basicUser()).or(ApiKeyScheme.rawAuthorization());
 
-  private final Engine engine;
-  private final WireMockServer server;
+  private final Account account;
 
   private StripeSandbox() {
+    super("stripe");
     Fixtures.load(); // fail fast with a clear message if the fixtures are missing
-    this.engine = new Engine();
-    this.server =
-        new WireMockServer(
-            wireMockConfig()
-                .bindAddress("127.0.0.1")
-                .dynamicPort()
-                // Plain HTTP/1.1 only: WireMock's connection faults do not work over h2c, and the JDK
-                // HttpClient would otherwise upgrade.
-                .http2PlainDisabled(true)
-                .containerThreads(64)
-                .disableRequestJournal()
-                .extensions(engine));
+    this.account = new Account();
   }
-
-  private static StripeSandbox shared;
 
   /**
    * The sandbox of this test JVM, started on first use and stopped at exit (starting one per test
    * class costs seconds). Tests {@link #reset()} it before use.
    */
-  public static synchronized StripeSandbox shared() {
-    if (shared == null) {
-      shared = start();
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "stripe-sandbox-stop"));
-    }
-    return shared;
+  public static StripeSandbox shared() {
+    return shared(StripeSandbox.class, StripeSandbox::start);
   }
 
   /** Starts a sandbox on 127.0.0.1 with a free port. */
   public static StripeSandbox start() {
-    StripeSandbox sandbox = new StripeSandbox();
-    sandbox.server.start();
-    sandbox.server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(TRANSFORMER_NAME)));
-    return sandbox;
-  }
-
-  /** {@code http://127.0.0.1:<port>} — the connector appends {@code /v1/...}. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + server.port();
+    return new StripeSandbox().startServer();
   }
 
   // ---------------------------------------------------------------- configuration
 
-  /** Registers secret keys the sandbox accepts; every other key gets 401. */
-  public StripeSandbox acceptApiKeys(String... keys) {
-    for (String k : keys) {
-      engine.apiKeys.add(Objects.requireNonNull(k));
-    }
-    return this;
-  }
-
-  /** Makes previously accepted keys invalid (an expired or rotated key: 401 from now on). */
-  public StripeSandbox revokeApiKeys(String... keys) {
-    for (String k : keys) {
-      engine.apiKeys.remove(k);
-    }
-    return this;
-  }
-
-  /**
-   * The next {@code times} requests matching {@code method} (case-insensitive; {@code "*"} or null for
-   * any) and {@code pathRegex} (whole path, no query) get {@code status} with a Stripe error body
-   * ({@code api_error} for 5xx; {@code lock_timeout} for 409; {@code rate_limit} for 429). Nothing is
-   * executed or saved under the idempotency key.
-   */
-  public StripeSandbox failNext(String method, String pathRegex, int times, int status) {
-    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.FAIL, status, null, null, null, 0, 0));
-    return this;
-  }
-
-  /**
-   * The next {@code times} matching requests fail with {@code status} (a 5xx) inside the endpoint,
-   * after it started executing and before it changed anything. As at Stripe, that answer is saved
-   * under the idempotency key and replayed ({@code Idempotent-Replayed: true}) to every request
-   * with the same key and parameters.
-   */
-  public StripeSandbox failAfterStartNext(String method, String pathRegex, int times, int status) {
-    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.FAIL_AFTER_START, status, null, null, null, 0, 0));
-    return this;
-  }
-
-  /**
-   * Like {@link #failAfterStartNext}, but the endpoint did its work (the object exists) before it
-   * failed: the case Stripe means when it says a 500's outcome is unknown.
-   */
-  public StripeSandbox failAfterWorkNext(String method, String pathRegex, int times, int status) {
-    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.FAIL_AFTER_WORK, status, null, null, null, 0, 0));
-    return this;
-  }
-
   /** Deletes a customer as a person does in the Dashboard ({@code DELETE /v1/customers/{id}}). */
   public StripeSandbox deleteCustomer(String customerId) {
-    synchronized (engine.lock) {
-      engine.deleteCustomer(customerId);
+    synchronized (account.lock) {
+      account.deleteCustomer(customerId);
     }
-    return this;
-  }
-
-  /** The next {@code times} matching requests get 429 {@code rate_limit} with {@code Retry-After}. */
-  public StripeSandbox rateLimitNext(String method, String pathRegex, int times, int retryAfterSeconds) {
-    engine.addFault(
-        new FaultRule(method, pathRegex, times, FaultKind.RATE_LIMIT, 429, null, null, null, retryAfterSeconds, 0));
-    return this;
-  }
-
-  /** The next {@code times} matching requests get their connection reset (no response at all). */
-  public StripeSandbox resetConnectionNext(String method, String pathRegex, int times) {
-    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.RESET, 0, null, null, null, 0, 0));
-    return this;
-  }
-
-  /**
-   * The next {@code times} matching requests are executed normally (objects created, idempotent
-   * result saved) but their response is held back for {@code delay} — for client timeouts.
-   */
-  public StripeSandbox delayNext(String method, String pathRegex, int times, Duration delay) {
-    engine.addFault(
-        new FaultRule(method, pathRegex, times, FaultKind.DELAY, 0, null, null, null, 0, delay.toMillis()));
     return this;
   }
 
@@ -255,14 +129,7 @@ public final class StripeSandbox implements AutoCloseable {
    */
   public StripeSandbox rejectNext(
       String method, String pathRegex, int times, int status, String type, String code, String message) {
-    engine.addFault(new FaultRule(method, pathRegex, times, FaultKind.REJECT, status, type, code, message, 0, 0));
-    return this;
-  }
-
-  /** Every request takes at least this long from now on (zero to turn off). */
-  public StripeSandbox setLatency(Duration latency) {
-    engine.latency = latency == null ? Duration.ZERO : latency;
-    return this;
+    return answerNext(method, pathRegex, times, request -> Account.errorReply(status, type, code, null, message, request, null));
   }
 
   /**
@@ -271,26 +138,16 @@ public final class StripeSandbox implements AutoCloseable {
    * unaffected.
    */
   public StripeSandbox setSearchLag(Duration lag) {
-    engine.searchLag = lag == null ? Duration.ZERO : lag;
+    account.searchLag = lag == null ? Duration.ZERO : lag;
     return this;
   }
 
   /** Forgets all saved idempotency keys, as Stripe does after 24 h: a reused key is a new request. */
   public StripeSandbox forgetIdempotencyKeys() {
-    synchronized (engine.lock) {
-      engine.idempotency.clear();
+    synchronized (account.lock) {
+      account.idempotency.clear();
     }
     return this;
-  }
-
-  /** Forgets all objects, API keys, idempotency records, faults, latency, search lag and calls. */
-  public void reset() {
-    engine.reset();
-  }
-
-  @Override
-  public void close() {
-    server.stop();
   }
 
   // ---------------------------------------------------------------- inspection
@@ -300,8 +157,8 @@ public final class StripeSandbox implements AutoCloseable {
    * currency, address[...], metadata[...]} (null fields omitted).
    */
   public List<Map<String, String>> customers() {
-    synchronized (engine.lock) {
-      return engine.customers.values().stream()
+    synchronized (account.lock) {
+      return account.customers.values().stream()
           .filter(c -> !c.deleted)
           .map(c -> flatten(c.json, CUSTOMER_FIELDS, Map.of()))
           .toList();
@@ -323,8 +180,8 @@ public final class StripeSandbox implements AutoCloseable {
    * {@code line_count} and {@code invoice_items} (comma-separated {@code ii_} ids, in line order).
    */
   public List<Map<String, String>> invoices() {
-    synchronized (engine.lock) {
-      return engine.invoices.values().stream().map(i -> flatten(i.json, INVOICE_FIELDS, i.extras())).toList();
+    synchronized (account.lock) {
+      return account.invoices.values().stream().map(i -> flatten(i.json, INVOICE_FIELDS, i.extras())).toList();
     }
   }
 
@@ -333,22 +190,45 @@ public final class StripeSandbox implements AutoCloseable {
    * date, metadata[...]}.
    */
   public List<Map<String, String>> invoiceItems() {
-    synchronized (engine.lock) {
-      return engine.items.values().stream().map(i -> flatten(i, ITEM_FIELDS, Map.of())).toList();
+    synchronized (account.lock) {
+      return account.items.values().stream().map(i -> flatten(i, ITEM_FIELDS, Map.of())).toList();
     }
   }
 
-  /** Every request received, in arrival order (a request appears once it has been answered). */
-  public List<RecordedCall> calls() {
-    return List.copyOf(engine.calls.values());
+  // ---------------------------------------------------------------- as a VendorSandbox
+
+  @Override
+  protected ApiKeyScheme apiKeyScheme() {
+    return STRIPE_KEYS;
   }
 
-  /** Calls whose method matches ({@code "*"}/null = any) and whose path matches the whole regex. */
-  public List<RecordedCall> calls(String method, String pathRegex) {
-    Pattern p = Pattern.compile(pathRegex);
-    return engine.calls.values().stream()
-        .filter(c -> methodMatches(method, c.method()) && p.matcher(c.path()).matches())
-        .toList();
+  @Override
+  protected Set<String> recordedHeaders() {
+    return Set.of("Content-Type", "Idempotency-Key", "Stripe-Version");
+  }
+
+  @Override
+  protected void resetState() {
+    account.reset();
+  }
+
+  @Override
+  protected SandboxReply errorReply(SandboxRequest request, SandboxError error) {
+    return Account.errorReply(request, error);
+  }
+
+  @Override
+  protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
+    return account.serve(request, failure, () -> route(request));
+  }
+
+  /** The endpoints without idempotency (GET, DELETE, a POST without a key). */
+  @Override
+  protected SandboxReply route(SandboxRequest request) {
+    Outcome o = account.execute(request.method(), request.path(), request.params());
+    String key = request.header("Idempotency-Key");
+    return Account.reply(
+        o.status(), o.body(), request, key == null || key.isEmpty() ? null : key, request.header("Stripe-Version"), null);
   }
 
   // ================================================================= implementation
@@ -364,10 +244,6 @@ public final class StripeSandbox implements AutoCloseable {
   private static final List<String> INVOICE_SEARCH_FIELDS = List.of("customer", "status", "number", "currency", "metadata");
   private static final List<String> ITEM_FIELDS =
       List.of("id", "customer", "invoice", "amount", "currency", "description", "date", "metadata");
-
-  private static boolean methodMatches(String wanted, String actual) {
-    return wanted == null || "*".equals(wanted) || wanted.equalsIgnoreCase(actual);
-  }
 
   private static Map<String, String> flatten(ObjectNode json, List<String> fields, Map<String, String> extras) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -394,7 +270,7 @@ public final class StripeSandbox implements AutoCloseable {
   }
 
   /**
-   * Stripe's example objects, read once from the test classpath ({@code stripe/fixtures3.json}, a
+   * Stripe's example objects, read once from the classpath ({@code stripe/fixtures3.json}, a
    * trimmed copy of Stripe's published fixtures, MIT; see {@code stripe/README.md} beside it).
    */
   private static final class Fixtures {
@@ -433,7 +309,7 @@ public final class StripeSandbox implements AutoCloseable {
           if (f == null) {
             try (InputStream in = StripeSandbox.class.getResourceAsStream(RESOURCE)) {
               if (in == null) {
-                throw new IllegalStateException("StripeSandbox: " + RESOURCE + " is not on the test classpath");
+                throw new IllegalStateException("StripeSandbox: " + RESOURCE + " is not on the classpath");
               }
               f = new Fixtures(JSON.readTree(in).path("resources"));
             } catch (IOException e) {
@@ -444,56 +320,6 @@ public final class StripeSandbox implements AutoCloseable {
         }
       }
       return f;
-    }
-  }
-
-  private enum FaultKind {
-    FAIL,
-    RATE_LIMIT,
-    RESET,
-    DELAY,
-    REJECT,
-    FAIL_AFTER_START,
-    FAIL_AFTER_WORK
-  }
-
-  private static final class FaultRule {
-    final String method;
-    final Pattern path;
-    int remaining;
-    final FaultKind kind;
-    final int status;
-    final String type;
-    final String code;
-    final String message;
-    final int retryAfterSeconds;
-    final long delayMillis;
-
-    FaultRule(
-        String method, String pathRegex, int times, FaultKind kind, int status, String type, String code,
-        String message, int retryAfterSeconds, long delayMillis) {
-      if (times < 1) {
-        throw new IllegalArgumentException("times must be >= 1");
-      }
-      this.method = method;
-      this.path = Pattern.compile(pathRegex);
-      this.remaining = times;
-      this.kind = kind;
-      this.status = status;
-      this.type = type;
-      this.code = code;
-      this.message = message;
-      this.retryAfterSeconds = retryAfterSeconds;
-      this.delayMillis = delayMillis;
-    }
-
-    boolean matches(String m, String p) {
-      return methodMatches(method, m) && path.matcher(p).matches();
-    }
-
-    /** Answered before auth and the endpoint, like an edge failure: nothing runs, nothing is saved. */
-    boolean actsAtTheEdge() {
-      return kind != FaultKind.DELAY && kind != FaultKind.FAIL_AFTER_START && kind != FaultKind.FAIL_AFTER_WORK;
     }
   }
 
@@ -526,9 +352,6 @@ public final class StripeSandbox implements AutoCloseable {
   }
 
   private record Outcome(int status, byte[] body, boolean saved) {}
-
-  /** The HTTP answer; {@code fault} != null means no response at all. */
-  private record Reply(int status, byte[] body, Map<String, String> headers, Fault fault, long delayMillis, boolean replayed) {}
 
   private static final class IdempotencyRecord {
     final String method;
@@ -598,11 +421,10 @@ public final class StripeSandbox implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------- the WireMock extension
+  // ---------------------------------------------------------------- the account
 
-  private static final class Engine implements ResponseDefinitionTransformerV2 {
-    private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
+  /** The Stripe account behind the sandbox: its objects, idempotency records and endpoints. */
+  private static final class Account {
     private static final Pattern KEY_PREFIX = Pattern.compile("^((?:sk|rk|pk)_(?:test|live)_)");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern CURRENCY = Pattern.compile("^[a-z]{3}$");
@@ -640,150 +462,64 @@ public final class StripeSandbox implements AutoCloseable {
     private static final Set<String> ADDRESS_FIELDS = Set.of("city", "country", "line1", "line2", "postal_code", "state");
 
     final Object lock = new Object();
-    final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
-    final List<FaultRule> faults = new ArrayList<>(); // guarded by lock
     final Map<String, Customer> customers = new LinkedHashMap<>(); // guarded by lock
     final Map<String, Invoice> invoices = new LinkedHashMap<>(); // guarded by lock
     final Map<String, ObjectNode> items = new LinkedHashMap<>(); // guarded by lock
     final Map<String, IdempotencyRecord> idempotency = new HashMap<>(); // guarded by lock
-    final ConcurrentSkipListMap<Long, RecordedCall> calls = new ConcurrentSkipListMap<>();
-    final AtomicLong arrivals = new AtomicLong();
-    volatile Duration latency = Duration.ZERO;
     volatile Duration searchLag = Duration.ZERO;
-
-    @Override
-    public String getName() {
-      return TRANSFORMER_NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-      return false;
-    }
-
-    void addFault(FaultRule rule) {
-      synchronized (lock) {
-        faults.add(rule);
-      }
-    }
 
     void reset() {
       synchronized (lock) {
-        apiKeys.clear();
-        faults.clear();
         customers.clear();
         invoices.clear();
         items.clear();
         idempotency.clear();
-        calls.clear();
-        latency = Duration.ZERO;
         searchLag = Duration.ZERO;
       }
     }
 
-    @Override
-    public ResponseDefinition transform(ServeEvent event) {
-      Request req = event.getRequest();
-      long arrival = arrivals.incrementAndGet();
-      Instant at = Instant.now();
-      String requestId = "req_" + random(14);
-      String method = req.getMethod().getName().toUpperCase(Locale.ROOT);
-      String url = req.getUrl();
-      int q = url.indexOf('?');
-      String path = q < 0 ? url : url.substring(0, q);
-      String rawQuery = q < 0 ? "" : url.substring(q + 1);
-      String key = header(req, "Idempotency-Key");
+    /**
+     * What Stripe checks before its endpoints (version, content type, parameters), then the
+     * endpoint: through the idempotency records for a POST with a key, else {@code endpoint}. Refusals
+     * before the endpoint leave the latency to the base, which spends it after the answer.
+     */
+    SandboxReply serve(SandboxRequest req, EndpointFailure failure, Supplier<SandboxReply> endpoint) {
+      String method = req.method();
+      String path = req.path();
+      Map<String, String> params = req.params();
+      String key = req.header("Idempotency-Key");
       if (key != null && key.isEmpty()) {
         key = null;
       }
-      String contentType = header(req, "Content-Type");
-      String body = req.getBody() == null ? "" : new String(req.getBody(), StandardCharsets.UTF_8);
-      boolean formBody = "POST".equals(method) && !body.isEmpty();
-      boolean isForm =
-          contentType != null
-              && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
-
-      Map<String, String> params;
-      String parseError = null;
-      try {
-        Map<String, String> p = new LinkedHashMap<>(parseForm(rawQuery));
-        if (formBody && isForm) {
-          p.putAll(parseForm(body));
-        }
-        params = Collections.unmodifiableMap(p);
-      } catch (IllegalArgumentException e) {
-        params = Map.of();
-        parseError = "Invalid request: could not decode the parameters (" + e.getMessage() + ")";
-      }
-
-      Reply reply;
-      try {
-        reply = handle(req, method, path, params, key, requestId, formBody && !isForm ? contentType : null, parseError);
-      } catch (RuntimeException e) {
-        reply = errorReply(500, "api_error", null, null, "StripeSandbox internal error: " + e, requestId, key);
-      }
-      calls.put(
-          arrival,
-          new RecordedCall(
-              method, path, key, params, reply.fault() != null ? 0 : reply.status(), reply.replayed(),
-              header(req, "Stripe-Version"), at));
-      return toDefinition(reply);
-    }
-
-    private Reply handle(
-        Request req, String method, String path, Map<String, String> params, String key, String requestId,
-        String badContentType, String parseError) {
-      FaultRule fault = takeFault(method, path);
-      if (fault != null && fault.actsAtTheEdge()) {
-        sleep(latency);
-        return faultReply(fault, requestId);
-      }
-      long delay = fault == null ? 0 : fault.delayMillis;
-      Reply reply = handleAtStripe(req, method, path, params, key, requestId, badContentType, parseError, fault);
-      return delay == 0
-          ? reply
-          : new Reply(reply.status(), reply.body(), reply.headers(), reply.fault(), delay, reply.replayed());
-    }
-
-    private Reply handleAtStripe(
-        Request req, String method, String path, Map<String, String> params, String key, String requestId,
-        String badContentType, String parseError, FaultRule fault) {
-      Reply authError = authenticate(header(req, "Authorization"), requestId);
-      if (authError != null) {
-        sleep(latency);
-        return authError;
-      }
-      String version = header(req, "Stripe-Version");
+      String version = req.header("Stripe-Version");
       if (version != null && !API_VERSION.matcher(version).matches()) {
-        sleep(latency);
-        return errorReply(400, "invalid_request_error", null, null, "Invalid Stripe API version: " + version, requestId, key);
+        return errorReply(400, "invalid_request_error", null, null, "Invalid Stripe API version: " + version, req, key);
       }
-      if (badContentType != null) {
-        sleep(latency);
+      if ("POST".equals(method) && !req.body().isEmpty() && !req.isForm()) {
         return errorReply(400, "invalid_request_error", null, null,
-            "Invalid request: unsupported Content-Type " + badContentType
+            "Invalid request: unsupported Content-Type " + req.contentType()
                 + ". If error persists and you need assistance, please contact support@stripe.com.",
-            requestId, key);
+            req, key);
       }
-      if (parseError != null) {
-        sleep(latency);
-        return errorReply(400, "invalid_request_error", null, null, parseError, requestId, key);
+      if (req.malformed() != null) {
+        return errorReply(400, "invalid_request_error", null, null, req.malformed(), req, key);
       }
       if (!"POST".equals(method) || key == null) {
-        sleep(latency);
-        Outcome o = execute(fault, method, path, params);
-        return reply(o.status(), o.body(), requestId, key, version, null);
+        req.awaitLatency(); // before the endpoint runs: the object appears once the wait is over
+        return runEndpoint(failure, endpoint, status -> {
+          Outcome o = serverError(status);
+          return reply(o.status(), o.body(), req, null, version, null);
+        });
       }
       if (key.length() > 255) {
-        sleep(latency);
         return errorReply(400, "invalid_request_error", null, null,
             "Idempotency-Key is too long: it can be at most 255 characters, but you passed " + key.length() + ".",
-            requestId, key);
+            req, key);
       }
 
       String fingerprint = method + " " + path + " " + new TreeMap<>(params);
       IdempotencyRecord mine = null;
-      Reply early;
+      SandboxReply early;
       synchronized (lock) {
         IdempotencyRecord existing = idempotency.get(key);
         if (existing == null) {
@@ -796,34 +532,33 @@ public final class StripeSandbox implements AutoCloseable {
                   "There is currently another in-progress request using this Idempotent Key (that probably means"
                       + " you submitted twice, and the other request is still going through): " + key
                       + ". Please try again later.",
-                  requestId, key);
-          early.headers().put("Stripe-Should-Retry", "true");
+                  req, key)
+              .withHeader("Stripe-Should-Retry", "true");
         } else if (!existing.method.equals(method) || !existing.path.equals(path)) {
           early =
               errorReply(400, "idempotency_error", null, null,
                   "Keys for idempotent requests can only be used for the same endpoint they were first used for ('"
                       + existing.method + " " + existing.path + "' vs '" + method + " " + path
                       + "'). Try using a key other than '" + key + "' if you meant to execute a different request.",
-                  requestId, key);
+                  req, key);
         } else if (!existing.fingerprint.equals(fingerprint)) {
           early =
               errorReply(400, "idempotency_error", null, null,
                   "Keys for idempotent requests can only be used with the same parameters they were first used with."
                       + " Try using a key other than '" + key + "' if you meant to execute a different request.",
-                  requestId, key);
+                  req, key);
         } else {
-          Reply replay = reply(existing.status, existing.body, requestId, key, version, existing.requestId);
-          early = new Reply(replay.status(), replay.body(), replay.headers(), null, 0, true);
+          early = reply(existing.status, existing.body, req, key, version, existing.requestId).asReplay();
         }
       }
       // Latency is spent while the key is held: a concurrent same-key request then sees 409.
-      sleep(latency);
+      req.awaitLatency();
       if (early != null) {
         return early;
       }
       Outcome o;
       try {
-        o = execute(fault, method, path, params);
+        o = runEndpoint(failure, () -> execute(method, path, params), Account::serverError);
       } catch (RuntimeException e) {
         synchronized (lock) {
           idempotency.remove(key, mine);
@@ -836,104 +571,13 @@ public final class StripeSandbox implements AutoCloseable {
             mine.done = true;
             mine.status = o.status();
             mine.body = o.body();
-            mine.requestId = requestId;
+            mine.requestId = "req_" + req.id();
           } else {
             idempotency.remove(key);
           }
         }
       }
-      return reply(o.status(), o.body(), requestId, key, version, null);
-    }
-
-    private FaultRule takeFault(String method, String path) {
-      synchronized (lock) {
-        for (Iterator<FaultRule> it = faults.iterator(); it.hasNext(); ) {
-          FaultRule r = it.next();
-          if (r.matches(method, path)) {
-            if (--r.remaining <= 0) {
-              it.remove();
-            }
-            return r;
-          }
-        }
-      }
-      return null;
-    }
-
-    private Reply faultReply(FaultRule f, String requestId) {
-      return switch (f.kind) {
-        case RESET -> new Reply(0, new byte[0], new LinkedHashMap<>(), Fault.CONNECTION_RESET_BY_PEER, 0, false);
-        case RATE_LIMIT -> {
-          Reply r =
-              errorReply(429, "invalid_request_error", "rate_limit", null,
-                  "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
-                  requestId, null);
-          r.headers().put("Retry-After", Integer.toString(f.retryAfterSeconds));
-          yield r;
-        }
-        case REJECT -> errorReply(f.status, f.type, f.code, null, f.message, requestId, null);
-        case FAIL -> {
-          int s = f.status;
-          if (s >= 500) {
-            yield errorReply(s, "api_error", null, null, SERVER_ERROR_MESSAGE, requestId, null);
-          } else if (s == 409) {
-            yield errorReply(s, "invalid_request_error", "lock_timeout", null,
-                "This object cannot be accessed right now because another API request or Stripe process is"
-                    + " currently accessing it. If you see this error intermittently, retry the request.",
-                requestId, null);
-          } else if (s == 429) {
-            yield errorReply(s, "invalid_request_error", "rate_limit", null,
-                "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
-                requestId, null);
-          } else if (s == 401) {
-            yield errorReply(s, "invalid_request_error", null, null, "Invalid API Key provided: sk_test_****", requestId, null);
-          } else if (s == 402) {
-            yield errorReply(s, "card_error", "card_declined", null, "Your card was declined.", requestId, null);
-          } else if (s == 404) {
-            yield errorReply(s, "invalid_request_error", "resource_missing", "id", "No such object", requestId, null);
-          } else {
-            yield errorReply(s, "invalid_request_error", null, null, "Invalid request.", requestId, null);
-          }
-        }
-        case DELAY, FAIL_AFTER_START, FAIL_AFTER_WORK -> throw new IllegalStateException(f.kind + " is not answered at the edge");
-      };
-    }
-
-    private Reply authenticate(String authorization, String requestId) {
-      String apiKey = null;
-      if (authorization != null) {
-        String a = authorization.trim();
-        if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          apiKey = a.substring(7).trim();
-        } else if (a.regionMatches(true, 0, "Basic ", 0, 6)) {
-          try {
-            String decoded = new String(Base64.getDecoder().decode(a.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            apiKey = colon < 0 ? decoded : decoded.substring(0, colon);
-          } catch (IllegalArgumentException e) {
-            apiKey = "";
-          }
-        } else {
-          apiKey = a;
-        }
-      }
-      if (apiKey == null || apiKey.isEmpty()) {
-        Reply r =
-            errorReply(401, "invalid_request_error", null, null,
-                "You did not provide an API key. You need to provide your API key in the Authorization header,"
-                    + " using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See"
-                    + " https://stripe.com/docs/api#authentication for details, or we can help at"
-                    + " https://support.stripe.com/.",
-                requestId, null);
-        r.headers().put("WWW-Authenticate", "Bearer realm=\"Stripe\"");
-        return r;
-      }
-      if (apiKeys.contains(apiKey)) {
-        return null;
-      }
-      Reply r = errorReply(401, "invalid_request_error", null, null, "Invalid API Key provided: " + mask(apiKey), requestId, null);
-      r.headers().put("WWW-Authenticate", "Bearer realm=\"Stripe\"");
-      return r;
+      return reply(o.status(), o.body(), req, key, version, null);
     }
 
     static String mask(String apiKey) {
@@ -945,19 +589,6 @@ public final class StripeSandbox implements AutoCloseable {
     }
 
     // ------------------------------------------------------------ endpoints
-
-    /** Runs the endpoint, unless a fault makes it fail once it started (saved under the key like any answer). */
-    private Outcome execute(FaultRule fault, String method, String path, Map<String, String> params) {
-      FaultKind kind = fault == null ? FaultKind.DELAY : fault.kind;
-      return switch (kind) {
-        case FAIL_AFTER_START -> serverError(fault.status);
-        case FAIL_AFTER_WORK -> {
-          execute(method, path, params);
-          yield serverError(fault.status);
-        }
-        default -> execute(method, path, params);
-      };
-    }
 
     private static Outcome serverError(int status) {
       return new Outcome(status, bytes(errorBody("api_error", null, null, SERVER_ERROR_MESSAGE)), true);
@@ -1809,33 +1440,6 @@ public final class StripeSandbox implements AutoCloseable {
       return l.intValue();
     }
 
-    /** Decodes a form/query string; {@code a[]} keys become {@code a[0]}, {@code a[1]}, ... */
-    static Map<String, String> parseForm(String s) {
-      Map<String, String> out = new LinkedHashMap<>();
-      if (s == null || s.isEmpty()) {
-        return out;
-      }
-      Map<String, Integer> arrayIndex = new HashMap<>();
-      for (String pair : s.split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        if (k.isEmpty()) {
-          continue;
-        }
-        if (k.endsWith("[]")) {
-          String prefix = k.substring(0, k.length() - 2);
-          int i = arrayIndex.merge(prefix, 1, Integer::sum) - 1;
-          k = prefix + "[" + i + "]";
-        }
-        out.put(k, v);
-      }
-      return out;
-    }
-
     // ------------------------------------------------------------ responses
 
     private static ObjectNode errorBody(String type, String code, String param, String message) {
@@ -1852,68 +1456,82 @@ public final class StripeSandbox implements AutoCloseable {
       return root;
     }
 
-    private static Reply errorReply(int status, String type, String code, String param, String message, String requestId, String key) {
-      return reply(status, bytes(errorBody(type, code, param, message)), requestId, key, null, null);
+    /** Stripe's answer for an error the shared sandbox raises (faults, API keys, its own bugs). */
+    static SandboxReply errorReply(SandboxRequest req, SandboxError error) {
+      return switch (error) {
+        case SandboxError.Failure(int status, String cause) when cause != null ->
+            errorReply(status, "api_error", null, null, "StripeSandbox internal error: " + cause, req,
+                req.header("Idempotency-Key"));
+        case SandboxError.Failure(int status, String cause) -> failure(status, req);
+        case SandboxError.RateLimited(int retryAfterSeconds) ->
+            errorReply(429, "invalid_request_error", "rate_limit", null,
+                "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+                req, null)
+                .withHeader("Retry-After", Integer.toString(retryAfterSeconds));
+        case SandboxError.Rejected(int status, String type, String message) ->
+            errorReply(status, type, null, null, message, req, null);
+        case SandboxError.Unauthorized(String key) when key == null ->
+            errorReply(401, "invalid_request_error", null, null,
+                "You did not provide an API key. You need to provide your API key in the Authorization header,"
+                    + " using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See"
+                    + " https://stripe.com/docs/api#authentication for details, or we can help at"
+                    + " https://support.stripe.com/.",
+                req, null)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"Stripe\"");
+        case SandboxError.Unauthorized(String key) ->
+            errorReply(401, "invalid_request_error", null, null, "Invalid API Key provided: " + mask(key), req, null)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"Stripe\"");
+      };
     }
 
-    private static Reply reply(int status, byte[] body, String requestId, String key, String version, String originalRequest) {
-      Map<String, String> headers = new LinkedHashMap<>();
-      headers.put("Content-Type", "application/json");
-      headers.put("Request-Id", requestId);
-      headers.put("Stripe-Version", version != null ? version : DEFAULT_STRIPE_VERSION);
+    /** Stripe's usual error for {@code status}. */
+    private static SandboxReply failure(int s, SandboxRequest req) {
+      if (s >= 500) {
+        return errorReply(s, "api_error", null, null, SERVER_ERROR_MESSAGE, req, null);
+      } else if (s == 409) {
+        return errorReply(s, "invalid_request_error", "lock_timeout", null,
+            "This object cannot be accessed right now because another API request or Stripe process is"
+                + " currently accessing it. If you see this error intermittently, retry the request.",
+            req, null);
+      } else if (s == 429) {
+        return errorReply(s, "invalid_request_error", "rate_limit", null,
+            "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+            req, null);
+      } else if (s == 401) {
+        return errorReply(s, "invalid_request_error", null, null, "Invalid API Key provided: sk_test_****", req, null);
+      } else if (s == 402) {
+        return errorReply(s, "card_error", "card_declined", null, "Your card was declined.", req, null);
+      } else if (s == 404) {
+        return errorReply(s, "invalid_request_error", "resource_missing", "id", "No such object", req, null);
+      }
+      return errorReply(s, "invalid_request_error", null, null, "Invalid request.", req, null);
+    }
+
+    static SandboxReply errorReply(
+        int status, String type, String code, String param, String message, SandboxRequest req, String key) {
+      return reply(status, bytes(errorBody(type, code, param, message)), req, key, null, null);
+    }
+
+    static SandboxReply reply(
+        int status, byte[] body, SandboxRequest req, String key, String version, String originalRequest) {
+      SandboxReply r = SandboxReply.of(status, "application/json", body)
+          .withHeader("Request-Id", "req_" + req.id())
+          .withHeader("Stripe-Version", version != null ? version : DEFAULT_STRIPE_VERSION);
       if (key != null) {
-        headers.put("Idempotency-Key", key);
+        r = r.withHeader("Idempotency-Key", key);
       }
       if (originalRequest != null) {
-        headers.put("Idempotent-Replayed", "true");
-        headers.put("Original-Request", originalRequest);
+        r = r.withHeader("Idempotent-Replayed", "true").withHeader("Original-Request", originalRequest);
       }
-      return new Reply(status, body, headers, null, 0, false);
-    }
-
-    private static ResponseDefinition toDefinition(Reply r) {
-      ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition();
-      if (r.fault() != null) {
-        return b.withFault(r.fault()).build();
-      }
-      b.withStatus(r.status()).withBody(r.body());
-      r.headers().forEach(b::withHeader);
-      if (r.delayMillis() > 0) {
-        b.withFixedDelay((int) Math.min(Integer.MAX_VALUE, r.delayMillis()));
-      }
-      return b.build();
+      return r;
     }
 
     private static byte[] bytes(JsonNode node) {
-      try {
-        return JSON.writeValueAsBytes(node);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    private static String header(Request req, String name) {
-      return req.containsHeader(name) ? req.getHeader(name) : null;
-    }
-
-    private static void sleep(Duration d) {
-      long ms = d.toMillis();
-      if (ms <= 0) {
-        return;
-      }
-      try {
-        Thread.sleep(ms);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      return SandboxReply.bytes(node);
     }
 
     static String random(int n) {
-      StringBuilder sb = new StringBuilder(n);
-      for (int i = 0; i < n; i++) {
-        sb.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
-      }
-      return sb.toString();
+      return randomId(n);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.crmsync.billing;
+package dev.crmsync.sandbox.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.sandbox.RecordedCall;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -434,7 +435,7 @@ class StripeSandboxTest {
     assertThat(newKeyAgain.headers().firstValue("Idempotent-Replayed")).hasValue("true");
 
     assertThat(stripe.calls("POST", "/v1/invoices/[^/]+/finalize"))
-        .extracting(StripeSandbox.RecordedCall::status, StripeSandbox.RecordedCall::replayed)
+        .extracting(RecordedCall::status, RecordedCall::replayed)
         .containsExactly(tuple(200, false), tuple(200, true), tuple(400, false), tuple(400, false), tuple(400, true));
     String number = JSON.readTree(first.body()).get("number").asText();
     assertThat(stripe.invoices()).singleElement().satisfies(m -> assertThat(m).containsEntry("number", number));
@@ -563,7 +564,7 @@ class StripeSandboxTest {
     assertThat(second.headers().firstValue("Request-Id")).isNotEqualTo(first.headers().firstValue("Request-Id"));
     assertThat(stripe.customers()).hasSize(1);
     assertThat(stripe.calls("POST", "/v1/customers"))
-        .extracting(StripeSandbox.RecordedCall::replayed, StripeSandbox.RecordedCall::idempotencyKey)
+        .extracting(RecordedCall::replayed, RecordedCall::idempotencyKey)
         .containsExactly(tuple(false, "key-1"), tuple(true, "key-1"));
 
     stripe.forgetIdempotencyKeys();
@@ -679,7 +680,7 @@ class StripeSandboxTest {
     assertThat(r3.statusCode()).isEqualTo(200);
     assertThat(r3.headers().firstValue("Idempotent-Replayed")).isEmpty();
     assertThat(stripe.customers()).hasSize(1);
-    assertThat(stripe.calls()).extracting(StripeSandbox.RecordedCall::status).containsExactly(503, 503, 200);
+    assertThat(stripe.calls()).extracting(RecordedCall::status).containsExactly(503, 503, 200);
   }
 
   @Test
@@ -698,7 +699,7 @@ class StripeSandboxTest {
     assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     assertThat(otherKey.statusCode()).isEqualTo(200);
     assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", "acc-500"));
-    assertThat(stripe.calls()).extracting(StripeSandbox.RecordedCall::status, StripeSandbox.RecordedCall::replayed)
+    assertThat(stripe.calls()).extracting(RecordedCall::status, RecordedCall::replayed)
         .containsExactly(tuple(500, false), tuple(500, true), tuple(200, false));
   }
 
@@ -746,7 +747,7 @@ class StripeSandboxTest {
 
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(bad.body()).at("/error/message").asText()).isEqualTo("Invalid Stripe API version: latest");
-    assertThat(stripe.calls()).extracting(StripeSandbox.RecordedCall::stripeVersion)
+    assertThat(stripe.calls()).extracting(c -> c.header("Stripe-Version"))
         .containsExactly("2026-07-29.dahlia", "latest", null);
     assertThat(stripe.customers()).extracting(c -> c.get("name")).containsExactly("A", "C");
   }
@@ -783,7 +784,7 @@ class StripeSandboxTest {
     HttpResponse<String> retry = post("/v1/customers", "key-5", "name", "A");
     assertThat(retry.statusCode()).isEqualTo(200);
     assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
-    assertThat(stripe.calls()).extracting(StripeSandbox.RecordedCall::status).containsExactly(0, 200);
+    assertThat(stripe.calls()).extracting(RecordedCall::status).containsExactly(0, 200);
   }
 
   @Test
