@@ -69,6 +69,12 @@ public record Integration(
         if (detailTypes.isEmpty()) {
             throw new IllegalArgumentException(name + ": an integration consumes at least one detail-type");
         }
+        for (SyncOutcome outcome : SyncOutcome.values()) {
+            if (detailTypes.contains(outcome.detailType())) {
+                throw new IllegalArgumentException(name + ": " + outcome.detailType() + " is crm-sync's own outcome event, not a CRM"
+                        + " change; an integration's rule must never consume it (subscribe to outcome events with a rule of your own)");
+            }
+        }
         requireRetryWindow(name, retryWindow);
         requireBetween(name, "batchSize", batchSize, 1, 10_000);
         requireBetween(name, "batchingWindow (s)", batchingWindow.toSeconds(), 0, 300);

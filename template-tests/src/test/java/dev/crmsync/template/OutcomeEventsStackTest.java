@@ -59,10 +59,12 @@ class OutcomeEventsStackTest {
     }
 
     @Test
-    void theCrmCannotBeGivenTheOutcomeEventsSource() {
+    void neitherTheCrmsSourceNorAnIntegrationsTriggerCanBeAnOutcomeEvents() {
         assertThatThrownBy(() -> SynthesizedStack.withContext(Map.of("crmSource", "crm-sync")))
                 .hasMessageContaining("crmSource must not be 'crm-sync'")
                 .hasMessageContaining("outcome events");
+        assertThatThrownBy(() -> Integration.of("audit", "X", "x.jar", List.of("deal.closed", "sync.failed")))
+                .hasMessageContaining("sync.failed is crm-sync's own outcome event");
     }
 
     @Test
