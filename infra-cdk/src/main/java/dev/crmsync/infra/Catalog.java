@@ -12,7 +12,8 @@ public final class Catalog {
             Integration.of("billing",
                     "dev.crmsync.billing.BillingSyncHandler",
                     "functions/billing/target/billing.jar",
-                    List.of("account.upserted", "deal.closed")));
+                    List.of("account.upserted", "deal.closed"))
+                    .withVendor("Stripe"));
 
     private Catalog() {
     }

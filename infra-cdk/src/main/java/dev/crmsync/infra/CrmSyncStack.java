@@ -1,5 +1,6 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.synccore.observe.SyncOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,8 @@ public final class CrmSyncStack extends Stack {
      * The deployment's choices, from CDK context ({@code cdk deploy -c stage=prod ...}).
      *
      * @param stage        {@code stage}: part of the stack and every resource name; default {@code dev}
-     * @param crmSource    {@code crmSource}: the EventBridge {@code source} of the CRM's events; default {@code crm}
+     * @param crmSource    {@code crmSource}: the EventBridge {@code source} of the CRM's events; default {@code crm};
+     *                     never {@code crm-sync}, the source of crm-sync's own outcome events
      * @param eventBusName {@code eventBusName}: an existing (e.g. partner) bus to listen on;
      *                     default: a new bus {@code crm-sync-<stage>}
      * @param alarmEmail   {@code alarmEmail}: an address subscribed to the alarm topic; default none
@@ -55,6 +57,12 @@ public final class CrmSyncStack extends Stack {
             }
             if (crmSource.isBlank()) {
                 throw new IllegalArgumentException("context crmSource must not be blank");
+            }
+            if (crmSource.strip().equals(SyncOutcome.EVENT_SOURCE)) {
+                throw new IllegalArgumentException("context crmSource must not be '" + SyncOutcome.EVENT_SOURCE
+                        + "': that is the source of crm-sync's own outcome events (sync.applied, sync.failed, sync.skipped)."
+                        + " The integrations' rules match the CRM's source, so they would consume crm-sync's outcome events"
+                        + " as CRM changes. Give the CRM's events another source, e.g. the default 'crm'.");
             }
             if (alarmEmail.isPresent() && !alarmEmail.get().matches("[^@\\s]+@[^@\\s]+")) {
                 throw new IllegalArgumentException("context alarmEmail is not an e-mail address: " + alarmEmail.get());

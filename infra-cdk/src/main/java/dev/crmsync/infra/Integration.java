@@ -1,8 +1,11 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +35,12 @@ import java.util.regex.Pattern;
  * @param maxConcurrency most concurrent invocations the event source mapping starts
  * @param timeout        function timeout
  * @param memoryMb       function memory in MB (CPU scales with it)
+ * @param vendor         the external system, as the README's catalog table names it ({@code Stripe});
+ *                       null until {@link #withVendor} names it (the catalog test then fails)
+ * @param publishedOutcomes which outcome events ({@code sync.applied}, {@code sync.failed},
+ *                       {@code sync.skipped}) the function publishes on the bus
+ *                       ({@code CRM_SYNC_PUBLISH_OUTCOMES}); default {@link SyncOutcome#DEFAULT}
+ *                       (applied and failed); empty for none
  */
 public record Integration(
         String name,
@@ -43,7 +52,9 @@ public record Integration(
         Duration batchingWindow,
         int maxConcurrency,
         Duration timeout,
-        int memoryMb) {
+        int memoryMb,
+        String vendor,
+        Set<SyncOutcome> publishedOutcomes) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,23}");
 
@@ -58,6 +69,12 @@ public record Integration(
         if (detailTypes.isEmpty()) {
             throw new IllegalArgumentException(name + ": an integration consumes at least one detail-type");
         }
+        for (SyncOutcome outcome : SyncOutcome.values()) {
+            if (detailTypes.contains(outcome.detailType())) {
+                throw new IllegalArgumentException(name + ": " + outcome.detailType() + " is crm-sync's own outcome event, not a CRM"
+                        + " change; an integration's rule must never consume it (subscribe to outcome events with a rule of your own)");
+            }
+        }
         requireRetryWindow(name, retryWindow);
         requireBetween(name, "batchSize", batchSize, 1, 10_000);
         requireBetween(name, "batchingWindow (s)", batchingWindow.toSeconds(), 0, 300);
@@ -68,6 +85,17 @@ public record Integration(
         requireBetween(name, "maxConcurrency", maxConcurrency, 2, 1000);
         requireBetween(name, "timeout (s)", timeout.toSeconds(), 1, 900);
         requireBetween(name, "memoryMb", memoryMb, 128, 10_240);
+        if (vendor != null && vendor.isBlank()) {
+            throw new IllegalArgumentException(name + ": vendor must not be blank");
+        }
+        publishedOutcomes = publishedOutcomes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(publishedOutcomes));
+    }
+
+    /** An entry as before vendors and outcome events were named: no vendor yet, the default outcomes. */
+    public Integration(String name, String handlerClass, String functionJar, List<String> detailTypes, Duration retryWindow,
+                       int batchSize, Duration batchingWindow, int maxConcurrency, Duration timeout, int memoryMb) {
+        this(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow, maxConcurrency, timeout,
+                memoryMb, null, SyncOutcome.DEFAULT);
     }
 
     /** An integration with the pipeline's defaults for everything but what it is and what it consumes. */
@@ -89,7 +117,28 @@ public record Integration(
     /** The same integration with another retry window. */
     public Integration withRetryWindow(Duration window) {
         return new Integration(name, handlerClass, functionJar, detailTypes, window, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb);
+                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes);
+    }
+
+    /** The same integration, naming its external system (shown in the README's catalog). */
+    public Integration withVendor(String vendorName) {
+        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                maxConcurrency, timeout, memoryMb, vendorName, publishedOutcomes);
+    }
+
+    /** The same integration, publishing these outcome events (none when empty). */
+    public Integration withPublishedOutcomes(Set<SyncOutcome> outcomes) {
+        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                maxConcurrency, timeout, memoryMb, vendor, outcomes);
+    }
+
+    /**
+     * The module directory of the function ({@code functions/billing}), from its jar's path: where its
+     * contract ({@code CONTRACT.md}) lives.
+     */
+    public String moduleDirectory() {
+        int target = functionJar.indexOf("/target/");
+        return target < 0 ? functionJar.substring(0, Math.max(0, functionJar.lastIndexOf('/'))) : functionJar.substring(0, target);
     }
 
     private static void requireRetryWindow(String name, Duration window) {

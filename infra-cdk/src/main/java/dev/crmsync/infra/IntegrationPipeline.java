@@ -1,5 +1,6 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -237,7 +238,7 @@ public final class IntegrationPipeline extends Construct {
 
         Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Runs the " + integration.name() + " sync function: its table items, queue, secret, logs and metrics only")
+                .description("Runs the " + integration.name() + " sync function: its table items, queue, secret, logs, metrics and outcome events only")
                 .build();
         grantLeastPrivilege(role, props);
 
@@ -265,6 +266,7 @@ public final class IntegrationPipeline extends Construct {
                         Map.entry("CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(maxReceiveCount)),
                         Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", Long.toString(BACKOFF_BASE.toSeconds())),
                         Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", Long.toString(BACKOFF_CAP.toSeconds())),
+                        Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes())),
                         Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
                         Map.entry("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE),
                         Map.entry("POWERTOOLS_LOG_LEVEL", "INFO")))
@@ -303,6 +305,16 @@ public final class IntegrationPipeline extends Construct {
                 .actions(List.of("secretsmanager:GetSecretValue"))
                 .resources(List.of(secret.getRef()))
                 .build());
+        if (!props.integration().publishedOutcomes().isEmpty()) {
+            // Outcome events, on the stack's bus only and under crm-sync's own source: the function
+            // cannot put an event that looks like the CRM's and so reach another integration's rule.
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .sid("OutcomeEvents")
+                    .actions(List.of("events:PutEvents"))
+                    .resources(List.of(props.eventBus().getEventBusArn()))
+                    .conditions(Map.of("StringEquals", Map.of("events:source", SyncOutcome.EVENT_SOURCE)))
+                    .build());
+        }
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("OwnMetrics")
                 .actions(List.of("cloudwatch:PutMetricData"))

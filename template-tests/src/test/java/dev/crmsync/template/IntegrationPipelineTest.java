@@ -10,10 +10,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
+import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,6 +206,7 @@ class IntegrationPipelineTest {
                         RetryPolicy.maxReceiveCount(integration.retryWindow(), Duration.ofSeconds(2), Duration.ofSeconds(900)))),
                 Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", "2"),
                 Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", "900"),
+                Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes())),
                 Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
                 Map.entry("POWERTOOLS_METRICS_NAMESPACE", "CrmSync"),
                 Map.entry("POWERTOOLS_LOG_LEVEL", "INFO")));
@@ -286,13 +289,18 @@ class IntegrationPipelineTest {
                 assertThat(statement.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("cloudwatch:namespace", "CrmSync")));
             }
         }
-        assertThat(actionsByResource).isEqualTo(Map.of(
+        Map<String, Set<String>> expected = new HashMap<>(Map.of(
                 render(getAtt(table, "Arn")), Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                 render(getAtt(p.queue(), "Arn")), Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                         "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
                 render(ref(p.secret())), Set.of("secretsmanager:GetSecretValue"),
                 render(getAtt(p.logGroup(), "Arn")), Set.of("logs:CreateLogStream", "logs:PutLogEvents"),
                 "*", Set.of("cloudwatch:PutMetricData")));
+        if (!integration.publishedOutcomes().isEmpty()) {
+            // outcome events: its own bus only (the source condition: OutcomeEventsStackTest)
+            expected.put(render(getAtt(bus, "Arn")), Set.of("events:PutEvents"));
+        }
+        assertThat(actionsByResource).isEqualTo(expected);
     }
 
     @ParameterizedTest

@@ -8,6 +8,7 @@ import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.synccore.state.StateKey;
 import dev.crmsync.testkit.AwsEnvironment;
 import dev.crmsync.testkit.LocalAws;
+import dev.crmsync.testkit.LocalEventBridge;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
@@ -51,6 +53,8 @@ public class IntegrationHarness {
     public final List<String> dynamoOperations = Collections.synchronizedList(new ArrayList<>());
     public final List<String> sqsOperations = Collections.synchronizedList(new ArrayList<>());
     public final List<Integer> visibilityTimeouts = Collections.synchronizedList(new ArrayList<>());
+    /** Further environment for the function, e.g. CRM_SYNC_EVENT_BUS (its outcome events go to the local EventBridge endpoint). */
+    public final Map<String, String> environment = new HashMap<>();
     private final String vendorUrl;
     private final Function<ConnectorSettings, Connector> connector;
 
@@ -87,6 +91,7 @@ public class IntegrationHarness {
         env.put("CRM_SYNC_VENDOR_TIMEOUT_MILLIS", "2000");
         // as the stack sets it: the queue's RedrivePolicy, so the pipeline knows a message's last receive
         env.put("CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(maxReceiveCount));
+        env.putAll(environment);
         return SyncConfig.from(env);
     }
 
@@ -127,7 +132,15 @@ public class IntegrationHarness {
                 .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
-        return new AwsClients(dynamo, sqs, secrets);
+        if (!environment.containsKey("CRM_SYNC_EVENT_BUS")) {
+            return new AwsClients(dynamo, sqs, secrets);
+        }
+        EventBridgeClient events = EventBridgeClient.builder()
+                .endpointOverride(LocalEventBridge.shared().endpoint())
+                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        return new AwsClients(dynamo, sqs, secrets, events);
     }
 
     /** Records every request the client sends (what the cost assertions count), then the extra interceptors. */

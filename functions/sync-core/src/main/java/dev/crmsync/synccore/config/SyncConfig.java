@@ -1,11 +1,13 @@
 package dev.crmsync.synccore.config;
 
 import dev.crmsync.synccore.connector.CallBudget;
+import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a function learns from its environment (set by the stack), so the same jar runs on
@@ -14,7 +16,7 @@ import java.util.Optional;
  * @param integration       {@code CRM_SYNC_INTEGRATION}, e.g. billing
  * @param table             {@code CRM_SYNC_TABLE}
  * @param queueUrl          {@code CRM_SYNC_QUEUE_URL}: where visibility changes go
- * @param eventBus          {@code CRM_SYNC_EVENT_BUS} (optional)
+ * @param eventBus          {@code CRM_SYNC_EVENT_BUS} (optional): where outcome events go; none are published without it
  * @param secretId          {@code CRM_SYNC_SECRET_ID}: the secret's name or ARN, never its value
  * @param vendorUrl         {@code CRM_SYNC_VENDOR_URL}: empty means the vendor's real URL
  * @param maxConcurrency    {@code CRM_SYNC_MAX_CONCURRENCY}: vendor calls in flight per invocation
@@ -31,6 +33,8 @@ import java.util.Optional;
  * @param maxReceiveCount   {@code CRM_SYNC_MAX_RECEIVE_COUNT}: the queue's RedrivePolicy, set by the stack
  *                          (default: what {@link RetryPolicy#maxReceiveCount} computes for the window);
  *                          the receive with this count is a message's last, so it writes the status
+ * @param publishedOutcomes {@code CRM_SYNC_PUBLISH_OUTCOMES}: which outcome events to publish on the bus,
+ *                          e.g. {@code applied,failed,skipped} or {@code none} (default: applied and failed)
  */
 public record SyncConfig(
         String integration,
@@ -49,7 +53,8 @@ public record SyncConfig(
         Duration statusTtl,
         int maxBodyBytes,
         Duration retryWindow,
-        int maxReceiveCount) {
+        int maxReceiveCount,
+        Set<SyncOutcome> publishedOutcomes) {
 
     /** The shortest deadline margin: the lease must outlast every vendor call by at least this much. */
     public static final Duration SHORTEST_DEADLINE_MARGIN = Duration.ofMillis(100);
@@ -69,6 +74,7 @@ public record SyncConfig(
         if (retryWindow.isZero() || maxReceiveCount < 1) {
             throw new IllegalStateException("CRM_SYNC_RETRY_WINDOW_SECONDS and CRM_SYNC_MAX_RECEIVE_COUNT must be positive");
         }
+        publishedOutcomes = Set.copyOf(publishedOutcomes);
     }
 
     public static SyncConfig fromEnvironment() {
@@ -97,7 +103,16 @@ public record SyncConfig(
                         ? number(env, "CRM_SYNC_MAX_RECEIVE_COUNT", 0)
                         : RetryPolicy.maxReceiveCount(retryWindow(env),
                                 Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_BASE_SECONDS", 2)),
-                                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900))));
+                                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900))),
+                publishedOutcomes(env));
+    }
+
+    private static Set<SyncOutcome> publishedOutcomes(Map<String, String> env) {
+        try {
+            return optional(env, "CRM_SYNC_PUBLISH_OUTCOMES").map(SyncOutcome::parse).orElse(SyncOutcome.DEFAULT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("environment variable CRM_SYNC_PUBLISH_OUTCOMES: " + e.getMessage());
+        }
     }
 
     private static Duration retryWindow(Map<String, String> env) {
@@ -108,14 +123,14 @@ public record SyncConfig(
     public SyncConfig withTuning(int maxConcurrency, Duration backoffBase, Duration deadlineMargin, Duration vendorTimeout) {
         return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
                 backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
-                retryWindow, maxReceiveCount);
+                retryWindow, maxReceiveCount, publishedOutcomes);
     }
 
     /** The same configuration with another retry window and receive backstop, for tests. */
     public SyncConfig withRetryWindow(Duration window, int receives) {
         return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
                 backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
-                window, receives);
+                window, receives, publishedOutcomes);
     }
 
     private static String required(Map<String, String> env, String name) {

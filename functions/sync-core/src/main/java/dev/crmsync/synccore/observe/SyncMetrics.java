@@ -46,6 +46,11 @@ public final class SyncMetrics {
         metrics.addMetric("statusWriteFailed", 1, MetricUnit.COUNT);
     }
 
+    /** Outcome events that did not reach the bus (PutEvents failed, refused them, or had no time left). */
+    public synchronized void outcomeEventsUnpublished(int count) {
+        metrics.addMetric("outcomeEventsUnpublished", count, MetricUnit.COUNT);
+    }
+
     public synchronized void flush() {
         metrics.flush();
         metrics.setDefaultDimensions(DimensionSet.of("integration", integration));

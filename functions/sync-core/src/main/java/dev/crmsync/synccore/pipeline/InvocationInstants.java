@@ -20,6 +20,15 @@ record InvocationInstants(Instant lastStart, Instant callsEnd, Instant stopWaiti
                 deadline);
     }
 
+    /**
+     * When the outcome events' PutEvents must have ended: after the visibility changes, which matter
+     * more, and halfway between {@code stopWaiting} and the deadline, so the batch response is still
+     * returned in time — a late response would fail, and repeat, the whole batch.
+     */
+    Instant outcomeEventsEnd() {
+        return stopWaiting.plus(Duration.between(stopWaiting, leaseEnd).dividedBy(2));
+    }
+
     boolean tooLateToStart(Instant now) {
         return !now.isBefore(lastStart);
     }

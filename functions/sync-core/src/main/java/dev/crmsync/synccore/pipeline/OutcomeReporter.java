@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Acts on what became of each message of one batch: its decision in the batch response (and the
- * visibility of a failed one), the lease it still holds, its status record, its metrics and its one
- * log line.
+ * visibility of a failed one), the lease it still holds, its status record, its metrics, its one
+ * log line and its outcome event.
  *
  * <p>Status records are written where they say something new, so that every message in a DLQ has a
  * current one without a write per receive: a permanent failure or a give-up (once per message), the
@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * counted from its first receive, is over; the last retry is timed to fall just after the window,
  * and a failure then — or on the receive the queue's backstop makes the last — gives up: the
  * message goes to the DLQ at once (visibility 0) with a status record saying why.
+ *
+ * <p>Outcome events follow the log line, with one exception: a permanent failure is told once, not on
+ * each of the receives that carry its message to the DLQ.
  */
 final class OutcomeReporter {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeReporter.class);
@@ -46,10 +49,11 @@ final class OutcomeReporter {
     private final Duration retryWindow;
     private final int maxReceiveCount;
     private final RecentGiveUps recentGiveUps;
+    private final OutcomeEvents.Batch events;
 
     OutcomeReporter(String integration, SyncStateStore store, RetryPolicy retryPolicy, SyncMetrics metrics, OutcomeLog log,
                     BatchOutcome outcome, BatchCredentials credentials, Clock clock, Duration retryWindow, int maxReceiveCount,
-                    RecentGiveUps recentGiveUps) {
+                    RecentGiveUps recentGiveUps, OutcomeEvents.Batch events) {
         this.integration = integration;
         this.store = store;
         this.retryPolicy = retryPolicy;
@@ -61,6 +65,7 @@ final class OutcomeReporter {
         this.retryWindow = retryWindow;
         this.maxReceiveCount = maxReceiveCount;
         this.recentGiveUps = recentGiveUps;
+        this.events = events;
     }
 
     void report(PendingRecord record, RecordVerdict verdict) {
@@ -89,6 +94,9 @@ final class OutcomeReporter {
                     failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
         }
+        if (delivery.isFirst()) {
+            events.invalid(delivery, invalid);
+        }
         outcome.fail(message, 0);
         log.record(new RecordOutcome(invalid.eventId(), message.getMessageId(), invalid.detailType(), invalid.recordId(),
                 delivery.receiveCount(), "failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
@@ -100,6 +108,9 @@ final class OutcomeReporter {
             putStatus(record, "FAILED_PERMANENT", failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
         }
+        if (record.delivery().isFirst()) {
+            events.failed(record, failure.errorClass(), false);
+        }
         outcome.fail(record.message(), 0);
         log.record(record.outcome("failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
@@ -108,6 +119,7 @@ final class OutcomeReporter {
         outcome.succeed(record.message());
         metrics.skipped(reason);
         log.record(record.outcome("skipped_" + reason, detail));
+        events.skipped(record, reason);
         if (failedBefore) {
             // A redrive or retry of an event that had failed: its status record must not keep saying so.
             putStatus(record, "SKIPPED", null, reason + ": " + detail);
@@ -128,6 +140,7 @@ final class OutcomeReporter {
                     + remap.reason() + "); now mapped to " + applied.externalId()));
         });
         log.record(record.outcome("applied", applied.externalId()));
+        events.applied(record, applied.externalId());
         if (failedBefore(record, applied)) {
             putStatus(record, "APPLIED", null, "applied " + applied.externalId());
         }
@@ -199,6 +212,7 @@ final class OutcomeReporter {
         outcome.fail(record.message(), seconds);
         metrics.failed(failure.errorClass());
         log.record(record.outcome("failed_retryable", failure.errorClass() + ": " + failure.reason() + " (visible again in " + seconds + " s)"));
+        events.failed(record, failure.errorClass(), true);
         return true;
     }
 
@@ -221,6 +235,7 @@ final class OutcomeReporter {
         if (first) {
             putStatus(record, "FAILED_PERMANENT", failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
+            events.failed(record, failure.errorClass(), false);
         }
         outcome.fail(record.message(), 0);
         log.record(record.outcome("failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));

@@ -34,8 +34,8 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  * The batch loop every integration shares, wired once per container: {@link Admission} (parse →
  * validate → echo → plan → coalesce), {@link BatchRunner} (bounded concurrency within the
  * invocation's {@link InvocationInstants}), {@link RecordProtocol} (claim → apply → commit, per
- * record) and {@link OutcomeReporter} (visibility, lease, status, metrics, log) — and a partial
- * batch response however a record fails.
+ * record) and {@link OutcomeReporter} (visibility, lease, status, metrics, log, {@link OutcomeEvents}) —
+ * and a partial batch response however a record fails.
  */
 public final class SyncPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(SyncPipeline.class);
@@ -50,6 +50,7 @@ public final class SyncPipeline {
     private final VisibilityChanges visibility;
     private final SyncMetrics metrics;
     private final OutcomeLog outcomes;
+    private final OutcomeEvents outcomeEvents;
     private final Clock clock;
 
     SyncPipeline(SyncConfig config, AwsClients clients, Clock clock, DoubleSupplier jitter,
@@ -82,6 +83,8 @@ public final class SyncPipeline {
         powertoolsMetrics.setNamespace("CrmSync");
         this.metrics = new SyncMetrics(powertoolsMetrics, config.integration());
         this.outcomes = new OutcomeLog(config.integration());
+        this.outcomeEvents = new OutcomeEvents(clients.events(), config.eventBus(), config.publishedOutcomes(),
+                config.integration(), metrics, mapper, clock);
     }
 
     /** The production wiring: configuration and clients from the environment, built once per container. */
@@ -114,8 +117,9 @@ public final class SyncPipeline {
         BatchCredentials credentials = new BatchCredentials(secret);
         // Every state call of the records ends by the time the batch stops waiting for them.
         SyncStateStore recordStore = store.endingBy(instants.stopWaiting());
+        OutcomeEvents.Batch events = outcomeEvents.batch();
         OutcomeReporter reporter = new OutcomeReporter(config.integration(), recordStore, retryPolicy, metrics, outcomes,
-                outcome, credentials, clock, config.retryWindow(), config.maxReceiveCount(), recentGiveUps);
+                outcome, credentials, clock, config.retryWindow(), config.maxReceiveCount(), recentGiveUps, events);
         try {
             runner.run(admission.admit(messages, reporter), instants, recordStore, credentials, reporter);
         } catch (RuntimeException | Error e) {
@@ -130,6 +134,8 @@ public final class SyncPipeline {
             LOG.warn("could not change message visibility; failed records return after the queue's visibility timeout: {}",
                     e.getClass().getSimpleName());
         }
+        // After the decisions and the visibility changes: an outcome event never holds up or changes either.
+        events.publish(instants.outcomeEventsEnd());
         try {
             metrics.flush();
         } catch (RuntimeException e) {

@@ -3,10 +3,13 @@ package dev.crmsync.synccore.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What a function learns from its environment, and what it refuses. No server. */
@@ -50,5 +53,19 @@ class SyncConfigTest {
                 .hasMessageContaining("CRM_SYNC_RETRY_WINDOW_SECONDS");
         assertThatThrownBy(() -> SyncConfig.from(env("CRM_SYNC_BACKOFF_BASE_SECONDS", "nine")))
                 .hasMessageContaining("CRM_SYNC_BACKOFF_BASE_SECONDS");
+    }
+
+    @Test
+    void outcomeEventsAreAppliedAndFailedUnlessTheStackSaysOtherwise() {
+        assertThat(SyncConfig.from(env()).publishedOutcomes()).isEqualTo(Set.of(SyncOutcome.APPLIED, SyncOutcome.FAILED));
+        assertThat(SyncConfig.from(env("CRM_SYNC_PUBLISH_OUTCOMES", "skipped, applied")).publishedOutcomes())
+                .isEqualTo(Set.of(SyncOutcome.SKIPPED, SyncOutcome.APPLIED));
+        assertThat(SyncConfig.from(env("CRM_SYNC_PUBLISH_OUTCOMES", "none")).publishedOutcomes()).isEmpty();
+        // a typo fails the function's start instead of silently publishing nothing
+        assertThatThrownBy(() -> SyncConfig.from(env("CRM_SYNC_PUBLISH_OUTCOMES", "applied,faild")))
+                .hasMessageContaining("CRM_SYNC_PUBLISH_OUTCOMES").hasMessageContaining("'faild'");
+        for (Set<SyncOutcome> outcomes : List.of(Set.<SyncOutcome>of(), SyncOutcome.DEFAULT, Set.of(SyncOutcome.values()))) {
+            assertThat(SyncOutcome.parse(SyncOutcome.format(outcomes))).isEqualTo(outcomes);
+        }
     }
 }
