@@ -33,6 +33,8 @@ import java.util.Set;
  * @param maxReceiveCount   {@code CRM_SYNC_MAX_RECEIVE_COUNT}: the queue's RedrivePolicy, set by the stack
  *                          (default: what {@link RetryPolicy#maxReceiveCount} computes for the window);
  *                          the receive with this count is a message's last, so it writes the status
+ * @param connectorOptions  every {@code CRM_SYNC_OPTION_<NAME>} variable by NAME: per-deployment options of
+ *                          the connector (e.g. a chat channel), set by the stack from the catalog
  * @param publishedOutcomes {@code CRM_SYNC_PUBLISH_OUTCOMES}: which outcome events to publish on the bus,
  *                          e.g. {@code applied,failed,skipped} or {@code none} (default: applied and failed)
  */
@@ -54,7 +56,11 @@ public record SyncConfig(
         int maxBodyBytes,
         Duration retryWindow,
         int maxReceiveCount,
-        Set<SyncOutcome> publishedOutcomes) {
+        Set<SyncOutcome> publishedOutcomes,
+        Map<String, String> connectorOptions) {
+
+    /** Environment variables with this prefix are options of the integration's connector. */
+    public static final String OPTION_PREFIX = "CRM_SYNC_OPTION_";
 
     /** The shortest deadline margin: the lease must outlast every vendor call by at least this much. */
     public static final Duration SHORTEST_DEADLINE_MARGIN = Duration.ofMillis(100);
@@ -75,6 +81,7 @@ public record SyncConfig(
             throw new IllegalStateException("CRM_SYNC_RETRY_WINDOW_SECONDS and CRM_SYNC_MAX_RECEIVE_COUNT must be positive");
         }
         publishedOutcomes = Set.copyOf(publishedOutcomes);
+        connectorOptions = Map.copyOf(connectorOptions);
     }
 
     public static SyncConfig fromEnvironment() {
@@ -104,7 +111,19 @@ public record SyncConfig(
                         : RetryPolicy.maxReceiveCount(retryWindow(env),
                                 Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_BASE_SECONDS", 2)),
                                 Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900))),
-                publishedOutcomes(env));
+                publishedOutcomes(env),
+                connectorOptions(env));
+    }
+
+    /** The connector's per-deployment options: every {@code CRM_SYNC_OPTION_<NAME>} variable, by NAME. */
+    private static Map<String, String> connectorOptions(Map<String, String> env) {
+        Map<String, String> options = new java.util.TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith(OPTION_PREFIX) && name.length() > OPTION_PREFIX.length() && value != null && !value.isBlank()) {
+                options.put(name.substring(OPTION_PREFIX.length()), value.trim());
+            }
+        });
+        return options;
     }
 
     private static Set<SyncOutcome> publishedOutcomes(Map<String, String> env) {
@@ -123,14 +142,14 @@ public record SyncConfig(
     public SyncConfig withTuning(int maxConcurrency, Duration backoffBase, Duration deadlineMargin, Duration vendorTimeout) {
         return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
                 backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
-                retryWindow, maxReceiveCount, publishedOutcomes);
+                retryWindow, maxReceiveCount, publishedOutcomes, connectorOptions);
     }
 
     /** The same configuration with another retry window and receive backstop, for tests. */
     public SyncConfig withRetryWindow(Duration window, int receives) {
         return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
                 backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
-                window, receives, publishedOutcomes);
+                window, receives, publishedOutcomes, connectorOptions);
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -26,6 +26,13 @@ public sealed interface SyncResult {
         }
     }
 
+    /**
+     * Nothing to send for this state, for a stated reason (e.g. a contact without an e-mail has no
+     * audience member). The version still counts as handled, so an older event arriving later is
+     * stale; the mapping is kept as it was.
+     */
+    record NotApplicable(String reason) implements SyncResult {}
+
     /** The vendor object a record was mapped to no longer existed; a new one replaced it. */
     record Remapped(String previousExternalId, String reason) {}
 

@@ -88,6 +88,16 @@ final class RecordProtocol {
         Duration latency = Duration.between(started, clock.instant());
         return switch (result) {
             case SyncResult.Failed failed -> new RecordVerdict.Failed(failed.failure(), held, failedBefore);
+            case SyncResult.NotApplicable notApplicable -> {
+                // the version is handled (an older event is stale from now on); the mapping stays as it was
+                var handled = new SyncStateStore.Applied(null, Map.of(), claim.keyGeneration());
+                boolean committed = record.isAction()
+                        ? store.commitAction(record.claimKey(), lease, handled)
+                        : store.commitRecord(record.claimKey(), lease, event.version(), handled);
+                yield committed
+                        ? new RecordVerdict.Skipped("not_applicable", notApplicable.reason(), failedBefore)
+                        : leaseLost(failedBefore);
+            }
             case SyncResult.Applied applied -> {
                 var stored = new SyncStateStore.Applied(applied.externalId(), applied.externalIds(),
                         Math.max(claim.keyGeneration(), applied.keyGeneration()));
@@ -96,10 +106,15 @@ final class RecordProtocol {
                         : store.commitRecord(record.claimKey(), lease, event.version(), stored);
                 yield committed
                         ? new RecordVerdict.Applied(applied.externalId(), applied.remapped(), latency, failedBefore)
-                        : new RecordVerdict.Failed(new SyncFailure.Retryable("lease_lost",
-                                "the lease ran out before the commit; the retry will find the vendor's state"), Optional.empty(), failedBefore);
+                        : leaseLost(failedBefore);
             }
         };
+    }
+
+    /** The commit found the lease no longer this attempt's: retryable; the retry's claim skips or redoes the work. */
+    private static RecordVerdict leaseLost(java.util.Set<String> failedEvents) {
+        return new RecordVerdict.Failed(new SyncFailure.Retryable("lease_lost",
+                "the lease ran out before the commit; the retry will find the vendor's state"), Optional.empty(), failedEvents);
     }
 
     /** One call with the batch's credentials and, after a 401, one more with the secret re-read. */

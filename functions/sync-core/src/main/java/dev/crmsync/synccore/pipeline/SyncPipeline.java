@@ -62,7 +62,7 @@ public final class SyncPipeline {
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        Connector connector = connectorFactory.apply(new ConnectorSettings(config.vendorUrl(), http));
+        Connector connector = connectorFactory.apply(new ConnectorSettings(config.vendorUrl(), http, config.connectorOptions()));
         if (!connector.integration().equals(config.integration())) {
             throw new IllegalStateException("CRM_SYNC_INTEGRATION is '" + config.integration()
                     + "' but this function's connector is for '" + connector.integration() + "'");

@@ -174,24 +174,32 @@ public final class SyncStateStore {
                 ", #status = :completed");
     }
 
-    /** What a commit stores. */
+    /**
+     * What a commit stores.
+     *
+     * @param externalId null to keep the mapping as it is (a version handled with nothing sent)
+     */
     public record Applied(String externalId, Map<String, String> externalIds, int keyGeneration) {}
 
     private boolean commit(String pk, LeaseToken token, long version, Applied applied,
                            Map<String, String> extraNames, Map<String, AttributeValue> extraValues, String extraSet) {
         Map<String, String> names = new HashMap<>(Map.of(
                 "#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                "#applied", APPLIED_VERSION, "#appliedEvent", APPLIED_EVENT, "#at", APPLIED_AT,
-                "#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS, "#gen", KEY_GENERATION));
+                "#applied", APPLIED_VERSION, "#appliedEvent", APPLIED_EVENT, "#at", APPLIED_AT, "#gen", KEY_GENERATION));
         names.putAll(Map.of("#failed", FAILED_EVENTS, "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT,
                 "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE));
         names.putAll(extraNames);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":owner", s(token.nonce()), ":eventId", s(token.eventId()), ":events", AttributeValue.fromSs(List.of(token.eventId())),
-                ":version", n(version), ":at", s(clock.instant().toString()), ":ext", s(applied.externalId()),
-                ":exts", AttributeValue.fromM(toAttributeMap(applied.externalIds())), ":gen", n(applied.keyGeneration())));
+                ":version", n(version), ":at", s(clock.instant().toString()), ":gen", n(applied.keyGeneration())));
         values.putAll(extraValues);
-        String update = "SET #applied = :version, #appliedEvent = :eventId, #at = :at, #ext = :ext, #exts = :exts, #gen = :gen"
+        String set = "SET #applied = :version, #appliedEvent = :eventId, #at = :at, #gen = :gen";
+        if (applied.externalId() != null) {
+            names.putAll(Map.of("#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS));
+            values.putAll(Map.of(":ext", s(applied.externalId()), ":exts", AttributeValue.fromM(toAttributeMap(applied.externalIds()))));
+            set += ", #ext = :ext, #exts = :exts";
+        }
+        String update = set
                 + extraSet
                 + " REMOVE #owner, #event, #lv, #until, #gaveUp, #gaveUpAt, #gaveUpClass, #gaveUpReceive"
                 + " DELETE #failed :events";

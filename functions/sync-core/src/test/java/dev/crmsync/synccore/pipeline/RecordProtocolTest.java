@@ -169,6 +169,23 @@ class RecordProtocolTest {
     }
 
     @Test
+    void aStateWithNothingToSendStillHandlesItsVersionAndKeepsTheMapping() {
+        run(account("001", 1), Map.of(), new BatchCredentials(secret));
+        connector.script(request -> new SyncResult.NotApplicable("the contact has no e-mail"));
+
+        RecordVerdict verdict = run(account("001", 3), Map.of(), new BatchCredentials(secret));
+
+        assertThat(verdict).isInstanceOf(RecordVerdict.Skipped.class);
+        assertThat(((RecordVerdict.Skipped) verdict).reason()).isEqualTo("not_applicable");
+        assertThat(item(account("001", 3)).get("appliedVersion").n()).isEqualTo("3");
+        assertThat(item(account("001", 3)).get("externalId").s()).isEqualTo("ext-1");
+        // an older state arriving later is stale: never sent over the newer one
+        int calls = connector.calls.size();
+        assertThat(run(account("001", 2), Map.of(), new BatchCredentials(secret))).isInstanceOf(RecordVerdict.Skipped.class);
+        assertThat(connector.calls).hasSize(calls);
+    }
+
+    @Test
     void everyAttemptHoldsItsOwnLeaseAndCallsEndBeforeIt() {
         connector.script(request -> new SyncResult.Failed(new SyncFailure.Retryable("vendor_5xx", "503")));
         RecordVerdict first = run(account("001", 1), Map.of(), new BatchCredentials(secret));
