@@ -13,7 +13,17 @@ public final class Catalog {
                     "dev.crmsync.billing.BillingSyncHandler",
                     "functions/billing/target/billing.jar",
                     List.of("account.upserted", "deal.closed"))
-                    .withVendor("Stripe"));
+                    .withVendor("Stripe"),
+            // Mailchimp allows 10 simultaneous connections per account: 2 invocations × 5 calls.
+            Integration.of("marketing",
+                    "dev.crmsync.marketing.MarketingSyncHandler",
+                    "functions/marketing/target/marketing.jar",
+                    List.of("contact.upserted", "contact.deleted"))
+                    .withVendor("Mailchimp")
+                    .withMaxConcurrency(2)
+                    .withVendorCallsPerInvocation(5)
+                    .withVendorConnectionLimit(10)
+                    .withOption("LIST_ID", ConnectorOption.fromContext("marketingListId")));
 
     private Catalog() {
     }

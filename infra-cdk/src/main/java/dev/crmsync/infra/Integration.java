@@ -5,7 +5,10 @@ import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +44,13 @@ import java.util.regex.Pattern;
  *                       {@code sync.skipped}) the function publishes on the bus
  *                       ({@code CRM_SYNC_PUBLISH_OUTCOMES}); default {@link SyncOutcome#DEFAULT}
  *                       (applied and failed); empty for none
+ * @param vendorCallsPerInvocation most vendor calls one invocation has in flight at once
+ *                       ({@code CRM_SYNC_MAX_CONCURRENCY}); default {@link IntegrationPipeline#DEFAULT_VENDOR_CALLS_PER_INVOCATION}
+ * @param vendorConnectionLimit the vendor's limit of simultaneous requests per account (Mailchimp: 10), or 0
+ *                       for none: {@code maxConcurrency × vendorCallsPerInvocation} must not exceed it, so
+ *                       the integration can never be the one that pushes the account over it
+ * @param options        per-deployment connector options by NAME ({@code CRM_SYNC_OPTION_<NAME>}),
+ *                       e.g. an audience or a channel
  */
 public record Integration(
         String name,
@@ -54,9 +64,13 @@ public record Integration(
         Duration timeout,
         int memoryMb,
         String vendor,
-        Set<SyncOutcome> publishedOutcomes) {
+        Set<SyncOutcome> publishedOutcomes,
+        int vendorCallsPerInvocation,
+        int vendorConnectionLimit,
+        Map<String, ConnectorOption> options) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,23}");
+    private static final Pattern OPTION_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
     public Integration {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -89,6 +103,28 @@ public record Integration(
             throw new IllegalArgumentException(name + ": vendor must not be blank");
         }
         publishedOutcomes = publishedOutcomes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(publishedOutcomes));
+        requireBetween(name, "vendorCallsPerInvocation", vendorCallsPerInvocation, 1, 256);
+        requireBetween(name, "vendorConnectionLimit", vendorConnectionLimit, 0, 100_000);
+        if (vendorConnectionLimit > 0 && (long) maxConcurrency * vendorCallsPerInvocation > vendorConnectionLimit) {
+            throw new IllegalArgumentException(name + ": maxConcurrency (" + maxConcurrency + ") × vendorCallsPerInvocation ("
+                    + vendorCallsPerInvocation + ") = " + (long) maxConcurrency * vendorCallsPerInvocation
+                    + " simultaneous vendor requests, above the vendor's limit of " + vendorConnectionLimit);
+        }
+        options = Map.copyOf(options);
+        for (String option : options.keySet()) {
+            if (!OPTION_NAME.matcher(option).matches()) {
+                throw new IllegalArgumentException(name + ": a connector option's name must match " + OPTION_NAME
+                        + " (it becomes CRM_SYNC_OPTION_<NAME>): " + option);
+            }
+        }
+    }
+
+    /** An entry as before vendor call bounds and connector options were named: the defaults for those. */
+    public Integration(String name, String handlerClass, String functionJar, List<String> detailTypes, Duration retryWindow,
+                       int batchSize, Duration batchingWindow, int maxConcurrency, Duration timeout, int memoryMb,
+                       String vendor, Set<SyncOutcome> publishedOutcomes) {
+        this(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow, maxConcurrency, timeout,
+                memoryMb, vendor, publishedOutcomes, IntegrationPipeline.DEFAULT_VENDOR_CALLS_PER_INVOCATION, 0, Map.of());
     }
 
     /** An entry as before vendors and outcome events were named: no vendor yet, the default outcomes. */
@@ -117,19 +153,53 @@ public record Integration(
     /** The same integration with another retry window. */
     public Integration withRetryWindow(Duration window) {
         return new Integration(name, handlerClass, functionJar, detailTypes, window, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes);
+                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
     }
 
     /** The same integration, naming its external system (shown in the README's catalog). */
     public Integration withVendor(String vendorName) {
         return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendorName, publishedOutcomes);
+                maxConcurrency, timeout, memoryMb, vendorName, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
     }
 
     /** The same integration, publishing these outcome events (none when empty). */
     public Integration withPublishedOutcomes(Set<SyncOutcome> outcomes) {
         return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, outcomes);
+                maxConcurrency, timeout, memoryMb, vendor, outcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
+    }
+
+    /** The same integration with at most {@code invocations} concurrent invocations from its event source mapping. */
+    public Integration withMaxConcurrency(int invocations) {
+        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                invocations, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
+    }
+
+    /** The same integration with at most {@code calls} vendor calls in flight per invocation ({@code CRM_SYNC_MAX_CONCURRENCY}). */
+    public Integration withVendorCallsPerInvocation(int calls) {
+        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, calls, vendorConnectionLimit, options);
+    }
+
+    /**
+     * The same integration under the vendor's limit of {@code simultaneous} requests per account: the
+     * entry is refused when its invocations × calls per invocation could exceed it.
+     */
+    public Integration withVendorConnectionLimit(int simultaneous) {
+        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, simultaneous, options);
+    }
+
+    /** The same integration with connector option {@code optionName} ({@code CRM_SYNC_OPTION_<optionName>}) set to {@code value}. */
+    public Integration withOption(String optionName, ConnectorOption value) {
+        Map<String, ConnectorOption> more = new TreeMap<>(options);
+        more.put(optionName, Objects.requireNonNull(value, "value"));
+        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, more);
+    }
+
+    /** Simultaneous vendor requests this integration can make at most: invocations × calls per invocation. */
+    public int vendorRequestsInFlight() {
+        return maxConcurrency * vendorCallsPerInvocation;
     }
 
     /**

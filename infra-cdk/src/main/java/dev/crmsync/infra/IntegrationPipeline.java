@@ -1,5 +1,6 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
@@ -87,6 +89,8 @@ public final class IntegrationPipeline extends Construct {
      * and the account's concurrency without reserving any (no reserved concurrency is set).
      */
     public static final int DEFAULT_MAX_CONCURRENCY = 5;
+    /** Vendor calls one invocation has in flight at most, unless the catalog says otherwise (sync-core's own default). */
+    public static final int DEFAULT_VENDOR_CALLS_PER_INVOCATION = 8;
     /** Function timeout: room for a batch of vendor calls with retries inside the pipeline. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** Function memory in MB; Lambda gives CPU in proportion, which the JVM's start-up needs. */
@@ -254,22 +258,7 @@ public final class IntegrationPipeline extends Construct {
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(role)
                 .logGroup(logGroup)
-                .environment(Map.ofEntries(
-                        Map.entry("CRM_SYNC_INTEGRATION", integration.name()),
-                        Map.entry("CRM_SYNC_TABLE", props.table().getTableName()),
-                        Map.entry("CRM_SYNC_QUEUE_URL", queue.getQueueUrl()),
-                        Map.entry("CRM_SYNC_EVENT_BUS", props.eventBus().getEventBusName()),
-                        Map.entry("CRM_SYNC_SECRET_ID", secret.getRef()),
-                        // The queue's RedrivePolicy and the function must agree on these: the
-                        // function treats the receive with this count as the message's last.
-                        Map.entry("CRM_SYNC_RETRY_WINDOW_SECONDS", Long.toString(retryWindow.toSeconds())),
-                        Map.entry("CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(maxReceiveCount)),
-                        Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", Long.toString(BACKOFF_BASE.toSeconds())),
-                        Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", Long.toString(BACKOFF_CAP.toSeconds())),
-                        Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes())),
-                        Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
-                        Map.entry("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE),
-                        Map.entry("POWERTOOLS_LOG_LEVEL", "INFO")))
+                .environment(environment(integration, props, queue, secret, retryWindow, maxReceiveCount))
                 .build();
 
         // SnapStart snapshots published versions only, so the queue feeds an alias of the current
@@ -289,6 +278,47 @@ public final class IntegrationPipeline extends Construct {
 
         addAlarms(props);
         addDashboard(integration.name());
+    }
+
+    /**
+     * The function's environment: where its state, queue and secret are, the retry settings the
+     * queue agrees with, its bound on vendor calls per invocation, and its connector options
+     * ({@code CRM_SYNC_OPTION_<NAME>}; one taken from a context key only when the context sets it —
+     * the default stack synthesizes without warnings, and a connector names a missing option in the
+     * reason it fails with).
+     */
+    private Map<String, String> environment(Integration integration, IntegrationPipelineProps props, Queue queue,
+                                            CfnSecret secret, Duration retryWindow, int maxReceiveCount) {
+        Map<String, String> environment = new TreeMap<>(Map.ofEntries(
+                Map.entry("CRM_SYNC_INTEGRATION", integration.name()),
+                Map.entry("CRM_SYNC_TABLE", props.table().getTableName()),
+                Map.entry("CRM_SYNC_QUEUE_URL", queue.getQueueUrl()),
+                Map.entry("CRM_SYNC_EVENT_BUS", props.eventBus().getEventBusName()),
+                Map.entry("CRM_SYNC_SECRET_ID", secret.getRef()),
+                // The queue's RedrivePolicy and the function must agree on these: the
+                // function treats the receive with this count as the message's last.
+                Map.entry("CRM_SYNC_RETRY_WINDOW_SECONDS", Long.toString(retryWindow.toSeconds())),
+                Map.entry("CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(maxReceiveCount)),
+                Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", Long.toString(BACKOFF_BASE.toSeconds())),
+                Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", Long.toString(BACKOFF_CAP.toSeconds())),
+                Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes())),
+                Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
+                Map.entry("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE),
+                Map.entry("POWERTOOLS_LOG_LEVEL", "INFO"),
+                Map.entry("CRM_SYNC_MAX_CONCURRENCY", Integer.toString(integration.vendorCallsPerInvocation()))));
+        integration.options().forEach((name, option) -> {
+            String value = option.value() != null ? option.value() : contextValue(option.contextKey());
+            if (value != null) {
+                environment.put(SyncConfig.OPTION_PREFIX + name, value);
+            }
+        });
+        return environment;
+    }
+
+    private String contextValue(String key) {
+        Object value = getNode().tryGetContext(key);
+        String text = value == null ? "" : value.toString().strip();
+        return text.isEmpty() ? null : text;
     }
 
     private void grantLeastPrivilege(Role role, IntegrationPipelineProps props) {

@@ -207,6 +207,8 @@ class IntegrationPipelineTest {
                 Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", "2"),
                 Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", "900"),
                 Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes())),
+                // vendor calls in flight per invocation; connector options (CRM_SYNC_OPTION_*) only where set
+                Map.entry("CRM_SYNC_MAX_CONCURRENCY", String.valueOf(integration.vendorCallsPerInvocation())),
                 Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
                 Map.entry("POWERTOOLS_METRICS_NAMESPACE", "CrmSync"),
                 Map.entry("POWERTOOLS_LOG_LEVEL", "INFO")));

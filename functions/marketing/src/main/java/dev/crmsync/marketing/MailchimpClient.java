@@ -1,0 +1,189 @@
+package dev.crmsync.marketing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.Credentials;
+import dev.crmsync.synccore.connector.SyncFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Mailchimp's wire format: JSON bodies, HTTP Basic auth (any user name, the API key as password),
+ * the data centre taken from the key's suffix ({@code …-us21} → {@code https://us21.api.mailchimp.com/}),
+ * and errors read from the {@code application/problem+json} body ({@code title}, {@code detail},
+ * {@code errors[]}), not from the status code alone.
+ */
+final class MailchimpClient {
+    /** Titles of a 400 that no retry can fix for this contact. */
+    static final Set<String> CONTACT_REFUSED = Set.of("Member In Compliance State", "Forgotten Email Not Subscribed");
+    private static final Pattern DATA_CENTRE = Pattern.compile("[a-z]{2,4}[0-9]{1,3}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s\"',;:<>()]+@[^@\\s\"',;:<>()]+");
+    private static final int MAX_REASON = 600;
+
+    private final Optional<URI> vendorUrl;
+    private final HttpClient http;
+    private final ObjectMapper json;
+
+    /** @param vendorUrl {@code CRM_SYNC_VENDOR_URL} (tests, local run); when empty the key's data centre decides */
+    MailchimpClient(Optional<URI> vendorUrl, HttpClient http, ObjectMapper json) {
+        this.vendorUrl = vendorUrl;
+        this.http = http;
+        this.json = json;
+    }
+
+    /** A Mailchimp answer: its status and parsed body (empty object when none). */
+    record Answer(int status, JsonNode body) {}
+
+    /** A call that did not succeed, with its classified failure; checked so an operation stops at the first. */
+    static final class CallFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient SyncFailure failure;
+
+        CallFailed(SyncFailure failure) {
+            super(failure.errorClass(), null, false, false);
+            this.failure = failure;
+        }
+
+        SyncFailure failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * Sends the call; a 2xx, or a status in {@code alsoFine} (a 404 on an archive: already gone), is
+     * returned, anything else is classified and thrown.
+     */
+    Answer send(String method, String path, JsonNode body, Credentials credentials, Optional<Duration> timeout,
+                Set<Integer> alsoFine) throws CallFailed {
+        String call = method + " " + path.replaceAll("/members/[0-9a-f]{32}", "/members/{hash}");
+        String apiKey;
+        try {
+            apiKey = credentials.require("apiKey");
+        } catch (Credentials.UnusableValueException e) {
+            // As a rejected key: the pipeline re-reads the secret once (it may have been fixed), then gives up.
+            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
+        }
+        URI base = baseUrl(apiKey, call);
+        if (timeout.isEmpty()) {
+            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
+        }
+        HttpResponse<String> response;
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                    .timeout(timeout.get())
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            ("crm-sync:" + apiKey).getBytes(StandardCharsets.UTF_8)))
+                    .header("Accept", "application/json");
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IllegalArgumentException e) {
+            // the client's message may quote the header, i.e. the key: only say what was refused
+            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
+                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
+        } catch (HttpTimeoutException e) {
+            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout.get()));
+        } catch (IOException e) {
+            String message = e.getMessage() == null ? "" : " " + credentials.redact(e.getMessage());
+            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
+        }
+        int status = response.statusCode();
+        JsonNode parsed = parse(response.body());
+        if ((status >= 200 && status < 300) || alsoFine.contains(status)) {
+            return new Answer(status, parsed);
+        }
+        throw new CallFailed(classify(call, status, parsed, response));
+    }
+
+    /** The configured URL, or the key's data centre: Mailchimp serves each account from one of them. */
+    private URI baseUrl(String apiKey, String call) throws CallFailed {
+        if (vendorUrl.isPresent()) {
+            String url = vendorUrl.get().toString();
+            return URI.create(url.endsWith("/") ? url : url + "/");
+        }
+        int dash = apiKey.lastIndexOf('-');
+        String dc = dash < 0 ? "" : apiKey.substring(dash + 1);
+        if (!DATA_CENTRE.matcher(dc).matches()) {
+            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: the integration secret's 'apiKey' value"
+                    + " does not end in a data centre (like -us21), so the account's API host is unknown"));
+        }
+        return URI.create("https://" + dc + ".api.mailchimp.com/");
+    }
+
+    private static SyncFailure classify(String call, int status, JsonNode problem, HttpResponse<?> response) {
+        String title = problem.path("title").asText("");
+        String reason = reason(call, status, problem);
+        if (status == 401) {
+            return new SyncFailure.Unauthorized(call + " → 401 " + title + ": the API key was rejected");
+        }
+        if (status == 429) {
+            // Mailchimp promises no Retry-After; without one the pipeline's own backoff (with jitter) decides.
+            return new SyncFailure.Retryable("rate_limited", reason, retryAfter(response));
+        }
+        if (status >= 500) {
+            return new SyncFailure.Retryable("vendor_5xx", reason, retryAfter(response));
+        }
+        if (status == 400 && CONTACT_REFUSED.contains(title)) {
+            return new SyncFailure.Permanent("member_refused", reason
+                    + " — Mailchimp refuses this e-mail address for this audience; nothing to retry");
+        }
+        return new SyncFailure.Permanent("vendor_rejected", reason);
+    }
+
+    /** title, detail, errors[] and instance of the problem; e-mail addresses in them are masked (personal data). */
+    private static String reason(String call, int status, JsonNode problem) {
+        StringBuilder text = new StringBuilder(call).append(" → ").append(status);
+        String title = problem.path("title").asText("");
+        if (!title.isEmpty()) {
+            text.append(' ').append(title);
+        }
+        String detail = problem.path("detail").asText("");
+        if (!detail.isEmpty()) {
+            text.append(": ").append(detail);
+        }
+        for (JsonNode error : problem.path("errors")) {
+            text.append(" [").append(error.path("field").asText("")).append(": ").append(error.path("message").asText("")).append(']');
+        }
+        String instance = problem.path("instance").asText("");
+        if (!instance.isEmpty()) {
+            text.append(" (instance ").append(instance).append(')');
+        }
+        String masked = EMAIL.matcher(text).replaceAll("[e-mail]");
+        return masked.length() <= MAX_REASON ? masked : masked.substring(0, MAX_REASON) + "…";
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? json.createObjectNode() : json.readTree(body);
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+            } catch (NumberFormatException notSeconds) {
+                return Optional.empty();
+            }
+        });
+    }
+}

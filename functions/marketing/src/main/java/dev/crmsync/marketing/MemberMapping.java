@@ -1,0 +1,54 @@
+package dev.crmsync.marketing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.synccore.event.CrmEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * CRM contact → Mailchimp member body. Events carry the full state, so a merge field the contact no
+ * longer has is sent empty (Mailchimp keeps merge fields a request leaves out).
+ */
+final class MemberMapping {
+    /** The member status for a new member when the contact states no consent: in the audience, never sent marketing. */
+    static final String NO_CONSENT_STATUS = "transactional";
+    private static final Set<String> CONSENTS = Set.of("subscribed", "unsubscribed", "pending");
+
+    private MemberMapping() {}
+
+    /** Mailchimp's member id: the MD5 hex of the lower-cased e-mail. */
+    static String subscriberHash(String email) {
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * The PUT body. Only {@code status_if_new}, never {@code status}: once a member exists, its
+     * subscription status belongs to Mailchimp (a person who unsubscribed through an e-mail's link
+     * must not be subscribed again by a later CRM change).
+     */
+    static ObjectNode memberBody(CrmEvent contact, ObjectMapper json) {
+        ObjectNode body = json.createObjectNode();
+        body.put("email_address", contact.text("email"));
+        String consent = contact.text("marketingConsent");
+        body.put("status_if_new", consent != null && CONSENTS.contains(consent) ? consent : NO_CONSENT_STATUS);
+        ObjectNode merge = body.putObject("merge_fields");
+        merge.put("FNAME", orEmpty(contact.text("firstName")));
+        merge.put("LNAME", orEmpty(contact.text("lastName")));
+        merge.put("PHONE", orEmpty(contact.text("phone")));
+        return body;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

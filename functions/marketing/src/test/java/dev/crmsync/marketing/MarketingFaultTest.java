@@ -1,0 +1,159 @@
+package dev.crmsync.marketing;
+
+import static dev.crmsync.marketing.MarketingHarness.LIST_ID;
+import static dev.crmsync.marketing.MarketingHarness.MEMBER_PATH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Failure handling on real local servers: Mailchimp's 5xx and 429 (no Retry-After) are retried with
+ * the pipeline's own growing backoff; a contact Mailchimp refuses reaches the DLQ within seconds with
+ * a status record; a redriven message then applies once.
+ */
+class MarketingFaultTest {
+    private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
+    private MarketingHarness harness;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        mailchimp.reset();
+        harness = new MarketingHarness(mailchimp, 4, 30);
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    @Test
+    void mailchimp5xxIsRetriedWithGrowingVisibilityThenSucceeds() {
+        String contact = SampleEvents.unique("003");
+        mailchimp.failNext("PUT", MEMBER_PATH, 3, 503);
+        harness.send(MarketingHarness.upserted(contact, 1, "five@b.example", "Five"));
+
+        esm.pollOnce();
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
+        assertThat(status.get("errorClass").s()).isEqualTo("vendor_5xx");
+
+        esm.drain(Duration.ofSeconds(30));
+        assertThat(harness.visibilityTimeouts).containsExactly(1, 2, 4);
+        assertThat(mailchimp.member(LIST_ID, "five@b.example")).isPresent();
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void rateLimitWithoutRetryAfterBacksOffOnItsOwn() {
+        String contact = SampleEvents.unique("003");
+        mailchimp.rateLimitNext("PUT", MEMBER_PATH, 2, 30);
+        harness.send(MarketingHarness.upserted(contact, 1, "busy@b.example", "Busy"));
+
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("rate_limited");
+        esm.drain(Duration.ofSeconds(20));
+
+        // the sandbox asked for 30 s but, as Mailchimp, sent no Retry-After: the pipeline's backoff decides
+        assertThat(harness.visibilityTimeouts).containsExactly(1, 2);
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(429, 429, 200);
+        assertThat(mailchimp.member(LIST_ID, "busy@b.example")).isPresent();
+    }
+
+    @Test
+    void aMemberInComplianceStateReachesTheDlqWithinSecondsWithAStatusRecord() {
+        String contact = SampleEvents.unique("003");
+        mailchimp.inComplianceState("bounced@b.example");
+        harness.send(MarketingHarness.upserted(contact, 1, "bounced@b.example", "Bounced"));
+
+        Instant start = Instant.now();
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo("member_refused");
+        assertThat(status.get("reason").s()).contains("400").contains("Member In Compliance State")
+                .doesNotContain("bounced@b.example");
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).hasSize(1);
+        assertThat(harness.contactItem(contact)).doesNotContainKey("leaseOwner");
+    }
+
+    @Test
+    void aForgottenEmailIsPermanentForThatContact() {
+        String contact = SampleEvents.unique("003");
+        mailchimp.forgotten("erased@b.example");
+        harness.send(MarketingHarness.upserted(contact, 1, "erased@b.example", "Erased"));
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("reason").s()).contains("Forgotten Email Not Subscribed");
+        assertThat(mailchimp.members()).isEmpty();
+    }
+
+    @Test
+    void anInvalidResourceIsPermanentAndNamesTheField() {
+        String contact = SampleEvents.unique("003");
+        mailchimp.rejectNext("PUT", MEMBER_PATH, 1, 400, "Invalid Resource", "merge_fields.PHONE: Please enter a valid phone number.");
+        harness.send(MarketingHarness.upserted(contact, 1, "phone@b.example", "Phone"));
+        esm.drain(Duration.ofSeconds(20));
+
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
+        assertThat(status.get("reason").s()).contains("Invalid Resource").contains("merge_fields.PHONE");
+        assertThat(harness.dlqMessages()).hasSize(1);
+    }
+
+    @Test
+    void aDlqMessageRedrivenAfterTheFixIsAppliedOnce() throws InterruptedException {
+        String contact = SampleEvents.unique("003");
+        String body = MarketingHarness.upserted(contact, 1, "redrive@b.example", "Redrive");
+        mailchimp.rejectNext("PUT", MEMBER_PATH, 1, 400, "Member In Compliance State", "redrive@b.example is in compliance state");
+        harness.send(body);
+        esm.drain(Duration.ofSeconds(20));
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(mailchimp.members()).isEmpty();
+
+        // the person re-subscribed in Mailchimp; on-call presses "Start DLQ redrive" → "Redrive to source queue(s)"
+        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
+        Instant until = Instant.now().plusSeconds(10);
+        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(mailchimp.member(LIST_ID, "redrive@b.example")).get().satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "Redrive"));
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("1");
+
+        // redriven again later: a duplicate, not sent
+        harness.send(body);
+        esm.drain(Duration.ofSeconds(10));
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH).stream().filter(c -> c.status() == 200)).hasSize(1);
+    }
+
+    @Test
+    void aFailedArchiveOfTheOldAddressIsRetriedAndTheNewMemberIsNotLost() {
+        String contact = SampleEvents.unique("003");
+        harness.send(MarketingHarness.upserted(contact, 1, "first@b.example", "Ed"));
+        esm.drain(Duration.ofSeconds(10));
+        mailchimp.failNext("DELETE", MEMBER_PATH, 1, 500);
+        harness.send(MarketingHarness.upserted(contact, 2, "second@b.example", "Ed"));
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("first@b.example", "archived"),
+                        org.assertj.core.groups.Tuple.tuple("second@b.example", "subscribed"));
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(500, 204);
+        assertThat(harness.contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("second@b.example"));
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.crmsync.marketing;
+
+import static dev.crmsync.marketing.MarketingHarness.LIST_ID;
+import static dev.crmsync.marketing.MarketingHarness.MEMBER_PATH;
+import static dev.crmsync.marketing.MarketingHarness.hash;
+import static dev.crmsync.marketing.MarketingHarness.path;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.RecordedCall;
+import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The marketing pipeline end to end on real local servers — ElasticMQ (queue + DLQ), dynalite, a
+ * Secrets Manager endpoint and the Mailchimp sandbox — asserting what Mailchimp received and holds,
+ * and what the state table holds.
+ */
+class MarketingPipelineTest {
+    private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
+    private MarketingHarness harness;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        mailchimp.reset();
+        harness = new MarketingHarness(mailchimp, 5, 30);
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    private void deliver(String... bodies) {
+        for (String body : bodies) harness.send(body);
+        esm.drain(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void upsertPutsTheMemberOfTheEmailsHashWithItsMergeFields() {
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, data -> {
+            data.put("email", "Dana.Lee@Acme.example");
+            data.put("firstName", "Dana");
+            data.put("lastName", "Lee");
+            data.put("phone", "+1 415 555 0142");
+            data.put("marketingConsent", "subscribed");
+        }));
+
+        assertThat(mailchimp.calls()).singleElement().satisfies(put -> {
+            assertThat(put.method()).isEqualTo("PUT");
+            assertThat(put.path()).isEqualTo(path("dana.lee@acme.example"));
+            assertThat(put.body().get("email_address").asText()).isEqualTo("Dana.Lee@Acme.example");
+            assertThat(put.body().get("status_if_new").asText()).isEqualTo("subscribed");
+            assertThat(put.body().has("status")).isFalse();
+            assertThat(put.body().get("merge_fields").toString())
+                    .isEqualTo("{\"FNAME\":\"Dana\",\"LNAME\":\"Lee\",\"PHONE\":\"+1 415 555 0142\"}");
+            assertThat(put.status()).isEqualTo(200);
+        });
+        assertThat(mailchimp.member(LIST_ID, "dana.lee@acme.example")).get().satisfies(m -> {
+            assertThat(m.status()).isEqualTo("subscribed");
+            assertThat(m.mergeFields()).containsEntry("FNAME", "Dana");
+        });
+        Map<String, AttributeValue> item = harness.contactItem(contact);
+        assertThat(item.get("externalId").s()).isEqualTo(hash("dana.lee@acme.example"));
+        assertThat(item.get("appliedVersion").n()).isEqualTo("1");
+        assertThat(item).doesNotContainKeys("leaseOwner", "leaseUntil");
+    }
+
+    @Test
+    void aFieldTheContactNoLongerHasIsSentEmptyAndAMissingConsentAddsNoSubscriber() {
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, data -> {
+            data.put("email", "a@b.example");
+            data.put("firstName", "Ann");
+            data.put("phone", "+44 20 7946 0000");
+            data.remove("marketingConsent");
+        }));
+        deliver(MarketingHarness.upserted(contact, 2, data -> {
+            data.put("email", "a@b.example");
+            data.put("firstName", "Ann");
+            data.remove("phone");
+            data.remove("marketingConsent");
+        }));
+
+        assertThat(mailchimp.member(LIST_ID, "a@b.example")).get().satisfies(m -> {
+            assertThat(m.status()).isEqualTo("transactional");
+            assertThat(m.mergeFields()).containsEntry("PHONE", "").containsEntry("FNAME", "Ann");
+        });
+    }
+
+    @Test
+    void deleteArchivesTheMemberAndADeleteOfAMemberAlreadyGoneIsApplied() {
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, "del@b.example", "Del"));
+        deliver(MarketingHarness.deleted(contact, 2));
+
+        assertThat(mailchimp.member(LIST_ID, "del@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::path, RecordedCall::status)
+                .containsExactly(tuple(path("del@b.example"), 204));
+        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+
+        // archived by a person in Mailchimp before the CRM deleted the contact: 404 is "already gone"
+        String other = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(other, 1, "gone@b.example", "Gone"));
+        mailchimp.rejectNext("DELETE", MEMBER_PATH, 1, 404, "Resource Not Found", "The requested resource could not be found.");
+        deliver(MarketingHarness.deleted(other, 2));
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(204, 404);
+        assertThat(harness.contactItem(other).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void duplicateDeliveryIsSentOnce() {
+        String contact = SampleEvents.unique("003");
+        String body = MarketingHarness.upserted(contact, 1, "dup@b.example", "Dup");
+        deliver(body, body);
+        deliver(body);
+
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).hasSize(1);
+        assertThat(mailchimp.members()).hasSize(1);
+    }
+
+    @Test
+    void olderVersionIsSkippedAndNeverSent() {
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 3, "v@b.example", "at v3"));
+        deliver(MarketingHarness.upserted(contact, 2, "v@b.example", "at v2"));
+        deliver(MarketingHarness.upserted(contact, 5, "v@b.example", "at v5"), MarketingHarness.upserted(contact, 4, "v@b.example", "at v4"));
+        // a delete older than the applied state is stale as well: the member stays
+        deliver(MarketingHarness.deleted(contact, 4));
+
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).extracting(c -> c.body().at("/merge_fields/FNAME").asText())
+                .containsExactly("at v3", "at v5");
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).isEmpty();
+        assertThat(mailchimp.member(LIST_ID, "v@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("subscribed");
+        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("5");
+    }
+
+    @Test
+    void anEmailChangeWritesTheNewMemberThenArchivesTheOld() {
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
+        deliver(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
+
+        assertThat(mailchimp.calls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
+                tuple("PUT", path("old@b.example"), 200),
+                tuple("PUT", path("new@b.example"), 200),
+                tuple("DELETE", path("old@b.example"), 204));
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(tuple("old@b.example", "archived"), tuple("new@b.example", "subscribed"));
+        assertThat(harness.contactItem(contact).get("externalId").s()).isEqualTo(hash("new@b.example"));
+
+        // a later delete archives the member of the address the contact has now
+        deliver(MarketingHarness.deleted(contact, 3));
+        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
+    }
+
+    @Test
+    void twoContactsWithOneEmailAreOneMemberHoldingTheLastAppliedChange() {
+        String first = SampleEvents.unique("003");
+        String second = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(first, 1, "Shared@B.example", "First"));
+        deliver(MarketingHarness.upserted(second, 1, "shared@b.example", "Second"));
+
+        assertThat(mailchimp.members()).singleElement().satisfies(m -> {
+            assertThat(m.hash()).isEqualTo(hash("shared@b.example"));
+            assertThat(m.mergeFields()).containsEntry("FNAME", "Second");
+        });
+        assertThat(harness.contactItem(first).get("externalId").s()).isEqualTo(harness.contactItem(second).get("externalId").s());
+
+        deliver(MarketingHarness.upserted(first, 2, "shared@b.example", "First again"));
+        assertThat(mailchimp.members()).singleElement().satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "First again"));
+    }
+
+    @Test
+    void aContactWithoutAnEmailIsRefusedByTheContractBeforeMailchimp() {
+        // events/schemas/contact.upserted.json requires data.email: such an event never reaches the
+        // connector (whose NotApplicable answer MailchimpConnectorTest checks)
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, data -> data.remove("email")));
+
+        assertThat(mailchimp.calls()).isEmpty();
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("schema_invalid");
+        assertThat(harness.dlqMessages()).hasSize(1);
+    }
+
+    @Test
+    void echoOfOurOwnWriteBackIsSkipped() {
+        String contact = SampleEvents.unique("003");
+        deliver(SampleEvents.withOrigin(MarketingHarness.upserted(contact, 1, "echo@b.example", "Echo"), "marketing"));
+
+        assertThat(mailchimp.calls()).isEmpty();
+        assertThat(harness.contactItem(contact)).isEmpty();
+    }
+
+    @Test
+    void anAppliedRecordCostsTwoWritesAndADuplicateOne() {
+        String contact = SampleEvents.unique("003");
+        String body = MarketingHarness.upserted(contact, 1, "cost@b.example", "Cost");
+        deliver(body);
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems") + harness.count("BatchWriteItem")).isZero();
+
+        harness.dynamoOperations.clear();
+        deliver(body);
+        if (harness.aws.returnsItemOnConditionCheckFailure()) {
+            assertThat(harness.dynamoOperations).containsExactly("UpdateItem");
+        } else {
+            assertThat(harness.dynamoOperations).containsExactly("UpdateItem", "GetItem");
+        }
+
+        // an e-mail change is still two writes: the old hash comes with the claim
+        harness.dynamoOperations.clear();
+        deliver(MarketingHarness.upserted(contact, 2, "cost2@b.example", "Cost"));
+        assertThat(harness.dynamoOperations).containsExactly("UpdateItem", "UpdateItem");
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).hasSize(2);
+    }
+}

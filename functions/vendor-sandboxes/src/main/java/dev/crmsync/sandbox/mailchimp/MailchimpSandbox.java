@@ -1,0 +1,298 @@
+package dev.crmsync.sandbox.mailchimp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.sandbox.ApiKeyScheme;
+import dev.crmsync.sandbox.EndpointFailure;
+import dev.crmsync.sandbox.SandboxError;
+import dev.crmsync.sandbox.SandboxReply;
+import dev.crmsync.sandbox.SandboxRequest;
+import dev.crmsync.sandbox.VendorSandbox;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Mailchimp's Marketing API, audience members only: {@code PUT}, {@code GET} and {@code DELETE} (archive)
+ * on {@code /3.0/lists/{list_id}/members/{subscriber_hash}}, where the hash is the MD5 hex of the
+ * lower-cased e-mail. Basic auth with any user name and the key as password; errors as
+ * {@code application/problem+json} ({@code type, title, status, detail, instance}, and on 400 an
+ * {@code errors[]} list). At most {@link #DEFAULT_CONNECTION_LIMIT} simultaneous requests per account:
+ * one more is answered 429 without {@code Retry-After}, as Mailchimp does not promise one.
+ */
+public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
+    /** Mailchimp's documented limit of simultaneous connections per account. */
+    public static final int DEFAULT_CONNECTION_LIMIT = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern MEMBER = Pattern.compile("/3\\.0/lists/([^/]+)/members/([^/]+)");
+    private static final Set<String> STATUSES = Set.of("subscribed", "unsubscribed", "cleaned", "pending", "transactional");
+    private static final String ERROR_DOCS = "https://mailchimp.com/developer/marketing/docs/errors/";
+
+    private final Object lock = new Object();
+    private final Set<String> lists = new HashSet<>();                       // guarded by lock
+    private final Map<String, Member> members = new LinkedHashMap<>();       // list/hash → member, guarded by lock
+    private final Set<String> inCompliance = new HashSet<>();                // lower-cased e-mails, guarded by lock
+    private final Set<String> forgotten = new HashSet<>();                   // lower-cased e-mails, guarded by lock
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private volatile int connectionLimit = DEFAULT_CONNECTION_LIMIT;
+
+    /** An audience member as the sandbox holds it. */
+    public record Member(String listId, String hash, String emailAddress, String status, Map<String, String> mergeFields) {}
+
+    private MailchimpSandbox() {
+        super("mailchimp");
+    }
+
+    /** One sandbox per JVM, stopped at exit. */
+    public static MailchimpSandbox shared() {
+        return shared(MailchimpSandbox.class, MailchimpSandbox::start);
+    }
+
+    public static MailchimpSandbox start() {
+        return new MailchimpSandbox().startServer();
+    }
+
+    /** The subscriber hash Mailchimp derives from an e-mail: MD5 hex of its lower-cased form. */
+    public static String subscriberHash(String email) {
+        try {
+            byte[] digest = MessageDigest.getInstance("MD5").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every JDK", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- knobs
+
+    /** Creates an audience; members of any other list id are 404. */
+    public MailchimpSandbox createList(String listId) {
+        synchronized (lock) {
+            lists.add(listId);
+        }
+        return this;
+    }
+
+    /** The e-mail's member is in a compliance state (e.g. on a suppression list): writes get 400 "Member In Compliance State". */
+    public MailchimpSandbox inComplianceState(String email) {
+        synchronized (lock) {
+            inCompliance.add(email.toLowerCase(Locale.ROOT));
+        }
+        return this;
+    }
+
+    /** The e-mail was erased (GDPR): adding it again gets 400 "Forgotten Email Not Subscribed". */
+    public MailchimpSandbox forgotten(String email) {
+        synchronized (lock) {
+            forgotten.add(email.toLowerCase(Locale.ROOT));
+        }
+        return this;
+    }
+
+    /** At most this many requests in progress at once; one more gets 429 (default {@value #DEFAULT_CONNECTION_LIMIT}). */
+    public MailchimpSandbox connectionLimit(int limit) {
+        this.connectionLimit = limit;
+        return this;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** Every member of every list, archived ones included, in order of first write. */
+    public List<Member> members() {
+        synchronized (lock) {
+            return List.copyOf(members.values());
+        }
+    }
+
+    public Optional<Member> member(String listId, String email) {
+        synchronized (lock) {
+            return Optional.ofNullable(members.get(listId + "/" + subscriberHash(email)));
+        }
+    }
+
+    /** The most requests that were in progress at the same moment since the last reset (refused ones included). */
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    // ---------------------------------------------------------------- the vendor
+
+    @Override
+    protected ApiKeyScheme apiKeyScheme() {
+        return ApiKeyScheme.basicPassword();
+    }
+
+    @Override
+    protected SandboxReply errorReply(SandboxRequest request, SandboxError error) {
+        return switch (error) {
+            case SandboxError.Failure(int status, String cause) -> problem(request, status,
+                    status >= 500 ? "Internal Server Error" : "Error " + status,
+                    cause == null ? "An unexpected internal error has occurred." : cause, null);
+            // Mailchimp promises no Retry-After: none is sent, whatever the test asked for.
+            case SandboxError.RateLimited(int ignored) -> problem(request, 429, "Too Many Requests",
+                    "You have exceeded the limit of " + connectionLimit + " simultaneous connections.", null);
+            case SandboxError.Rejected(int status, String title, String detail) -> problem(request, status, title, detail, null);
+            case SandboxError.Unauthorized(String key) -> problem(request, 401, "API Key Invalid",
+                    key == null ? "Your request did not include an API key." : "Your API key may be invalid, or you've attempted to access the wrong datacenter.", null);
+        };
+    }
+
+    @Override
+    protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
+        int now = inFlight.incrementAndGet();
+        try {
+            peakInFlight.accumulateAndGet(now, Math::max);
+            // The latency is spent while the connection counts, so slow answers fill the limit.
+            request.awaitLatency();
+            if (now > connectionLimit) {
+                return errorReply(request, new SandboxError.RateLimited(0));
+            }
+            return runEndpoint(failure, () -> route(request), status -> errorReply(request, new SandboxError.Failure(status, null)));
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    protected SandboxReply route(SandboxRequest request) {
+        Matcher m = MEMBER.matcher(request.path());
+        if (!m.matches()) {
+            throw new Rejection(404, "Resource Not Found", "The requested resource could not be found.");
+        }
+        String listId = m.group(1);
+        String hash = m.group(2).toLowerCase(Locale.ROOT);
+        synchronized (lock) {
+            if (!lists.contains(listId)) {
+                throw new Rejection(404, "Resource Not Found", "The requested resource could not be found.");
+            }
+            return switch (request.method()) {
+                case "PUT" -> put(request, listId, hash);
+                case "GET" -> memberReply(200, existing(listId, hash));
+                case "DELETE" -> archive(listId, hash);
+                default -> throw new Rejection(405, "Method Not Allowed", request.method() + " is not allowed on a member.");
+            };
+        }
+    }
+
+    private SandboxReply put(SandboxRequest request, String listId, String hash) {
+        if (request.malformed() != null) {
+            throw new Rejection(400, "JSON Parse Exception", request.malformed());
+        }
+        JsonNode body = request.json();
+        if (body == null || !body.hasNonNull("email_address")) {
+            throw invalid("email_address", "This value should not be blank.");
+        }
+        String email = body.get("email_address").asText();
+        String lower = email.toLowerCase(Locale.ROOT);
+        if (!subscriberHash(email).equals(hash)) {
+            throw invalid("email_address", "The subscriber hash in the path does not match the email address.");
+        }
+        if (inCompliance.contains(lower)) {
+            throw new Rejection(400, "Member In Compliance State",
+                    email + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
+        }
+        Member current = members.get(listId + "/" + hash);
+        boolean isNew = current == null || current.status().equals("archived");
+        String status;
+        if (body.hasNonNull("status")) {
+            status = body.get("status").asText();
+        } else if (isNew) {
+            if (!body.hasNonNull("status_if_new")) {
+                throw invalid("status_if_new", "The status_if_new field is required when the member is new.");
+            }
+            status = body.get("status_if_new").asText();
+        } else {
+            status = current.status();
+        }
+        if (!STATUSES.contains(status)) {
+            throw invalid("status", "The status must be one of " + STATUSES + ".");
+        }
+        if (isNew && forgotten.contains(lower)) {
+            throw new Rejection(400, "Forgotten Email Not Subscribed",
+                    email + " was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.");
+        }
+        // Mailchimp keeps merge fields the request leaves out.
+        Map<String, String> mergeFields = new LinkedHashMap<>(current == null ? Map.of() : current.mergeFields());
+        body.path("merge_fields").fields().forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
+        Member member = new Member(listId, hash, email, status, Map.copyOf(mergeFields));
+        members.put(listId + "/" + hash, member);
+        return memberReply(200, member);
+    }
+
+    private SandboxReply archive(String listId, String hash) {
+        Member member = existing(listId, hash);
+        if (member.status().equals("archived")) {
+            throw new Rejection(404, "Resource Not Found", "The requested resource could not be found.");
+        }
+        members.put(listId + "/" + hash, new Member(listId, hash, member.emailAddress(), "archived", member.mergeFields()));
+        return SandboxReply.of(204, "application/json", new byte[0]);
+    }
+
+    private Member existing(String listId, String hash) {
+        Member member = members.get(listId + "/" + hash);
+        if (member == null) {
+            throw new Rejection(404, "Resource Not Found", "The requested resource could not be found.");
+        }
+        return member;
+    }
+
+    private static SandboxReply memberReply(int status, Member member) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", member.hash())
+                .put("email_address", member.emailAddress())
+                .put("unique_email_id", member.hash().substring(0, 10))
+                .put("status", member.status())
+                .put("list_id", member.listId());
+        ObjectNode merge = body.putObject("merge_fields");
+        member.mergeFields().forEach(merge::put);
+        return SandboxReply.json(status, body);
+    }
+
+    private static Rejection invalid(String field, String message) {
+        return new Rejection(400, "Invalid Resource", field + ": " + message);
+    }
+
+    @Override
+    protected void resetState() {
+        synchronized (lock) {
+            lists.clear();
+            members.clear();
+            inCompliance.clear();
+            forgotten.clear();
+        }
+        // requests still in progress keep their count in inFlight
+        peakInFlight.set(0);
+        connectionLimit = DEFAULT_CONNECTION_LIMIT;
+    }
+
+    private static SandboxReply problem(SandboxRequest request, int status, String title, String detail, ArrayNode errors) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("type", ERROR_DOCS)
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail)
+                .put("instance", request.id());
+        if (status == 400 && title.equals("Invalid Resource")) {
+            int colon = detail.indexOf(':');
+            ArrayNode list = body.putArray("errors");
+            list.addObject().put("field", colon < 0 ? "" : detail.substring(0, colon))
+                    .put("message", colon < 0 ? detail : detail.substring(colon + 1).strip());
+        } else if (errors != null) {
+            body.set("errors", errors);
+        }
+        return SandboxReply.of(status, "application/problem+json", SandboxReply.bytes(body));
+    }
+}
