@@ -117,6 +117,15 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
         return this;
     }
 
+    /** A message a person posted in the channel now (no metadata): the traffic a lookup pages through. */
+    public SlackSandbox addMessageFromAPerson(String channelId, String text) {
+        synchronized (lock) {
+            channels.get(channelId).messages.add(JSON.createObjectNode()
+                    .put("type", "message").put("user", "U0PERSON").put("text", text).put("ts", nextTs(Instant.now())));
+        }
+        return this;
+    }
+
     // ---------------------------------------------------------------- what the tests read
 
     /** The messages of a channel in the order they were posted, as Slack stores them (with metadata). */
