@@ -13,7 +13,12 @@ public final class Catalog {
                     "dev.crmsync.billing.BillingSyncHandler",
                     "functions/billing/target/billing.jar",
                     List.of("account.upserted", "deal.closed"))
-                    .withVendor("Stripe"));
+                    .withVendor("Stripe"),
+            Integration.of("notifications",
+                    "dev.crmsync.notifications.NotificationsSyncHandler",
+                    "functions/notifications/target/notifications.jar",
+                    List.of("deal.closed"))
+                    .withVendor("Slack"));
 
     private Catalog() {
     }
