@@ -23,7 +23,15 @@ public final class Catalog {
                     .withMaxConcurrency(2)
                     .withVendorCallsPerInvocation(5)
                     .withVendorConnectionLimit(10)
-                    .withOption("LIST_ID", ConnectorOption.fromContext("marketingListId")));
+                    .withOption("LIST_ID", ConnectorOption.fromContext("marketingListId")),
+            // The channel (an ID, C…) and the link back to the CRM are the deployment's, never the event's.
+            Integration.of("notifications",
+                    "dev.crmsync.notifications.NotificationsSyncHandler",
+                    "functions/notifications/target/notifications.jar",
+                    List.of("deal.closed"))
+                    .withVendor("Slack")
+                    .withOption("CHANNEL", ConnectorOption.fromContext("notificationsChannel"))
+                    .withOption("RECORD_URL_TEMPLATE", ConnectorOption.fromContext("crmRecordUrlTemplate")));
 
     private Catalog() {
     }

@@ -1,0 +1,170 @@
+package dev.crmsync.notifications;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.Credentials;
+import dev.crmsync.synccore.connector.SyncFailure;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Slack's Web API wire format: Bearer auth with the bot token, JSON bodies for writes, query
+ * parameters for reads, and errors read from the body's {@code ok} and {@code error} — Slack answers
+ * almost every error with HTTP 200. Only a rate limit (429 + {@code Retry-After} in seconds) and an
+ * outage (5xx) use the status.
+ */
+final class SlackClient {
+    /** The bot token was refused: the pipeline re-reads the secret once (it may have been rotated), then fails. */
+    private static final Set<String> UNAUTHORIZED = Set.of(
+            "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive");
+    /** Slack's own trouble, worth another try later. */
+    private static final Set<String> TRANSIENT = Set.of(
+            "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org");
+    /** What on-call does about a refusal no retry can fix; any other error is reported by its name only. */
+    private static final Map<String, String> HINTS = Map.of(
+            "channel_not_found", "check CRM_SYNC_OPTION_CHANNEL: it must be the ID (C…) of a channel that exists in the bot's workspace",
+            "not_in_channel", "invite the app to the channel (/invite @<app> in the channel)",
+            "is_archived", "the channel is archived: unarchive it or set CRM_SYNC_OPTION_CHANNEL to another channel",
+            "missing_scope", "the app needs the chat:write and channels:history scopes (groups:history for a private channel)",
+            "msg_too_long", "the message is longer than Slack's 40,000 characters",
+            "invalid_metadata_format", "the message metadata was refused",
+            "restricted_action", "a workspace admin restricts who may post in this channel");
+
+    private final URI baseUrl;
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+
+    SlackClient(URI baseUrl, HttpClient http, ObjectMapper mapper) {
+        this.baseUrl = baseUrl;
+        this.http = http;
+        this.mapper = mapper;
+    }
+
+    /** A Slack call that did not succeed, with its classified failure. */
+    static final class CallFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient SyncFailure failure;
+
+        CallFailed(SyncFailure failure) {
+            // no stack trace: an expected outcome, reported through the failure
+            super(failure.errorClass(), null, false, false);
+            this.failure = failure;
+        }
+
+        SyncFailure failure() {
+            return failure;
+        }
+    }
+
+    /** A write method ({@code chat.postMessage}) with a JSON body; the {@code ok:true} answer. */
+    JsonNode post(String method, JsonNode body, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+        return send(method, credentials, timeout, request -> request.uri(baseUrl.resolve("api/" + method))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
+    }
+
+    /** A read method ({@code conversations.history}) with query parameters; the {@code ok:true} answer. */
+    JsonNode get(String method, Map<String, String> params, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+        StringJoiner query = new StringJoiner("&");
+        params.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
+        return send(method, credentials, timeout, request -> request.uri(baseUrl.resolve("api/" + method + "?" + query)).GET());
+    }
+
+    private JsonNode send(String method, Credentials credentials, Optional<Duration> timeout,
+                          java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws CallFailed {
+        String token;
+        try {
+            token = credentials.require("botToken");
+        } catch (Credentials.UnusableValueException e) {
+            // As a refused token: the pipeline re-reads the secret once (it may have been fixed), then fails with this reason.
+            throw new CallFailed(new SyncFailure.Unauthorized(method + " not sent: " + e.getMessage()));
+        }
+        if (timeout.isEmpty()) {
+            throw new CallFailed(new SyncFailure.Retryable("deadline", method + " not started: it could outlive this attempt's lease"));
+        }
+        HttpResponse<String> response;
+        try {
+            HttpRequest request = specifics.apply(HttpRequest.newBuilder())
+                    .timeout(timeout.get())
+                    .header("Authorization", "Bearer " + token)
+                    .build();
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IllegalArgumentException e) {
+            // The HTTP client's message may quote the refused header value, i.e. the token: dropped.
+            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
+                    method + " not sent: the HTTP client refused a header value or the URL of the request"));
+        } catch (HttpTimeoutException e) {
+            throw new CallFailed(new SyncFailure.Retryable("timeout", method + " timed out after " + timeout.get()));
+        } catch (IOException e) {
+            String message = e.getMessage() == null ? "" : " " + e.getMessage().replace(token, "****");
+            throw new CallFailed(new SyncFailure.Retryable("network", method + " failed: " + e.getClass().getSimpleName() + message));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallFailed(new SyncFailure.Retryable("interrupted", method + " was interrupted"));
+        }
+        JsonNode body = parse(response.body());
+        Optional<SyncFailure> failure = classify(method, response.statusCode(), body, retryAfter(response));
+        if (failure.isPresent()) {
+            throw new CallFailed(failure.get());
+        }
+        return body;
+    }
+
+    /** Empty for an {@code ok:true} answer; otherwise what the status and Slack's {@code error} mean. */
+    static Optional<SyncFailure> classify(String method, int status, JsonNode body, Optional<Duration> retryAfter) {
+        String error = body.path("error").asText("");
+        String what = method + " → " + status + (error.isEmpty() ? "" : " " + error);
+        if (status == 429 || error.equals("ratelimited")) {
+            // Slack's special limit on chat.postMessage is about one message per second per channel.
+            return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(Duration.ofSeconds(1)))));
+        }
+        if (status >= 500 || TRANSIENT.contains(error)) {
+            return Optional.of(new SyncFailure.Retryable("vendor_5xx", what, retryAfter));
+        }
+        if (status >= 200 && status < 300 && body.path("ok").asBoolean(false)) {
+            return Optional.empty();
+        }
+        if (UNAUTHORIZED.contains(error)) {
+            return Optional.of(new SyncFailure.Unauthorized(what + ": the bot token was refused"));
+        }
+        String hint = HINTS.get(error);
+        if (error.isEmpty()) {
+            return Optional.of(new SyncFailure.Permanent("vendor_rejected", what + ": an answer without ok:true"));
+        }
+        return Optional.of(new SyncFailure.Permanent("vendor_rejected", hint == null ? what : what + " — " + hint));
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
+    }
+
+    /** Slack's {@code Retry-After} is always in seconds. */
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.crmsync.notifications;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.harness.ConcurrencyProbe;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.slack.SlackSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The notifications pipeline end to end on real local servers (ElasticMQ queue + DLQ, dynalite, a
+ * Secrets Manager endpoint, the Slack sandbox): what Slack holds and received, what the state
+ * table holds, and what it cost.
+ */
+class NotificationsPipelineTest {
+    private final SlackSandbox slack = SlackSandbox.shared();
+    private NotificationsHarness harness;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        slack.reset();
+        slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
+        harness = new NotificationsHarness(slack, 5, 30);
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    private void deliver(String... bodies) {
+        for (String body : bodies) {
+            harness.send(body);
+        }
+        esm.drain(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void wonDealIsOneMessageWithNameAmountOwnerAndTheCrmLink() {
+        // the contract's own sample naming the owner, with ids of this test
+        String deal = SampleEvents.unique("006");
+        var envelope = SampleEvents.sample("valid/deal.closed.owner.json");
+        ((ObjectNode) envelope.get("detail")).put("recordId", deal).put("eventId", "evt-" + deal);
+        deliver(envelope.toString());
+
+        assertThat(harness.messages()).singleElement().satisfies(message -> {
+            assertThat(message.get("text").asText()).isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal
+                    + "|Globex - Data Residency Add-on> — €18,000.00 · owner: Sam Ortiz");
+            assertThat(message.at("/metadata/event_type").asText()).isEqualTo("crm_deal_closed");
+            assertThat(message.at("/metadata/event_payload/deal_id").asText()).isEqualTo(deal);
+        });
+        assertThat(harness.posts()).singleElement().satisfies(post -> {
+            assertThat(post.body().get("channel").asText()).isEqualTo(NotificationsHarness.CHANNEL);
+            assertThat(post.header("Content-Type")).startsWith("application/json");
+        });
+        // a first attempt has nothing to look for
+        assertThat(harness.lookups()).isEmpty();
+        Map<String, AttributeValue> action = harness.messageItem(deal);
+        assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(action.get("externalId").s()).isEqualTo(harness.messages().getFirst().get("ts").asText());
+        assertThat(action.get("externalIds").m().get("channel").s()).isEqualTo(NotificationsHarness.CHANNEL);
+        assertThat(action).doesNotContainKeys("leaseOwner", "leaseUntil");
+    }
+
+    @Test
+    void withoutAnOwnerTheMessageNamesNoneAndTheAmountIsInItsCurrency() {
+        String deal = SampleEvents.unique("006");
+        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("name", "Tokyo <Rollout> & more")
+                .put("amount", 1250000).put("currency", "jpy")));
+
+        assertThat(harness.messages()).singleElement().satisfies(m -> assertThat(m.get("text").asText())
+                .isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal + "|Tokyo &lt;Rollout&gt; &amp; more> — ¥1,250,000"));
+    }
+
+    @Test
+    void theLinkIsBuiltFromTheDeploymentsTemplateNeverFromTheEvent() {
+        String deal = SampleEvents.unique("006");
+        // fields no schema names are accepted and ignored: none of them may steer the link
+        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data
+                .put("url", "https://evil.example/phish").put("recordUrl", "https://evil.example/phish")
+                .put("recordUrlTemplate", "https://evil.example/{recordId}").put("link", "https://evil.example/phish")));
+
+        String text = harness.messages().getFirst().get("text").asText();
+        assertThat(text).contains("<https://crm.example.com/deals/" + deal + "|").doesNotContain("evil.example");
+
+        // another deployment, another template: the link follows the option
+        slack.reset();
+        slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
+        harness = new NotificationsHarness(slack, 5, 30, Map.of("CRM_SYNC_OPTION_CHANNEL", NotificationsHarness.CHANNEL,
+                "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://acme.my.salesforce.com/lightning/r/Opportunity/{recordId}/view"));
+        esm = harness.eventSourceMapping(harness.pipeline());
+        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("url", "https://evil.example/phish")));
+        assertThat(harness.messages().getFirst().get("text").asText())
+                .contains("<https://acme.my.salesforce.com/lightning/r/Opportunity/" + deal + "/view|").doesNotContain("evil.example");
+    }
+
+    @Test
+    void duplicateDeliveryPostsOneMessage() {
+        String deal = SampleEvents.unique("006");
+        String body = NotificationsHarness.dealClosed(deal, "evt-" + deal);
+
+        deliver(body, body);
+        deliver(body);
+
+        assertThat(harness.messagesAbout(deal)).hasSize(1);
+        // the duplicates never reached Slack
+        assertThat(harness.posts()).hasSize(1);
+        assertThat(harness.lookups()).isEmpty();
+    }
+
+    @Test
+    void twoDifferentEventsForOneDealPostOneMessage() {
+        String deal = SampleEvents.unique("006");
+        deliver(NotificationsHarness.dealClosed(deal, "evt-a-" + deal), NotificationsHarness.dealClosed(deal, "evt-b-" + deal));
+        deliver(NotificationsHarness.dealClosed(deal, "evt-c-" + deal));
+
+        assertThat(harness.messagesAbout(deal)).hasSize(1);
+        assertThat(harness.posts()).hasSize(1);
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void twoEventsForOneDealAtTheSameMomentOnTwoInstancesPostOneMessage() {
+        ConcurrencyProbe probe = new ConcurrencyProbe(harness);
+        List<String> deals = new ArrayList<>();
+        List<List<String>> pairs = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            String deal = SampleEvents.unique("006");
+            deals.add(deal);
+            pairs.add(List.of(NotificationsHarness.dealClosed(deal, "evt-a-" + deal), NotificationsHarness.dealClosed(deal, "evt-b-" + deal)));
+        }
+
+        probe.pairsAtTheSameMoment(pairs, () -> slack.setLatency(Duration.ofMillis(40)), () -> slack.setLatency(Duration.ZERO));
+
+        for (String deal : deals) {
+            assertThat(harness.messagesAbout(deal)).as(deal).hasSize(1);
+            assertThat(harness.messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+        }
+        assertThat(harness.posts()).hasSize(deals.size());
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void aDealClosedThatIsNotWonNeverReachesSlack() {
+        // The contract allows only closed_won in deal.closed (a lost deal is a deal.upserted): the edge refuses it.
+        String deal = SampleEvents.unique("006");
+        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("stage", "closed_lost")));
+
+        assertThat(slack.calls()).isEmpty();
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("schema_invalid");
+        assertThat(harness.statusItem("evt-" + deal).get("reason").s()).contains("stage");
+    }
+
+    @Test
+    void aMessageCostsTwoWritesAndOneSlackCallAndADuplicateOneWriteAndNone() {
+        String deal = SampleEvents.unique("006");
+        String body = NotificationsHarness.dealClosed(deal, "evt-" + deal);
+        deliver(body);
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems") + harness.count("BatchWriteItem")).isZero();
+        assertThat(slack.calls()).hasSize(1);
+
+        harness.dynamoOperations.clear();
+        deliver(body);
+        long readsPerRefusal = harness.aws.returnsItemOnConditionCheckFailure() ? 0 : 1;
+        assertThat(harness.count("UpdateItem")).isEqualTo(1);
+        assertThat(harness.count("GetItem")).isEqualTo(readsPerRefusal);
+        assertThat(harness.count("PutItem")).isZero();
+        assertThat(slack.calls()).hasSize(1);
+    }
+}
