@@ -1,5 +1,6 @@
 package dev.crmsync.billing;
 
+import dev.crmsync.harness.ProcessCrash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 

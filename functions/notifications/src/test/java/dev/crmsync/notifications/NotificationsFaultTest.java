@@ -1,5 +1,6 @@
 package dev.crmsync.notifications;
 
+import dev.crmsync.harness.ProcessCrash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.SampleEvents;
@@ -40,7 +41,7 @@ class NotificationsFaultTest {
 
     /** Posts {@code body} on an instance that dies before its commit, and waits until its lease has run out. */
     private void postAndDieBeforeTheCommit(String body, String deal) throws InterruptedException {
-        CrashBeforeCommit crash = new CrashBeforeCommit();
+        ProcessCrash crash = new ProcessCrash();
         harness.send(body);
         harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
         assertThat(crash.happened()).isTrue();

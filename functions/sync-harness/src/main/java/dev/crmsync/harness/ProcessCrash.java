@@ -1,4 +1,4 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -7,11 +7,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * Simulates a function instance dying between the vendor call and the commit: the commit write
+ * Simulates a function instance dying between the vendor call and the commit (pass it to
+ * {@link IntegrationHarness#pipeline(java.time.Clock, ExecutionInterceptor...)}): the commit write
  * never reaches DynamoDB, and from then on nothing of that instance reaches AWS (no lease
  * release, no status record, no visibility change), as after a real crash.
  */
-final class ProcessCrash implements ExecutionInterceptor {
+public final class ProcessCrash implements ExecutionInterceptor {
     private final AtomicBoolean crashed = new AtomicBoolean();
 
     @Override
@@ -26,7 +27,7 @@ final class ProcessCrash implements ExecutionInterceptor {
         }
     }
 
-    boolean happened() {
+    public boolean happened() {
         return crashed.get();
     }
 }
