@@ -13,7 +13,12 @@ public final class Catalog {
                     "dev.crmsync.billing.BillingSyncHandler",
                     "functions/billing/target/billing.jar",
                     List.of("account.upserted", "deal.closed"))
-                    .withVendor("Stripe"));
+                    .withVendor("Stripe"),
+            Integration.of("helpdesk",
+                    "dev.crmsync.helpdesk.HelpdeskSyncHandler",
+                    "functions/helpdesk/target/helpdesk.jar",
+                    List.of("account.upserted", "account.deleted", "contact.upserted", "contact.deleted"))
+                    .withVendor("Zendesk"));
 
     private Catalog() {
     }
