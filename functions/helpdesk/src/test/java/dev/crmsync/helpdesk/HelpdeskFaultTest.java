@@ -79,6 +79,36 @@ class HelpdeskFaultTest {
     }
 
     @Test
+    void aTimeoutAfterZendeskCreatedTheOrganizationIsRetriedWithoutASecondOne() {
+        String account = SampleEvents.unique("001");
+        // Zendesk creates the organization but answers after the client gave up (2 s)
+        zendesk.delayNext("POST", "/api/v2/organizations/create_or_update", 1, Duration.ofSeconds(3));
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
+        esm.drain(Duration.ofSeconds(20));
+
+        // the retry matched the first attempt's organization by external_id: updated, not created again
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).extracting(c -> c.status()).containsExactly(201, 200);
+        assertThat(zendesk.organizations()).hasSize(1);
+        assertThat(harness.recordItem("account", account).get("externalId").s())
+                .isEqualTo(zendesk.organizationByExternalId(account).orElseThrow().get("id").asText());
+    }
+
+    @Test
+    void aServerErrorAfterZendeskCreatedTheUserIsRetriedWithoutASecondOne() {
+        String contact = SampleEvents.unique("003");
+        zendesk.failAfterWorkNext("POST", "/api/v2/users/create_or_update", 1, 500);
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(500, 200);
+        assertThat(zendesk.users()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+    }
+
+    @Test
     void recordInvalidReachesTheDlqWithinSecondsWithAStatusRecordNamingTheField() {
         String contact = SampleEvents.unique("003");
         // valid for the event contract (local@domain), refused by Zendesk (no top-level domain)

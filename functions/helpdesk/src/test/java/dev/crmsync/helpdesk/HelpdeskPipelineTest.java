@@ -55,6 +55,20 @@ class HelpdeskPipelineTest {
     }
 
     @Test
+    void anOrganizationDeletedByHandInZendeskIsCreatedAgainAndTheMappingMoves() {
+        String account = SampleEvents.unique("001");
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        long first = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        zendesk.deleteOrganizationByHand(first);
+
+        deliver(HelpdeskHarness.accountUpserted(account, 2, "Acme " + account));
+
+        long second = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(second));
+    }
+
+    @Test
     void contactUpsertCreatesTheUserInItsAccountsOrganization() {
         String account = SampleEvents.unique("001");
         String contact = SampleEvents.unique("003");
