@@ -65,14 +65,14 @@ class HelpdeskFaultTest {
     @Test
     void aUserWrittenOverItsLimitWaitsAsZendeskAsksAndEndsAtTheLatestVersion() {
         String contact = SampleEvents.unique("003");
-        zendesk.userWriteLimit(1, Duration.ofSeconds(2));
+        zendesk.userWriteLimit(1, Duration.ofSeconds(3));
         harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "First"));
         esm.drain(Duration.ofSeconds(10));
         harness.send(HelpdeskHarness.contactUpserted(contact, null, 2, "Second"));
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).contains(429);
-        assertThat(harness.visibilityTimeouts).allSatisfy(seconds -> assertThat(seconds).isBetween(1, 2));
+        assertThat(harness.visibilityTimeouts).allSatisfy(seconds -> assertThat(seconds).isBetween(1, 3));
         assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Second Lee");
         assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
         assertThat(harness.dlqMessages()).isEmpty();

@@ -3,10 +3,12 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
 import dev.crmsync.testkit.LocalAws;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /** One helpdesk deployment on local servers, wired to a Zendesk sandbox that accepts its token; and its events. */
 final class HelpdeskHarness extends IntegrationHarness {
@@ -31,7 +33,7 @@ final class HelpdeskHarness extends IntegrationHarness {
     static String contactUpserted(String contactId, String accountId, long version, String firstName) {
         return SampleEvents.event("contact.upserted", "evt-" + contactId + "-v" + version, contactId, version, data -> {
             data.put("firstName", firstName);
-            data.put("email", contactId.toLowerCase() + "@acme.example");
+            data.put("email", contactId.toLowerCase(Locale.ROOT) + "@acme.example");
             if (accountId == null) {
                 data.remove("accountId");
             } else {
@@ -49,7 +51,7 @@ final class HelpdeskHarness extends IntegrationHarness {
         return zendesk.calls("POST", "/api/v2/" + kind + "s/create_or_update").stream()
                 .filter(c -> c.status() == 200 || c.status() == 201)
                 .filter(c -> externalId.equals(c.body().path(kind).path("external_id").asText()))
-                .sorted(Comparator.comparing(c -> c.at()))
+                .sorted(Comparator.comparing(RecordedCall::at))
                 .map(c -> c.body().path(kind))
                 .toList();
     }

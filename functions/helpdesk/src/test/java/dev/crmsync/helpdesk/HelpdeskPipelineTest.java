@@ -7,6 +7,7 @@ import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +80,7 @@ class HelpdeskPipelineTest {
         JsonNode user = zendesk.userByExternalId(contact).orElseThrow();
         assertThat(user.get("organization_id").asLong()).isEqualTo(orgId);
         assertThat(user.get("name").asText()).isEqualTo("Dana Lee");
-        assertThat(user.get("email").asText()).isEqualTo(contact.toLowerCase() + "@acme.example");
+        assertThat(user.get("email").asText()).isEqualTo(contact.toLowerCase(Locale.ROOT) + "@acme.example");
         assertThat(user.get("phone").asText()).isEqualTo("+1 415 555 0142");
         assertThat(harness.recordItem("contact", contact).get("externalId").s()).isEqualTo(user.get("id").asText());
     }
