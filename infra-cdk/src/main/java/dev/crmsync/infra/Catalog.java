@@ -24,6 +24,13 @@ public final class Catalog {
                     .withVendorCallsPerInvocation(5)
                     .withVendorConnectionLimit(10)
                     .withOption("LIST_ID", ConnectorOption.fromContext("marketingListId")),
+            // The Zendesk account (its subdomain) is the deployment's.
+            Integration.of("helpdesk",
+                    "dev.crmsync.helpdesk.HelpdeskSyncHandler",
+                    "functions/helpdesk/target/helpdesk.jar",
+                    List.of("account.upserted", "account.deleted", "contact.upserted", "contact.deleted"))
+                    .withVendor("Zendesk")
+                    .withOption("SUBDOMAIN", ConnectorOption.fromContext("helpdeskSubdomain")),
             // The channel (an ID, C…) and the link back to the CRM are the deployment's, never the event's.
             Integration.of("notifications",
                     "dev.crmsync.notifications.NotificationsSyncHandler",

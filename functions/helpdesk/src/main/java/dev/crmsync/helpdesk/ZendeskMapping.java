@@ -1,0 +1,91 @@
+package dev.crmsync.helpdesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.synccore.event.CrmEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * CRM account → Zendesk organization, CRM contact → Zendesk user. Events carry the full state, so
+ * a field the record no longer has is sent empty (text) or null (phone, organization), which
+ * clears it in Zendesk.
+ */
+final class ZendeskMapping {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ZendeskMapping() {}
+
+    /** {@code {"organization": {external_id, name, domain_names, details, notes}}}. */
+    static ObjectNode organization(CrmEvent account) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode org = body.putObject("organization");
+        org.put("external_id", account.recordId());
+        org.put("name", account.text("name"));
+        var domains = org.putArray("domain_names");
+        Optional.ofNullable(account.text("domain")).ifPresent(domains::add);
+        org.put("details", address(account.field("billingAddress")));
+        org.put("notes", orEmpty(account.text("description")));
+        return body;
+    }
+
+    /** {@code {"user": {external_id, email, name, phone, organization_id}}}; no organization when the contact has no account. */
+    static ObjectNode user(CrmEvent contact, Optional<String> organizationId) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode user = body.putObject("user");
+        user.put("external_id", contact.recordId());
+        user.put("email", contact.text("email"));
+        user.put("name", name(contact));
+        user.put("phone", contact.text("phone"));
+        if (organizationId.isPresent()) {
+            user.put("organization_id", Long.parseLong(organizationId.get()));
+        } else {
+            user.putNull("organization_id");
+        }
+        return body;
+    }
+
+    /** Values Zendesk may quote back in an error, taken out of the status record's reason. */
+    static List<String> personalValues(CrmEvent event) {
+        List<String> values = new ArrayList<>();
+        for (String field : List.of("email", "phone", "firstName", "lastName")) {
+            Optional.ofNullable(event.text(field)).ifPresent(values::add);
+        }
+        if (event.object().equals("contact")) {
+            values.add(name(event));
+        }
+        return values;
+    }
+
+    /** "First Last"; a user needs a name, so a contact with neither is named by its e-mail. */
+    static String name(CrmEvent contact) {
+        String name = (orEmpty(contact.text("firstName")) + " " + orEmpty(contact.text("lastName"))).strip();
+        return name.isEmpty() ? contact.text("email") : name;
+    }
+
+    /** "line1, line2, city, state postalCode, country", the parts the account has. */
+    static String address(JsonNode address) {
+        if (!address.isObject()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String field : List.of("line1", "line2", "city")) {
+            add(parts, address.path(field).asText(""));
+        }
+        add(parts, (address.path("state").asText("") + " " + address.path("postalCode").asText("")).strip());
+        add(parts, address.path("country").asText(""));
+        return String.join(", ", parts);
+    }
+
+    private static void add(List<String> parts, String part) {
+        if (!part.isBlank()) {
+            parts.add(part);
+        }
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.crmsync.helpdesk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Zendesk's failure answers through the real pipeline: a 429 or 503 is retried no sooner than its
+ * {@code Retry-After} (also when the body is plain text), the per-user write limit is ridden out,
+ * a 422 {@code RecordInvalid} reaches the DLQ within seconds with a status record naming the field,
+ * and a message redriven after the fix is applied once.
+ */
+class HelpdeskFaultTest {
+    private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+    private HelpdeskHarness harness;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        zendesk.reset();
+        harness = new HelpdeskHarness(zendesk, 4, 30);
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    @Test
+    void rateLimitIsRetriedNoSoonerThanItsRetryAfter() {
+        String account = SampleEvents.unique("001");
+        zendesk.rateLimitNext("POST", "/api/v2/organizations/create_or_update", 1, 3);
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+
+        esm.pollOnce();
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("errorClass").s()).isEqualTo("rate_limited");
+        assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
+        esm.drain(Duration.ofSeconds(20));
+
+        // the backoff alone would have been 1 s; Zendesk asked for 3
+        assertThat(harness.visibilityTimeouts).containsExactly(3);
+        assertThat(harness.acceptedWrites("organization", account)).hasSize(1);
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+    }
+
+    @Test
+    void serviceUnavailableIsRetriedNoSoonerThanItsRetryAfter() {
+        String contact = SampleEvents.unique("003");
+        zendesk.unavailableNext("POST", "/api/v2/users/create_or_update", 2, 2);
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.visibilityTimeouts).containsExactly(2, 2);
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(503, 503, 201);
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(zendesk.users()).hasSize(1);
+    }
+
+    @Test
+    void aUserWrittenOverItsLimitWaitsAsZendeskAsksAndEndsAtTheLatestVersion() {
+        String contact = SampleEvents.unique("003");
+        zendesk.userWriteLimit(1, Duration.ofSeconds(3));
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "First"));
+        esm.drain(Duration.ofSeconds(10));
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 2, "Second"));
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).contains(429);
+        assertThat(harness.visibilityTimeouts).allSatisfy(seconds -> assertThat(seconds).isBetween(1, 3));
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Second Lee");
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void aTimeoutAfterZendeskCreatedTheOrganizationIsRetriedWithoutASecondOne() {
+        String account = SampleEvents.unique("001");
+        // Zendesk creates the organization but answers after the client gave up (2 s)
+        zendesk.delayNext("POST", "/api/v2/organizations/create_or_update", 1, Duration.ofSeconds(3));
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
+        esm.drain(Duration.ofSeconds(20));
+
+        // the retry matched the first attempt's organization by external_id: updated, not created again
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).extracting(c -> c.status()).containsExactly(201, 200);
+        assertThat(zendesk.organizations()).hasSize(1);
+        assertThat(harness.recordItem("account", account).get("externalId").s())
+                .isEqualTo(zendesk.organizationByExternalId(account).orElseThrow().get("id").asText());
+    }
+
+    @Test
+    void aServerErrorAfterZendeskCreatedTheUserIsRetriedWithoutASecondOne() {
+        String contact = SampleEvents.unique("003");
+        zendesk.failAfterWorkNext("POST", "/api/v2/users/create_or_update", 1, 500);
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(500, 200);
+        assertThat(zendesk.users()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+    }
+
+    @Test
+    void recordInvalidReachesTheDlqWithinSecondsWithAStatusRecordNamingTheField() {
+        String contact = SampleEvents.unique("003");
+        // valid for the event contract (local@domain), refused by Zendesk (no top-level domain)
+        harness.send(SampleEvents.event("contact.upserted", "evt-" + contact + "-v1", contact, 1, data -> {
+            data.remove("accountId");
+            data.put("email", "dana@intranet");
+        }));
+
+        Instant start = Instant.now();
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
+        assertThat(status.get("reason").s()).contains("422 RecordInvalid").contains("email: Email: [redacted] is not properly formatted")
+                .doesNotContain("dana@intranet");
+        // the later receives only count toward the DLQ: Zendesk is not asked again
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).hasSize(1);
+        assertThat(harness.recordItem("contact", contact)).doesNotContainKey("leaseOwner");
+    }
+
+    @Test
+    void dlqMessageRedrivenAfterTheFixIsAppliedOnce() throws InterruptedException {
+        String account = SampleEvents.unique("001");
+        String name = "Acme " + account;
+        // someone made an organization of that name by hand in Zendesk: names are unique there
+        long handMade = zendesk.addOrganizationByHand(name);
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, name));
+        esm.drain(Duration.ofSeconds(20));
+        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("reason").s()).contains("name: Name: " + name + " has already been taken");
+
+        // on-call renames the hand-made organization, then "Start DLQ redrive" → "Redrive to source queue(s)"
+        zendesk.renameOrganization(handMade, name + " (old)");
+        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
+        Instant until = Instant.now().plusSeconds(10);
+        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(zendesk.organizationByExternalId(account).orElseThrow().get("name").asText()).isEqualTo(name);
+        assertThat(zendesk.organizations()).hasSize(2);
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
+
+        // redriven again later: a duplicate, Zendesk is not asked
+        int calls = zendesk.calls().size();
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, name));
+        esm.drain(Duration.ofSeconds(10));
+        assertThat(zendesk.calls()).hasSize(calls);
+    }
+
+    @Test
+    void aRefusedTokenIsReadAgainOnceThenPermanentWithoutShowingIt() {
+        String account = SampleEvents.unique("001");
+        zendesk.revokeApiKeys(HelpdeskHarness.API_TOKEN);
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        esm.drain(Duration.ofSeconds(20));
+
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("errorClass").s()).isEqualTo("unauthorized");
+        assertThat(status.toString()).doesNotContain(HelpdeskHarness.API_TOKEN);
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).extracting(c -> c.status()).containsExactly(401, 401);
+        assertThat(harness.dlqMessages()).hasSize(1);
+    }
+}

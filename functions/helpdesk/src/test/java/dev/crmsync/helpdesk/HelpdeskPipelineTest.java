@@ -1,0 +1,225 @@
+package dev.crmsync.helpdesk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The helpdesk function end to end on local servers (dynalite, ElasticMQ, the Zendesk sandbox):
+ * accounts and contacts become organizations and users, once, at their latest state; a contact
+ * waits for its account's organization; deletes reach Zendesk; duplicates and older versions are
+ * not sent; what an applied record and a duplicate cost in state writes.
+ */
+class HelpdeskPipelineTest {
+    private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+    private HelpdeskHarness harness;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        zendesk.reset();
+        harness = new HelpdeskHarness(zendesk, 5, 30);
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    private void deliver(String... bodies) {
+        for (String body : bodies) {
+            harness.send(body);
+        }
+        esm.drain(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void accountUpsertCreatesTheOrganizationThenUpdatesTheSameOne() {
+        String account = SampleEvents.unique("001");
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        deliver(HelpdeskHarness.accountUpserted(account, 2, "Acme Corp " + account));
+
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update"))
+                .extracting(c -> c.status()).containsExactly(201, 200);
+        JsonNode org = zendesk.organizationByExternalId(account).orElseThrow();
+        assertThat(zendesk.organizations()).hasSize(1);
+        assertThat(org.get("name").asText()).isEqualTo("Acme Corp " + account);
+        // the sample account's domain, address and description
+        assertThat(org.at("/domain_names/0").asText()).isEqualTo("acme.example");
+        assertThat(org.get("details").asText()).isEqualTo("100 Market Street, Suite 300, San Francisco, CA 94105, US");
+        assertThat(org.get("notes").asText()).isEqualTo("Enterprise customer since 2019.");
+        assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(org.get("id").asText());
+        assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("2");
+    }
+
+    @Test
+    void anOrganizationDeletedByHandInZendeskIsCreatedAgainAndTheMappingMoves() {
+        String account = SampleEvents.unique("001");
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        long first = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        zendesk.deleteOrganizationByHand(first);
+
+        deliver(HelpdeskHarness.accountUpserted(account, 2, "Acme " + account));
+
+        long second = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(second));
+    }
+
+    @Test
+    void contactUpsertCreatesTheUserInItsAccountsOrganization() {
+        String account = SampleEvents.unique("001");
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        deliver(HelpdeskHarness.contactUpserted(contact, account, 1, "Dana"));
+
+        long orgId = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        JsonNode user = zendesk.userByExternalId(contact).orElseThrow();
+        assertThat(user.get("organization_id").asLong()).isEqualTo(orgId);
+        assertThat(user.get("name").asText()).isEqualTo("Dana Lee");
+        assertThat(user.get("email").asText()).isEqualTo(contact.toLowerCase(Locale.ROOT) + "@acme.example");
+        assertThat(user.get("phone").asText()).isEqualTo("+1 415 555 0142");
+        assertThat(harness.recordItem("contact", contact).get("externalId").s()).isEqualTo(user.get("id").asText());
+    }
+
+    @Test
+    void contactWithoutAnAccountBecomesAUserWithoutOrganization() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Kim"));
+
+        JsonNode user = zendesk.userByExternalId(contact).orElseThrow();
+        assertThat(user.get("organization_id").isNull()).isTrue();
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
+    }
+
+    @Test
+    void contactWaitsForItsAccountsOrganizationThenIsCreatedInIt() {
+        String account = SampleEvents.unique("001");
+        String contact = SampleEvents.unique("003");
+        harness.send(HelpdeskHarness.contactUpserted(contact, account, 1, "Dana"));
+        esm.pollOnce();
+
+        // never a user without its organization: Zendesk was not asked, nothing was claimed
+        assertThat(zendesk.calls()).isEmpty();
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("dependency_missing");
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("reason").s()).contains(account);
+        assertThat(harness.recordItem("contact", contact)).doesNotContainKeys("appliedVersion", "leaseOwner", "externalId");
+
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+
+        long orgId = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        assertThat(harness.acceptedWrites("user", contact)).singleElement()
+                .satisfies(u -> assertThat(u.get("organization_id").asLong()).isEqualTo(orgId));
+        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void duplicateDeliveryWritesToZendeskOnce() {
+        String account = SampleEvents.unique("001");
+        String contact = SampleEvents.unique("003");
+        String accountEvent = HelpdeskHarness.accountUpserted(account, 1, "Acme " + account);
+        String contactEvent = HelpdeskHarness.contactUpserted(contact, account, 1, "Dana");
+        deliver(accountEvent, accountEvent);
+        deliver(contactEvent, contactEvent);
+
+        assertThat(harness.acceptedWrites("organization", account)).hasSize(1);
+        assertThat(harness.acceptedWrites("user", contact)).hasSize(1);
+        assertThat(zendesk.users()).hasSize(1);
+    }
+
+    @Test
+    void olderVersionIsSkippedAndNeverSent() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 5, "Newer"));
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 4, "Older"));
+
+        assertThat(harness.acceptedWrites("user", contact)).extracting(u -> u.get("name").asText()).containsExactly("Newer Lee");
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Newer Lee");
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("5");
+    }
+
+    @Test
+    void appliedRecordCostsTwoWritesAndADuplicateOne() {
+        String account = SampleEvents.unique("001");
+        String body = HelpdeskHarness.accountUpserted(account, 1, "Acme " + account);
+        deliver(body);
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems") + harness.count("BatchWriteItem")).isZero();
+
+        // a duplicate: one refused claim, and a read only where the server returns no old image (dynalite)
+        harness.dynamoOperations.clear();
+        deliver(body);
+        if (harness.aws.returnsItemOnConditionCheckFailure()) {
+            assertThat(harness.dynamoOperations).containsExactly("UpdateItem");
+        } else {
+            assertThat(harness.dynamoOperations).containsExactly("UpdateItem", "GetItem");
+        }
+
+        // a contact: its account's organization read in one batch, then two writes
+        String contact = SampleEvents.unique("003");
+        harness.dynamoOperations.clear();
+        deliver(HelpdeskHarness.contactUpserted(contact, account, 1, "Dana"));
+        assertThat(harness.count("UpdateItem")).isEqualTo(2);
+        assertThat(harness.count("BatchGetItem")).isEqualTo(1);
+        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems")).isZero();
+    }
+
+    @Test
+    void contactDeletedSoftDeletesItsUser() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        String userId = harness.recordItem("contact", contact).get("externalId").s();
+        deliver(HelpdeskHarness.deleted("contact.deleted", contact, 2));
+
+        assertThat(zendesk.calls("DELETE", "/api/v2/users/.*")).singleElement()
+                .satisfies(c -> assertThat(c.path()).isEqualTo("/api/v2/users/" + userId));
+        assertThat(zendesk.users()).singleElement().satisfies(u -> assertThat(u.get("active").asBoolean()).isFalse());
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+
+        // the upsert it replaced, arriving late, is stale: the user is not brought back
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        assertThat(zendesk.userByExternalId(contact)).isEmpty();
+    }
+
+    @Test
+    void accountDeletedDeletesItsOrganizationAndAnAlreadyGoneOneCountsAsDeleted() {
+        String account = SampleEvents.unique("001");
+        String gone = SampleEvents.unique("001");
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account), HelpdeskHarness.accountUpserted(gone, 1, "Gone " + gone));
+        long goneId = zendesk.organizationByExternalId(gone).orElseThrow().get("id").asLong();
+        zendesk.deleteOrganizationByHand(goneId);
+
+        deliver(HelpdeskHarness.deleted("account.deleted", account, 2), HelpdeskHarness.deleted("account.deleted", gone, 2));
+
+        assertThat(zendesk.organizations()).isEmpty();
+        assertThat(zendesk.calls("DELETE", "/api/v2/organizations/.*")).extracting(c -> c.status()).containsExactlyInAnyOrder(204, 404);
+        assertThat(harness.recordItem("account", gone).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void deleteOfAContactNeverSyncedLooksItUpAndSendsNothing() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.deleted("contact.deleted", contact, 1));
+
+        assertThat(zendesk.calls()).singleElement().satisfies(c -> {
+            assertThat(c.method()).isEqualTo("GET");
+            assertThat(c.path()).isEqualTo("/api/v2/users/search");
+            assertThat(c.params()).containsEntry("external_id", contact);
+        });
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void echoOfOurOwnWriteBackIsSkipped() {
+        String account = SampleEvents.unique("001");
+        deliver(SampleEvents.withOrigin(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account), ZendeskConnector.INTEGRATION));
+
+        assertThat(zendesk.calls()).isEmpty();
+    }
+}

@@ -1,0 +1,406 @@
+package dev.crmsync.sandbox.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.sandbox.ApiKeyScheme;
+import dev.crmsync.sandbox.EndpointFailure;
+import dev.crmsync.sandbox.SandboxError;
+import dev.crmsync.sandbox.SandboxReply;
+import dev.crmsync.sandbox.SandboxRequest;
+import dev.crmsync.sandbox.VendorSandbox;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Zendesk Support on loopback: organizations and users by {@code create_or_update} (matched on
+ * {@code external_id}, users also on e-mail; 201 created, 200 updated), their deletion (users are
+ * soft-deleted), the search by {@code external_id}, and Zendesk's error shape {@code {"error",
+ * "description", "details": {field: [{description}]}}}. Authentication is an API token:
+ * {@code Basic base64("{email}/token:{api_token}")}; {@link #acceptApiKeys} takes the token.
+ *
+ * <p>What it enforces as Zendesk does: organization names are unique (a second organization with a
+ * taken name is a 422 {@code RecordInvalid}), a new user needs a name, an e-mail must look like one
+ * with a domain, a user's {@code organization_id} must exist. Rate limits: every answer carries
+ * {@code X-Rate-Limit} and {@code X-Rate-Limit-Remaining}; {@code create_or_update} on one end
+ * user is limited to {@link #DEFAULT_USER_WRITES} per {@link #DEFAULT_USER_WINDOW} (Zendesk's
+ * documentation says "about 5 per minute"; unverified, so {@link #userWriteLimit} changes it), a
+ * write over it gets 429 with {@code Retry-After} in seconds and a {@code text/plain} body.
+ */
+public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
+    public static final int DEFAULT_USER_WRITES = 5;
+    public static final Duration DEFAULT_USER_WINDOW = Duration.ofMinutes(1);
+    /** The account's per-minute limit it reports in {@code X-Rate-Limit} (the Suite Growth plan's). */
+    public static final int ACCOUNT_LIMIT_PER_MINUTE = 700;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ORGANIZATION = Pattern.compile("/api/v2/organizations/(\\d+)(?:\\.json)?");
+    private static final Pattern USER = Pattern.compile("/api/v2/users/(\\d+)(?:\\.json)?");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s.]+$");
+
+    private final Object lock = new Object();
+    private final Map<Long, ObjectNode> organizations = new LinkedHashMap<>(); // guarded by lock
+    private final Map<Long, ObjectNode> users = new LinkedHashMap<>(); // guarded by lock
+    private final Map<Long, Deque<Instant>> userWrites = new HashMap<>(); // guarded by lock
+    private final Deque<Instant> accountRequests = new ArrayDeque<>(); // guarded by lock
+    private long nextId = 360_000_000_001L; // guarded by lock
+    private int userWriteLimit = DEFAULT_USER_WRITES; // guarded by lock
+    private Duration userWindow = DEFAULT_USER_WINDOW; // guarded by lock
+
+    private ZendeskSandbox() {
+        super("zendesk");
+    }
+
+    /** One sandbox per JVM, stopped at exit: what the helpdesk tests and the local run use. */
+    public static ZendeskSandbox shared() {
+        return shared(ZendeskSandbox.class, ZendeskSandbox::start);
+    }
+
+    public static ZendeskSandbox start() {
+        return new ZendeskSandbox().startServer();
+    }
+
+    // ---------------------------------------------------------------- knobs and views for tests
+
+    /** At most {@code writes} {@code create_or_update} calls per end user in any {@code window}. */
+    public ZendeskSandbox userWriteLimit(int writes, Duration window) {
+        synchronized (lock) {
+            this.userWriteLimit = writes;
+            this.userWindow = window;
+        }
+        return this;
+    }
+
+    /** The next {@code times} matching requests get 503 with {@code Retry-After} (seconds) and a text/plain body, at the edge. */
+    public ZendeskSandbox unavailableNext(String method, String pathRegex, int times, int retryAfterSeconds) {
+        return answerNext(method, pathRegex, times, request -> SandboxReply.of(503, "text/plain; charset=utf-8",
+                        "Maintenance: Zendesk will be back shortly.".getBytes(StandardCharsets.UTF_8))
+                .withHeader("Retry-After", Integer.toString(retryAfterSeconds)));
+    }
+
+    /** An organization someone made by hand in Zendesk (no external id); returns its id. */
+    public long addOrganizationByHand(String name) {
+        synchronized (lock) {
+            long id = nextId++;
+            ObjectNode org = JSON.createObjectNode().put("id", id).put("name", name).putNull("external_id");
+            org.putArray("domain_names");
+            org.put("details", "").put("notes", "");
+            organizations.put(id, org);
+            return id;
+        }
+    }
+
+    /** What an agent does in Zendesk's admin pages: renames an organization. */
+    public void renameOrganization(long id, String name) {
+        synchronized (lock) {
+            organizations.get(id).put("name", name);
+        }
+    }
+
+    /** What an agent does in Zendesk: deletes an organization (organizations are deleted for good). */
+    public void deleteOrganizationByHand(long id) {
+        synchronized (lock) {
+            organizations.remove(id);
+        }
+    }
+
+    /** The organizations as they are now, in creation order (copies). */
+    public List<JsonNode> organizations() {
+        synchronized (lock) {
+            return organizations.values().stream().map(o -> (JsonNode) o.deepCopy()).toList();
+        }
+    }
+
+    /** Every user, soft-deleted ones included ({@code active: false}), in creation order (copies). */
+    public List<JsonNode> users() {
+        synchronized (lock) {
+            return users.values().stream().map(u -> (JsonNode) u.deepCopy()).toList();
+        }
+    }
+
+    public Optional<JsonNode> organizationByExternalId(String externalId) {
+        synchronized (lock) {
+            return findOrganization(externalId).map(ObjectNode::deepCopy);
+        }
+    }
+
+    /** The active user with this external id. */
+    public Optional<JsonNode> userByExternalId(String externalId) {
+        synchronized (lock) {
+            return findActiveUser(externalId, null).map(ObjectNode::deepCopy);
+        }
+    }
+
+    // ---------------------------------------------------------------- the vendor
+
+    @Override
+    protected ApiKeyScheme apiKeyScheme() {
+        // Basic base64("{email}/token:{api_token}"): the token, when the user part is an e-mail with "/token"
+        return request -> {
+            String authorization = request.header("Authorization");
+            if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return null;
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0 || !decoded.substring(0, colon).endsWith("/token") || !decoded.substring(0, colon).contains("@")) {
+                return "";
+            }
+            return decoded.substring(colon + 1);
+        };
+    }
+
+    @Override
+    protected SandboxReply errorReply(SandboxRequest request, SandboxError error) {
+        return switch (error) {
+            case SandboxError.Failure(int status, String cause) ->
+                    error(status, status >= 500 ? "InternalError" : "Error", cause == null ? "Something went wrong" : cause);
+            case SandboxError.RateLimited(int seconds) -> SandboxReply.of(429, "text/plain; charset=utf-8",
+                            ("Rate limit exceeded. Retry after " + seconds + " seconds.").getBytes(StandardCharsets.UTF_8))
+                    .withHeader("Retry-After", Integer.toString(seconds));
+            case SandboxError.Rejected(int status, String name, String message) -> error(status, name, message);
+            // Zendesk answers a refused token with a bare error string
+            case SandboxError.Unauthorized(String key) ->
+                    SandboxReply.json(401, JSON.createObjectNode().put("error", "Couldn't authenticate you"));
+        };
+    }
+
+    @Override
+    protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
+        SandboxReply reply = super.serve(request, failure);
+        int remaining;
+        synchronized (lock) {
+            Instant minuteAgo = request.at().minusSeconds(60);
+            while (!accountRequests.isEmpty() && accountRequests.peekFirst().isBefore(minuteAgo)) {
+                accountRequests.pollFirst();
+            }
+            accountRequests.addLast(request.at());
+            remaining = Math.max(0, ACCOUNT_LIMIT_PER_MINUTE - accountRequests.size());
+        }
+        return reply.withHeader("X-Rate-Limit", Integer.toString(ACCOUNT_LIMIT_PER_MINUTE))
+                .withHeader("X-Rate-Limit-Remaining", Integer.toString(remaining));
+    }
+
+    @Override
+    protected SandboxReply route(SandboxRequest request) {
+        if (request.malformed() != null) {
+            throw new Rejection(400, "InvalidJson", request.malformed());
+        }
+        String path = request.path().replaceFirst("\\.json$", "");
+        String method = request.method();
+        Matcher org = ORGANIZATION.matcher(request.path());
+        Matcher user = USER.matcher(request.path());
+        if (method.equals("POST") && path.equals("/api/v2/organizations/create_or_update")) {
+            return createOrUpdateOrganization(request);
+        }
+        if (method.equals("POST") && path.equals("/api/v2/users/create_or_update")) {
+            return createOrUpdateUser(request);
+        }
+        if (method.equals("GET") && path.equals("/api/v2/organizations/search")) {
+            return search("organizations", request.params().get("external_id"));
+        }
+        if (method.equals("GET") && path.equals("/api/v2/users/search")) {
+            return search("users", request.params().get("external_id"));
+        }
+        if (method.equals("DELETE") && org.matches()) {
+            return deleteOrganization(Long.parseLong(org.group(1)));
+        }
+        if (method.equals("DELETE") && user.matches()) {
+            return deleteUser(Long.parseLong(user.group(1)));
+        }
+        throw new Rejection(404, "InvalidEndpoint", "Not found");
+    }
+
+    @Override
+    protected void resetState() {
+        synchronized (lock) {
+            organizations.clear();
+            users.clear();
+            userWrites.clear();
+            accountRequests.clear();
+            userWriteLimit = DEFAULT_USER_WRITES;
+            userWindow = DEFAULT_USER_WINDOW;
+        }
+    }
+
+    private SandboxReply createOrUpdateOrganization(SandboxRequest request) {
+        JsonNode given = request.json() == null ? null : request.json().get("organization");
+        if (given == null || !given.isObject()) {
+            throw new Rejection(400, "InvalidRequest", "organization parameter is missing");
+        }
+        synchronized (lock) {
+            String externalId = text(given, "external_id");
+            Optional<ObjectNode> existing = externalId == null ? Optional.empty() : findOrganization(externalId);
+            String name = given.has("name") ? text(given, "name") : existing.map(o -> text(o, "name")).orElse(null);
+            if (name == null || name.isBlank()) {
+                return recordInvalid("name", "Name: cannot be blank");
+            }
+            Long ownId = existing.map(o -> o.get("id").asLong()).orElse(null);
+            boolean taken = organizations.values().stream()
+                    .anyMatch(o -> !Long.valueOf(o.get("id").asLong()).equals(ownId) && name.equalsIgnoreCase(text(o, "name")));
+            if (taken) {
+                return recordInvalid("name", "Name: " + name + " has already been taken");
+            }
+            ObjectNode org = existing.orElseGet(() -> {
+                long id = nextId++;
+                ObjectNode created = JSON.createObjectNode().put("id", id);
+                created.putArray("domain_names");
+                created.put("details", "").put("notes", "");
+                organizations.put(id, created);
+                return created;
+            });
+            given.fields().forEachRemaining(field -> {
+                if (!field.getKey().equals("id")) {
+                    org.set(field.getKey(), field.getValue().deepCopy());
+                }
+            });
+            org.put("updated_at", request.at().toString());
+            return SandboxReply.json(existing.isPresent() ? 200 : 201, JSON.createObjectNode().set("organization", org.deepCopy()));
+        }
+    }
+
+    private SandboxReply createOrUpdateUser(SandboxRequest request) {
+        JsonNode given = request.json() == null ? null : request.json().get("user");
+        if (given == null || !given.isObject()) {
+            throw new Rejection(400, "InvalidRequest", "user parameter is missing");
+        }
+        synchronized (lock) {
+            String externalId = text(given, "external_id");
+            String email = text(given, "email");
+            Optional<ObjectNode> existing = findActiveUser(externalId, email);
+            if (existing.isPresent()) {
+                Optional<Integer> wait = overUserLimit(existing.get().get("id").asLong(), request.at());
+                if (wait.isPresent()) {
+                    return errorReply(request, new SandboxError.RateLimited(wait.get()));
+                }
+            }
+            if (email != null && !EMAIL.matcher(email).matches()) {
+                return recordInvalid("email", "Email: " + email + " is not properly formatted");
+            }
+            String name = given.has("name") ? text(given, "name") : existing.map(u -> text(u, "name")).orElse(null);
+            if (name == null || name.isBlank()) {
+                return recordInvalid("name", "Name: is too short (minimum one character)");
+            }
+            JsonNode organizationId = given.get("organization_id");
+            if (organizationId != null && !organizationId.isNull() && !organizations.containsKey(organizationId.asLong())) {
+                return recordInvalid("organization_id", "Organization: is invalid");
+            }
+            ObjectNode user = existing.orElseGet(() -> {
+                long id = nextId++;
+                ObjectNode created = JSON.createObjectNode().put("id", id).put("role", "end-user").put("active", true);
+                users.put(id, created);
+                return created;
+            });
+            given.fields().forEachRemaining(field -> {
+                if (!field.getKey().equals("id")) {
+                    user.set(field.getKey(), field.getValue().deepCopy());
+                }
+            });
+            user.put("updated_at", request.at().toString());
+            userWrites.computeIfAbsent(user.get("id").asLong(), id -> new ArrayDeque<>()).addLast(request.at());
+            return SandboxReply.json(existing.isPresent() ? 200 : 201, JSON.createObjectNode().set("user", user.deepCopy()));
+        }
+    }
+
+    /** Seconds until the user may be written again, when this write would exceed the per-user limit. */
+    private Optional<Integer> overUserLimit(long userId, Instant now) {
+        Deque<Instant> writes = userWrites.computeIfAbsent(userId, id -> new ArrayDeque<>());
+        while (!writes.isEmpty() && !writes.peekFirst().isAfter(now.minus(userWindow))) {
+            writes.pollFirst();
+        }
+        if (writes.size() < userWriteLimit) {
+            return Optional.empty();
+        }
+        Duration wait = Duration.between(now, writes.peekFirst().plus(userWindow));
+        return Optional.of((int) Math.max(1, (wait.toMillis() + 999) / 1000));
+    }
+
+    private SandboxReply search(String kind, String externalId) {
+        if (externalId == null || externalId.isBlank()) {
+            throw new Rejection(400, "InvalidSearch", "external_id is required");
+        }
+        synchronized (lock) {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode found = body.putArray(kind);
+            Optional<ObjectNode> hit = kind.equals("users") ? findActiveUser(externalId, null) : findOrganization(externalId);
+            hit.ifPresent(o -> found.add(o.deepCopy()));
+            body.put("count", found.size()).putNull("next_page").putNull("previous_page");
+            return SandboxReply.json(200, body);
+        }
+    }
+
+    private SandboxReply deleteOrganization(long id) {
+        synchronized (lock) {
+            if (organizations.remove(id) == null) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            // its users lose their membership
+            users.values().stream().filter(u -> u.path("organization_id").asLong(-1) == id).forEach(u -> u.putNull("organization_id"));
+            return SandboxReply.of(204, "application/json", new byte[0]);
+        }
+    }
+
+    private SandboxReply deleteUser(long id) {
+        synchronized (lock) {
+            ObjectNode user = users.get(id);
+            if (user == null || !user.path("active").asBoolean()) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            // a soft delete: the user stays, inactive, and no longer matches create_or_update or search
+            user.put("active", false);
+            return SandboxReply.json(200, JSON.createObjectNode().set("user", user.deepCopy()));
+        }
+    }
+
+    private Optional<ObjectNode> findOrganization(String externalId) {
+        return organizations.values().stream().filter(o -> externalId.equalsIgnoreCase(text(o, "external_id"))).findFirst();
+    }
+
+    /** Matched on external id (case-insensitively), else on e-mail; soft-deleted users never match. */
+    private Optional<ObjectNode> findActiveUser(String externalId, String email) {
+        Optional<ObjectNode> byExternalId = externalId == null ? Optional.empty() : users.values().stream()
+                .filter(u -> u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id"))).findFirst();
+        if (byExternalId.isPresent() || email == null) {
+            return byExternalId;
+        }
+        return users.values().stream()
+                .filter(u -> u.path("active").asBoolean() && email.equalsIgnoreCase(text(u, "email"))).findFirst();
+    }
+
+    private static SandboxReply recordInvalid(String field, String description) {
+        ObjectNode body = JSON.createObjectNode().put("error", "RecordInvalid").put("description", "Record validation errors");
+        ArrayNode problems = body.putObject("details").putArray(field);
+        problems.addObject().put("description", description).put("error", "InvalidValue");
+        return SandboxReply.json(422, body);
+    }
+
+    private static SandboxReply error(int status, String name, String description) {
+        ObjectNode body = JSON.createObjectNode().put("error", name);
+        if (description != null) {
+            body.put("description", description);
+        }
+        return SandboxReply.json(status, body);
+    }
+
+    private static String text(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.crmsync.sandbox.zendesk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Tests the Zendesk sandbox itself, over real HTTP with the JDK client. One server for the class. */
+class ZendeskSandboxTest {
+    private static final String TOKEN = "zd-token-6wiIBWbGkBMo1mRDMuVwkw1EPsNkeUj95PIz2akv";
+    private static final String AGENT = "sync@acme.example";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static ZendeskSandbox zendesk;
+
+    @BeforeAll
+    static void startSandbox() {
+        zendesk = ZendeskSandbox.start();
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        zendesk.close();
+    }
+
+    @BeforeEach
+    void resetSandbox() {
+        zendesk.reset();
+        zendesk.acceptApiKeys(TOKEN);
+    }
+
+    @Test
+    void organizationCreateOrUpdateCreatesOnceThenUpdatesByExternalIdCaseInsensitively() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v2/organizations/create_or_update",
+                "{\"organization\":{\"external_id\":\"ACC-1\",\"name\":\"Acme\",\"domain_names\":[\"acme.example\"]}}");
+        HttpResponse<String> updated = send("POST", "/api/v2/organizations/create_or_update",
+                "{\"organization\":{\"external_id\":\"acc-1\",\"name\":\"Acme Corp\"}}");
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(updated.statusCode()).isEqualTo(200);
+        long id = JSON.readTree(created.body()).at("/organization/id").asLong();
+        assertThat(JSON.readTree(updated.body()).at("/organization/id").asLong()).isEqualTo(id);
+        assertThat(zendesk.organizations()).singleElement().satisfies(o -> {
+            assertThat(o.get("name").asText()).isEqualTo("Acme Corp");
+            assertThat(o.at("/domain_names/0").asText()).isEqualTo("acme.example");
+        });
+        assertThat(created.headers().firstValue("X-Rate-Limit")).hasValue("700");
+        assertThat(updated.headers().firstValue("X-Rate-Limit-Remaining")).hasValue("698");
+    }
+
+    @Test
+    void aTakenOrganizationNameIsRecordInvalidWithItsDetails() throws Exception {
+        zendesk.addOrganizationByHand("Acme");
+        HttpResponse<String> r = send("POST", "/api/v2/organizations/create_or_update",
+                "{\"organization\":{\"external_id\":\"acc-2\",\"name\":\"acme\"}}");
+
+        assertThat(r.statusCode()).isEqualTo(422);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("error").asText()).isEqualTo("RecordInvalid");
+        assertThat(body.at("/details/name/0/description").asText()).contains("has already been taken");
+        assertThat(zendesk.organizations()).hasSize(1);
+    }
+
+    @Test
+    void userCreateOrUpdateMatchesOnExternalIdThenEmailAndChecksItsOrganization() throws Exception {
+        HttpResponse<String> badOrg = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-1\",\"email\":\"dana@acme.example\",\"name\":\"Dana\",\"organization_id\":42}}");
+        HttpResponse<String> created = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-1\",\"email\":\"dana@acme.example\",\"name\":\"Dana\"}}");
+        HttpResponse<String> byEmail = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"email\":\"DANA@acme.example\",\"phone\":\"+1 415\"}}");
+        HttpResponse<String> badEmail = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-2\",\"email\":\"dana@localhost\",\"name\":\"Dana\"}}");
+
+        assertThat(badOrg.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(badOrg.body()).at("/details/organization_id/0/description").asText()).isEqualTo("Organization: is invalid");
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(byEmail.statusCode()).isEqualTo(200);
+        assertThat(badEmail.statusCode()).isEqualTo(422);
+        assertThat(zendesk.users()).singleElement().satisfies(u -> {
+            assertThat(u.get("external_id").asText()).isEqualTo("c-1");
+            assertThat(u.get("phone").asText()).isEqualTo("+1 415");
+        });
+    }
+
+    @Test
+    void writesToOneUserOverItsLimitGet429WithRetryAfterAsPlainText() throws Exception {
+        zendesk.userWriteLimit(2, Duration.ofSeconds(30));
+        String user = "{\"user\":{\"external_id\":\"c-3\",\"email\":\"lee@acme.example\",\"name\":\"Lee\"}}";
+        assertThat(send("POST", "/api/v2/users/create_or_update", user).statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/api/v2/users/create_or_update", user).statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = send("POST", "/api/v2/users/create_or_update", user);
+        // another user is not limited
+        HttpResponse<String> other = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-4\",\"email\":\"kim@acme.example\",\"name\":\"Kim\"}}");
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(28, 30);
+        assertThat(other.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void deletesSoftDeleteUsersRemoveOrganizationsAndAnswer404WhenGone() throws Exception {
+        long org = JSON.readTree(send("POST", "/api/v2/organizations/create_or_update",
+                "{\"organization\":{\"external_id\":\"acc-9\",\"name\":\"Nine\"}}").body()).at("/organization/id").asLong();
+        long user = JSON.readTree(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-9\",\"email\":\"nine@acme.example\",\"name\":\"Nine\",\"organization_id\":" + org + "}}")
+                .body()).at("/user/id").asLong();
+
+        assertThat(send("GET", "/api/v2/users/search?external_id=C-9", null).body()).contains("\"count\":1");
+        assertThat(send("DELETE", "/api/v2/users/" + user, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = send("DELETE", "/api/v2/users/" + user, null);
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(again.body()).get("error").asText()).isEqualTo("RecordNotFound");
+        assertThat(zendesk.users()).singleElement().satisfies(u -> assertThat(u.get("active").asBoolean()).isFalse());
+        assertThat(zendesk.userByExternalId("c-9")).isEmpty();
+        assertThat(send("GET", "/api/v2/users/search?external_id=c-9", null).body()).contains("\"count\":0");
+
+        assertThat(send("DELETE", "/api/v2/organizations/" + org, null).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", "/api/v2/organizations/" + org, null).statusCode()).isEqualTo(404);
+        assertThat(zendesk.organizations()).isEmpty();
+    }
+
+    @Test
+    void aTokenIsAcceptedOnlyInTheEmailSlashTokenForm() throws Exception {
+        HttpResponse<String> passwordForm = HTTP.send(HttpRequest.newBuilder(URI.create(zendesk.baseUrl() + "/api/v2/users/search?external_id=x"))
+                .header("Authorization", "Basic " + base64(AGENT + ":" + TOKEN)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongToken = HTTP.send(HttpRequest.newBuilder(URI.create(zendesk.baseUrl() + "/api/v2/users/search?external_id=x"))
+                .header("Authorization", "Basic " + base64(AGENT + "/token:nope")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(passwordForm.statusCode()).isEqualTo(401);
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrongToken.body()).get("error").asText()).isEqualTo("Couldn't authenticate you");
+        assertThat(send("GET", "/api/v2/users/search?external_id=x", null).statusCode()).isEqualTo(200);
+        assertThat(zendesk.calls()).allSatisfy(c -> assertThat(c.header("Authorization")).isNull());
+    }
+
+    @Test
+    void unavailableAnswers503WithRetryAfterAndChangesNothing() throws Exception {
+        zendesk.unavailableNext("POST", "/api/v2/organizations/create_or_update", 1, 7);
+        HttpResponse<String> r = send("POST", "/api/v2/organizations/create_or_update",
+                "{\"organization\":{\"external_id\":\"acc-5\",\"name\":\"Five\"}}");
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("7");
+        assertThat(zendesk.organizations()).isEmpty();
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).singleElement()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(503));
+    }
+
+    private static HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(zendesk.baseUrl() + path))
+                .header("Authorization", "Basic " + base64(AGENT + "/token:" + TOKEN));
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+}
