@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
-import java.io.IOException;
+import dev.crmsync.synccore.connector.VendorHttp;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -36,39 +33,18 @@ final class StripeClient {
     static final String API_VERSION = "2026-07-29.dahlia";
 
     private final URI baseUrl;
-    private final HttpClient http;
-    private final ObjectMapper mapper;
+    private final VendorHttp http;
 
     StripeClient(URI baseUrl, HttpClient http, ObjectMapper mapper) {
         this.baseUrl = baseUrl;
-        this.http = http;
-        this.mapper = mapper;
-    }
-
-    /**
-     * A Stripe call that did not succeed, with its classified failure. Checked, so that an
-     * operation of several calls stops at the first failed one and says why, in one place.
-     */
-    static class CallFailed extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient SyncFailure failure;
-
-        CallFailed(SyncFailure failure) {
-            // no stack trace: this is an expected outcome, reported through the failure
-            super(failure.errorClass(), null, false, false);
-            this.failure = failure;
-        }
-
-        SyncFailure failure() {
-            return failure;
-        }
+        this.http = new VendorHttp(http, mapper);
     }
 
     /**
      * A 5xx that Stripe stored under the request's idempotency key and replayed
      * ({@code Idempotent-Replayed: true}): every retry with that key gets the same answer for 24 h.
      */
-    static final class ReplayedServerError extends CallFailed {
+    static final class ReplayedServerError extends VendorHttp.CallFailed {
         private static final long serialVersionUID = 1L;
 
         ReplayedServerError(SyncFailure failure) {
@@ -77,7 +53,7 @@ final class StripeClient {
     }
 
     /** A 404 {@code resource_missing}: the object the call names does not exist (any more). */
-    static final class ResourceMissing extends CallFailed {
+    static final class ResourceMissing extends VendorHttp.CallFailed {
         private static final long serialVersionUID = 1L;
 
         ResourceMissing(SyncFailure failure) {
@@ -86,7 +62,7 @@ final class StripeClient {
     }
 
     JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials,
-                  Optional<Duration> timeout) throws CallFailed {
+                  Optional<Duration> timeout) throws VendorHttp.CallFailed {
         return send("POST " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Idempotency-Key", idempotencyKey)
@@ -94,7 +70,7 @@ final class StripeClient {
     }
 
     /** The object at {@code path} as it is now (retrieval by id is not eventually consistent, search is). */
-    JsonNode get(String path, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+    JsonNode get(String path, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
         return send("GET " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path)).GET());
     }
 
@@ -103,7 +79,7 @@ final class StripeClient {
      * {@code value}, through Stripe's search, which lags up to a minute behind writes.
      */
     Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
-                                      Optional<Duration> timeout) throws CallFailed {
+                                      Optional<Duration> timeout) throws VendorHttp.CallFailed {
         String query = "v1/" + resource + "/search?query=" + encode("metadata['" + key + "']:'" + value + "'");
         JsonNode data = send("GET v1/" + resource + "/search", credentials, timeout,
                 request -> request.uri(baseUrl.resolve(query)).GET()).path("data");
@@ -111,60 +87,33 @@ final class StripeClient {
     }
 
     private JsonNode send(String call, Credentials credentials, Optional<Duration> timeout,
-                          UnaryOperator<HttpRequest.Builder> specifics) throws CallFailed {
+                          UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String apiKey;
         try {
             apiKey = credentials.require("apiKey");
         } catch (Credentials.UnusableValueException e) {
             // Treated as a rejected key: the pipeline re-reads the secret once (it may have been
             // fixed since this container cached it), then fails permanently with this reason.
-            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
         }
-        Duration callTimeout = startable(timeout, call);
-        HttpResponse<String> response;
-        try {
-            HttpRequest request = specifics.apply(HttpRequest.newBuilder())
-                    .timeout(callTimeout)
-                    .header("Authorization", "Bearer " + apiKey)
-                    .header("Stripe-Version", API_VERSION)
-                    .build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IllegalArgumentException e) {
-            // The HTTP client's message quotes the refused header value, which may be the API key:
-            // it is dropped, and the reason says only what was refused.
-            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
-                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
-        } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + callTimeout));
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? "" : " " + e.getMessage().replace(apiKey, "****");
-            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
-        }
+        HttpResponse<String> response = http.send(call, timeout, message -> message.replace(apiKey, "****"),
+                request -> specifics.apply(request)
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Stripe-Version", API_VERSION));
         int status = response.statusCode();
-        JsonNode body = parse(response.body());
+        JsonNode body = http.json(response.body());
         if (status >= 200 && status < 300) {
             return body;
         }
-        SyncFailure failure = classify(call, status, body, retryAfter(response));
+        SyncFailure failure = classify(call, status, body, VendorHttp.retryAfter(response));
         if (status >= 500 && response.headers().firstValue("Idempotent-Replayed").filter("true"::equalsIgnoreCase).isPresent()) {
             throw new ReplayedServerError(new SyncFailure.Retryable(failure.errorClass(),
-                    failure.reason() + " (a stored answer Stripe replays for this idempotency key)", retryAfter(response)));
+                    failure.reason() + " (a stored answer Stripe replays for this idempotency key)", VendorHttp.retryAfter(response)));
         }
         if (status == 404 && body.path("error").path("code").asText("").equals("resource_missing")) {
             throw new ResourceMissing(failure);
         }
-        throw new CallFailed(failure);
-    }
-
-    /** The call's timeout; none left means the call could outlive the lease, so it is not started. */
-    private static Duration startable(Optional<Duration> timeout, String call) throws CallFailed {
-        if (timeout.isEmpty()) {
-            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
-        }
-        return timeout.get();
+        throw new VendorHttp.CallFailed(failure);
     }
 
     private static SyncFailure classify(String call, int status, JsonNode body, Optional<Duration> retryAfter) {
@@ -194,30 +143,6 @@ final class StripeClient {
                     + " — the same operation was first sent with other parameters; reconcile it in Stripe by hand");
         }
         return new SyncFailure.Permanent("vendor_rejected", reason);
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);
-        } catch (IOException e) {
-            return mapper.createObjectNode();
-        }
-    }
-
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                    Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                    return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-                } catch (RuntimeException unparseable) {
-                    return Optional.empty();
-                }
-            }
-        });
     }
 
     static String formEncode(Map<String, String> params) {

@@ -9,6 +9,7 @@ import dev.crmsync.synccore.connector.OutboundIdempotencyKey;
 import dev.crmsync.synccore.connector.RecordRef;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
+import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,12 +76,12 @@ public final class StripeConnector implements Connector {
                 case Operation.Action a -> invoiceDeal(request);
                 case Operation.Unsupported u -> SyncResult.permanent("unsupported_detail_type", u.reason());
             };
-        } catch (StripeClient.CallFailed failed) {
+        } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
         }
     }
 
-    private SyncResult upsertCustomer(SyncRequest request) throws StripeClient.CallFailed {
+    private SyncResult upsertCustomer(SyncRequest request) throws VendorHttp.CallFailed {
         Generation keys = new Generation(request.keyGeneration());
         Optional<String> mapped = request.externalId();
         if (mapped.isEmpty()) {
@@ -103,7 +104,7 @@ public final class StripeConnector implements Connector {
         }
     }
 
-    private String findOrCreateCustomer(SyncRequest request, Generation keys) throws StripeClient.CallFailed {
+    private String findOrCreateCustomer(SyncRequest request, Generation keys) throws VendorHttp.CallFailed {
         String accountId = request.event().recordId();
         if (request.retry()) {
             // An earlier attempt may have created the customer without committing it. Its
@@ -122,12 +123,12 @@ public final class StripeConnector implements Connector {
                 () -> earlierCustomer(request));
     }
 
-    private Optional<String> earlierCustomer(SyncRequest request) throws StripeClient.CallFailed {
+    private Optional<String> earlierCustomer(SyncRequest request) throws VendorHttp.CallFailed {
         return stripe.findByMetadata("customers", "crm_id", request.event().recordId(), request.credentials(), request.callTimeout())
                 .map(customer -> customer.path("id").asText());
     }
 
-    private void updateCustomer(String customerId, SyncRequest request, Generation keys) throws StripeClient.CallFailed {
+    private void updateCustomer(String customerId, SyncRequest request, Generation keys) throws VendorHttp.CallFailed {
         CrmEvent account = request.event();
         // The update sets the whole state: sending it again under the next generation is harmless.
         write(keys,
@@ -144,7 +145,7 @@ public final class StripeConnector implements Connector {
      * item reaches Stripe sets the amount, and a later close of the same deal (after an attempt
      * that was not committed) finds it there and only completes the invoice.
      */
-    private SyncResult invoiceDeal(SyncRequest request) throws StripeClient.CallFailed {
+    private SyncResult invoiceDeal(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent deal = request.event();
         String dealId = deal.recordId();
         String accountId = deal.text("accountId");
@@ -224,14 +225,14 @@ public final class StripeConnector implements Connector {
     }
 
     /** The deal's invoice as it is now, when an earlier attempt created one (search, then retrieval by id). */
-    private Optional<JsonNode> earlierInvoice(SyncRequest request) throws StripeClient.CallFailed {
+    private Optional<JsonNode> earlierInvoice(SyncRequest request) throws VendorHttp.CallFailed {
         Optional<JsonNode> hit = stripe.findByMetadata("invoices", "crm_deal_id", request.event().recordId(),
                 request.credentials(), request.callTimeout());
         // A search hit may be as old as the index; retrieval by id is current.
         return hit.isEmpty() ? hit : Optional.of(currentInvoice(hit.get().path("id").asText(), request));
     }
 
-    private JsonNode currentInvoice(String invoiceId, SyncRequest request) throws StripeClient.CallFailed {
+    private JsonNode currentInvoice(String invoiceId, SyncRequest request) throws VendorHttp.CallFailed {
         return stripe.get("v1/invoices/" + invoiceId, request.credentials(), request.callTimeout());
     }
 
@@ -254,13 +255,13 @@ public final class StripeConnector implements Connector {
     /** A keyed Stripe write at one key generation. */
     @FunctionalInterface
     private interface Write<T> {
-        T at(int generation) throws StripeClient.CallFailed;
+        T at(int generation) throws VendorHttp.CallFailed;
     }
 
     /** What an earlier try of a write left in Stripe, if anything. */
     @FunctionalInterface
     private interface Effect<T> {
-        Optional<T> find() throws StripeClient.CallFailed;
+        Optional<T> find() throws VendorHttp.CallFailed;
     }
 
     /**
@@ -269,7 +270,7 @@ public final class StripeConnector implements Connector {
      * work before failing); only when there is none is the write sent again under the next
      * generation, and so on while the answers are replays.
      */
-    private static <T> T write(Generation keys, Write<T> write, Effect<T> earlier) throws StripeClient.CallFailed {
+    private static <T> T write(Generation keys, Write<T> write, Effect<T> earlier) throws VendorHttp.CallFailed {
         try {
             return write.at(keys.current());
         } catch (StripeClient.ReplayedServerError replayed) {

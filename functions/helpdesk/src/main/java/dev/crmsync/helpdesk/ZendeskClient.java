@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
-import java.io.IOException;
+import dev.crmsync.synccore.connector.VendorHttp;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +28,12 @@ import java.util.function.UnaryOperator;
  */
 final class ZendeskClient {
     private final URI baseUrl;
-    private final HttpClient http;
+    private final VendorHttp http;
     private final ObjectMapper mapper;
 
     ZendeskClient(URI baseUrl, HttpClient http, ObjectMapper mapper) {
         this.baseUrl = baseUrl;
-        this.http = http;
+        this.http = new VendorHttp(http, mapper);
         this.mapper = mapper;
     }
 
@@ -42,24 +41,8 @@ final class ZendeskClient {
         return baseUrl;
     }
 
-    /** A Zendesk call that did not succeed, with its classified failure; stops an operation at the first failed call. */
-    static class CallFailed extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient SyncFailure failure;
-
-        CallFailed(SyncFailure failure) {
-            // no stack trace: an expected outcome, reported through the failure
-            super(failure.errorClass(), null, false, false);
-            this.failure = failure;
-        }
-
-        SyncFailure failure() {
-            return failure;
-        }
-    }
-
     /** A 404 {@code RecordNotFound}: the object the call names does not exist (any more). */
-    static final class RecordNotFound extends CallFailed {
+    static final class RecordNotFound extends VendorHttp.CallFailed {
         private static final long serialVersionUID = 1L;
 
         RecordNotFound(SyncFailure failure) {
@@ -70,25 +53,25 @@ final class ZendeskClient {
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
-    Answer post(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws CallFailed {
+    Answer post(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws VendorHttp.CallFailed {
         String json;
         try {
             json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            throw new CallFailed(new SyncFailure.Permanent("request_unsendable", "POST " + path + " not sent: " + e.getOriginalMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", "POST " + path + " not sent: " + e.getOriginalMessage()));
         }
         return send("POST " + path, credentials, timeout, personal, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Answer delete(String path, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+    Answer delete(String path, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
         return send("DELETE " + path, credentials, timeout, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
     }
 
     /** {@code GET <resource>/search?external_id=…}: the first match's id, if any. */
     Optional<String> findByExternalId(String resource, String externalId, Credentials credentials, Optional<Duration> timeout)
-            throws CallFailed {
+            throws VendorHttp.CallFailed {
         String path = "api/v2/" + resource + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
         JsonNode found = send("GET api/v2/" + resource + "/search", credentials, timeout, List.of(),
                 request -> request.uri(baseUrl.resolve(path)).GET()).body().path(resource);
@@ -96,7 +79,7 @@ final class ZendeskClient {
     }
 
     private Answer send(String call, Credentials credentials, Optional<Duration> timeout, List<String> personal,
-                        UnaryOperator<HttpRequest.Builder> specifics) throws CallFailed {
+                        UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String authorization;
         try {
             String token = credentials.require("apiToken");
@@ -105,32 +88,12 @@ final class ZendeskClient {
         } catch (Credentials.UnusableValueException e) {
             // Treated as a refused token: the pipeline re-reads the secret once (it may have been
             // fixed since this container cached it), then fails permanently with this reason.
-            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
         }
-        if (timeout.isEmpty()) {
-            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
-        }
-        HttpResponse<String> response;
-        try {
-            HttpRequest request = specifics.apply(HttpRequest.newBuilder())
-                    .timeout(timeout.get())
-                    .header("Authorization", authorization)
-                    .header("Accept", "application/json")
-                    .build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IllegalArgumentException e) {
-            // the client's message may quote the refused header value: dropped
-            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
-                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
-        } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout.get()));
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? "" : " " + credentials.redact(e.getMessage());
-            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
-        }
+        HttpResponse<String> response = http.send(call, timeout, credentials::redact,
+                request -> specifics.apply(request)
+                        .header("Authorization", authorization)
+                        .header("Accept", "application/json"));
         int status = response.statusCode();
         JsonNode body = parse(response);
         if (status >= 200 && status < 300) {
@@ -140,7 +103,7 @@ final class ZendeskClient {
         if (status == 404) {
             throw new RecordNotFound(failure);
         }
-        throw new CallFailed(failure);
+        throw new VendorHttp.CallFailed(failure);
     }
 
     private static SyncFailure classify(String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {
@@ -150,7 +113,7 @@ final class ZendeskClient {
             return new SyncFailure.Unauthorized(what + ": the API token was refused");
         }
         String reason = what + describe(body, personal);
-        Optional<Duration> retryAfter = retryAfter(response);
+        Optional<Duration> retryAfter = VendorHttp.retryAfter(response);
         if (status == 429) {
             String remaining = response.headers().firstValue("X-Rate-Limit-Remaining").map(r -> " (X-Rate-Limit-Remaining " + r + ")").orElse("");
             return new SyncFailure.Retryable("rate_limited", reason + remaining, retryAfter);
@@ -189,27 +152,9 @@ final class ZendeskClient {
         return text.length() > 1000 ? text.substring(0, 1000) + "…" : text;
     }
 
+    /** Only a JSON body is read: a 429 or 503 may answer in plain text. */
     private JsonNode parse(HttpResponse<String> response) {
-        String body = response.body();
         String type = response.headers().firstValue("Content-Type").orElse("");
-        if (body == null || body.isBlank() || !type.toLowerCase(Locale.ROOT).contains("json")) {
-            return mapper.createObjectNode();
-        }
-        try {
-            return mapper.readTree(body);
-        } catch (IOException e) {
-            return mapper.createObjectNode();
-        }
-    }
-
-    /** Zendesk sends {@code Retry-After} in seconds. */
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-            } catch (NumberFormatException notSeconds) {
-                return Optional.empty();
-            }
-        });
+        return type.toLowerCase(Locale.ROOT).contains("json") ? http.json(response.body()) : mapper.createObjectNode();
     }
 }

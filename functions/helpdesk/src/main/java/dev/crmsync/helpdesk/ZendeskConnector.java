@@ -7,6 +7,7 @@ import dev.crmsync.synccore.connector.Operation;
 import dev.crmsync.synccore.connector.RecordRef;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
+import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.net.URI;
 import java.util.List;
@@ -93,19 +94,19 @@ public final class ZendeskConnector implements Connector {
                 case "contact.deleted" -> delete(request, "users", "user");
                 default -> SyncResult.permanent("unsupported_detail_type", "helpdesk does not handle " + request.event().detailType());
             };
-        } catch (ZendeskClient.CallFailed failed) {
+        } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
         }
     }
 
-    private SyncResult upsertOrganization(SyncRequest request) throws ZendeskClient.CallFailed {
+    private SyncResult upsertOrganization(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent account = request.event();
         ZendeskClient.Answer answer = zendesk.post("api/v2/organizations/create_or_update", ZendeskMapping.organization(account),
                 request.credentials(), request.callTimeout(), ZendeskMapping.personalValues(account));
         return applied(request, answer.body().path("organization").path("id").asText(), "organization");
     }
 
-    private SyncResult upsertUser(SyncRequest request) throws ZendeskClient.CallFailed {
+    private SyncResult upsertUser(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent contact = request.event();
         String accountId = contact.text("accountId");
         Optional<String> organization = Optional.empty();
@@ -138,7 +139,7 @@ public final class ZendeskConnector implements Connector {
      * committing, so it is looked up by {@code external_id} first; none → nothing to delete. A 404
      * means it is already gone (deleted by hand, or by an attempt that did not commit): applied.
      */
-    private SyncResult delete(SyncRequest request, String resource, String kind) throws ZendeskClient.CallFailed {
+    private SyncResult delete(SyncRequest request, String resource, String kind) throws VendorHttp.CallFailed {
         String recordId = request.event().recordId();
         Optional<String> id = request.externalId();
         if (id.isEmpty()) {

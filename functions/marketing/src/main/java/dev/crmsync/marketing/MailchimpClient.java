@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
-import java.io.IOException;
+import dev.crmsync.synccore.connector.VendorHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -31,89 +30,53 @@ final class MailchimpClient {
     private static final int MAX_REASON = 600;
 
     private final Optional<URI> vendorUrl;
-    private final HttpClient http;
-    private final ObjectMapper json;
+    private final VendorHttp http;
 
     /** @param vendorUrl {@code CRM_SYNC_VENDOR_URL} (tests, local run); when empty the key's data centre decides */
     MailchimpClient(Optional<URI> vendorUrl, HttpClient http, ObjectMapper json) {
         this.vendorUrl = vendorUrl;
-        this.http = http;
-        this.json = json;
+        this.http = new VendorHttp(http, json);
     }
 
     /** A Mailchimp answer: its status and parsed body (empty object when none). */
     record Answer(int status, JsonNode body) {}
-
-    /** A call that did not succeed, with its classified failure; checked so an operation stops at the first. */
-    static final class CallFailed extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient SyncFailure failure;
-
-        CallFailed(SyncFailure failure) {
-            super(failure.errorClass(), null, false, false);
-            this.failure = failure;
-        }
-
-        SyncFailure failure() {
-            return failure;
-        }
-    }
 
     /**
      * Sends the call; a 2xx, or a status in {@code alsoFine} (a 404 on an archive: already gone), is
      * returned, anything else is classified and thrown.
      */
     Answer send(String method, String path, JsonNode body, Credentials credentials, Optional<Duration> timeout,
-                Set<Integer> alsoFine) throws CallFailed {
+                Set<Integer> alsoFine) throws VendorHttp.CallFailed {
         String call = method + " " + path.replaceAll("/members/[0-9a-f]{32}", "/members/{hash}");
         String apiKey;
         try {
             apiKey = credentials.require("apiKey");
         } catch (Credentials.UnusableValueException e) {
             // As a rejected key: the pipeline re-reads the secret once (it may have been fixed), then gives up.
-            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
         }
         URI base = baseUrl(apiKey, call);
-        if (timeout.isEmpty()) {
-            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
-        }
-        HttpResponse<String> response;
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                    .timeout(timeout.get())
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            ("crm-sync:" + apiKey).getBytes(StandardCharsets.UTF_8)))
+        String authorization = "Basic " + Base64.getEncoder().encodeToString(("crm-sync:" + apiKey).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(call, timeout, credentials::redact, request -> {
+            request.uri(base.resolve(path))
+                    .header("Authorization", authorization)
                     .header("Accept", "application/json");
             if (body != null) {
-                request.header("Content-Type", "application/json")
+                return request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IllegalArgumentException e) {
-            // the client's message may quote the header, i.e. the key: only say what was refused
-            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
-                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
-        } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout.get()));
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? "" : " " + credentials.redact(e.getMessage());
-            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
-        }
+            return request.method(method, HttpRequest.BodyPublishers.noBody());
+        });
         int status = response.statusCode();
-        JsonNode parsed = parse(response.body());
+        JsonNode parsed = http.json(response.body());
         if ((status >= 200 && status < 300) || alsoFine.contains(status)) {
             return new Answer(status, parsed);
         }
-        throw new CallFailed(classify(call, status, parsed, response));
+        throw new VendorHttp.CallFailed(classify(call, status, parsed, response));
     }
 
     /** The configured URL, or the key's data centre: Mailchimp serves each account from one of them. */
-    private URI baseUrl(String apiKey, String call) throws CallFailed {
+    private URI baseUrl(String apiKey, String call) throws VendorHttp.CallFailed {
         if (vendorUrl.isPresent()) {
             String url = vendorUrl.get().toString();
             return URI.create(url.endsWith("/") ? url : url + "/");
@@ -121,7 +84,7 @@ final class MailchimpClient {
         int dash = apiKey.lastIndexOf('-');
         String dc = dash < 0 ? "" : apiKey.substring(dash + 1);
         if (!DATA_CENTRE.matcher(dc).matches()) {
-            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: the integration secret's 'apiKey' value"
+            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: the integration secret's 'apiKey' value"
                     + " does not end in a data centre (like -us21), so the account's API host is unknown"));
         }
         return URI.create("https://" + dc + ".api.mailchimp.com/");
@@ -135,10 +98,10 @@ final class MailchimpClient {
         }
         if (status == 429) {
             // Mailchimp promises no Retry-After; without one the pipeline's own backoff (with jitter) decides.
-            return new SyncFailure.Retryable("rate_limited", reason, retryAfter(response));
+            return new SyncFailure.Retryable("rate_limited", reason, VendorHttp.retryAfter(response));
         }
         if (status >= 500) {
-            return new SyncFailure.Retryable("vendor_5xx", reason, retryAfter(response));
+            return new SyncFailure.Retryable("vendor_5xx", reason, VendorHttp.retryAfter(response));
         }
         if (status == 400 && CONTACT_REFUSED.contains(title)) {
             return new SyncFailure.Permanent("member_refused", reason
@@ -167,23 +130,5 @@ final class MailchimpClient {
         }
         String masked = EMAIL.matcher(text).replaceAll("[e-mail]");
         return masked.length() <= MAX_REASON ? masked : masked.substring(0, MAX_REASON) + "…";
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isBlank() ? json.createObjectNode() : json.readTree(body);
-        } catch (IOException e) {
-            return json.createObjectNode();
-        }
-    }
-
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-            } catch (NumberFormatException notSeconds) {
-                return Optional.empty();
-            }
-        });
     }
 }

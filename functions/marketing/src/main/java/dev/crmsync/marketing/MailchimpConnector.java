@@ -6,6 +6,7 @@ import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
+import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.util.Optional;
 import java.util.Set;
@@ -59,12 +60,12 @@ public final class MailchimpConnector implements Connector {
         }
         try {
             return request.event().detailType().equals("contact.deleted") ? archiveContact(request) : upsertMember(request);
-        } catch (MailchimpClient.CallFailed failed) {
+        } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
         }
     }
 
-    private SyncResult upsertMember(SyncRequest request) throws MailchimpClient.CallFailed {
+    private SyncResult upsertMember(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent contact = request.event();
         String email = contact.text("email");
         if (email == null || email.isBlank()) {
@@ -81,7 +82,7 @@ public final class MailchimpConnector implements Connector {
         return new SyncResult.Applied(hash);
     }
 
-    private SyncResult archiveContact(SyncRequest request) throws MailchimpClient.CallFailed {
+    private SyncResult archiveContact(SyncRequest request) throws VendorHttp.CallFailed {
         // The hash we last wrote; a contact never synced may still name its e-mail in the deleted event's data.
         Optional<String> hash = request.externalId().or(() -> Optional.ofNullable(request.event().text("email"))
                 .filter(e -> !e.isBlank()).map(e -> MemberMapping.subscriberHash(e.strip())));
@@ -94,7 +95,7 @@ public final class MailchimpConnector implements Connector {
     }
 
     /** DELETE archives the member; 404 means it is not there (any more): the archive is done. */
-    private void archive(String hash, SyncRequest request) throws MailchimpClient.CallFailed {
+    private void archive(String hash, SyncRequest request) throws VendorHttp.CallFailed {
         mailchimp.send("DELETE", memberPath(hash), null, request.credentials(), request.callTimeout(), Set.of(404));
     }
 

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
-import java.io.IOException;
+import dev.crmsync.synccore.connector.VendorHttp;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -42,81 +41,42 @@ final class SlackClient {
             "restricted_action", "a workspace admin restricts who may post in this channel");
 
     private final URI baseUrl;
-    private final HttpClient http;
-    private final ObjectMapper mapper;
+    private final VendorHttp http;
 
     SlackClient(URI baseUrl, HttpClient http, ObjectMapper mapper) {
         this.baseUrl = baseUrl;
-        this.http = http;
-        this.mapper = mapper;
-    }
-
-    /** A Slack call that did not succeed, with its classified failure. */
-    static final class CallFailed extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient SyncFailure failure;
-
-        CallFailed(SyncFailure failure) {
-            // no stack trace: an expected outcome, reported through the failure
-            super(failure.errorClass(), null, false, false);
-            this.failure = failure;
-        }
-
-        SyncFailure failure() {
-            return failure;
-        }
+        this.http = new VendorHttp(http, mapper);
     }
 
     /** A write method ({@code chat.postMessage}) with a JSON body; the {@code ok:true} answer. */
-    JsonNode post(String method, JsonNode body, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+    JsonNode post(String method, JsonNode body, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
         return send(method, credentials, timeout, request -> request.uri(baseUrl.resolve("api/" + method))
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
     }
 
     /** A read method ({@code conversations.history}) with query parameters; the {@code ok:true} answer. */
-    JsonNode get(String method, Map<String, String> params, Credentials credentials, Optional<Duration> timeout) throws CallFailed {
+    JsonNode get(String method, Map<String, String> params, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
         StringJoiner query = new StringJoiner("&");
         params.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
         return send(method, credentials, timeout, request -> request.uri(baseUrl.resolve("api/" + method + "?" + query)).GET());
     }
 
     private JsonNode send(String method, Credentials credentials, Optional<Duration> timeout,
-                          java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws CallFailed {
+                          java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String token;
         try {
             token = credentials.require("botToken");
         } catch (Credentials.UnusableValueException e) {
             // As a refused token: the pipeline re-reads the secret once (it may have been fixed), then fails with this reason.
-            throw new CallFailed(new SyncFailure.Unauthorized(method + " not sent: " + e.getMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(method + " not sent: " + e.getMessage()));
         }
-        if (timeout.isEmpty()) {
-            throw new CallFailed(new SyncFailure.Retryable("deadline", method + " not started: it could outlive this attempt's lease"));
-        }
-        HttpResponse<String> response;
-        try {
-            HttpRequest request = specifics.apply(HttpRequest.newBuilder())
-                    .timeout(timeout.get())
-                    .header("Authorization", "Bearer " + token)
-                    .build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IllegalArgumentException e) {
-            // The HTTP client's message may quote the refused header value, i.e. the token: dropped.
-            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
-                    method + " not sent: the HTTP client refused a header value or the URL of the request"));
-        } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", method + " timed out after " + timeout.get()));
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? "" : " " + e.getMessage().replace(token, "****");
-            throw new CallFailed(new SyncFailure.Retryable("network", method + " failed: " + e.getClass().getSimpleName() + message));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CallFailed(new SyncFailure.Retryable("interrupted", method + " was interrupted"));
-        }
-        JsonNode body = parse(response.body());
-        Optional<SyncFailure> failure = classify(method, response.statusCode(), body, retryAfter(response));
+        HttpResponse<String> response = http.send(method, timeout, message -> message.replace(token, "****"),
+                request -> specifics.apply(request).header("Authorization", "Bearer " + token));
+        JsonNode body = http.json(response.body());
+        Optional<SyncFailure> failure = classify(method, response.statusCode(), body, VendorHttp.retryAfter(response));
         if (failure.isPresent()) {
-            throw new CallFailed(failure.get());
+            throw new VendorHttp.CallFailed(failure.get());
         }
         return body;
     }
@@ -143,25 +103,6 @@ final class SlackClient {
             return Optional.of(new SyncFailure.Permanent("vendor_rejected", what + ": an answer without ok:true"));
         }
         return Optional.of(new SyncFailure.Permanent("vendor_rejected", hint == null ? what : what + " — " + hint));
-    }
-
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);
-        } catch (IOException e) {
-            return mapper.createObjectNode();
-        }
-    }
-
-    /** Slack's {@code Retry-After} is always in seconds. */
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
     }
 
     private static String encode(String value) {

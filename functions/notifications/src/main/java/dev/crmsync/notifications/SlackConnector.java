@@ -9,6 +9,7 @@ import dev.crmsync.synccore.connector.Operation;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
+import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -94,7 +95,7 @@ public final class SlackConnector implements Connector {
             }
             JsonNode posted = slack.post("chat.postMessage", message(deal, channelId), request.credentials(), request.callTimeout());
             return applied(posted.path("ts").asText(), posted.path("channel").asText(channelId));
-        } catch (SlackClient.CallFailed failed) {
+        } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
         }
     }
@@ -135,7 +136,7 @@ public final class SlackConnector implements Connector {
      * {@code closedAt}, so that a second event for the deal, sent later, still looks back to the
      * first one's message), newest first, page by page.
      */
-    private Optional<String> earlierMessage(SyncRequest request, String channelId) throws SlackClient.CallFailed {
+    private Optional<String> earlierMessage(SyncRequest request, String channelId) throws VendorHttp.CallFailed {
         CrmEvent deal = request.event();
         Map<String, String> params = new LinkedHashMap<>();
         params.put("channel", channelId);
@@ -157,7 +158,7 @@ public final class SlackConnector implements Connector {
             }
             params.put("cursor", cursor);
         }
-        throw new SlackClient.CallFailed(new SyncFailure.Permanent("history_too_long",
+        throw new VendorHttp.CallFailed(new SyncFailure.Permanent("history_too_long",
                 "more than " + MAX_HISTORY_PAGES * HISTORY_PAGE + " messages in " + channelId + " since deal " + deal.recordId()
                         + " closed: not posted, since an earlier attempt's message may be among them; look for it in the channel"
                         + " (metadata deal_id " + deal.recordId() + "), post by hand if it is missing, and delete this message from the DLQ"));

@@ -1,0 +1,117 @@
+package dev.crmsync.synccore.connector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The HTTP plumbing every vendor client shares: sending one call within the attempt's time left,
+ * turning what goes wrong before an answer arrives into a {@link SyncFailure}, reading a JSON body
+ * that may be empty or not JSON, and reading {@code Retry-After}. What a vendor's answer means (its
+ * error body, its status codes, its auth) stays in the vendor's client.
+ */
+public final class VendorHttp {
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+
+    public VendorHttp(HttpClient http, ObjectMapper mapper) {
+        this.http = http;
+        this.mapper = mapper;
+    }
+
+    /**
+     * A vendor call that did not succeed, with its classified failure. Checked, so that an
+     * operation of several calls stops at the first failed one and says why, in one place.
+     * Vendor clients subclass it for answers their connector treats specially (a missing record).
+     */
+    public static class CallFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient SyncFailure failure;
+
+        public CallFailed(SyncFailure failure) {
+            // no stack trace: an expected outcome, reported through the failure
+            super(failure.errorClass(), null, false, false);
+            this.failure = failure;
+        }
+
+        public SyncFailure failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * Sends one call and returns the vendor's answer, whatever its status.
+     *
+     * @param call    what the call is, for reasons ("POST v1/customers"); never holds a secret
+     * @param timeout the time the call may take; empty means none is left, and the call is not started
+     * @param redact  applied to a network error's message, which may quote what was sent
+     * @param request the request's URI, method, body and headers (auth included), on a fresh builder
+     * @throws CallFailed {@code deadline} (not started), {@code request_unsendable} (the HTTP client
+     *                    refused the request; the reason never quotes the refused value),
+     *                    {@code timeout}, {@code network} or {@code interrupted}
+     */
+    public HttpResponse<String> send(String call, Optional<Duration> timeout, UnaryOperator<String> redact,
+                                     UnaryOperator<HttpRequest.Builder> request) throws CallFailed {
+        if (timeout.isEmpty()) {
+            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
+        }
+        try {
+            HttpRequest built = request.apply(HttpRequest.newBuilder()).timeout(timeout.get()).build();
+            return http.send(built, HttpResponse.BodyHandlers.ofString());
+        } catch (IllegalArgumentException e) {
+            // The HTTP client's message may quote the refused header value, e.g. an API key:
+            // it is dropped, and the reason says only what was refused.
+            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
+                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
+        } catch (HttpTimeoutException e) {
+            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout.get()));
+        } catch (IOException e) {
+            String message = e.getMessage() == null ? "" : " " + redact.apply(e.getMessage());
+            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
+        }
+    }
+
+    /** The body as JSON; an empty object when there is none or it is not JSON (a proxy's HTML page, a plain-text 503). */
+    public JsonNode json(String body) {
+        try {
+            return body == null || body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
+    }
+
+    /**
+     * The answer's {@code Retry-After}: seconds, or an HTTP date (RFC 1123), as the wait from now
+     * (never negative); empty when absent or unreadable.
+     */
+    public static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(VendorHttp::retryAfter);
+    }
+
+    static Optional<Duration> retryAfter(String header) {
+        String value = header.trim();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (RuntimeException unparseable) {
+                return Optional.empty();
+            }
+        }
+    }
+}
