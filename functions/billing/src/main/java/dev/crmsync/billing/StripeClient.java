@@ -88,14 +88,7 @@ final class StripeClient {
 
     private JsonNode send(String call, Credentials credentials, Optional<Duration> timeout,
                           UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
-        String apiKey;
-        try {
-            apiKey = credentials.require("apiKey");
-        } catch (Credentials.UnusableValueException e) {
-            // Treated as a rejected key: the pipeline re-reads the secret once (it may have been
-            // fixed since this container cached it), then fails permanently with this reason.
-            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
-        }
+        String apiKey = VendorHttp.secret(credentials, "apiKey", call);
         HttpResponse<String> response = http.send(call, timeout, message -> message.replace(apiKey, "****"),
                 request -> specifics.apply(request)
                         .header("Authorization", "Bearer " + apiKey)

@@ -80,16 +80,9 @@ final class ZendeskClient {
 
     private Answer send(String call, Credentials credentials, Optional<Duration> timeout, List<String> personal,
                         UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
-        String authorization;
-        try {
-            String token = credentials.require("apiToken");
-            String email = credentials.require("email");
-            authorization = "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
-        } catch (Credentials.UnusableValueException e) {
-            // Treated as a refused token: the pipeline re-reads the secret once (it may have been
-            // fixed since this container cached it), then fails permanently with this reason.
-            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
-        }
+        String token = VendorHttp.secret(credentials, "apiToken", call);
+        String email = VendorHttp.secret(credentials, "email", call);
+        String authorization = "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(call, timeout, credentials::redact,
                 request -> specifics.apply(request)
                         .header("Authorization", authorization)

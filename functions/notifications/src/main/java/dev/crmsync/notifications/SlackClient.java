@@ -64,13 +64,7 @@ final class SlackClient {
 
     private JsonNode send(String method, Credentials credentials, Optional<Duration> timeout,
                           java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
-        String token;
-        try {
-            token = credentials.require("botToken");
-        } catch (Credentials.UnusableValueException e) {
-            // As a refused token: the pipeline re-reads the secret once (it may have been fixed), then fails with this reason.
-            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(method + " not sent: " + e.getMessage()));
-        }
+        String token = VendorHttp.secret(credentials, "botToken", method);
         HttpResponse<String> response = http.send(method, timeout, message -> message.replace(token, "****"),
                 request -> specifics.apply(request).header("Authorization", "Bearer " + token));
         JsonNode body = http.json(response.body());

@@ -49,6 +49,20 @@ public final class VendorHttp {
     }
 
     /**
+     * The secret value {@code key} for a call's auth header. One that is missing or cannot be sent
+     * is treated as a refused credential: the pipeline re-reads the secret once (it may have been
+     * fixed since this container cached it), then fails permanently with this reason, which names
+     * the key, never the value.
+     */
+    public static String secret(Credentials credentials, String key, String call) throws CallFailed {
+        try {
+            return credentials.require(key);
+        } catch (Credentials.UnusableValueException e) {
+            throw new CallFailed(new SyncFailure.Unauthorized(call + " not sent: " + e.getMessage()));
+        }
+    }
+
+    /**
      * Sends one call and returns the vendor's answer, whatever its status.
      *
      * @param call    what the call is, for reasons ("POST v1/customers"); never holds a secret

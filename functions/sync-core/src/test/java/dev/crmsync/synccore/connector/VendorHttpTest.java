@@ -75,6 +75,18 @@ class VendorHttpTest {
     }
 
     @Test
+    void anUnusableSecretIsARefusedCredentialThatNamesOnlyTheKey() throws VendorHttp.CallFailed {
+        Credentials credentials = new Credentials(java.util.Map.of("apiKey", SECRET + "\u200b", "botToken", SECRET));
+
+        assertThat(VendorHttp.secret(credentials, "botToken", "chat.postMessage")).isEqualTo(SECRET);
+        assertThatThrownBy(() -> VendorHttp.secret(credentials, "apiKey", "POST v1/customers"))
+                .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
+                    assertThat(e.failure()).isInstanceOf(SyncFailure.Unauthorized.class);
+                    assertThat(e.failure().reason()).startsWith("POST v1/customers not sent: ").contains("'apiKey'").doesNotContain(SECRET);
+                });
+    }
+
+    @Test
     void noTimeLeftMeansTheCallIsNotStarted() {
         assertThatThrownBy(() -> http.send("GET ok", Optional.empty(), UnaryOperator.identity(),
                 request -> { throw new AssertionError("the request must not be built"); }))
