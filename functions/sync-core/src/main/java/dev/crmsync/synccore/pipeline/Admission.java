@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The edge of the batch, before any state is touched: parse and validate each message, skip our own
@@ -47,7 +48,7 @@ final class Admission {
                     Operation operation = connector.plan(event);
                     PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
                     if (event.origin().equals(connector.integration())) {
-                        reporter.report(record, new RecordVerdict.Skipped("echo", "written by this integration", java.util.Set.of()));
+                        reporter.report(record, new RecordVerdict.Skipped("echo", "written by this integration", Set.of()));
                     } else if (recentGiveUps.of(delivery).isPresent()) {
                         reporter.report(record, new RecordVerdict.AlreadyGaveUp(recentGiveUps.of(delivery).get()));
                     } else if (operation instanceof Operation.Unsupported unsupported) {

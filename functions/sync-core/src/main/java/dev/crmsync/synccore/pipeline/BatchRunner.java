@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,7 +92,7 @@ final class BatchRunner {
                 // Whether a claim landed is unknown: its lease, if any, ends with the invocation;
                 // the status is not rewritten on every such receive.
                 RecordVerdict failed = new RecordVerdict.Failed(new SyncFailure.Retryable("internal", described),
-                        Optional.empty(), java.util.Set.of(record.event().eventId()));
+                        Optional.empty(), Set.of(record.event().eventId()));
                 reporter.report(record, failed);
                 reporter.coalesced(record, failed);
             } finally {
@@ -131,7 +132,7 @@ final class BatchRunner {
                     }
                     // nothing claimed, and no status write per receive for a table that is not answering
                     RecordVerdict waiting = new RecordVerdict.Failed(new SyncFailure.Retryable("state_unavailable", reason),
-                            Optional.empty(), java.util.Set.of(record.event().eventId()));
+                            Optional.empty(), Set.of(record.event().eventId()));
                     reporter.report(record, waiting);
                     reporter.coalesced(record, waiting);
                     return true;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The messages this container gave up on recently. A message that gave up comes back at once
@@ -37,13 +38,13 @@ final class RecentGiveUps {
      * The error class this message gave up with, if it did so recently on an earlier receive (a
      * redrive starts the receive count again and is tried again).
      */
-    synchronized java.util.Optional<String> of(Delivery delivery) {
+    synchronized Optional<String> of(Delivery delivery) {
         GaveUp gaveUp = byMessage.get(delivery.messageId());
         if (gaveUp == null || gaveUp.receiveCount() >= delivery.receiveCount()
                 || gaveUp.at().isBefore(clock.instant().minus(memory))) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(gaveUp.errorClass());
+        return Optional.of(gaveUp.errorClass());
     }
 
     private record GaveUp(int receiveCount, Instant at, String errorClass) {}

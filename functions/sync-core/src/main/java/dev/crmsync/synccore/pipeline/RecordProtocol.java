@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The per-record protocol, where the invariants live: claim → apply → (one credentials refresh
@@ -112,7 +114,7 @@ final class RecordProtocol {
     }
 
     /** The commit found the lease no longer this attempt's: retryable; the retry's claim skips or redoes the work. */
-    private static RecordVerdict leaseLost(java.util.Set<String> failedEvents) {
+    private static RecordVerdict leaseLost(Set<String> failedEvents) {
         return new RecordVerdict.Failed(new SyncFailure.Retryable("lease_lost",
                 "the lease ran out before the commit; the retry will find the vendor's state"), Optional.empty(), failedEvents);
     }
@@ -141,7 +143,7 @@ final class RecordProtocol {
                 "the credentials of secret " + secretId + " were refused also after re-reading it: " + detail);
     }
 
-    private static Credentials credentialsOrThrow(java.util.function.Supplier<Credentials> read) {
+    private static Credentials credentialsOrThrow(Supplier<Credentials> read) {
         try {
             return read.get();
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.crmsync.synccore.state;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The outcome of one conditional claim write, learned from the write itself (or, on a server that
@@ -21,7 +22,7 @@ public sealed interface Claim {
      * @param keyGeneration the generation of outbound idempotency keys this item is on
      */
     record Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease,
-                   java.util.Set<String> failedEvents, int keyGeneration) implements Claim {
+                   Set<String> failedEvents, int keyGeneration) implements Claim {
         /** Whether an earlier attempt on this item may have reached the vendor without being committed. */
         public boolean earlierAttemptUncommitted() {
             return tookOverLease || !failedEvents.isEmpty();
@@ -38,13 +39,13 @@ public sealed interface Claim {
      * @param failedEvents the item's failed events, as in {@link Claimed}: a skipped event among them
      *                     has a status record that must now say it was skipped
      */
-    record Duplicate(String appliedEventId, java.util.Set<String> failedEvents) implements Claim {}
+    record Duplicate(String appliedEventId, Set<String> failedEvents) implements Claim {}
 
     /** A newer version of the record was already applied: applying this one would go backwards. */
-    record Stale(long appliedVersion, java.util.Set<String> failedEvents) implements Claim {}
+    record Stale(long appliedVersion, Set<String> failedEvents) implements Claim {}
 
     /** A live lease is held by another event of the same or a newer version, which carries at least this state. */
-    record Superseded(String leaseEvent, long leaseVersion, java.util.Set<String> failedEvents) implements Claim {}
+    record Superseded(String leaseEvent, long leaseVersion, Set<String> failedEvents) implements Claim {}
 
     /**
      * A live lease is held by an older version, by another attempt at the same action, or by an

@@ -18,6 +18,7 @@ import static dev.crmsync.synccore.state.SyncStateStore.text;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -35,7 +36,7 @@ final class ClaimRefusal {
      */
     static Claim ofRecord(Map<String, AttributeValue> item, String eventId, long version, SyncStateStore.Receipt receipt,
                           Instant giveUpsSince) {
-        java.util.Set<String> failed = failedEvents(item);
+        Set<String> failed = failedEvents(item);
         long applied = number(item, APPLIED_VERSION).orElse(-1L);
         if (applied >= version) {
             String appliedEvent = text(item, APPLIED_EVENT).orElse("");

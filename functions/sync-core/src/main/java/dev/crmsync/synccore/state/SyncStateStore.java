@@ -262,19 +262,22 @@ public final class SyncStateStore {
      * claimed nothing), so that its later success or skip updates its status record.
      */
     public void noteFailure(String pk, String eventId) {
-        failedEventsUpdate(pk, "ADD", eventId);
+        failedEventsUpdate(pk, SetUpdate.ADD, eventId);
     }
 
     /** Forgets that {@code eventId} failed on this item (it was skipped since: its status says so now). */
     public void forgetFailure(String pk, String eventId) {
-        failedEventsUpdate(pk, "DELETE", eventId);
+        failedEventsUpdate(pk, SetUpdate.DELETE, eventId);
     }
 
+    /** DynamoDB's two update actions on a set. */
+    private enum SetUpdate { ADD, DELETE }
+
     /** Adds {@code eventId} to, or deletes it from, the item's failed events: one unconditional write. */
-    private void failedEventsUpdate(String pk, String action, String eventId) {
+    private void failedEventsUpdate(String pk, SetUpdate action, String eventId) {
         dynamo.updateItem(b -> b.tableName(table)
                 .key(key(pk))
-                .updateExpression(action + " #failed :events")
+                .updateExpression(action.name() + " #failed :events")
                 .expressionAttributeNames(Map.of("#failed", FAILED_EVENTS))
                 .expressionAttributeValues(Map.of(":events", AttributeValue.fromSs(List.of(eventId))))
                 .overrideConfiguration(this::timeout));
