@@ -44,19 +44,6 @@ class BillingCostTest {
         esm = harness.eventSourceMapping(pipeline);
     }
 
-    /** Reads per refused claim: none where the server returns the old image, one where it does not (dynalite). */
-    private long readsPerRefusal() {
-        return harness.aws.returnsItemOnConditionCheckFailure() ? 0 : 1;
-    }
-
-    private long reads() {
-        return harness.count("GetItem") + harness.count("BatchGetItem") + harness.count("Query");
-    }
-
-    private long writes() {
-        return harness.count("UpdateItem") + harness.count("PutItem") + harness.count("BatchWriteItem") + harness.count("TransactWriteItems");
-    }
-
     @Test
     void aRedeliveredDuplicateCostsOneWriteAndNoStatusRead() {
         String account = TestEvents.unique("001");
@@ -77,8 +64,8 @@ class BillingCostTest {
         var response = pipeline.process(batch, new DeadlineContext("billing", Duration.ofSeconds(20)));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(writes()).isEqualTo(1);
-        assertThat(reads()).isEqualTo(readsPerRefusal());
+        assertThat(harness.writes()).isEqualTo(1);
+        assertThat(harness.reads()).isEqualTo(harness.readsPerRefusedClaim());
     }
 
     @Test
@@ -96,7 +83,7 @@ class BillingCostTest {
         // second receive: claim, commit, the status turned APPLIED — and no read
         assertThat(harness.count("UpdateItem")).isEqualTo(2);
         assertThat(harness.count("PutItem")).isEqualTo(1);
-        assertThat(reads()).isZero();
+        assertThat(harness.reads()).isZero();
         assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
     }
 
@@ -108,7 +95,7 @@ class BillingCostTest {
         assertThat(harness.dlqMessages()).hasSize(1);
         assertThat(harness.count("PutItem")).isEqualTo(2);
         assertThat(harness.count("UpdateItem")).isZero();
-        assertThat(reads()).isZero();
+        assertThat(harness.reads()).isZero();
         assertThat(harness.statusItem("evt-bad").get("errorClass").s()).isEqualTo("schema_invalid");
     }
 

@@ -88,14 +88,14 @@ public final class PipelineBenchmark {
         harness.dynamoOperations.clear();
         harness.sqsOperations.clear();
         Timed applied = timedDrain(esm);
-        long appliedWrites = writes(harness);
+        long appliedWrites = harness.writes();
         long sqsRequests = harness.sqsOperations.size();
 
         harness.dynamoOperations.clear();
         int stripeCallsBefore = stripe.calls().size();
         events.forEach(harness::send);
         timedDrain(esm);
-        long duplicateWrites = writes(harness);
+        long duplicateWrites = harness.writes();
         long duplicateReads = harness.count("GetItem") + harness.count("BatchGetItem");
         int duplicateStripeCalls = stripe.calls().size() - stripeCallsBefore;
 
@@ -117,10 +117,6 @@ public final class PipelineBenchmark {
                 duplicateStripeCalls / (double) RECORDS,
                 deals.millisPerBatch(), dealReads / (double) deals.batches,
                 sqsRequests / (double) applied.batches);
-    }
-
-    private static long writes(BillingHarness harness) {
-        return harness.count("UpdateItem") + harness.count("PutItem") + harness.count("TransactWriteItems") + harness.count("BatchWriteItem");
     }
 
     private static Timed timedDrain(LocalEventSourceMapping esm) {

@@ -1,5 +1,7 @@
 package dev.crmsync.harness;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
@@ -202,6 +204,39 @@ public class IntegrationHarness {
 
     public Map<String, AttributeValue> statusItem(String eventId) {
         return item(StateKey.status(integration, eventId));
+    }
+
+    /** The writes the function's DynamoDB client sent, of every kind. */
+    public long writes() {
+        return count("UpdateItem") + count("PutItem") + count("BatchWriteItem") + count("TransactWriteItems");
+    }
+
+    /** The reads the function's DynamoDB client sent, of every kind. */
+    public long reads() {
+        return count("GetItem") + count("BatchGetItem") + count("Query");
+    }
+
+    /** Reads per refused claim: none where the server returns the old image, one where it does not (dynalite). */
+    public long readsPerRefusedClaim() {
+        return aws.returnsItemOnConditionCheckFailure() ? 0 : 1;
+    }
+
+    /** What an applied record costs since the operations were cleared: two conditional writes (claim, commit), no other. */
+    public void assertTwoConditionalWritesOnly() {
+        assertThat(count("UpdateItem")).isEqualTo(2);
+        assertThat(writes()).isEqualTo(2);
+    }
+
+    /**
+     * What a duplicate costs since the operations were cleared: one refused claim write, and a read
+     * only where the server returns no old image with the refusal.
+     */
+    public void assertOneRefusedClaimOnly() {
+        if (aws.returnsItemOnConditionCheckFailure()) {
+            assertThat(dynamoOperations).containsExactly("UpdateItem");
+        } else {
+            assertThat(dynamoOperations).containsExactly("UpdateItem", "GetItem");
+        }
     }
 
     /** How many requests of {@code operation} (e.g. UpdateItem) the function's DynamoDB client sent. */
