@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,10 +48,11 @@ final class Admission {
                     CrmEvent event = valid.event();
                     Operation operation = connector.plan(event);
                     PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
+                    Optional<String> gaveUp = recentGiveUps.of(delivery);
                     if (event.origin().equals(connector.integration())) {
                         reporter.report(record, new RecordVerdict.Skipped("echo", "written by this integration", Set.of()));
-                    } else if (recentGiveUps.of(delivery).isPresent()) {
-                        reporter.report(record, new RecordVerdict.AlreadyGaveUp(recentGiveUps.of(delivery).get()));
+                    } else if (gaveUp.isPresent()) {
+                        reporter.report(record, new RecordVerdict.AlreadyGaveUp(gaveUp.get()));
                     } else if (operation instanceof Operation.Unsupported unsupported) {
                         reporter.unsupported(record, new SyncFailure.Permanent("unsupported_detail_type", unsupported.reason()));
                     } else {
