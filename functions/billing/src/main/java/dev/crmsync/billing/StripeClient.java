@@ -2,6 +2,7 @@ package dev.crmsync.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -62,16 +63,16 @@ final class StripeClient {
     }
 
     JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials,
-                  Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send("POST " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path))
+                  CallBudget calls) throws VendorHttp.CallFailed {
+        return send("POST " + path, credentials, calls, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(params))));
     }
 
     /** The object at {@code path} as it is now (retrieval by id is not eventually consistent, search is). */
-    JsonNode get(String path, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send("GET " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path)).GET());
+    JsonNode get(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        return send("GET " + path, credentials, calls, request -> request.uri(baseUrl.resolve(path)).GET());
     }
 
     /**
@@ -79,17 +80,17 @@ final class StripeClient {
      * {@code value}, through Stripe's search, which lags up to a minute behind writes.
      */
     Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
-                                      Optional<Duration> timeout) throws VendorHttp.CallFailed {
+                                      CallBudget calls) throws VendorHttp.CallFailed {
         String query = "v1/" + resource + "/search?query=" + encode("metadata['" + key + "']:'" + value + "'");
-        JsonNode data = send("GET v1/" + resource + "/search", credentials, timeout,
+        JsonNode data = send("GET v1/" + resource + "/search", credentials, calls,
                 request -> request.uri(baseUrl.resolve(query)).GET()).path("data");
         return data.isEmpty() ? Optional.empty() : Optional.of(data.get(0));
     }
 
-    private JsonNode send(String call, Credentials credentials, Optional<Duration> timeout,
+    private JsonNode send(String call, Credentials credentials, CallBudget calls,
                           UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String apiKey = VendorHttp.secret(credentials, "apiKey", call);
-        HttpResponse<String> response = http.send(call, timeout, message -> message.replace(apiKey, "****"),
+        HttpResponse<String> response = http.send(call, calls, message -> message.replace(apiKey, "****"),
                 request -> specifics.apply(request)
                         .header("Authorization", "Bearer " + apiKey)
                         .header("Stripe-Version", API_VERSION));

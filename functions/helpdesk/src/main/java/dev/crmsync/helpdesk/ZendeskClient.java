@@ -3,6 +3,7 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -53,37 +54,37 @@ final class ZendeskClient {
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
-    Answer post(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws VendorHttp.CallFailed {
+    Answer post(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
         String json;
         try {
             json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", "POST " + path + " not sent: " + e.getOriginalMessage()));
         }
-        return send("POST " + path, credentials, timeout, personal, request -> request.uri(baseUrl.resolve(path))
+        return send("POST " + path, credentials, calls, personal, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Answer delete(String path, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send("DELETE " + path, credentials, timeout, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
+    Answer delete(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        return send("DELETE " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
     }
 
     /** {@code GET <resource>/search?external_id=…}: the first match's id, if any. */
-    Optional<String> findByExternalId(String resource, String externalId, Credentials credentials, Optional<Duration> timeout)
+    Optional<String> findByExternalId(String resource, String externalId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
         String path = "api/v2/" + resource + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
-        JsonNode found = send("GET api/v2/" + resource + "/search", credentials, timeout, List.of(),
+        JsonNode found = send("GET api/v2/" + resource + "/search", credentials, calls, List.of(),
                 request -> request.uri(baseUrl.resolve(path)).GET()).body().path(resource);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path("id").asText());
     }
 
-    private Answer send(String call, Credentials credentials, Optional<Duration> timeout, List<String> personal,
+    private Answer send(String call, Credentials credentials, CallBudget calls, List<String> personal,
                         UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String token = VendorHttp.secret(credentials, "apiToken", call);
         String email = VendorHttp.secret(credentials, "email", call);
         String authorization = "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(call, timeout, credentials::redact,
+        HttpResponse<String> response = http.send(call, calls, credentials::redact,
                 request -> specifics.apply(request)
                         .header("Authorization", authorization)
                         .header("Accept", "application/json"));

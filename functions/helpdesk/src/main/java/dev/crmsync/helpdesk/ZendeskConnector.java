@@ -102,7 +102,7 @@ public final class ZendeskConnector implements Connector {
     private SyncResult upsertOrganization(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent account = request.event();
         ZendeskClient.Answer answer = zendesk.post("api/v2/organizations/create_or_update", ZendeskMapping.organization(account),
-                request.credentials(), request.callTimeout(), ZendeskMapping.personalValues(account));
+                request.credentials(), request.calls(), ZendeskMapping.personalValues(account));
         return applied(request, answer.body().path("organization").path("id").asText(), "organization");
     }
 
@@ -119,7 +119,7 @@ public final class ZendeskConnector implements Connector {
             }
         }
         ZendeskClient.Answer answer = zendesk.post("api/v2/users/create_or_update", ZendeskMapping.user(contact, organization),
-                request.credentials(), request.callTimeout(), ZendeskMapping.personalValues(contact));
+                request.credentials(), request.calls(), ZendeskMapping.personalValues(contact));
         return applied(request, answer.body().path("user").path("id").asText(), "user");
     }
 
@@ -143,13 +143,13 @@ public final class ZendeskConnector implements Connector {
         String recordId = request.event().recordId();
         Optional<String> id = request.externalId();
         if (id.isEmpty()) {
-            id = zendesk.findByExternalId(resource, recordId, request.credentials(), request.callTimeout());
+            id = zendesk.findByExternalId(resource, recordId, request.credentials(), request.calls());
         }
         if (id.isEmpty()) {
             return new SyncResult.NotApplicable("no Zendesk " + kind + " has external_id " + recordId + ": nothing to delete");
         }
         try {
-            zendesk.delete("api/v2/" + resource + "/" + id.get(), request.credentials(), request.callTimeout());
+            zendesk.delete("api/v2/" + resource + "/" + id.get(), request.credentials(), request.calls());
         } catch (ZendeskClient.RecordNotFound alreadyGone) {
             // the state we want; nothing to retry
         }

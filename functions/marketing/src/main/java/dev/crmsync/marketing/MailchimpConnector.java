@@ -73,7 +73,7 @@ public final class MailchimpConnector implements Connector {
         }
         String hash = MemberMapping.subscriberHash(email.strip());
         mailchimp.send("PUT", memberPath(hash), MemberMapping.memberBody(contact, json), request.credentials(),
-                request.callTimeout(), Set.of());
+                request.calls(), Set.of());
         Optional<String> previous = request.externalId().filter(old -> !old.equals(hash));
         if (previous.isPresent()) {
             // The e-mail changed: the member of the old address goes, or the person is in the audience twice.
@@ -96,7 +96,7 @@ public final class MailchimpConnector implements Connector {
 
     /** DELETE archives the member; 404 means it is not there (any more): the archive is done. */
     private void archive(String hash, SyncRequest request) throws VendorHttp.CallFailed {
-        mailchimp.send("DELETE", memberPath(hash), null, request.credentials(), request.callTimeout(), Set.of(404));
+        mailchimp.send("DELETE", memberPath(hash), null, request.credentials(), request.calls(), Set.of(404));
     }
 
     private String memberPath(String hash) {
