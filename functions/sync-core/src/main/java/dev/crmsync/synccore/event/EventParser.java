@@ -53,13 +53,11 @@ public final class EventParser {
         if (!envelope.isObject()) {
             return invalid(messageId, null, null, "malformed_json", "body is not a JSON object");
         }
-        String detailType = envelope.path("detail-type").asText(null);
+        MessageIds ids = MessageIds.of(envelope, messageId);
+        String detailType = ids.detailType();
         JsonNode detail = envelope.get("detail");
-        String eventId = Optional.ofNullable(detail)
-                .map(d -> d.path("eventId").asText(null))
-                .filter(s -> !s.isBlank())
-                .orElseGet(() -> envelope.path("id").asText(messageId));
-        String recordId = detail == null ? null : detail.path("recordId").asText(null);
+        String eventId = ids.eventId();
+        String recordId = ids.recordId();
         if (detailType == null) {
             return invalid(eventId, null, recordId, "schema_invalid", "envelope has no detail-type");
         }

@@ -41,6 +41,14 @@ public final class SyncMetrics {
         metrics.addMetric("remapped", 1, MetricUnit.COUNT);
     }
 
+    /**
+     * Records answered without being processed because the function could not start (a
+     * configuration error): each comes back later; the stack alarms on any.
+     */
+    public synchronized void startupFailed(int records) {
+        metrics.addMetric("startupFailed", records, MetricUnit.COUNT);
+    }
+
     /** A status record could not be written: a message may sit in a DLQ without one. */
     public synchronized void statusWriteFailed() {
         metrics.addMetric("statusWriteFailed", 1, MetricUnit.COUNT);
