@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.event.MessageIds;
 import dev.crmsync.synccore.observe.SyncMetrics;
+import dev.crmsync.synccore.retry.RetryPolicy;
 import dev.crmsync.synccore.state.SyncStateStore;
 import dev.crmsync.synccore.state.SyncStatus;
 import java.time.Clock;
@@ -39,13 +40,8 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
  * No vendor is called and no outcome event is published.
  */
 public final class StartupFailure implements SyncFunction {
-    /**
-     * How long a record answered by a function that could not start stays away: the pipeline's
-     * longest backoff. A message then costs four receives an hour, so the queue's maxReceiveCount
-     * (95 at the default window) lasts about a day — time for the alarm to be seen and the
-     * configuration fixed — and a fixed function finds every message within 15 min.
-     */
-    public static final Duration COMES_BACK_IN = Duration.ofMinutes(15);
+    /** How long a record answered by a function that could not start stays away ({@link RetryPolicy#STARTUP_FAILURE_BACKOFF}). */
+    private static final Duration COMES_BACK_IN = RetryPolicy.STARTUP_FAILURE_BACKOFF;
     /** The error class of the status items and the log line. */
     public static final String ERROR_CLASS = "startup_failed";
     private static final Logger LOG = LoggerFactory.getLogger(StartupFailure.class);
