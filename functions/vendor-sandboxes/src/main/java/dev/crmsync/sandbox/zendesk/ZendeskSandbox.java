@@ -116,6 +116,24 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
     }
 
+    /** What an agent does in Zendesk: deletes a user (users are soft-deleted: it stays, inactive). */
+    public void deleteUserByHand(long id) {
+        synchronized (lock) {
+            users.get(id).put("active", false);
+        }
+    }
+
+    /**
+     * The next {@code times} matching requests get a 404 HTML page instead of Zendesk's JSON, at the
+     * edge: what a host that is not the account's API answers (a mistyped subdomain, a proxy in
+     * between). It says nothing about the object the path names.
+     */
+    public ZendeskSandbox notFoundPageNext(String method, String pathRegex, int times) {
+        return answerNext(method, pathRegex, times, request -> SandboxReply.of(404, "text/html; charset=utf-8",
+                "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page does not exist.</h1></body></html>"
+                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The organizations as they are now, in creation order (copies). */
     public List<JsonNode> organizations() {
         synchronized (lock) {
