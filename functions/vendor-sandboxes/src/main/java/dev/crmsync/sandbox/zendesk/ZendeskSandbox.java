@@ -109,6 +109,13 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
     }
 
+    /** What an admin does in an organization's page in Zendesk: sets its External ID. */
+    public void setOrganizationExternalIdByHand(long id, String externalId) {
+        synchronized (lock) {
+            organizations.get(id).put("external_id", externalId);
+        }
+    }
+
     /** What an agent does in Zendesk: deletes an organization (organizations are deleted for good). */
     public void deleteOrganizationByHand(long id) {
         synchronized (lock) {
