@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
 
 /**
  * Zendesk Support on loopback: organizations and users by {@code create_or_update} (matched on
- * {@code external_id}, users also on e-mail; 201 created, 200 updated), their deletion (users are
- * soft-deleted), the search by {@code external_id}, and Zendesk's error shape {@code {"error",
+ * {@code external_id}, users also on e-mail; 201 created, 200 updated), shown and updated by id
+ * ({@code GET}/{@code PUT /api/v2/{organizations|users}/{id}}), their deletion (users are
+ * soft-deleted), the search by {@code external_id} (every match; {@code external_id} compares
+ * without regard to case, as in Zendesk), a missing object as 404 {@code RecordNotFound}, an unknown
+ * path as 404 {@code InvalidEndpoint}, and Zendesk's error shape {@code {"error",
  * "description", "details": {field: [{description}]}}}. Authentication is an API token:
  * {@code Basic base64("{email}/token:{api_token}")}; {@link #acceptApiKeys} takes the token.
  *
@@ -263,6 +266,8 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         if (method.equals("DELETE") && user.matches()) {
             return deleteUser(Long.parseLong(user.group(1)));
         }
+        // Zendesk's answer to a path it does not serve, as reported from the real API
+        // (https://github.com/cloudbees-oss/zendesk-java-client/issues/111, https://github.com/facetoe/zenpy/issues/484)
         throw new Rejection(404, "InvalidEndpoint", "Not found");
     }
 
