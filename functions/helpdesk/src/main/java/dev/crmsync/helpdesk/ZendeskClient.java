@@ -60,36 +60,32 @@ final class ZendeskClient {
     record Answer(int status, JsonNode body) {}
 
     Answer post(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws VendorHttp.CallFailed {
-        String json;
-        try {
-            json = mapper.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", "POST " + path + " not sent: " + e.getOriginalMessage()));
-        }
-        return send("POST " + path, credentials, timeout, personal, request -> request.uri(baseUrl.resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return sendJson("POST", path, body, credentials, timeout, personal);
     }
 
     Answer put(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws VendorHttp.CallFailed {
+        return sendJson("PUT", path, body, credentials, timeout, personal);
+    }
+
+    private Answer sendJson(String method, String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal)
+            throws VendorHttp.CallFailed {
         String json;
         try {
             json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", "PUT " + path + " not sent: " + e.getOriginalMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", method + " " + path + " not sent: " + e.getOriginalMessage()));
         }
-        return send("PUT " + path, credentials, timeout, personal, request -> request.uri(baseUrl.resolve(path))
+        return send(method + " " + path, credentials, timeout, personal, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    /** {@code GET api/v2/<resource>/<id>}: the object ({@code kind} is the body's key), or empty after a {@code RecordNotFound}. */
-    Optional<JsonNode> show(String resource, String kind, String id, Credentials credentials, Optional<Duration> timeout)
-            throws VendorHttp.CallFailed {
-        String path = "api/v2/" + resource + "/" + id;
+    /** {@code GET api/v2/<collection>/<id>}: the object, or empty after a {@code RecordNotFound}. */
+    Optional<JsonNode> show(ZendeskObject kind, String id, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
+        String path = kind.path(id);
         try {
             return Optional.of(send("GET " + path, credentials, timeout, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
-                    .body().path(kind));
+                    .body().path(kind.key()));
         } catch (RecordNotFound gone) {
             return Optional.empty();
         }
@@ -100,17 +96,17 @@ final class ZendeskClient {
     }
 
     /**
-     * {@code GET <resource>/search?external_id=…}: the ids of the objects whose {@code external_id}
+     * {@code GET <collection>/search?external_id=…}: the ids of the objects whose {@code external_id}
      * is exactly {@code externalId}. Zendesk matches it "exactly … (case insensitive)"
      * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations),
      * so an object of an id that differs only in case is in the answer too and is left out here.
      * A soft-deleted user is gone for this purpose and is left out as well.
      */
-    List<String> findByExternalId(String resource, String externalId, Credentials credentials, Optional<Duration> timeout)
+    List<String> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, Optional<Duration> timeout)
             throws VendorHttp.CallFailed {
-        String path = "api/v2/" + resource + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
-        JsonNode found = send("GET api/v2/" + resource + "/search", credentials, timeout, List.of(),
-                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(resource);
+        String path = kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
+        JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, timeout, List.of(),
+                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(kind.collection());
         List<String> ids = new ArrayList<>();
         for (JsonNode object : found) {
             if (externalId.equals(object.path("external_id").asText(null)) && object.path("active").asBoolean(true)) {

@@ -1,6 +1,5 @@
 package dev.crmsync.helpdesk;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.Connector;
@@ -21,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Helpdesk on Zendesk Support: {@code account.upserted} → the account's organization,
  * {@code contact.upserted} → the contact's user in its account's organization, both by
- * {@code create_or_update} keyed by the CRM id as {@code external_id}; {@code account.deleted}
- * and {@code contact.deleted} delete them.
+ * {@code create_or_update} keyed by the CRM id as {@code external_id} (in its case-distinct form:
+ * Zendesk compares {@code external_id} without regard to case); {@code account.deleted} and
+ * {@code contact.deleted} delete what the record maps to now, replacements included.
  *
  * <p>No idempotency key: Zendesk has none for these endpoints and needs none here, because
  * {@code create_or_update} matches on {@code external_id}. A retry after a crash, a timeout or a
@@ -97,8 +97,8 @@ public final class ZendeskConnector implements Connector {
             return switch (request.event().detailType()) {
                 case "account.upserted" -> upsertOrganization(request);
                 case "contact.upserted" -> upsertUser(request);
-                case "account.deleted" -> delete(request, "organizations", "organization");
-                case "contact.deleted" -> delete(request, "users", "user");
+                case "account.deleted" -> delete(request, ZendeskObject.ORGANIZATION);
+                case "contact.deleted" -> delete(request, ZendeskObject.USER);
                 default -> SyncResult.permanent("unsupported_detail_type", "helpdesk does not handle " + request.event().detailType());
             };
         } catch (VendorHttp.CallFailed failed) {
@@ -107,9 +107,7 @@ public final class ZendeskConnector implements Connector {
     }
 
     private SyncResult upsertOrganization(SyncRequest request) throws VendorHttp.CallFailed {
-        CrmEvent account = request.event();
-        ZendeskClient.Answer answer = write(request, "organizations", "organization", ZendeskMapping.organization(account));
-        return applied(request, answer.body().path("organization").path("id").asText(), "organization");
+        return write(request, ZendeskObject.ORGANIZATION, ZendeskMapping.organization(request.event()));
     }
 
     private SyncResult upsertUser(SyncRequest request) throws VendorHttp.CallFailed {
@@ -124,78 +122,68 @@ public final class ZendeskConnector implements Connector {
                         "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
-        ZendeskClient.Answer answer = write(request, "users", "user", ZendeskMapping.user(contact, organization));
-        return applied(request, answer.body().path("user").path("id").asText(), "user");
+        return write(request, ZendeskObject.USER, ZendeskMapping.user(contact, organization));
     }
 
     /**
      * {@code create_or_update}, matched on the record's {@code external_id} — except for the one
      * write that moves an object created before the case-distinct encoding to its new
-     * {@code external_id}: that object is found by the id the record item stores and updated by
-     * {@code PUT}, since {@code create_or_update} can no longer match it.
+     * {@code external_id}: {@code create_or_update} can no longer match it, so it is found by the
+     * id the record item stores and updated there by {@code PUT}.
      */
-    private ZendeskClient.Answer write(SyncRequest request, String resource, String kind, ObjectNode body) throws VendorHttp.CallFailed {
-        List<String> personal = ZendeskMapping.personalValues(request.event());
-        Optional<String> toRekey = storedObject(request, resource, kind) instanceof StoredObject.Ours(String id, String written)
-                && !written.equals(ZendeskMapping.externalId(request.event().recordId())) ? Optional.of(id) : Optional.empty();
-        if (toRekey.isPresent()) {
-            try {
-                return zendesk.put("api/v2/" + resource + "/" + toRekey.get(), body, request.credentials(), request.callTimeout(), personal);
-            } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
-                // deleted since we looked: create_or_update makes a new one, as for any object deleted by hand
-            }
-        }
-        return zendesk.post("api/v2/" + resource + "/create_or_update", body, request.credentials(), request.callTimeout(), personal);
-    }
-
-    /** Applied; when the record was mapped to another object (deleted by hand in Zendesk), says so. */
-    private static SyncResult applied(SyncRequest request, String id, String kind) {
-        if (id.isEmpty()) {
-            return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind + "'s id");
-        }
+    private SyncResult write(SyncRequest request, ZendeskObject kind, ObjectNode body) throws VendorHttp.CallFailed {
         String externalId = ZendeskMapping.externalId(request.event().recordId());
+        List<String> personal = ZendeskMapping.personalValues(request.event());
+        Optional<ZendeskClient.Answer> moved = moveObjectFromBeforeTheEncoding(request, kind, body, personal);
+        ZendeskClient.Answer answer = moved.isPresent() ? moved.get()
+                : zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.callTimeout(), personal);
+        String id = answer.body().path(kind.key()).path("id").asText();
+        if (id.isEmpty()) {
+            return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
+        }
         Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
-                .map(previous -> new SyncResult.Remapped(previous, kind + " " + previous
-                        + " no longer matched external_id " + externalId + " (deleted in Zendesk, or another record's?); Zendesk created " + id));
+                .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
+                        + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
         return new SyncResult.Applied(id, Map.of(WRITTEN_EXTERNAL_ID, externalId), 0, remapped);
     }
 
     /**
      * Deletes what the record maps to now. The stored object first; when Zendesk says it is gone
      * ({@code RecordNotFound}: deleted by hand), or the record was never mapped (an attempt may have
-     * created it without committing), or it is not this record's, whatever carries the record's
-     * {@code external_id} is deleted — a retry that lost its commit may have made a replacement.
-     * Done only when nothing is left under that {@code external_id}.
+     * created it without committing), or the stored object is not this record's, whatever carries
+     * the record's {@code external_id} is deleted: a retry whose commit this delete overtook may
+     * have made a replacement. Done only when nothing is left under that {@code external_id}.
      */
-    private SyncResult delete(SyncRequest request, String resource, String kind) throws VendorHttp.CallFailed {
+    private SyncResult delete(SyncRequest request, ZendeskObject kind) throws VendorHttp.CallFailed {
         String externalId = ZendeskMapping.externalId(request.event().recordId());
-        Optional<String> stored = storedObject(request, resource, kind) instanceof StoredObject.Ours ours ? Optional.of(ours.id()) : Optional.empty();
+        Optional<String> stored = mappedBeforeTheEncoding(request) && ownExternalIdOfStoredObject(request, kind).isEmpty()
+                ? Optional.empty() : request.externalId();
         if (stored.isPresent()) {
             try {
-                zendesk.delete("api/v2/" + resource + "/" + stored.get(), request.credentials(), request.callTimeout());
+                zendesk.delete(kind.path(stored.get()), request.credentials(), request.callTimeout());
                 return deleted(stored.get(), externalId);
-            } catch (ZendeskClient.RecordNotFound alreadyGone) {
-                // stale: deleted by hand; a replacement may carry the external id
+            } catch (ZendeskClient.RecordNotFound goneByHand) {
+                // the stored id is stale; a replacement may carry the external id
             }
         }
         Optional<String> lastDeleted = Optional.empty();
         for (int round = 0; round < DELETE_ROUNDS; round++) {
-            List<String> found = zendesk.findByExternalId(resource, externalId, request.credentials(), request.callTimeout());
+            List<String> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.callTimeout());
             if (found.isEmpty()) {
-                Optional<String> gone = lastDeleted.or(request::externalId);
+                Optional<String> gone = lastDeleted.or(() -> stored);
                 return gone.isPresent() ? deleted(gone.get(), externalId)
-                        : new SyncResult.NotApplicable("no Zendesk " + kind + " has external_id " + externalId + ": nothing to delete");
+                        : new SyncResult.NotApplicable("no Zendesk " + kind.key() + " has external_id " + externalId + ": nothing to delete");
             }
             for (String id : found) {
                 try {
-                    zendesk.delete("api/v2/" + resource + "/" + id, request.credentials(), request.callTimeout());
+                    zendesk.delete(kind.path(id), request.credentials(), request.callTimeout());
                 } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
                     // the state we want
                 }
                 lastDeleted = Optional.of(id);
             }
         }
-        return SyncResult.retryable("conflict", "Zendesk still lists a " + kind + " with external_id " + externalId
+        return SyncResult.retryable("conflict", "Zendesk still lists a " + kind.key() + " with external_id " + externalId
                 + " after " + DELETE_ROUNDS + " rounds of deletes (something keeps creating it?)");
     }
 
@@ -203,38 +191,43 @@ public final class ZendeskConnector implements Connector {
         return new SyncResult.Applied(id, Map.of("deleted", "true", WRITTEN_EXTERNAL_ID, externalId));
     }
 
-    /** What the record item's Zendesk id names now, as far as this record is concerned. */
-    private sealed interface StoredObject {
-        /** This record's object; {@code writtenExternalId} is the external_id it carries. */
-        record Ours(String id, String writtenExternalId) implements StoredObject {}
+    /**
+     * The {@code PUT} of the stored object, when the record was mapped before the encoding, its id
+     * has upper-case letters (so its form changed) and the object still carries exactly its id.
+     */
+    private Optional<ZendeskClient.Answer> moveObjectFromBeforeTheEncoding(SyncRequest request, ZendeskObject kind, ObjectNode body,
+                                                                         List<String> personal) throws VendorHttp.CallFailed {
+        String recordId = request.event().recordId();
+        if (!mappedBeforeTheEncoding(request) || ZendeskMapping.externalId(recordId).equals(recordId)
+                || ownExternalIdOfStoredObject(request, kind).filter(recordId::equals).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(zendesk.put(kind.path(request.externalId().orElseThrow()), body, request.credentials(), request.callTimeout(), personal));
+        } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
+            // deleted since we looked: create_or_update makes a new one, as for any object deleted by hand
+            return Optional.empty();
+        }
+    }
 
-        /** Nothing stored, gone from Zendesk, or another record's object: the external_id is the only way in. */
-        record None() implements StoredObject {}
+    /** The record item names an object but not the external_id written to it: committed before the case-distinct encoding. */
+    private static boolean mappedBeforeTheEncoding(SyncRequest request) {
+        return request.externalId().isPresent() && !request.externalIds().containsKey(WRITTEN_EXTERNAL_ID);
     }
 
     /**
-     * The stored object, trusted as it is when this connector wrote it under the case-distinct
-     * encoding (the record item says so). A mapping from before the encoding is looked at first:
-     * two records whose ids differ only in case may both name one object, and only the record
-     * whose CRM id is exactly the object's {@code external_id} owns it; the other must neither
-     * change nor delete it.
+     * The {@code external_id} the stored object carries, when it is this record's: exactly its CRM
+     * id (written before the encoding) or its encoded form. Empty when the object is gone
+     * (soft-deleted users included) or carries another id: two records whose ids differ only in
+     * case may both have been mapped to one object before the encoding, and only the one whose id
+     * the object carries may change or delete it.
      */
-    private StoredObject storedObject(SyncRequest request, String resource, String kind) throws VendorHttp.CallFailed {
-        if (request.externalId().isEmpty()) {
-            return new StoredObject.None();
-        }
-        String id = request.externalId().get();
+    private Optional<String> ownExternalIdOfStoredObject(SyncRequest request, ZendeskObject kind) throws VendorHttp.CallFailed {
         String recordId = request.event().recordId();
         String externalId = ZendeskMapping.externalId(recordId);
-        if (externalId.equals(request.externalIds().get(WRITTEN_EXTERNAL_ID))) {
-            return new StoredObject.Ours(id, externalId);
-        }
-        if (externalId.equals(recordId) && !request.event().detailType().endsWith(".deleted")) {
-            // the form did not change: create_or_update finds the object by external_id as before
-            return new StoredObject.Ours(id, externalId);
-        }
-        Optional<JsonNode> object = zendesk.show(resource, kind, id, request.credentials(), request.callTimeout());
-        String written = object.filter(o -> o.path("active").asBoolean(true)).map(o -> o.path("external_id").asText("")).orElse("");
-        return written.equals(recordId) || written.equals(externalId) ? new StoredObject.Ours(id, written) : new StoredObject.None();
+        return zendesk.show(kind, request.externalId().orElseThrow(), request.credentials(), request.callTimeout())
+                .filter(object -> object.path("active").asBoolean(true))
+                .map(object -> object.path("external_id").asText(""))
+                .filter(written -> written.equals(recordId) || written.equals(externalId));
     }
 }
