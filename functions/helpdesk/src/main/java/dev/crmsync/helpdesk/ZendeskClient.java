@@ -149,6 +149,7 @@ final class ZendeskClient {
      */
     private static SyncFailure notZendesksRecordNotFound(String call, JsonNode body, HttpResponse<String> response) {
         String error = body.path("error").asText("");
+        error = error.length() > 80 ? error.substring(0, 80) + "…" : error;
         String answered = error.isEmpty()
                 ? "a " + response.headers().firstValue("Content-Type").orElse("body without Content-Type") + " answer"
                 : "Zendesk's " + error;
