@@ -161,6 +161,43 @@ class StripeConnectorTest {
         assertThat(((SyncResult.Applied) second).externalIds()).containsEntry("invoiceItem", stripe.invoiceItems().getFirst().get("id"));
     }
 
+    @Test
+    void accountsWhoseIdsDifferOnlyInCaseNeverShareACustomer() {
+        // Salesforce ids are case-sensitive; Stripe's metadata search is not
+        String base = TestEvents.unique("001");
+        SyncResult.Applied first = (SyncResult.Applied) connector.apply(
+                firstAttempt(event(TestEvents.accountUpserted(base + "aB", 1, "First")), Optional.empty(), 0));
+
+        // the second account's create is retried (a crash or a timeout before anything reached Stripe)
+        SyncResult second = connector.apply(retry(event(TestEvents.accountUpserted(base + "Ab", 1, "Second")), Optional.empty(), 0));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class,
+                applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
+        assertThat(stripe.customers()).hasSize(2);
+        assertThat(stripe.customerByCrmId(base + "aB")).hasValueSatisfying(c -> assertThat(c)
+                .containsEntry("id", first.externalId()).containsEntry("name", "First"));
+        assertThat(stripe.customerByCrmId(base + "Ab")).hasValueSatisfying(c -> assertThat(c)
+                .containsEntry("id", ((SyncResult.Applied) second).externalId()).containsEntry("name", "Second"));
+    }
+
+    @Test
+    void dealsWhoseIdsDifferOnlyInCaseNeverShareAnInvoice() {
+        String account = TestEvents.unique("001");
+        String base = TestEvents.unique("006");
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
+        SyncResult.Applied first = (SyncResult.Applied) connector.apply(request(
+                event(TestEvents.dealClosed(base + "aB", account, "700.00", "evt-" + base + "aB")), Optional.empty(), false, 0, dependencies));
+
+        SyncResult second = connector.apply(request(
+                event(TestEvents.dealClosed(base + "Ab", account, "900.00", "evt-" + base + "Ab")), Optional.empty(), true, 0, dependencies));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class,
+                applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
+        assertThat(stripe.invoices()).extracting(i -> i.get("metadata[crm_deal_id]"), i -> i.get("amount_due"), i -> i.get("status"))
+                .containsExactlyInAnyOrder(tuple(base + "aB", "70000", "open"), tuple(base + "Ab", "90000", "open"));
+    }
+
     private static CrmEvent event(String body) {
         return ((ParsedMessage.Valid) PARSER.parse(body, "message-1")).event();
     }
