@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -162,6 +163,33 @@ class StripeConnectorTest {
     }
 
     @Test
+    void aKeyStripeSawWithOtherParametersIsAnotherAttemptsAndMovesToTheNextGeneration() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
+        CrmEvent close = event(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal));
+        // the item's key gets a stored 500 with these terms
+        stripe.failAfterStartNext("POST", "/v1/invoiceitems", 1, 500);
+        assertThat(connector.apply(withTerms(request(close, Optional.empty(), false, 0, dependencies), "70000", "First")))
+                .isInstanceOf(SyncResult.Failed.class);
+
+        // an attempt with other terms under the same key (an action claimed before its terms were pinned)
+        SyncResult second = connector.apply(withTerms(request(close, Optional.empty(), true, 0, dependencies), "90000", "Second"));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> assertThat(applied.keyGeneration()).isEqualTo(1));
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i)
+                .containsEntry("amount", "90000").containsEntry("description", "Second"));
+        assertThat(stripe.calls("POST", "/v1/invoiceitems"))
+                .extracting(RecordedCall::idempotencyKey, RecordedCall::status)
+                .containsExactly(
+                        tuple("billing:invoice-item:" + deal, 500),
+                        tuple("billing:invoice-item:" + deal, 400),
+                        tuple("billing:invoice-item:" + deal + ":g1", 200));
+    }
+
+    @Test
     void accountsWhoseIdsDifferOnlyInCaseNeverShareACustomer() {
         // Salesforce ids are case-sensitive; Stripe's metadata search is not
         String base = TestEvents.unique("001");
@@ -196,6 +224,13 @@ class StripeConnectorTest {
                 applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
         assertThat(stripe.invoices()).extracting(i -> i.get("metadata[crm_deal_id]"), i -> i.get("amount_due"), i -> i.get("status"))
                 .containsExactlyInAnyOrder(tuple(base + "aB", "70000", "open"), tuple(base + "Ab", "90000", "open"));
+    }
+
+    /** The request as the claim hands it over: with the action's pinned terms. */
+    private static SyncRequest withTerms(SyncRequest request, String amountMinor, String description) {
+        return new SyncRequest(request.event(), request.operation(), request.externalId(), request.externalIds(), request.retry(),
+                request.keyGeneration(), request.dependencies(), request.credentials(), request.calls(),
+                Map.of("amount", amountMinor, "currency", "usd", "description", description), Set.of());
     }
 
     private static CrmEvent event(String body) {
