@@ -518,6 +518,10 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
             req, key);
       }
 
+      // https://docs.stripe.com/api/idempotent_requests: for API v1 Stripe saves the status and body
+      // of the first request with a key once the endpoint has begun executing, 500s included, and
+      // replays them; it compares the parameters of later requests with the key to the first's and
+      // errors (400 idempotency_error) when they differ.
       String fingerprint = method + " " + path + " " + new TreeMap<>(params);
       IdempotencyRecord mine = null;
       SandboxReply early;
