@@ -458,26 +458,24 @@ public final class SyncStateStore {
      */
     private static Claim claimed(Map<String, AttributeValue> old, Map<String, String> termsWritten, Set<String> keysAdded) {
         Map<String, AttributeValue> item = old == null ? Map.of() : old;
-        Map<String, String> storedTerms = stringMap(item, ACTION_TERMS);
-        Set<String> live = new LinkedHashSet<>(stringSet(item, LIVE_KEYS));
-        live.addAll(keysAdded);
-        return new Claim.Claimed(text(item, EXTERNAL_ID), stringMap(item, EXTERNAL_IDS), item.containsKey(LEASE_OWNER),
-                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue(),
-                item.containsKey(ACTION_TERMS) ? storedTerms : Map.copyOf(termsWritten), Set.copyOf(live));
-    }
-
-    private static Map<String, String> stringMap(Map<String, AttributeValue> item, String name) {
-        Map<String, String> values = new LinkedHashMap<>();
-        AttributeValue stored = item.get(name);
+        Map<String, String> ids = new LinkedHashMap<>();
+        AttributeValue stored = item.get(EXTERNAL_IDS);
         if (stored != null && stored.hasM()) {
-            stored.m().forEach((k, v) -> values.put(k, v.s()));
+            stored.m().forEach((k, v) -> ids.put(k, v.s()));
         }
-        return Map.copyOf(values);
-    }
-
-    private static Set<String> stringSet(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || !v.hasSs() ? Set.of() : Set.copyOf(v.ss());
+        Map<String, String> terms = new LinkedHashMap<>(termsWritten);
+        AttributeValue storedTerms = item.get(ACTION_TERMS);
+        if (storedTerms != null && storedTerms.hasM()) {
+            terms.clear();
+            storedTerms.m().forEach((k, v) -> terms.put(k, v.s()));
+        }
+        Set<String> live = new LinkedHashSet<>(keysAdded);
+        AttributeValue storedKeys = item.get(LIVE_KEYS);
+        if (storedKeys != null && storedKeys.hasSs()) {
+            live.addAll(storedKeys.ss());
+        }
+        return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
+                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue(), Map.copyOf(terms), Set.copyOf(live));
     }
 
     static Set<String> failedEvents(Map<String, AttributeValue> item) {
