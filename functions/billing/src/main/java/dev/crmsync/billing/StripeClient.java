@@ -53,6 +53,20 @@ final class StripeClient {
         }
     }
 
+    /**
+     * A 400 {@code idempotency_error}: Stripe saw the request's key with other parameters (or on
+     * another endpoint). The keys are the connector's own, named for one operation, so the earlier
+     * request was another attempt at that operation: what it left is found, or the next key
+     * generation is used — it is never a failure no retry can fix.
+     */
+    static final class KeyUsedWithOtherParameters extends VendorHttp.CallFailed {
+        private static final long serialVersionUID = 1L;
+
+        KeyUsedWithOtherParameters(SyncFailure failure) {
+            super(failure);
+        }
+    }
+
     /** A 404 {@code resource_missing}: the object the call names does not exist (any more). */
     static final class ResourceMissing extends VendorHttp.CallFailed {
         private static final long serialVersionUID = 1L;
@@ -76,15 +90,25 @@ final class StripeClient {
     }
 
     /**
-     * The first object of {@code resource} (customers, invoices) whose metadata {@code key} is
-     * {@code value}, through Stripe's search, which lags up to a minute behind writes.
+     * The newest object of {@code resource} (customers, invoices) whose metadata {@code key} is
+     * exactly {@code value}, through Stripe's search, which lags up to a minute behind writes.
+     * Stripe compares metadata without regard to case (https://docs.stripe.com/search#search-query-language:
+     * ':' is an "exact match operator (case insensitive)"), while CRM ids are case-sensitive
+     * (Salesforce's {@code 001…aB} and {@code 001…Ab} are two accounts): the hits are filtered by
+     * exact equality, so a record never adopts the object of an id that differs only in case. One
+     * page of 100 is more case variants of one id than any CRM has.
      */
     Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
                                       CallBudget calls) throws VendorHttp.CallFailed {
-        String query = "v1/" + resource + "/search?query=" + encode("metadata['" + key + "']:'" + value + "'");
+        String query = "v1/" + resource + "/search?limit=100&query=" + encode("metadata['" + key + "']:'" + value + "'");
         JsonNode data = send("GET v1/" + resource + "/search", credentials, calls,
                 request -> request.uri(baseUrl.resolve(query)).GET()).path("data");
-        return data.isEmpty() ? Optional.empty() : Optional.of(data.get(0));
+        for (JsonNode hit : data) {
+            if (hit.path("metadata").path(key).asText("").equals(value)) {
+                return Optional.of(hit);
+            }
+        }
+        return Optional.empty();
     }
 
     private JsonNode send(String call, Credentials credentials, CallBudget calls,
@@ -103,6 +127,9 @@ final class StripeClient {
         if (status >= 500 && response.headers().firstValue("Idempotent-Replayed").filter("true"::equalsIgnoreCase).isPresent()) {
             throw new ReplayedServerError(new SyncFailure.Retryable(failure.errorClass(),
                     failure.reason() + " (a stored answer Stripe replays for this idempotency key)", VendorHttp.retryAfter(response)));
+        }
+        if (status == 400 && body.path("error").path("type").asText("").equals("idempotency_error")) {
+            throw new KeyUsedWithOtherParameters(failure);
         }
         if (status == 404 && body.path("error").path("code").asText("").equals("resource_missing")) {
             throw new ResourceMissing(failure);
@@ -133,8 +160,9 @@ final class StripeClient {
             return new SyncFailure.Retryable("vendor_5xx", reason, retryAfter);
         }
         if (type.equals("idempotency_error")) {
-            return new SyncFailure.Permanent("idempotency_error", reason
-                    + " — the same operation was first sent with other parameters; reconcile it in Stripe by hand");
+            return new SyncFailure.Retryable("idempotency_error", reason
+                    + " — an earlier attempt sent this key with other parameters, and so did every later key generation tried",
+                    retryAfter);
         }
         return new SyncFailure.Permanent("vendor_rejected", reason);
     }

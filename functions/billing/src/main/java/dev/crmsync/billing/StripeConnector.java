@@ -13,7 +13,6 @@ import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,11 +26,18 @@ import java.util.Optional;
  * an invoice and its item are keyed by the deal, never by the event. Stripe then turns a retry
  * after a crash into a replay of its first answer.
  *
+ * <p>An invoice's parameters come from the terms the first claim of its action stored
+ * ({@link InvoiceTerms}), never from the close being processed: two closes of one deal with other
+ * names or amounts send the same parameters under the same keys.
+ *
  * <p>Stripe replays a stored 5xx too, so a key whose first answer was a 5xx fails on every retry
  * for 24 h. When that happens and the write left no effect, the record or action moves to its
  * next key generation ({@link OutboundIdempotencyKey}) and the write is sent again under a key
- * Stripe has not seen. The next generation is derived from the request's, so a retry after a
- * crash reaches the same keys again.
+ * Stripe has not seen. The same holds when Stripe refuses a key it saw with other parameters
+ * ({@code idempotency_error}): the keys are this connector's own, so the earlier request was one
+ * of its attempts at the same operation — its effect is looked for, and without one the write
+ * moves on to the next generation. The next generation is derived from the request's, so a retry
+ * after a crash reaches the same keys again.
  */
 public final class StripeConnector implements Connector {
     public static final String INTEGRATION = "billing";
@@ -54,7 +60,8 @@ public final class StripeConnector implements Connector {
     public Operation plan(CrmEvent event) {
         return switch (event.detailType()) {
             case "account.upserted" -> new Operation.SyncRecord("account", event.recordId());
-            case "deal.closed" -> new Operation.Action("invoice", event.recordId());
+            // the first claim of the deal's invoice pins these terms: every close then sends the same parameters
+            case "deal.closed" -> new Operation.Action("invoice", event.recordId(), InvoiceTerms.storedOf(event));
             default -> new Operation.Unsupported(
                     "billing handles account.upserted and deal.closed, not " + event.detailType());
         };
@@ -141,9 +148,9 @@ public final class StripeConnector implements Connector {
     /**
      * Draft invoice → its one item → finalize. The draft is created with {@code auto_advance=false}
      * so that Stripe never finalizes (and sends) it before its item is on it, whatever happens
-     * between the calls. The invoice's line is written once: the first {@code deal.closed} whose
-     * item reaches Stripe sets the amount, and a later close of the same deal (after an attempt
-     * that was not committed) finds it there and only completes the invoice.
+     * between the calls. The amount, currency and description are the action's pinned terms (the
+     * first claim's), and the line is written once: a later close of the same deal (after an
+     * attempt that was not committed) finds it there and only completes the invoice.
      */
     private SyncResult invoiceDeal(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent deal = request.event();
@@ -154,14 +161,15 @@ public final class StripeConnector implements Connector {
             return SyncResult.retryable("dependency_missing",
                     "account " + accountId + " has no Stripe customer yet; the invoice waits until the account is synced");
         }
-        long amountMinor;
-        String currency;
+        InvoiceTerms terms;
         try {
-            currency = deal.text("currency").toLowerCase(Locale.ROOT);
-            amountMinor = StripeAmounts.minorUnits(deal.field("amount").decimalValue(), currency);
-        } catch (IllegalArgumentException | ArithmeticException e) {
+            // no pinned terms: this close could not pin any (it is invalid, which of() says), or the
+            // request comes from before terms were pinned
+            terms = InvoiceTerms.fromStored(request.actionTerms()).orElseGet(() -> InvoiceTerms.of(deal));
+        } catch (IllegalArgumentException e) {
             return SyncResult.permanent("invalid_amount", "deal " + dealId + ": " + e.getMessage());
         }
+        String currency = terms.currency();
 
         Generation keys = new Generation(request.keyGeneration());
         // As for customers: an earlier attempt's invoice is found even after its key was pruned.
@@ -197,7 +205,7 @@ public final class StripeConnector implements Connector {
 
         Optional<String> earlierItem = lineItem(invoice);
         String itemId = earlierItem.isPresent() ? earlierItem.get() : write(keys,
-                generation -> stripe.post("v1/invoiceitems", itemParams(deal, customer.get(), invoiceId, amountMinor, currency),
+                generation -> stripe.post("v1/invoiceitems", itemParams(dealId, customer.get(), invoiceId, terms),
                         OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", dealId, generation),
                         request.credentials(), request.calls()).path("id").asText(),
                 () -> lineItem(currentInvoice(invoiceId, request)));
@@ -213,14 +221,14 @@ public final class StripeConnector implements Connector {
         return new SyncResult.Applied(invoiceId, externalIds, keys.current(), Optional.empty());
     }
 
-    private static Map<String, String> itemParams(CrmEvent deal, String customer, String invoiceId, long amountMinor, String currency) {
+    private static Map<String, String> itemParams(String dealId, String customer, String invoiceId, InvoiceTerms terms) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("customer", customer);
         params.put("invoice", invoiceId);
-        params.put("amount", Long.toString(amountMinor));
-        params.put("currency", currency);
-        params.put("description", deal.text("name"));
-        params.put("metadata[crm_deal_id]", deal.recordId());
+        params.put("amount", Long.toString(terms.amountMinor()));
+        params.put("currency", terms.currency());
+        params.put("description", terms.description());
+        params.put("metadata[crm_deal_id]", dealId);
         return params;
     }
 
@@ -266,14 +274,14 @@ public final class StripeConnector implements Connector {
 
     /**
      * Sends {@code write} under the current key generation. When Stripe replays a 5xx it stored
-     * under that key, the effect of the earlier try is looked for first (Stripe may have done the
-     * work before failing); only when there is none is the write sent again under the next
-     * generation, and so on while the answers are replays.
+     * under that key, or refuses the key because an earlier try sent it with other parameters, the
+     * effect of the earlier try is looked for first (Stripe may have done the work); only when there
+     * is none is the write sent again under the next generation, and so on while the key is spent.
      */
     private static <T> T write(Generation keys, Write<T> write, Effect<T> earlier) throws VendorHttp.CallFailed {
         try {
             return write.at(keys.current());
-        } catch (StripeClient.ReplayedServerError replayed) {
+        } catch (StripeClient.ReplayedServerError | StripeClient.KeyUsedWithOtherParameters spent) {
             Optional<T> done = earlier.find();
             if (done.isPresent()) {
                 return done.get();
@@ -282,7 +290,7 @@ public final class StripeConnector implements Connector {
                 keys.advance();
                 try {
                     return write.at(keys.current());
-                } catch (StripeClient.ReplayedServerError again) {
+                } catch (StripeClient.ReplayedServerError | StripeClient.KeyUsedWithOtherParameters again) {
                     if (step == MAX_GENERATION_STEPS) {
                         throw again;
                     }

@@ -275,6 +275,38 @@ class BillingFaultTest {
     }
 
     @Test
+    void aSecondCloseAfterAStoredServerErrorOnTheItemInvoicesTheDealOnceWithTheFirstClaimsTerms() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        deliverAndDrain(TestEvents.accountUpserted(account, 1, "Acme"));
+        // Stripe fails inside the item's create and keeps that 500 under billing:invoice-item:<deal>
+        stripe.failAfterStartNext("POST", "/v1/invoiceitems", 1, 500);
+        harness.send(TestEvents.dealClosed(deal, account, "700.00", "First name", "evt-1-" + deal));
+        esm.pollOnce();
+        assertThat(harness.statusItem("evt-1-" + deal).get("errorClass").s()).isEqualTo("vendor_5xx");
+
+        // while the first close waits for its retry, a second close of the deal with another name and amount
+        harness.send(TestEvents.dealClosed(deal, account, "900.00", "Second name", "evt-2-" + deal));
+        esm.pollOnce();
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i)
+                .containsEntry("status", "open").containsEntry("amount_due", "70000"));
+        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i)
+                .containsEntry("amount", "70000").containsEntry("description", "First name"));
+        assertThat(stripe.calls("POST", "/v1/invoiceitems"))
+                .extracting(RecordedCall::idempotencyKey, RecordedCall::status, RecordedCall::replayed)
+                .containsExactly(
+                        tuple("billing:invoice-item:" + deal, 500, false),
+                        tuple("billing:invoice-item:" + deal, 500, true),
+                        tuple("billing:invoice-item:" + deal + ":g1", 200, false));
+        assertThat(harness.invoiceItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(harness.statusItem("evt-1-" + deal).get("outcome").s()).isEqualTo("SKIPPED");
+    }
+
+    @Test
     void crashAfterTheStripeCallsBeforeTheCommitCreatesNothingNew() throws InterruptedException {
         // A queue whose visibility timeout (3 s) is what a dead instance leaves its message with.
         harness = new BillingHarness(stripe, 4, 3);

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +160,77 @@ class StripeConnectorTest {
         assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
         assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
         assertThat(((SyncResult.Applied) second).externalIds()).containsEntry("invoiceItem", stripe.invoiceItems().getFirst().get("id"));
+    }
+
+    @Test
+    void aKeyStripeSawWithOtherParametersIsAnotherAttemptsAndMovesToTheNextGeneration() {
+        String account = TestEvents.unique("001");
+        String deal = TestEvents.unique("006");
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
+        CrmEvent close = event(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal));
+        // the item's key gets a stored 500 with these terms
+        stripe.failAfterStartNext("POST", "/v1/invoiceitems", 1, 500);
+        assertThat(connector.apply(withTerms(request(close, Optional.empty(), false, 0, dependencies), "70000", "First")))
+                .isInstanceOf(SyncResult.Failed.class);
+
+        // an attempt with other terms under the same key (an action claimed before its terms were pinned)
+        SyncResult second = connector.apply(withTerms(request(close, Optional.empty(), true, 0, dependencies), "90000", "Second"));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> assertThat(applied.keyGeneration()).isEqualTo(1));
+        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i)
+                .containsEntry("amount", "90000").containsEntry("description", "Second"));
+        assertThat(stripe.calls("POST", "/v1/invoiceitems"))
+                .extracting(RecordedCall::idempotencyKey, RecordedCall::status)
+                .containsExactly(
+                        tuple("billing:invoice-item:" + deal, 500),
+                        tuple("billing:invoice-item:" + deal, 400),
+                        tuple("billing:invoice-item:" + deal + ":g1", 200));
+    }
+
+    @Test
+    void accountsWhoseIdsDifferOnlyInCaseNeverShareACustomer() {
+        // Salesforce ids are case-sensitive; Stripe's metadata search is not
+        String base = TestEvents.unique("001");
+        SyncResult.Applied first = (SyncResult.Applied) connector.apply(
+                firstAttempt(event(TestEvents.accountUpserted(base + "aB", 1, "First")), Optional.empty(), 0));
+
+        // the second account's create is retried (a crash or a timeout before anything reached Stripe)
+        SyncResult second = connector.apply(retry(event(TestEvents.accountUpserted(base + "Ab", 1, "Second")), Optional.empty(), 0));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class,
+                applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
+        assertThat(stripe.customers()).hasSize(2);
+        assertThat(stripe.customerByCrmId(base + "aB")).hasValueSatisfying(c -> assertThat(c)
+                .containsEntry("id", first.externalId()).containsEntry("name", "First"));
+        assertThat(stripe.customerByCrmId(base + "Ab")).hasValueSatisfying(c -> assertThat(c)
+                .containsEntry("id", ((SyncResult.Applied) second).externalId()).containsEntry("name", "Second"));
+    }
+
+    @Test
+    void dealsWhoseIdsDifferOnlyInCaseNeverShareAnInvoice() {
+        String account = TestEvents.unique("001");
+        String base = TestEvents.unique("006");
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
+        SyncResult.Applied first = (SyncResult.Applied) connector.apply(request(
+                event(TestEvents.dealClosed(base + "aB", account, "700.00", "evt-" + base + "aB")), Optional.empty(), false, 0, dependencies));
+
+        SyncResult second = connector.apply(request(
+                event(TestEvents.dealClosed(base + "Ab", account, "900.00", "evt-" + base + "Ab")), Optional.empty(), true, 0, dependencies));
+
+        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class,
+                applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
+        assertThat(stripe.invoices()).extracting(i -> i.get("metadata[crm_deal_id]"), i -> i.get("amount_due"), i -> i.get("status"))
+                .containsExactlyInAnyOrder(tuple(base + "aB", "70000", "open"), tuple(base + "Ab", "90000", "open"));
+    }
+
+    /** The request as the claim hands it over: with the action's pinned terms. */
+    private static SyncRequest withTerms(SyncRequest request, String amountMinor, String description) {
+        return new SyncRequest(request.event(), request.operation(), request.externalId(), request.externalIds(), request.retry(),
+                request.keyGeneration(), request.dependencies(), request.credentials(), request.calls(),
+                Map.of("amount", amountMinor, "currency", "usd", "description", description), Set.of());
     }
 
     private static CrmEvent event(String body) {

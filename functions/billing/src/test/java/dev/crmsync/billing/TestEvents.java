@@ -24,9 +24,15 @@ final class TestEvents {
 
     static String dealClosed(String dealId, String accountId, String amount, String eventId) {
         ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
+        return dealClosed(dealId, accountId, amount, detail.path("data").path("name").asText(), eventId);
+    }
+
+    static String dealClosed(String dealId, String accountId, String amount, String name, String eventId) {
+        ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
         return SampleEvents.event("deal.closed", eventId, dealId, detail.get("version").asLong(), data -> {
             data.put("accountId", accountId);
             data.put("amount", new java.math.BigDecimal(amount));
+            data.put("name", name);
         });
     }
 

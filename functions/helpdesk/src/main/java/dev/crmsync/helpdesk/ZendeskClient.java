@@ -42,7 +42,13 @@ final class ZendeskClient {
         return baseUrl;
     }
 
-    /** A 404 {@code RecordNotFound}: the object the call names does not exist (any more). */
+    /**
+     * A 404 with Zendesk's own body {@code {"error":"RecordNotFound","description":"Not found"}}:
+     * the object the call names does not exist (any more). Any other 404 — Zendesk's
+     * {@code InvalidEndpoint}, or a page from a host that is not the account's API (a mistyped
+     * subdomain, a proxy) — says nothing about the object and is a plain {@code endpoint_not_found}
+     * failure instead.
+     */
     static final class RecordNotFound extends VendorHttp.CallFailed {
         private static final long serialVersionUID = 1L;
 
@@ -55,28 +61,60 @@ final class ZendeskClient {
     record Answer(int status, JsonNode body) {}
 
     Answer post(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
+        return sendJson("POST", path, body, credentials, calls, personal);
+    }
+
+    Answer put(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
+        return sendJson("PUT", path, body, credentials, calls, personal);
+    }
+
+    private Answer sendJson(String method, String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal)
+            throws VendorHttp.CallFailed {
         String json;
         try {
             json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", "POST " + path + " not sent: " + e.getOriginalMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", method + " " + path + " not sent: " + e.getOriginalMessage()));
         }
-        return send("POST " + path, credentials, calls, personal, request -> request.uri(baseUrl.resolve(path))
+        return send(method + " " + path, credentials, calls, personal, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** {@code GET api/v2/<collection>/<id>}: the object, or empty after a {@code RecordNotFound}. */
+    Optional<JsonNode> show(ZendeskObject kind, String id, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = kind.path(id);
+        try {
+            return Optional.of(send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
+                    .body().path(kind.key()));
+        } catch (RecordNotFound gone) {
+            return Optional.empty();
+        }
     }
 
     Answer delete(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
         return send("DELETE " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
     }
 
-    /** {@code GET <resource>/search?external_id=…}: the first match's id, if any. */
-    Optional<String> findByExternalId(String resource, String externalId, Credentials credentials, CallBudget calls)
+    /**
+     * {@code GET <collection>/search?external_id=…}: the ids of the objects whose {@code external_id}
+     * is exactly {@code externalId}. Zendesk matches it "exactly … (case insensitive)"
+     * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations),
+     * so an object of an id that differs only in case is in the answer too and is left out here.
+     * A soft-deleted user is gone for this purpose and is left out as well.
+     */
+    List<String> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
-        String path = "api/v2/" + resource + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
-        JsonNode found = send("GET api/v2/" + resource + "/search", credentials, calls, List.of(),
-                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(resource);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).path("id").asText());
+        String path = kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
+        JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, calls, List.of(),
+                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(kind.collection());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode object : found) {
+            if (externalId.equals(object.path("external_id").asText(null)) && object.path("active").asBoolean(true)) {
+                ids.add(object.path("id").asText());
+            }
+        }
+        return ids;
     }
 
     private Answer send(String call, Credentials credentials, CallBudget calls, List<String> personal,
@@ -93,11 +131,31 @@ final class ZendeskClient {
         if (status >= 200 && status < 300) {
             return new Answer(status, body);
         }
+        if (status == 404 && !"RecordNotFound".equals(body.path("error").asText(""))) {
+            throw new VendorHttp.CallFailed(notZendesksRecordNotFound(call, body, response));
+        }
         SyncFailure failure = classify(call, status, body, response, personal);
         if (status == 404) {
             throw new RecordNotFound(failure);
         }
         throw new VendorHttp.CallFailed(failure);
+    }
+
+    /**
+     * Permanent: the request did not reach an object of the configured account (Zendesk's
+     * {@code InvalidEndpoint}: a path it does not serve; anything else: a host that is not the
+     * account's API). No retry changes that; the DLQ and the status record bring it to on-call, who
+     * fixes the configuration and redrives. Counting it as "already gone" would commit deletes
+     * Zendesk never saw.
+     */
+    private static SyncFailure notZendesksRecordNotFound(String call, JsonNode body, HttpResponse<String> response) {
+        String error = body.path("error").asText("");
+        error = error.length() > 80 ? error.substring(0, 80) + "…" : error;
+        String answered = error.isEmpty()
+                ? "a " + response.headers().firstValue("Content-Type").orElse("body without Content-Type") + " answer"
+                : "Zendesk's " + error;
+        return new SyncFailure.Permanent("endpoint_not_found", call + " → 404 " + answered + ", not RecordNotFound: the request did not reach"
+                + " the account's object (check CRM_SYNC_OPTION_SUBDOMAIN / CRM_SYNC_VENDOR_URL and anything in between)");
     }
 
     private static SyncFailure classify(String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {

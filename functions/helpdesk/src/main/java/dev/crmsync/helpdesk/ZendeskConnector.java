@@ -1,6 +1,7 @@
 package dev.crmsync.helpdesk;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
@@ -19,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Helpdesk on Zendesk Support: {@code account.upserted} → the account's organization,
  * {@code contact.upserted} → the contact's user in its account's organization, both by
- * {@code create_or_update} keyed by the CRM id as {@code external_id}; {@code account.deleted}
- * and {@code contact.deleted} delete them.
+ * {@code create_or_update} keyed by the CRM id as {@code external_id} (in its case-distinct form:
+ * Zendesk compares {@code external_id} without regard to case); {@code account.deleted} and
+ * {@code contact.deleted} delete what the record maps to now, replacements included.
  *
  * <p>No idempotency key: Zendesk has none for these endpoints and needs none here, because
  * {@code create_or_update} matches on {@code external_id}. A retry after a crash, a timeout or a
@@ -31,6 +33,11 @@ public final class ZendeskConnector implements Connector {
     /** The per-deployment option naming the Zendesk account: {@code CRM_SYNC_OPTION_SUBDOMAIN=acme} → https://acme.zendesk.com. */
     public static final String SUBDOMAIN_OPTION = "SUBDOMAIN";
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+
+    /** The record item's note of the external_id the object carries; its absence marks a mapping from before the case-distinct encoding. */
+    static final String WRITTEN_EXTERNAL_ID = "zendeskExternalId";
+    /** Search-and-delete rounds before a delete that keeps finding objects is retried later. */
+    private static final int DELETE_ROUNDS = 3;
 
     private final ZendeskClient zendesk;
 
@@ -90,8 +97,8 @@ public final class ZendeskConnector implements Connector {
             return switch (request.event().detailType()) {
                 case "account.upserted" -> upsertOrganization(request);
                 case "contact.upserted" -> upsertUser(request);
-                case "account.deleted" -> delete(request, "organizations", "organization");
-                case "contact.deleted" -> delete(request, "users", "user");
+                case "account.deleted" -> delete(request, ZendeskObject.ORGANIZATION);
+                case "contact.deleted" -> delete(request, ZendeskObject.USER);
                 default -> SyncResult.permanent("unsupported_detail_type", "helpdesk does not handle " + request.event().detailType());
             };
         } catch (VendorHttp.CallFailed failed) {
@@ -100,10 +107,7 @@ public final class ZendeskConnector implements Connector {
     }
 
     private SyncResult upsertOrganization(SyncRequest request) throws VendorHttp.CallFailed {
-        CrmEvent account = request.event();
-        ZendeskClient.Answer answer = zendesk.post("api/v2/organizations/create_or_update", ZendeskMapping.organization(account),
-                request.credentials(), request.calls(), ZendeskMapping.personalValues(account));
-        return applied(request, answer.body().path("organization").path("id").asText(), "organization");
+        return write(request, ZendeskObject.ORGANIZATION, ZendeskMapping.organization(request.event()));
     }
 
     private SyncResult upsertUser(SyncRequest request) throws VendorHttp.CallFailed {
@@ -118,41 +122,112 @@ public final class ZendeskConnector implements Connector {
                         "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
-        ZendeskClient.Answer answer = zendesk.post("api/v2/users/create_or_update", ZendeskMapping.user(contact, organization),
-                request.credentials(), request.calls(), ZendeskMapping.personalValues(contact));
-        return applied(request, answer.body().path("user").path("id").asText(), "user");
-    }
-
-    /** Applied; when the record was mapped to another object (deleted by hand in Zendesk), says so. */
-    private static SyncResult applied(SyncRequest request, String id, String kind) {
-        if (id.isEmpty()) {
-            return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind + "'s id");
-        }
-        Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
-                .map(previous -> new SyncResult.Remapped(previous, kind + " " + previous
-                        + " no longer matched external_id " + request.event().recordId() + " (deleted in Zendesk?); Zendesk created " + id));
-        return new SyncResult.Applied(id, Map.of(), 0, remapped);
+        return write(request, ZendeskObject.USER, ZendeskMapping.user(contact, organization));
     }
 
     /**
-     * Deletes the record's object. Not mapped yet: an earlier attempt may have created it without
-     * committing, so it is looked up by {@code external_id} first; none → nothing to delete. A 404
-     * means it is already gone (deleted by hand, or by an attempt that did not commit): applied.
+     * {@code create_or_update}, matched on the record's {@code external_id} — except for the one
+     * write that moves an object created before the case-distinct encoding to its new
+     * {@code external_id}: {@code create_or_update} can no longer match it, so it is found by the
+     * id the record item stores and updated there by {@code PUT}.
      */
-    private SyncResult delete(SyncRequest request, String resource, String kind) throws VendorHttp.CallFailed {
-        String recordId = request.event().recordId();
-        Optional<String> id = request.externalId();
+    private SyncResult write(SyncRequest request, ZendeskObject kind, ObjectNode body) throws VendorHttp.CallFailed {
+        String externalId = ZendeskMapping.externalId(request.event().recordId());
+        List<String> personal = ZendeskMapping.personalValues(request.event());
+        Optional<ZendeskClient.Answer> moved = moveObjectFromBeforeTheEncoding(request, kind, body, personal);
+        ZendeskClient.Answer answer = moved.isPresent() ? moved.get()
+                : zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
+        String id = answer.body().path(kind.key()).path("id").asText();
         if (id.isEmpty()) {
-            id = zendesk.findByExternalId(resource, recordId, request.credentials(), request.calls());
+            return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
         }
-        if (id.isEmpty()) {
-            return new SyncResult.NotApplicable("no Zendesk " + kind + " has external_id " + recordId + ": nothing to delete");
+        Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
+                .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
+                        + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
+        return new SyncResult.Applied(id, Map.of(WRITTEN_EXTERNAL_ID, externalId), 0, remapped);
+    }
+
+    /**
+     * Deletes what the record maps to now. The stored object first; when Zendesk says it is gone
+     * ({@code RecordNotFound}: deleted by hand), or the record was never mapped (an attempt may have
+     * created it without committing), or the stored object is not this record's, whatever carries
+     * the record's {@code external_id} is deleted: a retry whose commit this delete overtook may
+     * have made a replacement. Done only when nothing is left under that {@code external_id}.
+     */
+    private SyncResult delete(SyncRequest request, ZendeskObject kind) throws VendorHttp.CallFailed {
+        String externalId = ZendeskMapping.externalId(request.event().recordId());
+        Optional<String> stored = mappedBeforeTheEncoding(request) && ownExternalIdOfStoredObject(request, kind).isEmpty()
+                ? Optional.empty() : request.externalId();
+        if (stored.isPresent()) {
+            try {
+                zendesk.delete(kind.path(stored.get()), request.credentials(), request.calls());
+                return deleted(stored.get(), externalId);
+            } catch (ZendeskClient.RecordNotFound goneByHand) {
+                // the stored id is stale; a replacement may carry the external id
+            }
+        }
+        Optional<String> lastDeleted = Optional.empty();
+        for (int round = 0; round < DELETE_ROUNDS; round++) {
+            List<String> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
+            if (found.isEmpty()) {
+                Optional<String> gone = lastDeleted.or(() -> stored);
+                return gone.isPresent() ? deleted(gone.get(), externalId)
+                        : new SyncResult.NotApplicable("no Zendesk " + kind.key() + " has external_id " + externalId + ": nothing to delete");
+            }
+            for (String id : found) {
+                try {
+                    zendesk.delete(kind.path(id), request.credentials(), request.calls());
+                } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
+                    // the state we want
+                }
+                lastDeleted = Optional.of(id);
+            }
+        }
+        return SyncResult.retryable("conflict", "Zendesk still lists a " + kind.key() + " with external_id " + externalId
+                + " after " + DELETE_ROUNDS + " rounds of deletes (something keeps creating it?)");
+    }
+
+    private static SyncResult deleted(String id, String externalId) {
+        return new SyncResult.Applied(id, Map.of("deleted", "true", WRITTEN_EXTERNAL_ID, externalId));
+    }
+
+    /**
+     * The {@code PUT} of the stored object, when the record was mapped before the encoding, its id
+     * has upper-case letters (so its form changed) and the object still carries exactly its id.
+     */
+    private Optional<ZendeskClient.Answer> moveObjectFromBeforeTheEncoding(SyncRequest request, ZendeskObject kind, ObjectNode body,
+                                                                         List<String> personal) throws VendorHttp.CallFailed {
+        String recordId = request.event().recordId();
+        if (!mappedBeforeTheEncoding(request) || ZendeskMapping.externalId(recordId).equals(recordId)
+                || ownExternalIdOfStoredObject(request, kind).filter(recordId::equals).isEmpty()) {
+            return Optional.empty();
         }
         try {
-            zendesk.delete("api/v2/" + resource + "/" + id.get(), request.credentials(), request.calls());
-        } catch (ZendeskClient.RecordNotFound alreadyGone) {
-            // the state we want; nothing to retry
+            return Optional.of(zendesk.put(kind.path(request.externalId().orElseThrow()), body, request.credentials(), request.calls(), personal));
+        } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
+            // deleted since we looked: create_or_update makes a new one, as for any object deleted by hand
+            return Optional.empty();
         }
-        return new SyncResult.Applied(id.get(), Map.of("deleted", "true"));
+    }
+
+    /** The record item names an object but not the external_id written to it: committed before the case-distinct encoding. */
+    private static boolean mappedBeforeTheEncoding(SyncRequest request) {
+        return request.externalId().isPresent() && !request.externalIds().containsKey(WRITTEN_EXTERNAL_ID);
+    }
+
+    /**
+     * The {@code external_id} the stored object carries, when it is this record's: exactly its CRM
+     * id (written before the encoding) or its encoded form. Empty when the object is gone
+     * (soft-deleted users included) or carries another id: two records whose ids differ only in
+     * case may both have been mapped to one object before the encoding, and only the one whose id
+     * the object carries may change or delete it.
+     */
+    private Optional<String> ownExternalIdOfStoredObject(SyncRequest request, ZendeskObject kind) throws VendorHttp.CallFailed {
+        String recordId = request.event().recordId();
+        String externalId = ZendeskMapping.externalId(recordId);
+        return zendesk.show(kind, request.externalId().orElseThrow(), request.credentials(), request.calls())
+                .filter(object -> object.path("active").asBoolean(true))
+                .map(object -> object.path("external_id").asText(""))
+                .filter(written -> written.equals(recordId) || written.equals(externalId));
     }
 }

@@ -3,6 +3,7 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.synccore.connector.CaseDistinctId;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,21 @@ final class ZendeskMapping {
 
     private ZendeskMapping() {}
 
+    /**
+     * The {@code external_id} of the record's organization or user: its CRM id, written so that
+     * Zendesk, which compares {@code external_id} without regard to case, still tells apart ids
+     * that differ only in case ({@link CaseDistinctId}; an id without upper-case letters is written
+     * as it is).
+     */
+    static String externalId(String recordId) {
+        return CaseDistinctId.encode(recordId);
+    }
+
     /** {@code {"organization": {external_id, name, domain_names, details, notes}}}. */
     static ObjectNode organization(CrmEvent account) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode org = body.putObject("organization");
-        org.put("external_id", account.recordId());
+        org.put("external_id", externalId(account.recordId()));
         org.put("name", account.text("name"));
         var domains = org.putArray("domain_names");
         Optional.ofNullable(account.text("domain")).ifPresent(domains::add);
@@ -35,7 +46,7 @@ final class ZendeskMapping {
     static ObjectNode user(CrmEvent contact, Optional<String> organizationId) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode user = body.putObject("user");
-        user.put("external_id", contact.recordId());
+        user.put("external_id", externalId(contact.recordId()));
         user.put("email", contact.text("email"));
         user.put("name", name(contact));
         user.put("phone", contact.text("phone"));

@@ -8,19 +8,26 @@ import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Marketing on Mailchimp: {@code contact.upserted} → the audience member of the contact's e-mail
  * ({@code PUT} on its subscriber hash); {@code contact.deleted} → that member archived ({@code DELETE}).
  *
- * <p>The record's mapping keeps the subscriber hash it last wrote ({@code externalId}). When the
- * e-mail changes, the new member is written first and the old one archived after, so the person is
- * never missing from the audience and not left in it twice. A {@code PUT} on a hash sets the same
- * state however often it is sent, and an archive of an archived member is a 404 read as done: every
- * retry, after a crash or a redrive, repeats the same calls with the same effect, so no
- * idempotency key is needed (Mailchimp has none).
+ * <p>The record's mapping keeps the subscriber hash it last wrote ({@code externalId}) and every
+ * hash it may have written and not archived yet (its live keys): the claim of an upsert adds the
+ * new address's hash before the {@code PUT}, so a member is known to its record from before it
+ * exists until it is archived, whatever happens to the attempt that wrote it. When the e-mail
+ * changes, the new member is written first and every other live one archived after, so the person
+ * is never missing from the audience and not left in it twice; a delete archives them all. A
+ * newer event that overtakes the retry of a failed archive therefore finishes the job.
+ *
+ * <p>A {@code PUT} on a hash sets the same state however often it is sent, and an archive of an
+ * archived member is a 404 read as done: every retry, after a crash or a redrive, repeats the same
+ * calls with the same effect, so no idempotency key is needed (Mailchimp has none).
  */
 public final class MailchimpConnector implements Connector {
     public static final String INTEGRATION = "marketing";
@@ -44,7 +51,9 @@ public final class MailchimpConnector implements Connector {
     @Override
     public Operation plan(CrmEvent event) {
         return switch (event.detailType()) {
-            case "contact.upserted", "contact.deleted" -> new Operation.SyncRecord("contact", event.recordId());
+            // an upsert may write the member of its e-mail; a delete writes none
+            case "contact.upserted" -> new Operation.SyncRecord("contact", event.recordId(), emailHash(event).map(Set::of).orElse(Set.of()));
+            case "contact.deleted" -> new Operation.SyncRecord("contact", event.recordId());
             default -> new Operation.Unsupported("marketing handles contact.upserted and contact.deleted, not " + event.detailType());
         };
     }
@@ -67,31 +76,53 @@ public final class MailchimpConnector implements Connector {
 
     private SyncResult upsertMember(SyncRequest request) throws VendorHttp.CallFailed {
         CrmEvent contact = request.event();
-        String email = contact.text("email");
-        if (email == null || email.isBlank()) {
+        Optional<String> emailHash = emailHash(contact);
+        if (emailHash.isEmpty()) {
             return new SyncResult.NotApplicable("contact " + contact.recordId() + " has no e-mail: an audience member needs one");
         }
-        String hash = MemberMapping.subscriberHash(email.strip());
+        String hash = emailHash.get();
         mailchimp.send("PUT", memberPath(hash), MemberMapping.memberBody(contact, json), request.credentials(),
                 request.calls(), Set.of());
-        Optional<String> previous = request.externalId().filter(old -> !old.equals(hash));
-        if (previous.isPresent()) {
-            // The e-mail changed: the member of the old address goes, or the person is in the audience twice.
-            archive(previous.get(), request);
+        // The e-mail changed (now or in an attempt that never finished): the members of the other
+        // addresses go, or the person is in the audience twice.
+        for (String other : written(request)) {
+            if (!other.equals(hash)) {
+                archive(other, request);
+            }
         }
-        return new SyncResult.Applied(hash);
+        return new SyncResult.Applied(hash, Map.of(), 0, Optional.empty(), Set.of(hash));
     }
 
     private SyncResult archiveContact(SyncRequest request) throws VendorHttp.CallFailed {
-        // The hash we last wrote; a contact never synced may still name its e-mail in the deleted event's data.
-        Optional<String> hash = request.externalId().or(() -> Optional.ofNullable(request.event().text("email"))
-                .filter(e -> !e.isBlank()).map(e -> MemberMapping.subscriberHash(e.strip())));
-        if (hash.isEmpty()) {
+        // Every member the record may have written; a contact never synced may still name its
+        // e-mail in the deleted event's data.
+        Set<String> members = written(request);
+        if (members.isEmpty()) {
+            emailHash(request.event()).ifPresent(members::add);
+        }
+        if (members.isEmpty()) {
             return new SyncResult.NotApplicable("contact " + request.event().recordId()
                     + " was never written to Mailchimp and its deletion names no e-mail: no member to archive");
         }
-        archive(hash.get(), request);
-        return new SyncResult.Applied(hash.get());
+        for (String hash : members) {
+            archive(hash, request);
+        }
+        String mapped = request.externalId().orElse(members.iterator().next());
+        return new SyncResult.Applied(mapped, Map.of(), 0, Optional.empty(), Set.of());
+    }
+
+    /**
+     * The hashes of every member the record may have written and not archived: its live keys and the
+     * mapped hash (a mapping from before live keys were kept has only the latter), in a fixed order.
+     */
+    private static Set<String> written(SyncRequest request) {
+        Set<String> hashes = new TreeSet<>(request.liveKeys());
+        request.externalId().ifPresent(hashes::add);
+        return hashes;
+    }
+
+    private static Optional<String> emailHash(CrmEvent contact) {
+        return Optional.ofNullable(contact.text("email")).filter(e -> !e.isBlank()).map(e -> MemberMapping.subscriberHash(e.strip()));
     }
 
     /** DELETE archives the member; 404 means it is not there (any more): the archive is done. */

@@ -3,6 +3,7 @@ package dev.crmsync.marketing;
 import static dev.crmsync.marketing.MarketingHarness.LIST_ID;
 import static dev.crmsync.marketing.MarketingHarness.MEMBER_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
@@ -138,6 +139,51 @@ class MarketingFaultTest {
         harness.send(body);
         esm.drain(Duration.ofSeconds(10));
         assertThat(mailchimp.calls("PUT", MEMBER_PATH).stream().filter(c -> c.status() == 200)).hasSize(1);
+    }
+
+    @Test
+    void aDeleteOvertakingTheRetryOfAFailedArchiveArchivesEveryMemberTheContactHad() {
+        String contact = SampleEvents.unique("003");
+        harness.send(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
+        esm.drain(Duration.ofSeconds(10));
+        // the e-mail change writes the new member, then the archive of the old one fails (retryable)
+        mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("old@b.example"), 1, 500);
+        harness.send(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
+        esm.pollOnce();
+        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("subscribed");
+
+        // the contact is deleted in the CRM; its deletion is applied before the change's retry
+        harness.send(MarketingHarness.deleted(contact, 3));
+        assertThat(esm.pollOnce().received()).isEqualTo(1);
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(tuple("old@b.example", "archived"), tuple("new@b.example", "archived"));
+        assertThat(harness.statusItem("evt-" + contact + "-v2").get("outcome").s()).isEqualTo("SKIPPED");
+        assertThat(harness.contactItem(contact)).doesNotContainKey("liveVendorKeys");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void aNewerEmailChangeOvertakingTheRetryOfAFailedArchiveLeavesOnlyTheNewestMember() {
+        String contact = SampleEvents.unique("003");
+        harness.send(MarketingHarness.upserted(contact, 1, "a@b.example", "Ed"));
+        esm.drain(Duration.ofSeconds(10));
+        mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("a@b.example"), 1, 500);
+        harness.send(MarketingHarness.upserted(contact, 2, "b@b.example", "Ed"));
+        esm.pollOnce();
+
+        harness.send(MarketingHarness.upserted(contact, 3, "c@b.example", "Ed"));
+        assertThat(esm.pollOnce().received()).isEqualTo(1);
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(tuple("a@b.example", "archived"), tuple("b@b.example", "archived"),
+                        tuple("c@b.example", "subscribed"));
+        Map<String, AttributeValue> item = harness.contactItem(contact);
+        assertThat(item.get("externalId").s()).isEqualTo(MarketingHarness.hash("c@b.example"));
+        assertThat(item.get("liveVendorKeys").ss()).containsExactly(MarketingHarness.hash("c@b.example"));
+        assertThat(harness.dlqMessages()).isEmpty();
     }
 
     @Test

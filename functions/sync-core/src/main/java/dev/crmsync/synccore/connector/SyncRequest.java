@@ -4,6 +4,7 @@ import dev.crmsync.synccore.event.CrmEvent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a connector needs for one claimed operation.
@@ -22,6 +23,11 @@ import java.util.Optional;
  * @param dependencies  the vendor ids of the records this event depends on, read in one batch
  * @param credentials   the integration's secret, parsed
  * @param calls         how long the vendor calls of this attempt may take
+ * @param actionTerms   for an action, the terms its first claim stored ({@link Operation.Action#terms}):
+ *                      the connector builds the action from these, never from this event
+ * @param liveKeys      for a record, every vendor key it may still have written and not removed
+ *                      ({@link Operation.SyncRecord#vendorKeys}, this event's included); the
+ *                      connector reports in {@link SyncResult.Applied#liveKeys} which remain
  */
 public record SyncRequest(
         CrmEvent event,
@@ -32,7 +38,15 @@ public record SyncRequest(
         int keyGeneration,
         Map<RecordRef, String> dependencies,
         Credentials credentials,
-        CallBudget calls) {
+        CallBudget calls,
+        Map<String, String> actionTerms,
+        Set<String> liveKeys) {
+
+    public SyncRequest(CrmEvent event, Operation operation, Optional<String> externalId, Map<String, String> externalIds,
+                       boolean retry, int keyGeneration, Map<RecordRef, String> dependencies, Credentials credentials,
+                       CallBudget calls) {
+        this(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls, Map.of(), Set.of());
+    }
 
     /**
      * The timeout a vendor call started now would get, or empty when none may start (it could
@@ -45,7 +59,8 @@ public record SyncRequest(
 
     /** The same request with other credentials (after the secret was re-read). */
     public SyncRequest withCredentials(Credentials refreshed) {
-        return new SyncRequest(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, refreshed, calls);
+        return new SyncRequest(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, refreshed, calls,
+                actionTerms, liveKeys);
     }
 
     public Optional<String> dependency(String object, String recordId) {

@@ -2,6 +2,7 @@ package dev.crmsync.synccore.connector;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What a connector reports for one operation. */
 public sealed interface SyncResult {
@@ -14,9 +15,20 @@ public sealed interface SyncResult {
      *                      commit stores the larger of it and the one the request carried
      * @param remapped      set when the mapped vendor object was gone (deleted by a person) and the
      *                      connector created a new one: the pipeline logs and counts it
+     * @param liveKeys      the vendor keys of this record still live after this operation (of the
+     *                      request's {@link SyncRequest#liveKeys}, those the connector did not remove);
+     *                      the commit stores them, so empty forgets them all
      */
-    record Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped)
-            implements SyncResult {
+    record Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped,
+                   Set<String> liveKeys) implements SyncResult {
+        public Applied {
+            liveKeys = Set.copyOf(liveKeys);
+        }
+
+        public Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped) {
+            this(externalId, externalIds, keyGeneration, remapped, Set.of());
+        }
+
         public Applied(String externalId) {
             this(externalId, Map.of());
         }

@@ -5,6 +5,8 @@ import dev.crmsync.synccore.connector.Operation;
 import dev.crmsync.synccore.event.CrmEvent;
 import dev.crmsync.synccore.observe.OutcomeLog.RecordOutcome;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One valid event of the batch on its way through the pipeline.
@@ -26,6 +28,16 @@ record PendingRecord(SQSMessage message, Delivery delivery, CrmEvent event, Oper
     /** A one-time action (claimed by business key) rather than a record's state. */
     boolean isAction() {
         return operation instanceof Operation.Action;
+    }
+
+    /** The action's terms its claim stores if it is the first, or none for a record. */
+    Map<String, String> actionTerms() {
+        return operation instanceof Operation.Action action ? action.terms() : Map.of();
+    }
+
+    /** The vendor keys this event may write, which its record claim adds to the live ones. */
+    Set<String> vendorKeys() {
+        return operation instanceof Operation.SyncRecord record ? record.vendorKeys() : Set.of();
     }
 
     RecordOutcome outcome(String outcome, String reason) {

@@ -52,8 +52,8 @@ final class RecordProtocol {
         LeaseToken lease = LeaseToken.newAttempt(event.eventId());
         SyncStateStore.Receipt receipt = record.delivery().receipt();
         Claim claim = record.isAction()
-                ? store.claimAction(record.claimKey(), lease, instants.leaseEnd(), receipt)
-                : store.claimRecord(record.claimKey(), lease, event.version(), instants.leaseEnd(), receipt);
+                ? store.claimAction(record.claimKey(), lease, instants.leaseEnd(), receipt, record.actionTerms())
+                : store.claimRecord(record.claimKey(), lease, event.version(), instants.leaseEnd(), receipt, record.vendorKeys());
         return switch (claim) {
             case Claim.Duplicate d -> new RecordVerdict.Skipped("duplicate", "already applied by event " + d.appliedEventId(), d.failedEvents());
             case Claim.Stale s -> new RecordVerdict.Skipped("stale", "version " + s.appliedVersion() + " was already applied", s.failedEvents());
@@ -76,7 +76,7 @@ final class RecordProtocol {
         Optional<LeaseToken> held = Optional.of(lease);
         SyncRequest request = new SyncRequest(event, record.operation(), claim.externalId(), claim.externalIds(),
                 record.delivery().receiveCount() > 1 || claim.earlierAttemptUncommitted(), claim.keyGeneration(), mappings,
-                null, new CallBudget(instants.callsEnd(), vendorTimeout, clock));
+                null, new CallBudget(instants.callsEnd(), vendorTimeout, clock), claim.actionTerms(), claim.liveKeys());
         Instant started = clock.instant();
         SyncResult result;
         try {
@@ -107,7 +107,7 @@ final class RecordProtocol {
             }
             case SyncResult.Applied applied -> {
                 var stored = new SyncStateStore.Applied(applied.externalId(), applied.externalIds(),
-                        Math.max(claim.keyGeneration(), applied.keyGeneration()));
+                        Math.max(claim.keyGeneration(), applied.keyGeneration()), applied.liveKeys());
                 boolean committed = record.isAction()
                         ? store.commitAction(record.claimKey(), lease, stored)
                         : store.commitRecord(record.claimKey(), lease, event.version(), stored);

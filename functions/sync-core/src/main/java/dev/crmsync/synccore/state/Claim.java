@@ -20,9 +20,17 @@ public sealed interface Claim {
      *                      attempt may have reached the vendor, and when this very event is among them,
      *                      its status record must say so once this attempt ends
      * @param keyGeneration the generation of outbound idempotency keys this item is on
+     * @param actionTerms   an action's terms as its first claim stored them (this claim's when it was the first)
+     * @param liveKeys      a record's live vendor keys: those stored, and those this claim added
      */
     record Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease,
-                   Set<String> failedEvents, int keyGeneration) implements Claim {
+                   Set<String> failedEvents, int keyGeneration, Map<String, String> actionTerms, Set<String> liveKeys)
+            implements Claim {
+        public Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease,
+                       Set<String> failedEvents, int keyGeneration) {
+            this(externalId, externalIds, tookOverLease, failedEvents, keyGeneration, Map.of(), Set.of());
+        }
+
         /** Whether an earlier attempt on this item may have reached the vendor without being committed. */
         public boolean earlierAttemptUncommitted() {
             return tookOverLease || !failedEvents.isEmpty();

@@ -40,6 +40,8 @@ public final class SyncStateStore {
     static final String EXTERNAL_ID = "externalId";
     static final String EXTERNAL_IDS = "externalIds";
     static final String KEY_GENERATION = "keyGeneration";
+    static final String ACTION_TERMS = "actionTerms";
+    static final String LIVE_KEYS = "liveVendorKeys";
     static final String LEASE_OWNER = "leaseOwner";
     static final String LEASE_EVENT = "leaseEvent";
     static final String LEASE_VERSION = "leaseVersion";
@@ -121,10 +123,27 @@ public final class SyncStateStore {
      * permanently here. One conditional UpdateItem.
      */
     public Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt) {
+        return claimRecord(pk, token, version, leaseUntil, receipt, Set.of());
+    }
+
+    /**
+     * The same claim, which also adds {@code vendorKeys} (the vendor keys this event may write) to
+     * the record's live keys in the same write: known before any vendor call, they stay known until
+     * a commit reports them removed, whatever happens to this attempt.
+     */
+    public Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt,
+                             Set<String> vendorKeys) {
+        Map<String, String> names = new HashMap<>(Map.of("#applied", APPLIED_VERSION));
+        Map<String, AttributeValue> values = new HashMap<>();
+        String addKeys = "";
+        if (!vendorKeys.isEmpty()) {
+            names.put("#live", LIVE_KEYS);
+            values.put(":keys", AttributeValue.fromSs(List.copyOf(vendorKeys)));
+            addKeys = " ADD #live :keys";
+        }
         try {
             return claimed(takeLease(pk, token, version, leaseUntil, receipt,
-                    "attribute_not_exists(#applied) OR #applied < :version",
-                    Map.of("#applied", APPLIED_VERSION), Map.of()));
+                    "attribute_not_exists(#applied) OR #applied < :version", addKeys, names, values), Map.of(), vendorKeys);
         } catch (ConditionalCheckFailedException e) {
             return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), token.eventId(), version, receipt, giveUpsSince());
         }
@@ -135,10 +154,26 @@ public final class SyncStateStore {
      * another attempt holds a live lease on it, or this very message just failed permanently here.
      */
     public Claim claimAction(String pk, LeaseToken token, Instant leaseUntil, Receipt receipt) {
+        return claimAction(pk, token, leaseUntil, receipt, Map.of());
+    }
+
+    /**
+     * The same claim, which also stores {@code terms} (what the action is made of) unless an earlier
+     * claim stored some, in the same write: the claim returns the terms stored first, so every
+     * attempt at the action, whichever event it serves, performs it with the same parameters.
+     */
+    public Claim claimAction(String pk, LeaseToken token, Instant leaseUntil, Receipt receipt, Map<String, String> terms) {
+        Map<String, String> names = new HashMap<>(Map.of("#status", ACTION_STATUS));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":completed", s(COMPLETED)));
+        String pinTerms = "";
+        if (!terms.isEmpty()) {
+            names.put("#terms", ACTION_TERMS);
+            values.put(":terms", AttributeValue.fromM(toAttributeMap(terms)));
+            pinTerms = ", #terms = if_not_exists(#terms, :terms)";
+        }
         try {
             return claimed(takeLease(pk, token, 0, leaseUntil, receipt,
-                    "attribute_not_exists(#status) OR #status <> :completed",
-                    Map.of("#status", ACTION_STATUS), Map.of(":completed", s(COMPLETED))));
+                    "attribute_not_exists(#status) OR #status <> :completed", pinTerms, names, values), terms, Set.of());
         } catch (ConditionalCheckFailedException e) {
             return ClaimRefusal.ofAction(itemAtRefusal(pk, e), token.eventId(), receipt, giveUpsSince());
         }
@@ -161,12 +196,14 @@ public final class SyncStateStore {
 
     /**
      * The write both claims share: take the lease (token, version, until) if {@code notDone}
-     * holds, no live lease exists and this message is not one that just gave up here. Returns the
+     * holds, no live lease exists and this message is not one that just gave up here, and apply
+     * {@code alsoUpdate} (more of the SET clause, or another clause) with it. Returns the
      * item as it was; on a failed condition the exception carries the item as it is
      * ({@code ALL_OLD}), which says why.
      */
     private Map<String, AttributeValue> takeLease(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt,
-                                                  String notDone, Map<String, String> names, Map<String, AttributeValue> values) {
+                                                  String notDone, String alsoUpdate, Map<String, String> names,
+                                                  Map<String, AttributeValue> values) {
         Map<String, String> allNames = new HashMap<>(names);
         allNames.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
                 "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE));
@@ -177,7 +214,7 @@ public final class SyncStateStore {
                 ":msg", s(receipt.messageId()), ":recent", n(giveUpsSince().toEpochMilli()), ":receive", n(receipt.receiveCount())));
         return dynamo.updateItem(b -> b.tableName(table)
                         .key(key(pk))
-                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until")
+                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until" + alsoUpdate)
                         .conditionExpression("(" + notDone + ") AND (attribute_not_exists(#until) OR #until < :now)"
                                 + " AND (" + NOT_GIVEN_UP_BY_THIS_MESSAGE + ")")
                         .expressionAttributeNames(allNames)
@@ -208,8 +245,13 @@ public final class SyncStateStore {
      * What a commit stores.
      *
      * @param externalId null to keep the mapping as it is (a version handled with nothing sent)
+     * @param liveKeys   the record's live vendor keys from now on (stored with the mapping; empty removes them)
      */
-    public record Applied(String externalId, Map<String, String> externalIds, int keyGeneration) {}
+    public record Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Set<String> liveKeys) {
+        public Applied(String externalId, Map<String, String> externalIds, int keyGeneration) {
+            this(externalId, externalIds, keyGeneration, Set.of());
+        }
+    }
 
     private boolean commit(String pk, LeaseToken token, long version, Applied applied,
                            Map<String, String> extraNames, Map<String, AttributeValue> extraValues, String extraSet) {
@@ -224,14 +266,23 @@ public final class SyncStateStore {
                 ":version", n(version), ":at", s(clock.instant().toString()), ":gen", n(applied.keyGeneration())));
         values.putAll(extraValues);
         String set = "SET #applied = :version, #appliedEvent = :eventId, #at = :at, #gen = :gen";
+        String removeLive = "";
         if (applied.externalId() != null) {
             names.putAll(Map.of("#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS));
             values.putAll(Map.of(":ext", s(applied.externalId()), ":exts", AttributeValue.fromM(toAttributeMap(applied.externalIds()))));
             set += ", #ext = :ext, #exts = :exts";
+            names.put("#live", LIVE_KEYS);
+            if (applied.liveKeys().isEmpty()) {
+                removeLive = ", #live";
+            } else {
+                values.put(":live", AttributeValue.fromSs(List.copyOf(applied.liveKeys())));
+                set += ", #live = :live";
+            }
         }
         String update = set
                 + extraSet
                 + " REMOVE #owner, #event, #lv, #until, #gaveUp, #gaveUpAt, #gaveUpClass, #gaveUpReceive, #gaveUps"
+                + removeLive
                 + " DELETE #failed :events";
         try {
             dynamo.updateItem(b -> b.tableName(table)
@@ -535,15 +586,30 @@ public final class SyncStateStore {
         }
     }
 
-    private static Claim claimed(Map<String, AttributeValue> old) {
+    /**
+     * The claim's outcome from the item as it was, with what the claim itself wrote: the terms it
+     * stored when none were, the keys it added.
+     */
+    private static Claim claimed(Map<String, AttributeValue> old, Map<String, String> termsWritten, Set<String> keysAdded) {
         Map<String, AttributeValue> item = old == null ? Map.of() : old;
         Map<String, String> ids = new LinkedHashMap<>();
         AttributeValue stored = item.get(EXTERNAL_IDS);
         if (stored != null && stored.hasM()) {
             stored.m().forEach((k, v) -> ids.put(k, v.s()));
         }
+        Map<String, String> terms = new LinkedHashMap<>(termsWritten);
+        AttributeValue storedTerms = item.get(ACTION_TERMS);
+        if (storedTerms != null && storedTerms.hasM()) {
+            terms.clear();
+            storedTerms.m().forEach((k, v) -> terms.put(k, v.s()));
+        }
+        Set<String> live = new LinkedHashSet<>(keysAdded);
+        AttributeValue storedKeys = item.get(LIVE_KEYS);
+        if (storedKeys != null && storedKeys.hasSs()) {
+            live.addAll(storedKeys.ss());
+        }
         return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
-                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue());
+                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue(), Map.copyOf(terms), Set.copyOf(live));
     }
 
     static Set<String> failedEvents(Map<String, AttributeValue> item) {

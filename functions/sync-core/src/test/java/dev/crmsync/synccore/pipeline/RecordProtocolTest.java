@@ -25,6 +25,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +79,11 @@ class RecordProtocolTest {
                 NOW.minusSeconds(1), "crm", List.of(), json.createObjectNode().put("name", "Acme"));
         return new PendingRecord(message, new Delivery(message.getMessageId(), 1, NOW), event,
                 new Operation.SyncRecord("account", recordId), StateKey.record("test", "account", recordId));
+    }
+
+    private static PendingRecord withVendorKeys(PendingRecord record, Set<String> keys) {
+        return new PendingRecord(record.message(), record.delivery(), record.event(),
+                new Operation.SyncRecord("account", record.event().recordId(), keys), record.claimKey());
     }
 
     private RecordVerdict run(PendingRecord record, Map<RecordRef, String> mappings, BatchCredentials credentials) {
@@ -184,6 +190,19 @@ class RecordProtocolTest {
         assertThat(connector.calls.getLast().keyGeneration()).isEqualTo(1);
         // a connector reporting an older generation never moves the item back
         assertThat(item(account("001", 2)).get("keyGeneration").n()).isEqualTo("1");
+    }
+
+    @Test
+    void theConnectorIsHandedTheLiveKeysOfTheRecordAndTheCommitKeepsThoseItReports() {
+        PendingRecord first = withVendorKeys(account("001", 1), Set.of("h1"));
+        connector.script(request -> new SyncResult.Applied("h1", Map.of(), 0, Optional.empty(), Set.of("h1")));
+        run(first, Map.of(), new BatchCredentials(secret));
+
+        connector.script(request -> new SyncResult.Applied("h2", Map.of(), 0, Optional.empty(), Set.of("h2")));
+        run(withVendorKeys(account("001", 2), Set.of("h2")), Map.of(), new BatchCredentials(secret));
+
+        assertThat(connector.calls.getLast().liveKeys()).containsExactlyInAnyOrder("h1", "h2");
+        assertThat(item(first).get("liveVendorKeys").ss()).containsExactly("h2");
     }
 
     @Test

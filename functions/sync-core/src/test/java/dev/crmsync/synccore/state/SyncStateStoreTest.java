@@ -248,6 +248,47 @@ class SyncStateStoreTest {
     }
 
     @Test
+    void anActionsTermsAreThoseOfItsFirstClaimWhicheverEventClaimsItLater() {
+        String action = StateKey.action("billing", "invoice", "006-" + UUID.randomUUID());
+        LeaseToken e1 = attempt("e1");
+        Claim first = store.claimAction(action, e1, lease(), receipt("m1", 1), Map.of("amount", "70000", "currency", "usd"));
+        assertThat(((Claim.Claimed) first).actionTerms()).isEqualTo(Map.of("amount", "70000", "currency", "usd"));
+        store.release(action, e1);
+
+        Claim second = store.claimAction(action, attempt("e2"), lease(), receipt("m2", 1), Map.of("amount", "90000", "currency", "eur"));
+
+        assertThat(((Claim.Claimed) second).actionTerms()).isEqualTo(Map.of("amount", "70000", "currency", "usd"));
+        Map<String, AttributeValue> stored = aws.dynamo().getItem(b -> b.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS(action))).consistentRead(true)).item();
+        assertThat(stored.get("actionTerms").m().get("amount").s()).isEqualTo("70000");
+    }
+
+    @Test
+    void aRecordsLiveKeysGrowWithEveryClaimAndAreWhatTheCommitSaysAfter() {
+        LeaseToken e1 = attempt("e1");
+        assertThat(((Claim.Claimed) store.claimRecord(pk, e1, 1, lease(), receipt("m1", 1), Set.of("h1"))).liveKeys())
+                .containsExactly("h1");
+        store.commitRecord(pk, e1, 1, new SyncStateStore.Applied("h1", Map.of(), 0, Set.of("h1")));
+        // an attempt that writes h2 and dies before its commit: h2 is known all the same
+        LeaseToken e2 = attempt("e2");
+        store.claimRecord(pk, e2, 2, lease(), receipt("m2", 1), Set.of("h2"));
+        store.release(pk, e2);
+        assertThat(item().get("liveVendorKeys").ss()).containsExactlyInAnyOrder("h1", "h2");
+
+        LeaseToken e3 = attempt("e3");
+        Claim third = store.claimRecord(pk, e3, 3, lease(), receipt("m3", 1), Set.of("h3"));
+        assertThat(((Claim.Claimed) third).liveKeys()).containsExactlyInAnyOrder("h1", "h2", "h3");
+        store.commitRecord(pk, e3, 3, new SyncStateStore.Applied("h3", Map.of(), 0, Set.of("h3")));
+        assertThat(item().get("liveVendorKeys").ss()).containsExactly("h3");
+
+        // a deletion that removed them all leaves none
+        LeaseToken e4 = attempt("e4");
+        assertThat(((Claim.Claimed) store.claimRecord(pk, e4, 4, lease(), receipt("m4", 1), Set.of())).liveKeys()).containsExactly("h3");
+        store.commitRecord(pk, e4, 4, new SyncStateStore.Applied("h3", Map.of(), 0, Set.of()));
+        assertThat(item()).doesNotContainKey("liveVendorKeys");
+    }
+
+    @Test
     void batchReadOfMappingsReturnsOnlyKnownRecords() {
         LeaseToken e1 = attempt("e1");
         claim(e1, 1);

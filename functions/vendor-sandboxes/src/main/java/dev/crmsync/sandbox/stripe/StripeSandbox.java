@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  *   <li>{@code POST /v1/customers}, {@code POST /v1/customers/{id}} (merge; an empty value unsets),
  *       {@code GET /v1/customers/{id}}, {@code GET /v1/customers} (list, {@code email} filter), {@code
  *       GET /v1/customers/search} ({@code field:'value'} clauses joined by {@code AND}, fields {@code
- *       email}, {@code name}, {@code phone}, {@code metadata['key']}), {@code POST /v1/invoices}
+ *       email}, {@code name}, {@code phone}, {@code metadata['key']}; values compared without regard
+ *       to case, as at Stripe), {@code POST /v1/invoices}
  *       (a draft; {@code currency} lower-cased, default the customer's or {@code usd}), {@code GET
  *       /v1/invoices/{id}}, {@code POST /v1/invoices/{id}/finalize} (draft → {@code open}, or {@code
  *       paid} when nothing is due, as Stripe does; sets {@code number} = the customer's {@code
@@ -517,6 +518,10 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
             req, key);
       }
 
+      // https://docs.stripe.com/api/idempotent_requests: for API v1 Stripe saves the status and body
+      // of the first request with a key once the endpoint has begun executing, 500s included, and
+      // replays them; it compares the parameters of later requests with the key to the first's and
+      // errors (400 idempotency_error) when they differ.
       String fingerprint = method + " " + path + " " + new TreeMap<>(params);
       IdempotencyRecord mine = null;
       SandboxReply early;
@@ -827,7 +832,7 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
 
     /**
      * Stripe's search: {@code query} of exact-match clauses on {@code scalarFields} and {@code
-     * metadata['key']}, newest first, {@code page} = the opaque {@code next_page} of the previous
+     * metadata['key']}, compared without regard to case as Stripe documents it, newest first, {@code page} = the opaque {@code next_page} of the previous
      * result. Sees each object as it was at least {@link #searchLag} ago (or not at all).
      */
     private ObjectNode search(
@@ -884,8 +889,10 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
         if (actual == null) {
           return false;
         }
-        boolean ok = cl.getKey().equals("email") ? actual.equalsIgnoreCase(cl.getValue()) : actual.equals(cl.getValue());
-        if (!ok) {
+        // Stripe's ':' is "Exact match operator (case insensitive)" for every field type, metadata
+        // (a token field) included: metadata['crm_id']:'001aB' also finds '001Ab'.
+        // https://docs.stripe.com/search#search-query-language
+        if (!actual.equalsIgnoreCase(cl.getValue())) {
           return false;
         }
       }

@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
 
 /**
  * Zendesk Support on loopback: organizations and users by {@code create_or_update} (matched on
- * {@code external_id}, users also on e-mail; 201 created, 200 updated), their deletion (users are
- * soft-deleted), the search by {@code external_id}, and Zendesk's error shape {@code {"error",
+ * {@code external_id}, users also on e-mail; 201 created, 200 updated), shown and updated by id
+ * ({@code GET}/{@code PUT /api/v2/{organizations|users}/{id}}), their deletion (users are
+ * soft-deleted), the search by {@code external_id} (every match; {@code external_id} compares
+ * without regard to case, as in Zendesk), a missing object as 404 {@code RecordNotFound}, an unknown
+ * path as 404 {@code InvalidEndpoint}, and Zendesk's error shape {@code {"error",
  * "description", "details": {field: [{description}]}}}. Authentication is an API token:
  * {@code Basic base64("{email}/token:{api_token}")}; {@link #acceptApiKeys} takes the token.
  *
@@ -109,11 +112,36 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
     }
 
+    /** What an admin does in an organization's page in Zendesk: sets its External ID. */
+    public void setOrganizationExternalIdByHand(long id, String externalId) {
+        synchronized (lock) {
+            organizations.get(id).put("external_id", externalId);
+        }
+    }
+
     /** What an agent does in Zendesk: deletes an organization (organizations are deleted for good). */
     public void deleteOrganizationByHand(long id) {
         synchronized (lock) {
             organizations.remove(id);
         }
+    }
+
+    /** What an agent does in Zendesk: deletes a user (users are soft-deleted: it stays, inactive). */
+    public void deleteUserByHand(long id) {
+        synchronized (lock) {
+            users.get(id).put("active", false);
+        }
+    }
+
+    /**
+     * The next {@code times} matching requests get a 404 HTML page instead of Zendesk's JSON, at the
+     * edge: what a host that is not the account's API answers (a mistyped subdomain, a proxy in
+     * between). It says nothing about the object the path names.
+     */
+    public ZendeskSandbox notFoundPageNext(String method, String pathRegex, int times) {
+        return answerNext(method, pathRegex, times, request -> SandboxReply.of(404, "text/html; charset=utf-8",
+                "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page does not exist.</h1></body></html>"
+                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The organizations as they are now, in creation order (copies). */
@@ -219,12 +247,27 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         if (method.equals("GET") && path.equals("/api/v2/users/search")) {
             return search("users", request.params().get("external_id"));
         }
+        if (method.equals("GET") && org.matches()) {
+            return show("organization", organizations, Long.parseLong(org.group(1)));
+        }
+        if (method.equals("GET") && user.matches()) {
+            // Show User answers a soft-deleted user too (active: false)
+            return show("user", users, Long.parseLong(user.group(1)));
+        }
+        if (method.equals("PUT") && org.matches()) {
+            return updateOrganization(request, Long.parseLong(org.group(1)));
+        }
+        if (method.equals("PUT") && user.matches()) {
+            return updateUser(request, Long.parseLong(user.group(1)));
+        }
         if (method.equals("DELETE") && org.matches()) {
             return deleteOrganization(Long.parseLong(org.group(1)));
         }
         if (method.equals("DELETE") && user.matches()) {
             return deleteUser(Long.parseLong(user.group(1)));
         }
+        // Zendesk's answer to a path it does not serve, as reported from the real API
+        // (https://github.com/cloudbees-oss/zendesk-java-client/issues/111, https://github.com/facetoe/zenpy/issues/484)
         throw new Rejection(404, "InvalidEndpoint", "Not found");
     }
 
@@ -339,8 +382,13 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         synchronized (lock) {
             ObjectNode body = JSON.createObjectNode();
             ArrayNode found = body.putArray(kind);
-            Optional<ObjectNode> hit = kind.equals("users") ? findActiveUser(externalId, null) : findOrganization(externalId);
-            hit.ifPresent(o -> found.add(o.deepCopy()));
+            // every object whose external_id matches "exactly … (case insensitive)"
+            // (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations);
+            // the users' search takes ids only, no search syntax
+            // (https://developer.zendesk.com/api-reference/ticketing/users/users/#search-users)
+            (kind.equals("users") ? users : organizations).values().stream()
+                    .filter(o -> (kind.equals("organizations") || o.path("active").asBoolean()) && externalId.equalsIgnoreCase(text(o, "external_id")))
+                    .forEach(o -> found.add(o.deepCopy()));
             body.put("count", found.size()).putNull("next_page").putNull("previous_page");
             return SandboxReply.json(200, body);
         }
@@ -369,11 +417,90 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
     }
 
+    private SandboxReply show(String kind, Map<Long, ObjectNode> objects, long id) {
+        synchronized (lock) {
+            ObjectNode object = objects.get(id);
+            if (object == null) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            return SandboxReply.json(200, JSON.createObjectNode().set(kind, object.deepCopy()));
+        }
+    }
+
+    /** Update Organization ({@code PUT /api/v2/organizations/{id}}): the given fields replace the stored ones; names stay unique. */
+    private SandboxReply updateOrganization(SandboxRequest request, long id) {
+        JsonNode given = request.json() == null ? null : request.json().get("organization");
+        if (given == null || !given.isObject()) {
+            throw new Rejection(400, "InvalidRequest", "organization parameter is missing");
+        }
+        synchronized (lock) {
+            ObjectNode org = organizations.get(id);
+            if (org == null) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            String name = given.has("name") ? text(given, "name") : text(org, "name");
+            if (name == null || name.isBlank()) {
+                return recordInvalid("name", "Name: cannot be blank");
+            }
+            if (organizations.values().stream().anyMatch(o -> o.get("id").asLong() != id && name.equalsIgnoreCase(text(o, "name")))) {
+                return recordInvalid("name", "Name: " + name + " has already been taken");
+            }
+            copyFields(given, org);
+            org.put("updated_at", request.at().toString());
+            return SandboxReply.json(200, JSON.createObjectNode().set("organization", org.deepCopy()));
+        }
+    }
+
+    /** Update User ({@code PUT /api/v2/users/{id}}); a soft-deleted user is not found. */
+    private SandboxReply updateUser(SandboxRequest request, long id) {
+        JsonNode given = request.json() == null ? null : request.json().get("user");
+        if (given == null || !given.isObject()) {
+            throw new Rejection(400, "InvalidRequest", "user parameter is missing");
+        }
+        synchronized (lock) {
+            ObjectNode user = users.get(id);
+            if (user == null || !user.path("active").asBoolean()) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            String email = text(given, "email");
+            if (email != null && !EMAIL.matcher(email).matches()) {
+                return recordInvalid("email", "Email: " + email + " is not properly formatted");
+            }
+            JsonNode organizationId = given.get("organization_id");
+            if (organizationId != null && !organizationId.isNull() && !organizations.containsKey(organizationId.asLong())) {
+                return recordInvalid("organization_id", "Organization: is invalid");
+            }
+            copyFields(given, user);
+            user.put("updated_at", request.at().toString());
+            return SandboxReply.json(200, JSON.createObjectNode().set("user", user.deepCopy()));
+        }
+    }
+
+    private static void copyFields(JsonNode given, ObjectNode object) {
+        given.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("id")) {
+                object.set(field.getKey(), field.getValue().deepCopy());
+            }
+        });
+    }
+
+    /**
+     * Zendesk compares {@code external_id} without regard to case: "its {@code external_id} must
+     * exactly match the value provided (case insensitive)"
+     * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations).
+     */
     private Optional<ObjectNode> findOrganization(String externalId) {
         return organizations.values().stream().filter(o -> externalId.equalsIgnoreCase(text(o, "external_id"))).findFirst();
     }
 
-    /** Matched on external id (case-insensitively), else on e-mail; soft-deleted users never match. */
+    /**
+     * Matched on external id, case-insensitively, else on e-mail; soft-deleted users never match.
+     * "When providing an external id to identify an existing user to update, the search for the
+     * user record is not case sensitive. However, if an existing user is found, the system will
+     * update the user's external id to match the case of the external id used to find the user"
+     * (https://developer.zendesk.com/api-reference/ticketing/users/users/#create-or-update-user):
+     * the update copies the given {@code external_id}, so the last writer's case is kept.
+     */
     private Optional<ObjectNode> findActiveUser(String externalId, String email) {
         Optional<ObjectNode> byExternalId = externalId == null ? Optional.empty() : users.values().stream()
                 .filter(u -> u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id"))).findFirst();

@@ -154,6 +154,17 @@ class StripeSandboxTest {
   }
 
   @Test
+  void searchMatchesMetadataWithoutRegardToCaseAsStripeDoes() throws Exception {
+    // https://docs.stripe.com/search#search-query-language: ':' is an exact match, case insensitive
+    String lower = createCustomer("001xx0000000ab");
+    String mixed = createCustomer("001xx0000000aB");
+
+    JsonNode result = JSON.readTree(get("/v1/customers/search?query=" + enc("metadata['crm_id']:'001XX0000000AB'")).body());
+    assertThat(ids(result)).containsExactly(mixed, lower);
+    assertThat(stripe.customerByCrmId("001xx0000000aB")).hasValueSatisfying(c -> assertThat(c).containsEntry("id", mixed));
+  }
+
+  @Test
   void searchCanLagBehindWrites() throws Exception {
     stripe.setSearchLag(Duration.ofMinutes(1));
     String id = createCustomer("acc-lag");

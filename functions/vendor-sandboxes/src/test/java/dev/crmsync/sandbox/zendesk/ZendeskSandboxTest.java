@@ -135,6 +135,56 @@ class ZendeskSandboxTest {
     }
 
     @Test
+    void externalIdsCompareWithoutCaseSoASearchFindsEveryCaseVariantAndAnUpdateKeepsTheWritersCase() throws Exception {
+        zendesk.setOrganizationExternalIdByHand(zendesk.addOrganizationByHand("One"), "ACC-7");
+        zendesk.setOrganizationExternalIdByHand(zendesk.addOrganizationByHand("Two"), "acc-7");
+        send("POST", "/api/v2/users/create_or_update", "{\"user\":{\"external_id\":\"C-7\",\"email\":\"seven@acme.example\",\"name\":\"Seven\"}}");
+        HttpResponse<String> updated = send("POST", "/api/v2/users/create_or_update", "{\"user\":{\"external_id\":\"c-7\",\"name\":\"Sven\"}}");
+
+        JsonNode organizations = JSON.readTree(send("GET", "/api/v2/organizations/search?external_id=Acc-7", null).body());
+        assertThat(organizations.get("organizations")).extracting(o -> o.get("name").asText()).containsExactly("One", "Two");
+        assertThat(organizations.get("count").asInt()).isEqualTo(2);
+        assertThat(updated.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(updated.body()).at("/user/external_id").asText()).isEqualTo("c-7");
+        assertThat(JSON.readTree(send("GET", "/api/v2/users/search?external_id=C-7", null).body()).get("users")).hasSize(1);
+    }
+
+    @Test
+    void showAndUpdateByIdAnswerRecordNotFoundForAnObjectThatIsGone() throws Exception {
+        long org = JSON.readTree(send("POST", "/api/v2/organizations/create_or_update",
+                "{\"organization\":{\"external_id\":\"acc-8\",\"name\":\"Eight\"}}").body()).at("/organization/id").asLong();
+        long user = JSON.readTree(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-8\",\"email\":\"eight@acme.example\",\"name\":\"Eight\"}}").body()).at("/user/id").asLong();
+
+        HttpResponse<String> renamed = send("PUT", "/api/v2/organizations/" + org, "{\"organization\":{\"external_id\":\"acc-8~1\",\"name\":\"Eight Ltd\"}}");
+        assertThat(renamed.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(send("GET", "/api/v2/organizations/" + org, null).body()).at("/organization/external_id").asText()).isEqualTo("acc-8~1");
+
+        zendesk.deleteUserByHand(user);
+        // Show User still answers a soft-deleted user, inactive; an update does not find it
+        assertThat(JSON.readTree(send("GET", "/api/v2/users/" + user, null).body()).at("/user/active").asBoolean()).isFalse();
+        assertThat(send("PUT", "/api/v2/users/" + user, "{\"user\":{\"name\":\"Back\"}}").statusCode()).isEqualTo(404);
+
+        zendesk.deleteOrganizationByHand(org);
+        HttpResponse<String> gone = send("GET", "/api/v2/organizations/" + org, null);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(gone.body()).get("error").asText()).isEqualTo("RecordNotFound");
+        assertThat(send("PUT", "/api/v2/organizations/" + org, "{\"organization\":{\"name\":\"X\"}}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anUnknownPathIsInvalidEndpointAndANotFoundPageIsHtml() throws Exception {
+        HttpResponse<String> unknown = send("DELETE", "/api/v2/organisations/1", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).isEqualTo("InvalidEndpoint");
+
+        zendesk.notFoundPageNext("DELETE", "/api/v2/users/.*", 1);
+        HttpResponse<String> page = send("DELETE", "/api/v2/users/1", null);
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    }
+
+    @Test
     void aTokenIsAcceptedOnlyInTheEmailSlashTokenForm() throws Exception {
         HttpResponse<String> passwordForm = HTTP.send(HttpRequest.newBuilder(URI.create(zendesk.baseUrl() + "/api/v2/users/search?external_id=x"))
                 .header("Authorization", "Basic " + base64(AGENT + ":" + TOKEN)).GET().build(), HttpResponse.BodyHandlers.ofString());
