@@ -18,7 +18,10 @@ public interface Connector {
     /** The integration's name, e.g. {@code billing}: the namespace of its state and its echo origin. */
     String integration();
 
-    /** What the event asks for. Called before any state is touched. */
+    /**
+     * What the event asks for. Called before any state is touched; an exception here fails the
+     * event permanently ({@code internal}), as from {@link #apply}, and the rest of its batch goes on.
+     */
     Operation plan(CrmEvent event);
 
     /** Records whose vendor ids {@link #apply} will need; read for the whole batch in one request. */
