@@ -1,7 +1,9 @@
 package dev.crmsync.infra;
 
 import dev.crmsync.synccore.config.SyncConfig;
+import dev.crmsync.synccore.observe.SyncMetrics;
 import dev.crmsync.synccore.observe.SyncOutcome;
+import dev.crmsync.synccore.pipeline.StartupFailure;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -389,6 +391,17 @@ public final class IntegrationPipeline extends Construct {
                 "The sync function failed whole invocations (crash, timeout, init error), not single records:"
                         + " vendor failures are retried per record and do not count here.",
                 function.metricErrors(sum()), 0, TreatMissingData.NOT_BREACHING);
+        // Caught in the handler: the function answers every record as failed (back in 15 min) with a
+        // status item naming the problem. A crash or a throttle before the handler runs is not: those
+        // are the two alarms around this one.
+        alarm("FunctionCannotStart", "startup-failed",
+                "The sync function could not start (a configuration error: an environment variable or connector option"
+                        + " missing or malformed): every record is answered as failed and comes back every "
+                        + RetryPolicy.STARTUP_FAILURE_BACKOFF.toMinutes() + " min; the status item of any of its events"
+                        + " (errorClass " + StartupFailure.ERROR_CLASS + ") names the problem. Fix the configuration and deploy;"
+                        + " after about " + readable(RetryPolicy.STARTUP_FAILURE_BACKOFF.multipliedBy(maxReceiveCount))
+                        + " the messages reach the DLQ (redrive them then).",
+                startupFailures(props.integration().name()), 0, TreatMissingData.NOT_BREACHING);
         alarm("FunctionThrottles", "function-throttles",
                 "The sync function was throttled: the account's concurrency is exhausted.",
                 function.metricThrottles(sum()), 0, TreatMissingData.NOT_BREACHING);
@@ -502,6 +515,17 @@ public final class IntegrationPipeline extends Construct {
         Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(resourceName)
                 .widgets(List.of(queues, invocations, outcomes))
+                .build();
+    }
+
+    /** Records answered by a function that could not start ({@link SyncMetrics#STARTUP_FAILED}), summed. */
+    private static Metric startupFailures(String integrationName) {
+        return Metric.Builder.create()
+                .namespace(SyncMetrics.HEALTH_NAMESPACE)
+                .metricName(SyncMetrics.STARTUP_FAILED)
+                .dimensionsMap(Map.of("integration", integrationName))
+                .statistic("Sum")
+                .period(ONE_MINUTE)
                 .build();
     }
 

@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
+import dev.crmsync.synccore.observe.SyncMetrics;
 import dev.crmsync.synccore.observe.SyncOutcome;
+import dev.crmsync.synccore.pipeline.StartupFailure;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
@@ -318,6 +320,19 @@ class IntegrationPipelineTest {
         List<Map<String, Object>> ruleDimensions = List.of(dimension("EventBusName", ref(bus)), dimension("RuleName", ref(p.rule())));
         assertAlarm("AWS/Events", "FailedInvocations", ruleDimensions, 0);
         assertAlarm("AWS/Events", "InvocationsFailedToBeSentToDlq", ruleDimensions, 0);
+    }
+
+    @ParameterizedTest
+    @FieldSource("INTEGRATIONS")
+    void anAlarmFiresWhenTheFunctionCannotStart(Integration integration) {
+        assertAlarm(SyncMetrics.HEALTH_NAMESPACE, SyncMetrics.STARTUP_FAILED, List.of(dimension("integration", integration.name())), 0);
+        synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "AlarmName", "crm-sync-" + STAGE + "-" + integration.name() + "-startup-failed",
+                "MetricName", SyncMetrics.STARTUP_FAILED,
+                "Statistic", "Sum",
+                "Period", 60,
+                "TreatMissingData", "notBreaching",
+                "AlarmDescription", Match.stringLikeRegexp(".*could not start.*" + StartupFailure.ERROR_CLASS + ".*")));
     }
 
     @ParameterizedTest

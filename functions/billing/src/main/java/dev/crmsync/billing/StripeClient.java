@@ -2,6 +2,7 @@ package dev.crmsync.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -76,16 +77,16 @@ final class StripeClient {
     }
 
     JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials,
-                  Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send("POST " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path))
+                  CallBudget calls) throws VendorHttp.CallFailed {
+        return send("POST " + path, credentials, calls, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(params))));
     }
 
     /** The object at {@code path} as it is now (retrieval by id is not eventually consistent, search is). */
-    JsonNode get(String path, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send("GET " + path, credentials, timeout, request -> request.uri(baseUrl.resolve(path)).GET());
+    JsonNode get(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        return send("GET " + path, credentials, calls, request -> request.uri(baseUrl.resolve(path)).GET());
     }
 
     /**
@@ -98,9 +99,9 @@ final class StripeClient {
      * page of 100 is more case variants of one id than any CRM has.
      */
     Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
-                                      Optional<Duration> timeout) throws VendorHttp.CallFailed {
+                                      CallBudget calls) throws VendorHttp.CallFailed {
         String query = "v1/" + resource + "/search?limit=100&query=" + encode("metadata['" + key + "']:'" + value + "'");
-        JsonNode data = send("GET v1/" + resource + "/search", credentials, timeout,
+        JsonNode data = send("GET v1/" + resource + "/search", credentials, calls,
                 request -> request.uri(baseUrl.resolve(query)).GET()).path("data");
         for (JsonNode hit : data) {
             if (hit.path("metadata").path(key).asText("").equals(value)) {
@@ -110,10 +111,10 @@ final class StripeClient {
         return Optional.empty();
     }
 
-    private JsonNode send(String call, Credentials credentials, Optional<Duration> timeout,
+    private JsonNode send(String call, Credentials credentials, CallBudget calls,
                           UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String apiKey = VendorHttp.secret(credentials, "apiKey", call);
-        HttpResponse<String> response = http.send(call, timeout, message -> message.replace(apiKey, "****"),
+        HttpResponse<String> response = http.send(call, calls, message -> message.replace(apiKey, "****"),
                 request -> specifics.apply(request)
                         .header("Authorization", "Bearer " + apiKey)
                         .header("Stripe-Version", API_VERSION));

@@ -126,12 +126,12 @@ public final class StripeConnector implements Connector {
         return write(keys,
                 generation -> stripe.post("v1/customers", Map.of("metadata[crm_id]", accountId),
                         OutboundIdempotencyKey.of(INTEGRATION, "customer-create", accountId, generation),
-                        request.credentials(), request.callTimeout()).path("id").asText(),
+                        request.credentials(), request.calls()).path("id").asText(),
                 () -> earlierCustomer(request));
     }
 
     private Optional<String> earlierCustomer(SyncRequest request) throws VendorHttp.CallFailed {
-        return stripe.findByMetadata("customers", "crm_id", request.event().recordId(), request.credentials(), request.callTimeout())
+        return stripe.findByMetadata("customers", "crm_id", request.event().recordId(), request.credentials(), request.calls())
                 .map(customer -> customer.path("id").asText());
     }
 
@@ -141,7 +141,7 @@ public final class StripeConnector implements Connector {
         write(keys,
                 generation -> stripe.post("v1/customers/" + customerId, StripeCustomerMapping.customerParams(account),
                         OutboundIdempotencyKey.ofVersion(INTEGRATION, "customer-update", account.recordId(), account.version(), generation),
-                        request.credentials(), request.callTimeout()),
+                        request.credentials(), request.calls()),
                 Optional::empty);
     }
 
@@ -189,7 +189,7 @@ public final class StripeConnector implements Connector {
             invoiceParams.put("metadata[crm_deal_id]", dealId);
             invoice = write(keys,
                     generation -> stripe.post("v1/invoices", invoiceParams,
-                            OutboundIdempotencyKey.of(INTEGRATION, "invoice", dealId, generation), request.credentials(), request.callTimeout()),
+                            OutboundIdempotencyKey.of(INTEGRATION, "invoice", dealId, generation), request.credentials(), request.calls()),
                     () -> earlierInvoice(request));
             if (request.retry()) {
                 // A replayed create shows the draft as it was created, without what an earlier
@@ -207,7 +207,7 @@ public final class StripeConnector implements Connector {
         String itemId = earlierItem.isPresent() ? earlierItem.get() : write(keys,
                 generation -> stripe.post("v1/invoiceitems", itemParams(dealId, customer.get(), invoiceId, terms),
                         OutboundIdempotencyKey.of(INTEGRATION, "invoice-item", dealId, generation),
-                        request.credentials(), request.callTimeout()).path("id").asText(),
+                        request.credentials(), request.calls()).path("id").asText(),
                 () -> lineItem(currentInvoice(invoiceId, request)));
         if (!itemId.isEmpty()) {
             externalIds.put("invoiceItem", itemId);
@@ -216,7 +216,7 @@ public final class StripeConnector implements Connector {
         write(keys,
                 generation -> stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
                         OutboundIdempotencyKey.of(INTEGRATION, "invoice-finalize", dealId, generation),
-                        request.credentials(), request.callTimeout()),
+                        request.credentials(), request.calls()),
                 () -> Optional.of(currentInvoice(invoiceId, request)).filter(current -> !isDraft(current)));
         return new SyncResult.Applied(invoiceId, externalIds, keys.current(), Optional.empty());
     }
@@ -235,13 +235,13 @@ public final class StripeConnector implements Connector {
     /** The deal's invoice as it is now, when an earlier attempt created one (search, then retrieval by id). */
     private Optional<JsonNode> earlierInvoice(SyncRequest request) throws VendorHttp.CallFailed {
         Optional<JsonNode> hit = stripe.findByMetadata("invoices", "crm_deal_id", request.event().recordId(),
-                request.credentials(), request.callTimeout());
+                request.credentials(), request.calls());
         // A search hit may be as old as the index; retrieval by id is current.
         return hit.isEmpty() ? hit : Optional.of(currentInvoice(hit.get().path("id").asText(), request));
     }
 
     private JsonNode currentInvoice(String invoiceId, SyncRequest request) throws VendorHttp.CallFailed {
-        return stripe.get("v1/invoices/" + invoiceId, request.credentials(), request.callTimeout());
+        return stripe.get("v1/invoices/" + invoiceId, request.credentials(), request.calls());
     }
 
     private static boolean isDraft(JsonNode invoice) {

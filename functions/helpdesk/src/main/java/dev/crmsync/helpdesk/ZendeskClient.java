@@ -3,6 +3,7 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -59,15 +60,15 @@ final class ZendeskClient {
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
-    Answer post(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws VendorHttp.CallFailed {
-        return sendJson("POST", path, body, credentials, timeout, personal);
+    Answer post(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
+        return sendJson("POST", path, body, credentials, calls, personal);
     }
 
-    Answer put(String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal) throws VendorHttp.CallFailed {
-        return sendJson("PUT", path, body, credentials, timeout, personal);
+    Answer put(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
+        return sendJson("PUT", path, body, credentials, calls, personal);
     }
 
-    private Answer sendJson(String method, String path, JsonNode body, Credentials credentials, Optional<Duration> timeout, List<String> personal)
+    private Answer sendJson(String method, String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal)
             throws VendorHttp.CallFailed {
         String json;
         try {
@@ -75,24 +76,24 @@ final class ZendeskClient {
         } catch (JsonProcessingException e) {
             throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", method + " " + path + " not sent: " + e.getOriginalMessage()));
         }
-        return send(method + " " + path, credentials, timeout, personal, request -> request.uri(baseUrl.resolve(path))
+        return send(method + " " + path, credentials, calls, personal, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** {@code GET api/v2/<collection>/<id>}: the object, or empty after a {@code RecordNotFound}. */
-    Optional<JsonNode> show(ZendeskObject kind, String id, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
+    Optional<JsonNode> show(ZendeskObject kind, String id, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
         String path = kind.path(id);
         try {
-            return Optional.of(send("GET " + path, credentials, timeout, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
+            return Optional.of(send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
                     .body().path(kind.key()));
         } catch (RecordNotFound gone) {
             return Optional.empty();
         }
     }
 
-    Answer delete(String path, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send("DELETE " + path, credentials, timeout, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
+    Answer delete(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        return send("DELETE " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
     }
 
     /**
@@ -102,10 +103,10 @@ final class ZendeskClient {
      * so an object of an id that differs only in case is in the answer too and is left out here.
      * A soft-deleted user is gone for this purpose and is left out as well.
      */
-    List<String> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, Optional<Duration> timeout)
+    List<String> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
         String path = kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
-        JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, timeout, List.of(),
+        JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, calls, List.of(),
                 request -> request.uri(baseUrl.resolve(path)).GET()).body().path(kind.collection());
         List<String> ids = new ArrayList<>();
         for (JsonNode object : found) {
@@ -116,12 +117,12 @@ final class ZendeskClient {
         return ids;
     }
 
-    private Answer send(String call, Credentials credentials, Optional<Duration> timeout, List<String> personal,
+    private Answer send(String call, Credentials credentials, CallBudget calls, List<String> personal,
                         UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String token = VendorHttp.secret(credentials, "apiToken", call);
         String email = VendorHttp.secret(credentials, "email", call);
         String authorization = "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(call, timeout, credentials::redact,
+        HttpResponse<String> response = http.send(call, calls, credentials::redact,
                 request -> specifics.apply(request)
                         .header("Authorization", authorization)
                         .header("Accept", "application/json"));

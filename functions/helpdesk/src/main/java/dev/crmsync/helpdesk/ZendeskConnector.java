@@ -136,7 +136,7 @@ public final class ZendeskConnector implements Connector {
         List<String> personal = ZendeskMapping.personalValues(request.event());
         Optional<ZendeskClient.Answer> moved = moveObjectFromBeforeTheEncoding(request, kind, body, personal);
         ZendeskClient.Answer answer = moved.isPresent() ? moved.get()
-                : zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.callTimeout(), personal);
+                : zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
         String id = answer.body().path(kind.key()).path("id").asText();
         if (id.isEmpty()) {
             return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
@@ -160,7 +160,7 @@ public final class ZendeskConnector implements Connector {
                 ? Optional.empty() : request.externalId();
         if (stored.isPresent()) {
             try {
-                zendesk.delete(kind.path(stored.get()), request.credentials(), request.callTimeout());
+                zendesk.delete(kind.path(stored.get()), request.credentials(), request.calls());
                 return deleted(stored.get(), externalId);
             } catch (ZendeskClient.RecordNotFound goneByHand) {
                 // the stored id is stale; a replacement may carry the external id
@@ -168,7 +168,7 @@ public final class ZendeskConnector implements Connector {
         }
         Optional<String> lastDeleted = Optional.empty();
         for (int round = 0; round < DELETE_ROUNDS; round++) {
-            List<String> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.callTimeout());
+            List<String> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
             if (found.isEmpty()) {
                 Optional<String> gone = lastDeleted.or(() -> stored);
                 return gone.isPresent() ? deleted(gone.get(), externalId)
@@ -176,7 +176,7 @@ public final class ZendeskConnector implements Connector {
             }
             for (String id : found) {
                 try {
-                    zendesk.delete(kind.path(id), request.credentials(), request.callTimeout());
+                    zendesk.delete(kind.path(id), request.credentials(), request.calls());
                 } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
                     // the state we want
                 }
@@ -203,7 +203,7 @@ public final class ZendeskConnector implements Connector {
             return Optional.empty();
         }
         try {
-            return Optional.of(zendesk.put(kind.path(request.externalId().orElseThrow()), body, request.credentials(), request.callTimeout(), personal));
+            return Optional.of(zendesk.put(kind.path(request.externalId().orElseThrow()), body, request.credentials(), request.calls(), personal));
         } catch (ZendeskClient.RecordNotFound goneMeanwhile) {
             // deleted since we looked: create_or_update makes a new one, as for any object deleted by hand
             return Optional.empty();
@@ -225,7 +225,7 @@ public final class ZendeskConnector implements Connector {
     private Optional<String> ownExternalIdOfStoredObject(SyncRequest request, ZendeskObject kind) throws VendorHttp.CallFailed {
         String recordId = request.event().recordId();
         String externalId = ZendeskMapping.externalId(recordId);
-        return zendesk.show(kind, request.externalId().orElseThrow(), request.credentials(), request.callTimeout())
+        return zendesk.show(kind, request.externalId().orElseThrow(), request.credentials(), request.calls())
                 .filter(object -> object.path("active").asBoolean(true))
                 .map(object -> object.path("external_id").asText(""))
                 .filter(written -> written.equals(recordId) || written.equals(externalId));

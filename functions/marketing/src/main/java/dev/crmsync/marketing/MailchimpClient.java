@@ -2,6 +2,7 @@ package dev.crmsync.marketing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -10,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -45,13 +45,13 @@ final class MailchimpClient {
      * Sends the call; a 2xx, or a status in {@code alsoFine} (a 404 on an archive: already gone), is
      * returned, anything else is classified and thrown.
      */
-    Answer send(String method, String path, JsonNode body, Credentials credentials, Optional<Duration> timeout,
+    Answer send(String method, String path, JsonNode body, Credentials credentials, CallBudget calls,
                 Set<Integer> alsoFine) throws VendorHttp.CallFailed {
         String call = method + " " + path.replaceAll("/members/[0-9a-f]{32}", "/members/{hash}");
         String apiKey = VendorHttp.secret(credentials, "apiKey", call);
         URI base = baseUrl(apiKey, call);
         String authorization = "Basic " + Base64.getEncoder().encodeToString(("crm-sync:" + apiKey).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(call, timeout, credentials::redact, request -> {
+        HttpResponse<String> response = http.send(call, calls, credentials::redact, request -> {
             request.uri(base.resolve(path))
                     .header("Authorization", authorization)
                     .header("Accept", "application/json");

@@ -82,7 +82,7 @@ public final class MailchimpConnector implements Connector {
         }
         String hash = emailHash.get();
         mailchimp.send("PUT", memberPath(hash), MemberMapping.memberBody(contact, json), request.credentials(),
-                request.callTimeout(), Set.of());
+                request.calls(), Set.of());
         // The e-mail changed (now or in an attempt that never finished): the members of the other
         // addresses go, or the person is in the audience twice.
         for (String other : written(request)) {
@@ -127,7 +127,7 @@ public final class MailchimpConnector implements Connector {
 
     /** DELETE archives the member; 404 means it is not there (any more): the archive is done. */
     private void archive(String hash, SyncRequest request) throws VendorHttp.CallFailed {
-        mailchimp.send("DELETE", memberPath(hash), null, request.credentials(), request.callTimeout(), Set.of(404));
+        mailchimp.send("DELETE", memberPath(hash), null, request.credentials(), request.calls(), Set.of(404));
     }
 
     private String memberPath(String hash) {

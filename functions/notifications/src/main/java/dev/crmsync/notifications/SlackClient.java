@@ -2,6 +2,7 @@ package dev.crmsync.notifications;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -49,23 +50,23 @@ final class SlackClient {
     }
 
     /** A write method ({@code chat.postMessage}) with a JSON body; the {@code ok:true} answer. */
-    JsonNode post(String method, JsonNode body, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
-        return send(method, credentials, timeout, request -> request.uri(baseUrl.resolve("api/" + method))
+    JsonNode post(String method, JsonNode body, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        return send(method, credentials, calls, request -> request.uri(baseUrl.resolve("api/" + method))
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)));
     }
 
     /** A read method ({@code conversations.history}) with query parameters; the {@code ok:true} answer. */
-    JsonNode get(String method, Map<String, String> params, Credentials credentials, Optional<Duration> timeout) throws VendorHttp.CallFailed {
+    JsonNode get(String method, Map<String, String> params, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
         StringJoiner query = new StringJoiner("&");
         params.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
-        return send(method, credentials, timeout, request -> request.uri(baseUrl.resolve("api/" + method + "?" + query)).GET());
+        return send(method, credentials, calls, request -> request.uri(baseUrl.resolve("api/" + method + "?" + query)).GET());
     }
 
-    private JsonNode send(String method, Credentials credentials, Optional<Duration> timeout,
+    private JsonNode send(String method, Credentials credentials, CallBudget calls,
                           java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String token = VendorHttp.secret(credentials, "botToken", method);
-        HttpResponse<String> response = http.send(method, timeout, message -> message.replace(token, "****"),
+        HttpResponse<String> response = http.send(method, calls, message -> message.replace(token, "****"),
                 request -> specifics.apply(request).header("Authorization", "Bearer " + token));
         JsonNode body = http.json(response.body());
         Optional<SyncFailure> failure = classify(method, response.statusCode(), body, VendorHttp.retryAfter(response));

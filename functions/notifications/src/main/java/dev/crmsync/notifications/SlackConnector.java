@@ -93,7 +93,7 @@ public final class SlackConnector implements Connector {
                     return applied(earlier.get(), channelId);
                 }
             }
-            JsonNode posted = slack.post("chat.postMessage", message(deal, channelId), request.credentials(), request.callTimeout());
+            JsonNode posted = slack.post("chat.postMessage", message(deal, channelId), request.credentials(), request.calls());
             return applied(posted.path("ts").asText(), posted.path("channel").asText(channelId));
         } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
@@ -144,7 +144,7 @@ public final class SlackConnector implements Connector {
         params.put("include_all_metadata", "true");
         params.put("limit", Integer.toString(HISTORY_PAGE));
         for (int page = 0; page < MAX_HISTORY_PAGES; page++) {
-            JsonNode answer = slack.get("conversations.history", params, request.credentials(), request.callTimeout());
+            JsonNode answer = slack.get("conversations.history", params, request.credentials(), request.calls());
             for (JsonNode message : answer.path("messages")) {
                 JsonNode metadata = message.path("metadata");
                 if (EVENT_TYPE.equals(metadata.path("event_type").asText())

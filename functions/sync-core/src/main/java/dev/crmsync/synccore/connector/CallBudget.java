@@ -9,6 +9,8 @@ import java.util.Optional;
  * How long the vendor calls of one attempt may take. Every call must end by {@code callDeadline},
  * which lies inside the attempt's lease: a call that could end after it is never started, so no
  * call of an abandoned attempt can still be in flight when another attempt takes the lease over.
+ * {@link VendorHttp#send} asks for the timeout at the moment it sends, not when the connector
+ * decides to call, so a pause in between is counted against the call.
  *
  * @param callDeadline   every vendor call of this attempt ends by then
  * @param maxCallTimeout the longest any one vendor call may take

@@ -48,7 +48,11 @@ public record SyncRequest(
         this(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls, Map.of(), Set.of());
     }
 
-    /** The timeout for a vendor call started now, or empty when none may start (it could outlive the lease). */
+    /**
+     * The timeout a vendor call started now would get, or empty when none may start (it could
+     * outlive the lease). Vendor clients pass {@link #calls} to {@link VendorHttp#send}, which takes
+     * the timeout at the moment of sending; this is for a connector deciding whether to begin.
+     */
     public Optional<Duration> callTimeout() {
         return calls.nextCallTimeout();
     }

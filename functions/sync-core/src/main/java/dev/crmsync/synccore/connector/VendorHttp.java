@@ -65,29 +65,41 @@ public final class VendorHttp {
     /**
      * Sends one call and returns the vendor's answer, whatever its status.
      *
+     * <p>The call's timeout is taken from {@code calls} at the moment of sending, after the request
+     * is built: a thread paused anywhere before the send (a GC, a frozen container) finds the time
+     * it lost already spent, so the call either ends by the call deadline, inside the attempt's
+     * lease, or is not sent at all. What remains is the JDK's own step from the timeout to the
+     * socket, and a vendor still working on a request it got before the timeout (README, "How a
+     * change is processed").
+     *
      * @param call    what the call is, for reasons ("POST v1/customers"); never holds a secret
-     * @param timeout the time the call may take; empty means none is left, and the call is not started
+     * @param calls   the attempt's call budget; when too little of it is left, the call is not sent
      * @param redact  applied to a network error's message, which may quote what was sent
      * @param request the request's URI, method, body and headers (auth included), on a fresh builder
-     * @throws CallFailed {@code deadline} (not started), {@code request_unsendable} (the HTTP client
+     * @throws CallFailed {@code deadline} (not sent), {@code request_unsendable} (the HTTP client
      *                    refused the request; the reason never quotes the refused value),
      *                    {@code timeout}, {@code network} or {@code interrupted}
      */
-    public HttpResponse<String> send(String call, Optional<Duration> timeout, UnaryOperator<String> redact,
+    public HttpResponse<String> send(String call, CallBudget calls, UnaryOperator<String> redact,
                                      UnaryOperator<HttpRequest.Builder> request) throws CallFailed {
-        if (timeout.isEmpty()) {
-            throw new CallFailed(new SyncFailure.Retryable("deadline", call + " not started: it could outlive this attempt's lease"));
+        // Checked first so that nothing is built for a call that cannot start...
+        notStartedUnlessTimeLeft(call, calls);
+        Duration timeout;
+        HttpRequest built;
+        try {
+            HttpRequest.Builder builder = request.apply(HttpRequest.newBuilder());
+            // ...and again at the send: the timeout counts from here, and ends by the call deadline.
+            timeout = notStartedUnlessTimeLeft(call, calls);
+            built = builder.timeout(timeout).build();
+        } catch (IllegalArgumentException e) {
+            throw unsendable(call);
         }
         try {
-            HttpRequest built = request.apply(HttpRequest.newBuilder()).timeout(timeout.get()).build();
             return http.send(built, HttpResponse.BodyHandlers.ofString());
         } catch (IllegalArgumentException e) {
-            // The HTTP client's message may quote the refused header value, e.g. an API key:
-            // it is dropped, and the reason says only what was refused.
-            throw new CallFailed(new SyncFailure.Permanent("request_unsendable",
-                    call + " not sent: the HTTP client refused a header value or the URL of the request"));
+            throw unsendable(call);
         } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout.get()));
+            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout));
         } catch (IOException e) {
             String message = e.getMessage() == null ? "" : " " + redact.apply(e.getMessage());
             throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
@@ -95,6 +107,20 @@ public final class VendorHttp {
             Thread.currentThread().interrupt();
             throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
         }
+    }
+
+    private static Duration notStartedUnlessTimeLeft(String call, CallBudget calls) throws CallFailed {
+        return calls.nextCallTimeout().orElseThrow(() -> new CallFailed(new SyncFailure.Retryable("deadline",
+                call + " not started: it could outlive this attempt's lease")));
+    }
+
+    /**
+     * The HTTP client's message may quote the refused header value, e.g. an API key: it is dropped,
+     * and the reason says only what was refused.
+     */
+    private static CallFailed unsendable(String call) {
+        return new CallFailed(new SyncFailure.Permanent("request_unsendable",
+                call + " not sent: the HTTP client refused a header value or the URL of the request"));
     }
 
     /** The body as JSON; an empty object when there is none or it is not JSON (a proxy's HTML page, a plain-text 503). */

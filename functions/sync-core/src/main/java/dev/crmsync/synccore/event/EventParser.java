@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,13 +53,11 @@ public final class EventParser {
         if (!envelope.isObject()) {
             return invalid(messageId, null, null, "malformed_json", "body is not a JSON object");
         }
-        String detailType = envelope.path("detail-type").asText(null);
+        MessageIds ids = MessageIds.of(envelope, messageId);
+        String detailType = ids.detailType();
         JsonNode detail = envelope.get("detail");
-        String eventId = Optional.ofNullable(detail)
-                .map(d -> d.path("eventId").asText(null))
-                .filter(s -> !s.isBlank())
-                .orElseGet(() -> envelope.path("id").asText(messageId));
-        String recordId = detail == null ? null : detail.path("recordId").asText(null);
+        String eventId = ids.eventId();
+        String recordId = ids.recordId();
         if (detailType == null) {
             return invalid(eventId, null, recordId, "schema_invalid", "envelope has no detail-type");
         }
@@ -66,6 +67,11 @@ public final class EventParser {
         if (!validator.knows(detailType)) {
             return invalid(eventId, detailType, recordId, "unknown_detail_type",
                     "unknown detail-type '" + detailType + "'; known: " + validator.detailTypes());
+        }
+        Optional<String> notFinite = firstNumberNoDoubleHolds(detail);
+        if (notFinite.isPresent()) {
+            return invalid(eventId, detailType, recordId, "schema_invalid", "detail violates " + detailType + " schema: "
+                    + notFinite.get() + ": not a finite number (a JSON number must lie within a double's range, about ±1.8e308)");
         }
         List<String> violations = validator.validate(detailType, detail);
         if (!violations.isEmpty()) {
@@ -94,6 +100,32 @@ public final class EventParser {
                 detail.path("origin").asText(),
                 List.copyOf(changed),
                 dataObject));
+    }
+
+    /**
+     * The JSON pointer of the first number in {@code detail}, named field or not, that a double
+     * cannot hold: Jackson reads {@code 1e400} as Infinity (and a 400-digit integer as one no
+     * double holds), which JSON Schema's {@code number} and {@code minimum} let through, and which
+     * no connector can map. Bounded by the body's size; iterative, so no nesting overflows the stack.
+     */
+    private static Optional<String> firstNumberNoDoubleHolds(JsonNode detail) {
+        Deque<Map.Entry<String, JsonNode>> pending = new ArrayDeque<>();
+        pending.push(Map.entry("", detail));
+        while (!pending.isEmpty()) {
+            Map.Entry<String, JsonNode> next = pending.pop();
+            JsonNode node = next.getValue();
+            if (node.isNumber() && !Double.isFinite(node.doubleValue())) {
+                return Optional.of(next.getKey());
+            }
+            if (node.isObject()) {
+                node.properties().forEach(field -> pending.push(Map.entry(next.getKey() + "/" + field.getKey(), field.getValue())));
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    pending.push(Map.entry(next.getKey() + "/" + i, node.get(i)));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static ParsedMessage invalid(String eventId, String detailType, String recordId, String errorClass, String reason) {

@@ -11,6 +11,15 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  * counts are flushed once per batch.
  */
 public final class SyncMetrics {
+    /**
+     * The namespace of the function's own health, apart from the per-record outcomes of
+     * {@code CrmSync}: a failed record is retried and pages no one, while a function that cannot
+     * start fails every record until someone fixes it, so the stack alarms on this one.
+     */
+    public static final String HEALTH_NAMESPACE = "CrmSync/Health";
+    /** Records a function that could not start answered as failed (dimension {@code integration}). */
+    public static final String STARTUP_FAILED = "startupFailed";
+
     private final Metrics metrics;
     private final String integration;
 
@@ -39,6 +48,15 @@ public final class SyncMetrics {
     /** A vendor object the record was mapped to was gone (deleted by a person) and was created anew. */
     public synchronized void remapped() {
         metrics.addMetric("remapped", 1, MetricUnit.COUNT);
+    }
+
+    /**
+     * Records answered without being processed because the function could not start (a
+     * configuration error), in {@link #HEALTH_NAMESPACE}, flushed at once. Each record comes back
+     * later; the stack alarms on any.
+     */
+    public synchronized void startupFailed(int records) {
+        metrics.flushSingleMetric(STARTUP_FAILED, records, MetricUnit.COUNT, HEALTH_NAMESPACE, DimensionSet.of("integration", integration));
     }
 
     /** A status record could not be written: a message may sit in a DLQ without one. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The edge of the batch, before any state is touched: parse and validate each message, skip our own
@@ -46,7 +47,17 @@ final class Admission {
                 case ParsedMessage.Invalid invalid -> reporter.invalid(message, delivery, invalid);
                 case ParsedMessage.Valid valid -> {
                     CrmEvent event = valid.event();
-                    Operation operation = connector.plan(event);
+                    Operation operation;
+                    Optional<SyncFailure.Permanent> unplannable = Optional.empty();
+                    try {
+                        operation = connector.plan(event);
+                    } catch (RuntimeException e) {
+                        // A connector must not throw: a bug meeting data it did not expect, which every
+                        // retry would meet again. This event fails for good; the batch goes on.
+                        String reason = "the connector could not plan the event: " + Redaction.describe(e, UnaryOperator.identity());
+                        operation = new Operation.Unsupported(reason);
+                        unplannable = Optional.of(new SyncFailure.Permanent("internal", reason));
+                    }
                     PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
                     Optional<String> gaveUp = recentGiveUps.of(delivery);
                     if (event.origin().equals(connector.integration())) {
@@ -54,7 +65,8 @@ final class Admission {
                     } else if (gaveUp.isPresent()) {
                         reporter.report(record, new RecordVerdict.AlreadyGaveUp(gaveUp.get()));
                     } else if (operation instanceof Operation.Unsupported unsupported) {
-                        reporter.unsupported(record, new SyncFailure.Permanent("unsupported_detail_type", unsupported.reason()));
+                        reporter.unsupported(record, unplannable.orElseGet(
+                                () -> new SyncFailure.Permanent("unsupported_detail_type", unsupported.reason())));
                     } else {
                         groups.computeIfAbsent(record.claimKey(), k -> new ArrayList<>()).add(record);
                     }

@@ -84,8 +84,13 @@ final class RecordProtocol {
         } catch (CredentialsUnavailable e) {
             return new RecordVerdict.Failed(new SyncFailure.Retryable("credentials_unavailable", e.getMessage()), held, failedBefore);
         } catch (RuntimeException e) {
-            // A connector must not throw; if it does, the attempt may have reached the vendor: retry.
-            return new RecordVerdict.Failed(new SyncFailure.Retryable("internal", Redaction.describe(e, credentials)), held, failedBefore);
+            // A connector must not throw, so an exception is a bug meeting an input or an answer it did
+            // not expect, and a retry would only meet it again — for the whole retry window, with the
+            // vendor calls before it each time. Permanent: the DLQ at once, with a status record. Any
+            // call made before the throw may have reached the vendor: the give-up keeps this event among
+            // the item's failed events, so the next attempt (a redrive) is told to look for its effect.
+            return new RecordVerdict.Failed(new SyncFailure.Permanent("internal", Redaction.describe(e, credentials)
+                    + " (the connector threw; a vendor call before it may have reached the vendor)"), held, failedBefore);
         }
         Duration latency = Duration.between(started, clock.instant());
         return switch (result) {

@@ -17,7 +17,6 @@ import dev.crmsync.synccore.retry.RetryPolicy;
 import dev.crmsync.synccore.secrets.IntegrationSecret;
 import dev.crmsync.synccore.state.SyncStateStore;
 import java.net.http.HttpClient;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +36,7 @@ import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
  * record) and {@link OutcomeReporter} (visibility, lease, status, metrics, log, {@link OutcomeEvents}) —
  * and a partial batch response however a record fails.
  */
-public final class SyncPipeline {
+public final class SyncPipeline implements SyncFunction {
     private static final Logger LOG = LoggerFactory.getLogger(SyncPipeline.class);
 
     private final SyncConfig config;
@@ -87,15 +86,6 @@ public final class SyncPipeline {
                 config.integration(), metrics, mapper, clock);
     }
 
-    /** The production wiring: configuration and clients from the environment, built once per container. */
-    public static SyncPipeline fromEnvironment(Function<ConnectorSettings, Connector> connectorFactory) {
-        // SecureRandom, not ThreadLocalRandom: a SnapStart snapshot would give every restored
-        // container the same jitter sequence, and retries would come back in step.
-        SecureRandom random = new SecureRandom();
-        return new SyncPipeline(SyncConfig.fromEnvironment(), AwsClients.fromEnvironment(), Clock.systemUTC(),
-                random::nextDouble, connectorFactory);
-    }
-
     /**
      * Explicit wiring, for tests and the local run.
      *
@@ -106,6 +96,7 @@ public final class SyncPipeline {
         return new SyncPipeline(config, clients, clock, jitter, connectorFactory);
     }
 
+    @Override
     public SQSBatchResponse process(SQSEvent batch, Context context) {
         return PowertoolsLogging.withLogging(context, () -> processBatch(batch, context));
     }

@@ -30,6 +30,14 @@ public final class RetryPolicy {
      */
     public static final Duration MAX_VISIBILITY = Duration.ofHours(12).minusMinutes(15);
 
+    /**
+     * How long a record stays away when the function could not start (a configuration error): the
+     * default backoff cap. A message then costs four receives an hour, so the queue's maxReceiveCount
+     * (95 at the default window) lasts about a day — time for the alarm to be seen and the
+     * configuration fixed — and a fixed function finds every message within 15 minutes.
+     */
+    public static final Duration STARTUP_FAILURE_BACKOFF = Duration.ofMinutes(15);
+
     private final Duration base;
     private final Duration cap;
     private final Duration busyCap;

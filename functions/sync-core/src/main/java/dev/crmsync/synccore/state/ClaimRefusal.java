@@ -7,6 +7,7 @@ import static dev.crmsync.synccore.state.SyncStateStore.COMPLETED;
 import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_AT;
 import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_CLASS;
 import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_MESSAGE;
+import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UPS;
 import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_RECEIVE;
 import static dev.crmsync.synccore.state.SyncStateStore.LEASE_EVENT;
 import static dev.crmsync.synccore.state.SyncStateStore.LEASE_UNTIL;
@@ -66,11 +67,24 @@ final class ClaimRefusal {
 
     /** This message gave up here recently, on an earlier receive (a redrive starts the count again). */
     private static Optional<Claim> gaveUp(Map<String, AttributeValue> item, SyncStateStore.Receipt receipt, Instant since) {
-        boolean thisMessage = text(item, GAVE_UP_MESSAGE).filter(receipt.messageId()::equals).isPresent();
-        boolean recent = number(item, GAVE_UP_AT).filter(at -> at >= since.toEpochMilli()).isPresent();
-        boolean earlierReceive = number(item, GAVE_UP_RECEIVE).filter(count -> count < receipt.receiveCount()).isPresent();
-        return thisMessage && recent && earlierReceive
-                ? Optional.of(new Claim.FailedPermanently(text(item, GAVE_UP_CLASS).orElse("failed_permanently")))
+        AttributeValue giveUps = item.get(GAVE_UPS);
+        AttributeValue ofThisMessage = giveUps != null && giveUps.hasM() ? giveUps.m().get(receipt.messageId()) : null;
+        if (ofThisMessage != null && ofThisMessage.hasM()) {
+            return recentOnAnEarlierReceive(ofThisMessage.m(), receipt, since);
+        }
+        // an item written before give-ups were kept by message holds its one give-up at the top level
+        return text(item, GAVE_UP_MESSAGE).filter(receipt.messageId()::equals).isPresent()
+                ? recentOnAnEarlierReceive(item, receipt, since)
+                : Optional.empty();
+    }
+
+    /** {@code giveUp} (an entry of the map, or the item's top level) was recent and on an earlier receive. */
+    private static Optional<Claim> recentOnAnEarlierReceive(Map<String, AttributeValue> giveUp, SyncStateStore.Receipt receipt,
+                                                            Instant since) {
+        boolean recent = number(giveUp, GAVE_UP_AT).filter(at -> at >= since.toEpochMilli()).isPresent();
+        boolean earlierReceive = number(giveUp, GAVE_UP_RECEIVE).filter(count -> count < receipt.receiveCount()).isPresent();
+        return recent && earlierReceive
+                ? Optional.of(new Claim.FailedPermanently(text(giveUp, GAVE_UP_CLASS).orElse("failed_permanently")))
                 : Optional.empty();
     }
 

@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -29,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * retry can carry a call past the time the invocation has for it.
  */
 public final class SyncStateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncStateStore.class);
     static final String PK = "pk";
     static final String APPLIED_VERSION = "appliedVersion";
     static final String APPLIED_EVENT = "appliedEventId";
@@ -50,6 +54,13 @@ public final class SyncStateStore {
     static final String GAVE_UP_AT = "gaveUpAt";
     static final String GAVE_UP_CLASS = "gaveUpErrorClass";
     static final String GAVE_UP_RECEIVE = "gaveUpReceiveCount";
+    /**
+     * The item's give-ups by message id, each {@code {gaveUpAt, gaveUpErrorClass, gaveUpReceiveCount}}.
+     * (Items written before it hold one give-up in top-level attributes of those names; still honoured.)
+     */
+    static final String GAVE_UPS = "gaveUps";
+    /** The item's failed events in the order they failed (ids may repeat or have recovered since): what the bound evicts by. */
+    static final String FAILED_ORDER = "failedEventsOrder";
 
     /**
      * How long a message that failed permanently is refused at once when it comes back (visibility 0,
@@ -57,10 +68,28 @@ public final class SyncStateStore {
      * the receive count again, so it is always tried again; so is anything after this memory.
      */
     public static final Duration GIVE_UP_MEMORY = Duration.ofMinutes(5);
+    /**
+     * How many give-ups one item remembers: the latest, by message. More messages giving up on one
+     * record within {@link #GIVE_UP_MEMORY} than this is a burst no CRM sends; the oldest is then
+     * forgotten, and its next receive on the way to the DLQ is tried once more (a vendor call, and
+     * its give-up, status record and {@code sync.failed} event again).
+     */
+    public static final int GIVE_UPS_REMEMBERED = 16;
+    /**
+     * How many failed events one item remembers: the latest. An event forgotten here (50 newer
+     * events of the record failed since, none of which was resolved) keeps its status record as it
+     * was when it is later applied or skipped: {@code RETRYING} or {@code FAILED_PERMANENT}, not
+     * corrected. The bound keeps the item small: every write of it costs by its size.
+     */
+    public static final int FAILED_EVENTS_REMEMBERED = 50;
+    /** Notes an event at the end of the order of failures (creating the list on the item's first failure). */
+    private static final String NOTE_IN_ORDER = "#order = list_append(if_not_exists(#order, :noEvents), :eventInOrder)";
     private static final Duration SHORTEST_CALL = Duration.ofMillis(50);
     /** No recent give-up of this message on an earlier receive of it. */
     private static final String NOT_GIVEN_UP_BY_THIS_MESSAGE =
-            "attribute_not_exists(#gaveUp) OR #gaveUp <> :msg OR #gaveUpAt < :recent OR #gaveUpReceive >= :receive";
+            "(attribute_not_exists(#gaveUp) OR #gaveUp <> :msg OR #gaveUpAt < :recent OR #gaveUpReceive >= :receive)"
+                    + " AND (attribute_not_exists(#gaveUps.#gaveUpMsg) OR #gaveUps.#gaveUpMsg.#gaveUpAt < :recent"
+                    + " OR #gaveUps.#gaveUpMsg.#gaveUpReceive >= :receive)";
 
     /** One receive of an SQS message: a redrive starts its receive count again. */
     public record Receipt(String messageId, int receiveCount) {}
@@ -178,6 +207,7 @@ public final class SyncStateStore {
         Map<String, String> allNames = new HashMap<>(names);
         allNames.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
                 "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE));
+        allNames.putAll(Map.of("#gaveUps", GAVE_UPS, "#gaveUpMsg", receipt.messageId()));
         Map<String, AttributeValue> allValues = new HashMap<>(values);
         allValues.putAll(Map.of(":owner", s(token.nonce()), ":event", s(token.eventId()), ":version", n(version),
                 ":until", n(leaseUntil.toEpochMilli()), ":now", n(clock.millis()),
@@ -229,7 +259,7 @@ public final class SyncStateStore {
                 "#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
                 "#applied", APPLIED_VERSION, "#appliedEvent", APPLIED_EVENT, "#at", APPLIED_AT, "#gen", KEY_GENERATION));
         names.putAll(Map.of("#failed", FAILED_EVENTS, "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT,
-                "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE));
+                "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE, "#gaveUps", GAVE_UPS));
         names.putAll(extraNames);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":owner", s(token.nonce()), ":eventId", s(token.eventId()), ":events", AttributeValue.fromSs(List.of(token.eventId())),
@@ -251,7 +281,7 @@ public final class SyncStateStore {
         }
         String update = set
                 + extraSet
-                + " REMOVE #owner, #event, #lv, #until, #gaveUp, #gaveUpAt, #gaveUpClass, #gaveUpReceive"
+                + " REMOVE #owner, #event, #lv, #until, #gaveUp, #gaveUpAt, #gaveUpClass, #gaveUpReceive, #gaveUps"
                 + removeLive
                 + " DELETE #failed :events";
         try {
@@ -275,9 +305,12 @@ public final class SyncStateStore {
      * A no-op when the lease is no longer this attempt's.
      */
     public void release(String pk, LeaseToken token) {
-        conditionalUpdate(pk, "ADD #failed :events REMOVE #owner, #event, #lv, #until", "#owner = :owner",
-                Map.of("#failed", FAILED_EVENTS, "#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL),
-                Map.of(":events", AttributeValue.fromSs(List.of(token.eventId())), ":owner", s(token.nonce())));
+        Map<String, String> names = new HashMap<>(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
+        names.putAll(failureNoteNames());
+        Map<String, AttributeValue> values = new HashMap<>(failureNoteValues(token.eventId()));
+        values.put(":owner", s(token.nonce()));
+        conditionalUpdate(pk, "ADD #failed :events SET " + NOTE_IN_ORDER + " REMOVE #owner, #event, #lv, #until", "#owner = :owner",
+                names, values).ifPresent(item -> keepFailureMemoryBounded(pk, item));
     }
 
     /**
@@ -289,23 +322,116 @@ public final class SyncStateStore {
      * @return true when this write recorded the give-up, false when this message had already given up here
      */
     public boolean giveUp(String pk, String eventId, Receipt receipt, String errorClass, Optional<LeaseToken> heldLease) {
-        Map<String, String> names = new HashMap<>(Map.of("#failed", FAILED_EVENTS, "#gaveUp", GAVE_UP_MESSAGE,
-                "#gaveUpAt", GAVE_UP_AT, "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":events", AttributeValue.fromSs(List.of(eventId)),
-                ":msg", s(receipt.messageId()), ":now", n(clock.millis()), ":class", s(errorClass),
-                ":receive", n(receipt.receiveCount())));
-        String update = "ADD #failed :events SET #gaveUp = :msg, #gaveUpAt = :now, #gaveUpClass = :class, #gaveUpReceive = :receive";
+        Map<String, String> names = new HashMap<>(failureNoteNames());
+        names.put("#gaveUps", GAVE_UPS);
+        Map<String, AttributeValue> values = new HashMap<>(failureNoteValues(eventId));
+        String release = "";
         String condition;
         if (heldLease.isPresent()) {
             names.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
             values.put(":owner", s(heldLease.get().nonce()));
-            update += " REMOVE #owner, #event, #lv, #until";
+            release = " REMOVE #owner, #event, #lv, #until";
             condition = "#owner = :owner";
         } else {
-            values.put(":recent", n(giveUpsSince().toEpochMilli()));
+            names.putAll(Map.of("#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE,
+                    "#gaveUpMsg", receipt.messageId()));
+            values.putAll(Map.of(":msg", s(receipt.messageId()), ":recent", n(giveUpsSince().toEpochMilli()),
+                    ":receive", n(receipt.receiveCount())));
             condition = NOT_GIVEN_UP_BY_THIS_MESSAGE;
         }
-        return conditionalUpdate(pk, update, condition, names, values);
+        AttributeValue entry = AttributeValue.fromM(Map.of(GAVE_UP_AT, n(clock.millis()), GAVE_UP_CLASS, s(errorClass),
+                GAVE_UP_RECEIVE, n(receipt.receiveCount())));
+        String note = "ADD #failed :events SET " + NOTE_IN_ORDER + ", ";
+        Map<String, AttributeValue> wholeValues = new HashMap<>(values);
+        wholeValues.put(":giveUps", AttributeValue.fromM(Map.of(receipt.messageId(), entry)));
+        Map<String, String> keyNames = new HashMap<>(names);
+        keyNames.put("#gaveUpMsg", receipt.messageId());
+        Map<String, AttributeValue> keyValues = new HashMap<>(values);
+        keyValues.put(":giveUp", entry);
+        // DynamoDB sets a key only in a map that exists: the item's first give-up since its last commit
+        // writes the whole map, a later one its own key. The writes' outcomes tell which case it is, so
+        // no read is needed; a commit removing the map between the two costs one round more.
+        for (int round = 0; round < 3; round++) {
+            Optional<Map<String, AttributeValue>> written = conditionalUpdate(pk, note + "#gaveUps = :giveUps" + release,
+                    "attribute_not_exists(#gaveUps) AND (" + condition + ")", names, wholeValues);
+            if (written.isEmpty()) {
+                // the map exists, or the condition does not hold
+                try {
+                    written = conditionalUpdate(pk, note + "#gaveUps.#gaveUpMsg = :giveUp" + release, condition, keyNames, keyValues);
+                    if (written.isEmpty()) {
+                        return false;
+                    }
+                } catch (DynamoDbException e) {
+                    if (!isMissingDocumentPath(e)) {
+                        throw e;
+                    }
+                    continue;
+                }
+            }
+            keepFailureMemoryBounded(pk, written.get());
+            return true;
+        }
+        return false;
+    }
+
+    /** DynamoDB's answer to a SET or REMOVE of a key in a map the item does not have. */
+    private static boolean isMissingDocumentPath(DynamoDbException e) {
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return message != null && message.contains("document path");
+    }
+
+    private static Map<String, String> failureNoteNames() {
+        return Map.of("#failed", FAILED_EVENTS, "#order", FAILED_ORDER);
+    }
+
+    private static Map<String, AttributeValue> failureNoteValues(String eventId) {
+        return Map.of(":events", AttributeValue.fromSs(List.of(eventId)),
+                ":eventInOrder", AttributeValue.fromL(List.of(s(eventId))), ":noEvents", AttributeValue.fromL(List.of()));
+    }
+
+    /**
+     * After a write that noted a failure, from the item it left: forgets the oldest failed events and
+     * give-ups beyond their bounds ({@link FailureMemory}), in one more write, only when over a bound.
+     * Conditioned on the order list as seen, so a failure noted meanwhile is not lost; that
+     * failure's own write trims instead. Best effort: an item over its bound for a moment is harmless.
+     */
+    private void keepFailureMemoryBounded(String pk, Map<String, AttributeValue> item) {
+        Optional<FailureMemory.Trim> trim = FailureMemory.of(item, FAILED_EVENTS_REMEMBERED, GIVE_UPS_REMEMBERED);
+        if (trim.isEmpty()) {
+            return;
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#order", FAILED_ORDER));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":kept",
+                AttributeValue.fromL(trim.get().keptOrder().stream().map(SyncStateStore::s).toList())));
+        StringBuilder update = new StringBuilder("SET #order = :kept");
+        if (!trim.get().forgottenEvents().isEmpty()) {
+            names.put("#failed", FAILED_EVENTS);
+            values.put(":forgotten", AttributeValue.fromSs(List.copyOf(trim.get().forgottenEvents())));
+            update.append(" DELETE #failed :forgotten");
+        }
+        List<String> removals = new ArrayList<>();
+        int i = 0;
+        for (String message : trim.get().forgottenGiveUps()) {
+            names.put("#gaveUps", GAVE_UPS);
+            names.put("#forgottenGiveUp" + i, message);
+            removals.add("#gaveUps.#forgottenGiveUp" + i++);
+        }
+        if (!removals.isEmpty()) {
+            update.append(" REMOVE ").append(String.join(", ", removals));
+        }
+        String condition;
+        if (trim.get().seenOrderSize() < 0) {
+            condition = "attribute_not_exists(#order)";
+        } else {
+            condition = "size(#order) = :seenOrderSize";
+            values.put(":seenOrderSize", n(trim.get().seenOrderSize()));
+        }
+        try {
+            conditionalUpdate(pk, update.toString(), condition, names, values);
+        } catch (DynamoDbException e) {
+            // e.g. a commit removed the give-ups meanwhile: nothing left to bound there
+            LOG.debug("no trim of the failure memory of {}: {}", pk, e.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -313,7 +439,14 @@ public final class SyncStateStore {
      * claimed nothing), so that its later success or skip updates its status record.
      */
     public void noteFailure(String pk, String eventId) {
-        failedEventsUpdate(pk, SetUpdate.ADD, eventId);
+        Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                .key(key(pk))
+                .updateExpression("ADD #failed :events SET " + NOTE_IN_ORDER)
+                .expressionAttributeNames(failureNoteNames())
+                .expressionAttributeValues(failureNoteValues(eventId))
+                .returnValues(ReturnValue.ALL_NEW)
+                .overrideConfiguration(this::timeout)).attributes();
+        keepFailureMemoryBounded(pk, item == null ? Map.of() : item);
     }
 
     /** Forgets that {@code eventId} failed on this item (it was skipped since: its status says so now). */
@@ -334,19 +467,20 @@ public final class SyncStateStore {
                 .overrideConfiguration(this::timeout));
     }
 
-    private boolean conditionalUpdate(String pk, String update, String condition, Map<String, String> names,
-                                      Map<String, AttributeValue> values) {
+    /** The item as the write left it; empty when the condition did not hold. */
+    private Optional<Map<String, AttributeValue>> conditionalUpdate(String pk, String update, String condition,
+                                                                    Map<String, String> names, Map<String, AttributeValue> values) {
         try {
-            dynamo.updateItem(b -> b.tableName(table)
+            return Optional.of(dynamo.updateItem(b -> b.tableName(table)
                     .key(key(pk))
                     .updateExpression(update)
                     .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
-                    .overrideConfiguration(this::timeout));
-            return true;
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .overrideConfiguration(this::timeout)).attributes());
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -11,13 +11,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,11 +34,13 @@ class VendorHttpTest {
     private HttpClient client;
     private VendorHttp http;
     private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger okRequests = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ok", exchange -> {
+            okRequests.incrementAndGet();
             byte[] body = "{\"id\":\"cus_1\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Retry-After", "7");
             exchange.sendResponseHeaders(200, body.length);
@@ -66,7 +71,7 @@ class VendorHttpTest {
 
     @Test
     void anAnswerIsReturnedWhateverItsStatus() throws VendorHttp.CallFailed {
-        HttpResponse<String> response = http.send("GET ok", Optional.of(Duration.ofSeconds(5)), UnaryOperator.identity(),
+        HttpResponse<String> response = http.send("GET ok", callsOf(Duration.ofSeconds(5)), UnaryOperator.identity(),
                 request -> request.uri(base.resolve("ok")).GET());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -88,7 +93,7 @@ class VendorHttpTest {
 
     @Test
     void noTimeLeftMeansTheCallIsNotStarted() {
-        assertThatThrownBy(() -> http.send("GET ok", Optional.empty(), UnaryOperator.identity(),
+        assertThatThrownBy(() -> http.send("GET ok", new CallBudget(Instant.now().minusSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()), UnaryOperator.identity(),
                 request -> { throw new AssertionError("the request must not be built"); }))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Retryable.class);
@@ -98,8 +103,42 @@ class VendorHttpTest {
     }
 
     @Test
+    void aCallWhoseDeadlinePassedBeforeItsSendIsNotSent() {
+        // the time left is checked, then the thread pauses (a GC, a frozen container) while the
+        // request is built: by the send the calls' deadline, inside the lease, has passed
+        MovingClock clock = new MovingClock(Instant.parse("2026-12-01T10:00:00Z"));
+        CallBudget calls = new CallBudget(clock.instant().plusSeconds(3), Duration.ofSeconds(10), clock);
+
+        assertThatThrownBy(() -> http.send("GET ok", calls, UnaryOperator.identity(), request -> {
+                    clock.advance(Duration.ofSeconds(5));
+                    return request.uri(base.resolve("ok")).GET();
+                }))
+                .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
+                    assertThat(e.failure()).isInstanceOf(SyncFailure.Retryable.class);
+                    assertThat(e.failure().errorClass()).isEqualTo("deadline");
+                });
+        assertThat(okRequests.get()).isZero();
+    }
+
+    @Test
+    void aCallsTimeoutEndsAtTheCallDeadlineCountedAtItsSend() {
+        MovingClock clock = new MovingClock(Instant.parse("2026-12-01T10:00:00Z"));
+        CallBudget calls = new CallBudget(clock.instant().plusSeconds(3), Duration.ofSeconds(10), clock);
+
+        // 3 s were left when the call was asked for, 200 ms when it is sent: it may take 200 ms, not 3 s
+        assertThatThrownBy(() -> http.send("GET slow", calls, UnaryOperator.identity(), request -> {
+                    clock.advance(Duration.ofMillis(2_800));
+                    return request.uri(base.resolve("slow")).GET();
+                }))
+                .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
+                    assertThat(e.failure().errorClass()).isEqualTo("timeout");
+                    assertThat(e.failure().reason()).isEqualTo("GET slow timed out after PT0.2S");
+                });
+    }
+
+    @Test
     void aHeaderValueTheClientRefusesIsPermanentAndNotQuoted() {
-        assertThatThrownBy(() -> http.send("POST v1/customers", Optional.of(Duration.ofSeconds(5)), UnaryOperator.identity(),
+        assertThatThrownBy(() -> http.send("POST v1/customers", callsOf(Duration.ofSeconds(5)), UnaryOperator.identity(),
                 request -> request.uri(base.resolve("ok")).header("Authorization", "Bearer " + SECRET + "\n").GET()))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Permanent.class);
@@ -111,7 +150,7 @@ class VendorHttpTest {
 
     @Test
     void aCallThatOutlivesItsTimeoutIsRetryable() {
-        assertThatThrownBy(() -> http.send("GET slow", Optional.of(Duration.ofMillis(200)), UnaryOperator.identity(),
+        assertThatThrownBy(() -> http.send("GET slow", callsOf(Duration.ofMillis(200)), UnaryOperator.identity(),
                 request -> request.uri(base.resolve("slow")).GET()))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure().errorClass()).isEqualTo("timeout");
@@ -126,13 +165,46 @@ class VendorHttpTest {
             closedPort = socket.getLocalPort();
         }
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/");
-        assertThatThrownBy(() -> http.send("GET nowhere", Optional.of(Duration.ofSeconds(5)), message -> "[redacted]",
+        assertThatThrownBy(() -> http.send("GET nowhere", callsOf(Duration.ofSeconds(5)), message -> "[redacted]",
                 request -> request.uri(nowhere).GET()))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Retryable.class);
                     assertThat(e.failure().errorClass()).isEqualTo("network");
                     assertThat(e.failure().reason()).startsWith("GET nowhere failed: ");
                 });
+    }
+
+    /** Calls that may take {@code timeout} each, with a deadline far away. */
+    private static CallBudget callsOf(Duration timeout) {
+        return new CallBudget(Instant.now().plusSeconds(60), timeout, Clock.systemUTC());
+    }
+
+    /** A clock the test moves: the pause of a thread, without threads. */
+    private static final class MovingClock extends Clock {
+        private Instant now;
+
+        MovingClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration pause) {
+            now = now.plus(pause);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     @Test

@@ -198,6 +198,46 @@ class EventParserTest {
         assertThat(invalid(atTheBound).reason()).contains("lineItems");
     }
 
+    @ParameterizedTest
+    @MethodSource("oneSamplePerDetailType")
+    void aNumberNoDoubleCanHoldIsSchemaInvalidNamingItsField(Path sample) throws IOException {
+        // Jackson reads 1e400 as Infinity, which JSON Schema's "number" and "minimum" let through.
+        assertThat(reasonWithNumber(sample, "data", "score__c", "1e400")).contains("/data/score__c");
+        assertThat(reasonWithNumber(sample, "data", "score__c", "-1e400")).contains("/data/score__c");
+        assertThat(reasonWithNumber(sample, "detail", "trace", "1" + "0".repeat(400))).contains("/trace");
+        // large but finite numbers are still numbers
+        assertThat(parser.parse(withNumber(sample, "data", "score__c", "1.5e300"), "m-1")).isInstanceOf(ParsedMessage.Valid.class);
+        assertThat(parser.parse(withNumber(sample, "data", "score__c", "18446744073709551615"), "m-1")).isInstanceOf(ParsedMessage.Valid.class);
+    }
+
+    @Test
+    void anAmountOfInfinityIsSchemaInvalid() throws IOException {
+        assertThat(errorClass("amount-out-of-range.json")).isEqualTo("schema_invalid");
+        assertThat(reason("amount-out-of-range.json")).contains("/data/amount").contains("not a finite number");
+    }
+
+    static Stream<Path> oneSamplePerDetailType() {
+        return SchemaValidator.DETAIL_TYPES.stream().map(type -> SAMPLES.resolve("valid/" + type + ".json"));
+    }
+
+    /** The sample with {@code literal} as the JSON text of field {@code name} of its detail or data. */
+    private static String withNumber(Path sample, String where, String name, String literal) throws IOException {
+        ObjectNode envelope = (ObjectNode) new ObjectMapper().readTree(Files.readString(sample));
+        ObjectNode detail = detail(envelope);
+        ObjectNode target = !where.equals("data") ? detail
+                : detail.has("data") ? (ObjectNode) detail.get("data") : detail.putObject("data");
+        target.put(name, "@@number@@");
+        return envelope.toString().replace("\"@@number@@\"", literal);
+    }
+
+    private String reasonWithNumber(Path sample, String where, String name, String literal) throws IOException {
+        ParsedMessage parsed = parser.parse(withNumber(sample, where, name, literal), "m-1");
+        assertThat(parsed).as("%s with %s = %s", sample.getFileName(), name, literal).isInstanceOf(ParsedMessage.Invalid.class);
+        SyncFailure.Permanent failure = ((ParsedMessage.Invalid) parsed).failure();
+        assertThat(failure.errorClass()).isEqualTo("schema_invalid");
+        return failure.reason();
+    }
+
     private String reasonWithUnknownFields(String sample, Consumer<ObjectNode> defect) throws IOException {
         ObjectNode envelope = sample(sample);
         data(envelope).put("Customer_Tier__c", "Gold").putObject("owner").put("id", "005A0000001abcD");

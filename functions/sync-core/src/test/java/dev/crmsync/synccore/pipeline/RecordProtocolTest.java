@@ -112,6 +112,24 @@ class RecordProtocolTest {
     }
 
     @Test
+    void anUnexpectedExceptionInAConnectorIsPermanentAndRedacted() {
+        // e.g. a mapping that meets a value it did not expect: every retry would throw the same way
+        connector.script(request -> {
+            throw new NumberFormatException("Infinite or NaN, key " + request.credentials().require("apiKey"));
+        });
+
+        RecordVerdict verdict = run(account("001", 1), Map.of(), new BatchCredentials(secret));
+
+        assertThat(verdict).isInstanceOf(RecordVerdict.Failed.class);
+        SyncFailure failure = ((RecordVerdict.Failed) verdict).failure();
+        assertThat(failure).isInstanceOf(SyncFailure.Permanent.class);
+        assertThat(failure.errorClass()).isEqualTo("internal");
+        assertThat(failure.reason()).contains("NumberFormatException").doesNotContain(KEY);
+        // the lease travels with the verdict, so the give-up releases it in the same write
+        assertThat(((RecordVerdict.Failed) verdict).heldLease()).isPresent();
+    }
+
+    @Test
     void aRejectedKeyIsReReadOnceForTheBatchAndUsedByEveryRecordAfter() {
         String rotated = "sk_live_51RotatedValue000000000000002";
         List<String> keysSent = new ArrayList<>();

@@ -159,6 +159,73 @@ class SyncStateStoreTest {
     }
 
     @Test
+    void aSecondGiveUpOnTheItemDoesNotEraseTheFirst() {
+        LeaseToken e5 = attempt("e5");
+        store.claimRecord(pk, e5, 5, lease(), receipt("m5", 1));
+        store.giveUp(pk, "e5", receipt("m5", 1), "vendor_rejected", Optional.of(e5));
+        LeaseToken e6 = attempt("e6");
+        store.claimRecord(pk, e6, 6, lease(), receipt("m6", 1));
+        store.giveUp(pk, "e6", receipt("m6", 1), "unauthorized", Optional.of(e6));
+
+        // both messages are on their way to the DLQ: neither is tried again (no vendor call, no status write)
+        assertThat(store.claimRecord(pk, attempt("e5"), 5, lease(), receipt("m5", 2))).isEqualTo(new Claim.FailedPermanently("vendor_rejected"));
+        assertThat(store.claimRecord(pk, attempt("e6"), 6, lease(), receipt("m6", 2))).isEqualTo(new Claim.FailedPermanently("unauthorized"));
+        assertThat(store.giveUp(pk, "e5", receipt("m5", 3), "vendor_rejected", Optional.empty())).isFalse();
+    }
+
+    @Test
+    void theItemRemembersItsLastGiveUpsUpToItsBound() {
+        int bound = SyncStateStore.GIVE_UPS_REMEMBERED;
+        for (int i = 0; i <= bound; i++) {
+            LeaseToken token = attempt("e" + i);
+            store.claimRecord(pk, token, i + 1, lease(), receipt("m" + i, 1));
+            assertThat(store.giveUp(pk, "e" + i, receipt("m" + i, 1), "vendor_rejected", Optional.of(token))).isTrue();
+        }
+
+        // the oldest of bound + 1 give-ups is forgotten: its next receive is tried once more
+        assertThat(store.claimRecord(pk, attempt("e0"), 1, lease(), receipt("m0", 2))).isInstanceOf(Claim.Claimed.class);
+        assertThat(stored().get("gaveUps").m()).hasSize(bound).doesNotContainKey("m0");
+        for (int i = 1; i <= bound; i++) {
+            assertThat(store.giveUp(pk, "e" + i, receipt("m" + i, 2), "vendor_rejected", Optional.empty())).as("m" + i).isFalse();
+        }
+    }
+
+    @Test
+    void failedEventsKeepTheNewestUpToTheirBound() {
+        int bound = SyncStateStore.FAILED_EVENTS_REMEMBERED;
+        for (int i = 0; i < bound; i++) {
+            LeaseToken token = attempt("e" + i);
+            claim(token, i + 1);
+            store.release(pk, token);
+        }
+        assertThat(stored().get("failedEvents").ss()).hasSize(bound);
+
+        // one more: the oldest is forgotten (a later success of it leaves its status as it was)
+        store.noteFailure(pk, "e" + bound);
+        assertThat(stored().get("failedEvents").ss()).hasSize(bound).doesNotContain("e0").contains("e1", "e" + bound);
+
+        // and stays bounded however many failures and recoveries follow
+        for (int i = bound + 1; i < 4 * bound; i++) {
+            LeaseToken token = attempt("e" + i);
+            claim(token, i + 1);
+            store.release(pk, token);
+            if (i % 2 == 0) {
+                // a retry that succeeds: the commit forgets the failure
+                LeaseToken retry = attempt("e" + i);
+                claim(retry, i + 1);
+                assertThat(store.commitRecord(pk, retry, i + 1, applied("cus"))).isTrue();
+            }
+        }
+        assertThat(stored().get("failedEvents").ss()).hasSizeLessThanOrEqualTo(bound).contains("e" + (4 * bound - 1))
+                .doesNotContain("e" + (4 * bound - 2));
+        assertThat(stored().get("failedEventsOrder").l()).hasSizeLessThanOrEqualTo(2 * bound);
+    }
+
+    private Map<String, AttributeValue> stored() {
+        return aws.dynamo().getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk))).consistentRead(true)).item();
+    }
+
+    @Test
     void aGiveUpIsForgottenAfterAWhileSoThatARedriveIsTriedAgain() {
         LeaseToken first = attempt("e5");
         store.claimRecord(pk, first, 5, lease(), receipt("m5", 1));
