@@ -59,6 +59,8 @@ final class RecordProtocol {
             case Claim.Stale s -> new RecordVerdict.Skipped("stale", "version " + s.appliedVersion() + " was already applied", s.failedEvents());
             case Claim.Superseded s -> new RecordVerdict.Skipped("superseded",
                     "event " + s.leaseEvent() + " (version " + s.leaseVersion() + ") is applying this record", s.failedEvents());
+            case Claim.Overtaken o -> new RecordVerdict.Skipped("superseded", "event " + o.attemptedEvent() + " (version "
+                    + o.attemptedVersion() + ") may have reached the vendor and is retried until it is applied", o.failedEvents());
             case Claim.Busy b -> new RecordVerdict.Deferred(new SyncFailure.Retryable("record_busy",
                     "event " + b.leaseEvent() + " holds this " + (record.isAction() ? "action" : "record (version " + b.leaseVersion() + ")")
                             + " until " + b.leaseUntil(),

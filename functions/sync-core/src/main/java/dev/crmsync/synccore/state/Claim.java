@@ -56,6 +56,13 @@ public sealed interface Claim {
     record Superseded(String leaseEvent, long leaseVersion, Set<String> failedEvents) implements Claim {}
 
     /**
+     * An attempt at a newer version of the record was made and has not succeeded yet: it may have
+     * reached the vendor (a timeout, a 5xx after the work was done, a crash before the commit), and
+     * it is retried until it is applied or dead-lettered, so this older state must never be sent.
+     */
+    record Overtaken(String attemptedEvent, long attemptedVersion, Set<String> failedEvents) implements Claim {}
+
+    /**
      * A live lease is held by an older version, by another attempt at the same action, or by an
      * earlier attempt of this same event (a duplicate delivery in flight, or an attempt that died):
      * try again once the lease has ended.

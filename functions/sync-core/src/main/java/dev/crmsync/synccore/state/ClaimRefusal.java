@@ -3,6 +3,8 @@ package dev.crmsync.synccore.state;
 import static dev.crmsync.synccore.state.SyncStateStore.ACTION_STATUS;
 import static dev.crmsync.synccore.state.SyncStateStore.APPLIED_EVENT;
 import static dev.crmsync.synccore.state.SyncStateStore.APPLIED_VERSION;
+import static dev.crmsync.synccore.state.SyncStateStore.ATTEMPTED_EVENT;
+import static dev.crmsync.synccore.state.SyncStateStore.ATTEMPTED_VERSION;
 import static dev.crmsync.synccore.state.SyncStateStore.COMPLETED;
 import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_AT;
 import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_CLASS;
@@ -51,9 +53,16 @@ final class ClaimRefusal {
         long leaseVersion = number(item, LEASE_VERSION).orElse(-1L);
         // Our own event in the lease is never "superseded": that attempt may be dead, and
         // skipping would delete a message that was never applied.
-        return leaseVersion >= version && !leaseEvent.equals(eventId)
-                ? new Claim.Superseded(leaseEvent, leaseVersion, failed)
-                : new Claim.Busy(leaseEvent, leaseVersion, leaseUntil(item));
+        if (leaseVersion >= version && !leaseEvent.equals(eventId)) {
+            return new Claim.Superseded(leaseEvent, leaseVersion, failed);
+        }
+        // No live lease of a newer version, but an attempt at one may have reached the vendor:
+        // sending this older state now would put it over that newer one.
+        long attempted = number(item, ATTEMPTED_VERSION).orElse(-1L);
+        if (attempted > version) {
+            return new Claim.Overtaken(text(item, ATTEMPTED_EVENT).orElse(""), attempted, failed);
+        }
+        return new Claim.Busy(leaseEvent, leaseVersion, leaseUntil(item));
     }
 
     /** An action claim failed against {@code item}: completed (a duplicate), given up by this message, or leased (busy). */

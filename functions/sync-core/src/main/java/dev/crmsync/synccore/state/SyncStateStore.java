@@ -42,6 +42,13 @@ public final class SyncStateStore {
     static final String KEY_GENERATION = "keyGeneration";
     static final String ACTION_TERMS = "actionTerms";
     static final String LIVE_KEYS = "liveVendorKeys";
+    /**
+     * The newest version any attempt claimed, kept after a failed attempt releases its lease: that
+     * attempt may have reached the vendor (a timeout or a 5xx after the work was done), so no older
+     * version may be sent after it.
+     */
+    static final String ATTEMPTED_VERSION = "attemptedVersion";
+    static final String ATTEMPTED_EVENT = "attemptedEventId";
     static final String LEASE_OWNER = "leaseOwner";
     static final String LEASE_EVENT = "leaseEvent";
     static final String LEASE_VERSION = "leaseVersion";
@@ -119,8 +126,9 @@ public final class SyncStateStore {
 
     /**
      * Claims a record for one version: succeeds only if the applied version is lower than
-     * {@code version}, no other live lease is held, and this very message did not just fail
-     * permanently here. One conditional UpdateItem.
+     * {@code version}, no attempt at a newer version was made (it may have reached the vendor, and
+     * is retried until it is applied or dead-lettered), no other live lease is held, and this very
+     * message did not just fail permanently here. One conditional UpdateItem.
      */
     public Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt) {
         return claimRecord(pk, token, version, leaseUntil, receipt, Set.of());
@@ -133,17 +141,21 @@ public final class SyncStateStore {
      */
     public Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt,
                              Set<String> vendorKeys) {
-        Map<String, String> names = new HashMap<>(Map.of("#applied", APPLIED_VERSION));
+        Map<String, String> names = new HashMap<>(Map.of("#applied", APPLIED_VERSION,
+                "#attempted", ATTEMPTED_VERSION, "#attemptedEvent", ATTEMPTED_EVENT));
         Map<String, AttributeValue> values = new HashMap<>();
-        String addKeys = "";
+        // Noted in the claim itself, so that a crash right after the vendor call leaves it noted too.
+        String alsoUpdate = ", #attempted = :version, #attemptedEvent = :event";
         if (!vendorKeys.isEmpty()) {
             names.put("#live", LIVE_KEYS);
             values.put(":keys", AttributeValue.fromSs(List.copyOf(vendorKeys)));
-            addKeys = " ADD #live :keys";
+            alsoUpdate += " ADD #live :keys";
         }
         try {
             return claimed(takeLease(pk, token, version, leaseUntil, receipt,
-                    "attribute_not_exists(#applied) OR #applied < :version", addKeys, names, values), Map.of(), vendorKeys);
+                    "(attribute_not_exists(#applied) OR #applied < :version)"
+                            + " AND (attribute_not_exists(#attempted) OR #attempted <= :version)",
+                    alsoUpdate, names, values), Map.of(), vendorKeys);
         } catch (ConditionalCheckFailedException e) {
             return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), token.eventId(), version, receipt, giveUpsSince());
         }

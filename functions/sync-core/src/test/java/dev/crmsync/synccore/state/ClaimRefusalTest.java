@@ -48,6 +48,12 @@ class ClaimRefusalTest {
     }
 
     @Test
+    void aReleasedAttemptAtANewerVersionOvertakesThisOlderOne() {
+        var released = item("appliedVersion", 1, "attemptedVersion", 7, "attemptedEventId", "e7");
+        assertThat(ClaimRefusal.ofRecord(released, "e6", 6, AT_2, SINCE)).isEqualTo(new Claim.Overtaken("e7", 7, Set.of()));
+    }
+
+    @Test
     void liveLeaseOfAnOlderVersionIsBusy() {
         var leased = item("leaseEvent", "e3", "leaseVersion", 3, "leaseUntil", UNTIL.toEpochMilli());
         assertThat(ClaimRefusal.ofRecord(leased, "e4", 4, AT_2, SINCE)).isEqualTo(new Claim.Busy("e3", 3, UNTIL));

@@ -87,6 +87,23 @@ class SyncStateStoreTest {
     }
 
     @Test
+    void anOlderVersionIsNeverClaimedAfterAFailedAttemptAtANewerOneWhichMayHaveReachedTheVendor() {
+        // e5's vendor call timed out (or answered 5xx after doing the work): the vendor may hold version 5
+        LeaseToken e5 = attempt("e5");
+        claim(e5, 5);
+        store.release(pk, e5);
+        assertThat(claim(attempt("e4"), 4)).isEqualTo(new Claim.Overtaken("e5", 5, Set.of("e5")));
+
+        // the same after a crash: the lease expired and was never released; its version still counts
+        LeaseToken e7 = attempt("e7");
+        store.claimRecord(pk, e7, 7, NOW.minusSeconds(1), receipt("m7", 1));
+        assertThat(claim(attempt("e6"), 6)).isEqualTo(new Claim.Superseded("e7", 7, Set.of("e5")));
+
+        // the attempted version itself, and newer ones, are claimed as before
+        assertThat(claim(attempt("e7"), 7)).isInstanceOf(Claim.Claimed.class);
+    }
+
+    @Test
     void ownEventInALiveLeaseIsBusyNeverSuperseded() {
         // the earlier attempt may have died: skipping would delete a message never applied
         claim(attempt("e5"), 5);
@@ -178,7 +195,8 @@ class SyncStateStoreTest {
         int bound = SyncStateStore.GIVE_UPS_REMEMBERED;
         for (int i = 0; i <= bound; i++) {
             LeaseToken token = attempt("e" + i);
-            store.claimRecord(pk, token, i + 1, lease(), receipt("m" + i, 1));
+            // one version for all: a give-up of a newer version would keep an older one from claiming at all
+            store.claimRecord(pk, token, 1, lease(), receipt("m" + i, 1));
             assertThat(store.giveUp(pk, "e" + i, receipt("m" + i, 1), "vendor_rejected", Optional.of(token))).isTrue();
         }
 
