@@ -45,6 +45,8 @@ final class Deployment implements AutoCloseable {
     /** The fault kinds this integration must see in a run (the others do not apply to it). */
     final Set<FaultKind> expectedFaults;
     final Tickets tickets = new Tickets();
+    /** The requests random faults strike: all, but for Slack its posts (the calls whose outcome matters: a message or none). */
+    private final String faultedPath;
     final AtomicInteger deletedByHand = new AtomicInteger();
     private final Map<RandomFaults.Kind, Long> randomInjected = new EnumMap<>(RandomFaults.Kind.class);
     private long shortOutageRefusals;
@@ -53,8 +55,10 @@ final class Deployment implements AutoCloseable {
     private RandomFaults current;
     private FunctionInstances instances;
 
-    private Deployment(String integration, VendorSandbox<?> sandbox, IntegrationHarness harness, VendorView view, Set<FaultKind> specific) {
+    private Deployment(String integration, VendorSandbox<?> sandbox, IntegrationHarness harness, VendorView view, Set<FaultKind> specific,
+                       String faultedPath) {
         this.integration = integration;
+        this.faultedPath = faultedPath;
         this.sandbox = sandbox;
         this.harness = harness;
         this.view = view;
@@ -78,7 +82,7 @@ final class Deployment implements AutoCloseable {
         Map<String, Integer> deals = new java.util.HashMap<>();
         workload.records.stream().filter(r -> r.object().equals("deal")).forEach(r -> deals.put(r.recordId(), r.index()));
         return new Deployment(StripeConnector.INTEGRATION, stripe, harness, new StripeView(stripe, deals),
-                Set.of(FaultKind.BURST, FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.DELETED_BY_HAND, FaultKind.STORED_5XX_REPLAYED));
+                Set.of(FaultKind.BURST, FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.DELETED_BY_HAND, FaultKind.STORED_5XX_REPLAYED), ".*");
     }
 
     private static Deployment marketing(AwsEnvironment aws) {
@@ -88,7 +92,7 @@ final class Deployment implements AutoCloseable {
         IntegrationHarness harness = harness(aws, MailchimpConnector.INTEGRATION, MailchimpConnector::new, mailchimp, "{\"apiKey\":\"" + key + "\"}");
         harness.environment.put("CRM_SYNC_OPTION_" + MailchimpConnector.LIST_ID_OPTION, list);
         return new Deployment(MailchimpConnector.INTEGRATION, mailchimp, harness, new MailchimpView(mailchimp),
-                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE));
+                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE), ".*");
     }
 
     private static Deployment helpdesk(AwsEnvironment aws) {
@@ -98,7 +102,7 @@ final class Deployment implements AutoCloseable {
         IntegrationHarness harness = harness(aws, ZendeskConnector.INTEGRATION, ZendeskConnector::new, zendesk,
                 "{\"email\":\"crm-sync@acme.example\",\"apiToken\":\"" + token + "\"}");
         return new Deployment(ZendeskConnector.INTEGRATION, zendesk, harness, new ZendeskView(zendesk),
-                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE, FaultKind.DELETED_BY_HAND));
+                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE, FaultKind.DELETED_BY_HAND), ".*");
     }
 
     private static Deployment notifications(AwsEnvironment aws) {
@@ -109,7 +113,7 @@ final class Deployment implements AutoCloseable {
         harness.environment.put("CRM_SYNC_OPTION_CHANNEL", channel);
         harness.environment.put("CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://crm.example.com/deals/{recordId}");
         return new Deployment(SlackConnector.INTEGRATION, slack, harness, new SlackView(slack, channel),
-                Set.of(FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.POST_SUCCEEDED_WITH_ERROR));
+                Set.of(FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.POST_SUCCEEDED_WITH_ERROR), "/api/chat\\.postMessage");
     }
 
     private static IntegrationHarness harness(AwsEnvironment aws, String integration,
@@ -125,9 +129,12 @@ final class Deployment implements AutoCloseable {
         instances = new FunctionInstances(harness, harness.config(), count, FUNCTION_TIMEOUT, FREEZE, tickets);
     }
 
-    /** Random vendor faults from now on: each request struck with {@code probability} by any kind. */
+    /**
+     * Random vendor faults from now on: each request on {@link #faultedPath} struck with
+     * {@code probability} by any kind.
+     */
     void randomFaults(long seed, double probability) {
-        faults(new RandomFaults(seed, probability, "*", ".*", List.of(RandomFaults.Kind.values()), TIMEOUT_FAULT), null);
+        faults(new RandomFaults(seed, probability, "*", faultedPath, List.of(RandomFaults.Kind.values()), TIMEOUT_FAULT), null);
     }
 
     /** The vendor refuses every request (5xx or a reset connection) until {@link #healthy}. */

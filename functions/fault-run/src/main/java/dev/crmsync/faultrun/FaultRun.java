@@ -106,7 +106,7 @@ final class FaultRun {
             List<Verdict> verdicts = new ArrayList<>();
             for (Deployment d : deployments) {
                 List<SentEvent> sent = sender.sentTo(d.integration);
-                Verdict verdict = Judge.judge(d.integration, sent, d.view, before.get(d.integration), after.get(d.integration),
+                Verdict verdict = Judge.judge(d.integration, d.expectedFaults, sent, d.view, before.get(d.integration), after.get(d.integration),
                         shortOutage, longOutage);
                 d.faultsMet(sent, workload).forEach(verdict::fault);
                 verdicts.add(verdict);
@@ -128,12 +128,14 @@ final class FaultRun {
         List<SentEvent> events = List.copyOf(workload.events);
         int mishaps = settings.mishapsPerIntegration();
         int handDeletes = Math.max(2, settings.events() / 1000);
+        Map<Integer, Integer> firstUpsert = new LinkedHashMap<>();
         Map<Integer, Integer> lastUpsert = new LinkedHashMap<>();
         Set<Integer> stable = workload.stableAccounts.stream().map(CrmRecord::index).collect(Collectors.toSet());
         for (int i = 0; i < events.size(); i++) {
             SentEvent e = events.get(i);
             if (e.change() == SentEvent.Change.UPSERT && e.record().object().equals("account") && !stable.contains(e.record().index())) {
                 lastUpsert.put(e.record().index(), i);
+                firstUpsert.putIfAbsent(e.record().index(), i);
             }
         }
         for (int i = 0; i < events.size(); i++) {
@@ -148,22 +150,31 @@ final class FaultRun {
                     d.tickets.addFreeze(i / step % 2 == 1 ? Tickets.FreezePoint.BEFORE_COMMIT : Tickets.FreezePoint.BEFORE_CLAIM);
                 }
             }
-            int deleteStep = events.size() / (handDeletes + 1);
-            if (i > 0 && i % deleteStep == 0 && i / deleteStep <= handDeletes) {
+            if (i > 0 && i % 25 == 0) {
                 sender.flush();
-                deleteByHand(workload, deployments, lastUpsert, i, random);
+                deleteByHand(workload, deployments, firstUpsert, lastUpsert, i, random, handDeletes * (i + 1) / events.size() + 1);
             }
         }
         sender.flush();
     }
 
     /** Deletes, in each vendor that has such objects, the object of an account whose newer versions are still to come. */
-    private static void deleteByHand(Workload workload, List<Deployment> deployments, Map<Integer, Integer> lastUpsert, int position, Random random) {
-        List<Integer> candidates = lastUpsert.entrySet().stream().filter(e -> e.getValue() > position + 20).map(Map.Entry::getKey).toList();
+    private static void deleteByHand(Workload workload, List<Deployment> deployments, Map<Integer, Integer> firstUpsert,
+                                     Map<Integer, Integer> lastUpsert, int position, Random random, int dueByNow) {
+        // sent a while ago (so the vendor may have it), with a newer version still to come
+        List<Integer> candidates = lastUpsert.entrySet().stream()
+                .filter(e -> e.getValue() > position + 5 && firstUpsert.get(e.getKey()) < position - 5).map(Map.Entry::getKey).toList();
         for (Deployment d : deployments) {
-            for (int tries = 0; tries < 30 && !candidates.isEmpty(); tries++) {
-                int index = candidates.get(random.nextInt(candidates.size()));
-                CrmRecord account = workload.records.stream().filter(r -> r.index() == index).findFirst().orElseThrow();
+            if (!d.expectedFaults.contains(FaultKind.DELETED_BY_HAND)) {
+                continue;
+            }
+            List<Integer> shuffled = new ArrayList<>(candidates);
+            java.util.Collections.shuffle(shuffled, random);
+            for (int index : shuffled) {
+                if (d.deletedByHand.get() >= dueByNow) {
+                    break;
+                }
+                CrmRecord account = workload.record(index);
                 if (d.view.deleteByHand(account).isPresent()) {
                     d.deletedByHand.incrementAndGet();
                     break;

@@ -26,9 +26,9 @@ import java.util.Set;
 final class Judge {
     private Judge() {}
 
-    static Verdict judge(String integration, List<SentEvent> sent, VendorView vendor, DeadLetters before, DeadLetters after,
-                         Set<String> shortOutageEvents, Set<String> longOutageEvents) {
-        Verdict v = new Verdict(integration);
+    static Verdict judge(String integration, Set<FaultKind> expectedFaults, List<SentEvent> sent, VendorView vendor,
+                         DeadLetters before, DeadLetters after, Set<String> shortOutageEvents, Set<String> longOutageEvents) {
+        Verdict v = new Verdict(integration, expectedFaults);
         v.messagesSent = sent.size();
         Map<Integer, List<SentEvent>> byRecord = new LinkedHashMap<>();
         Map<String, SentEvent> distinct = new LinkedHashMap<>();
@@ -47,8 +47,8 @@ final class Judge {
 
         Map<Integer, List<Long>> live = vendor.liveObjects();
         Map<Integer, List<VendorView.ActionObject>> actions = vendor.actions();
-        Map<Integer, List<Long>> writes = new HashMap<>();
-        vendor.stateWrites().forEach(w -> writes.computeIfAbsent(w.record(), r -> new ArrayList<>()).add(w.version()));
+        Map<Integer, List<VendorView.StateWrite>> writes = new HashMap<>();
+        vendor.stateWrites().forEach(w -> writes.computeIfAbsent(w.record(), r -> new ArrayList<>()).add(w));
 
         for (List<SentEvent> events : byRecord.values()) {
             events.sort(Comparator.comparingLong(SentEvent::version));
@@ -93,19 +93,23 @@ final class Judge {
         return v;
     }
 
-    private static void judgeRecord(Verdict v, CrmRecord record, List<SentEvent> events, List<Long> live, List<Long> writes, DeadLetters after) {
+    private static void judgeRecord(Verdict v, CrmRecord record, List<SentEvent> events, List<Long> live, List<VendorView.StateWrite> writes,
+                                    DeadLetters after) {
         SentEvent latest = events.getLast();
         long highest = Long.MIN_VALUE;
-        for (long version : writes) {
-            if (version < highest) {
+        for (VendorView.StateWrite write : writes) {
+            if (write.version() < highest) {
                 v.staleOverwrites++;
-                v.violation(record.object() + " " + record.index() + " (" + record.recordId() + "): version " + version
-                        + " written after version " + highest + " (writes in arrival order: " + writes + ")");
+                v.violation(record.object() + " " + record.index() + " (" + record.recordId() + "): version " + write.version()
+                        + " written after version " + highest + "; writes in arrival order: "
+                        + writes.stream().map(VendorView.StateWrite::describe).toList());
             }
-            highest = Math.max(highest, version);
+            highest = Math.max(highest, write.version());
         }
+        Set<Long> written = new java.util.HashSet<>();
+        writes.forEach(w -> written.add(w.version()));
         for (SentEvent event : events.subList(0, events.size() - 1)) {
-            if (event.change() == SentEvent.Change.UPSERT && writes.contains(event.version())) {
+            if (event.change() == SentEvent.Change.UPSERT && written.contains(event.version())) {
                 v.applied++;
             } else {
                 v.superseded++;

@@ -23,7 +23,7 @@ final class MailchimpView implements VendorView {
                 long[] label = CrmRecord.parseLabel(call.body().path("merge_fields").path("FNAME").asText()
                         + " " + call.body().path("merge_fields").path("LNAME").asText());
                 if (label != null) {
-                    writes.add(new StateWrite((int) label[0], label[1]));
+                    writes.add(new StateWrite((int) label[0], label[1], call.status() + " at " + call.at()));
                 }
             }
         }

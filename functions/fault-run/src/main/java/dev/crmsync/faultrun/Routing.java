@@ -44,7 +44,8 @@ final class Routing {
     List<String> route(SentEvent event) {
         if (event.change() == SentEvent.Change.MALFORMED) {
             List<String> all = integrations();
-            return List.of(all.get(Math.floorMod(event.eventId().hashCode(), all.size())));
+            int n = Integer.parseInt(event.eventId().substring(event.eventId().lastIndexOf('-') + 1));
+            return List.of(all.get(n / 2 % all.size()));
         }
         return detailTypes.entrySet().stream().filter(e -> e.getValue().contains(event.detailType())).map(Map.Entry::getKey).toList();
     }

@@ -29,7 +29,7 @@ final class StripeView implements VendorView {
         for (RecordedCall call : stripe.calls("POST", "/v1/customers/cus_[^/]+")) {
             long[] label = CrmRecord.parseLabel(call.params().get("name"));
             if (call.changedState() && label != null) {
-                writes.add(new StateWrite((int) label[0], label[1]));
+                writes.add(new StateWrite((int) label[0], label[1], call.status() + " at " + call.at()));
             }
         }
         return writes;

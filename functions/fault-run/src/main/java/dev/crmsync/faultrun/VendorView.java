@@ -11,7 +11,12 @@ import java.util.Optional;
 interface VendorView {
 
     /** A write of a record's state that changed the vendor (executed, no replay), in arrival order. */
-    record StateWrite(int record, long version) {}
+    record StateWrite(int record, long version, String answer) {
+        /** The write as a violation names it: version, status, arrival time. */
+        String describe() {
+            return "v" + version + " (" + answer + ")";
+        }
+    }
 
     /** An action's object (an invoice, a message): the close it carries and whether it is finished. */
     record ActionObject(String id, long close, boolean complete) {}

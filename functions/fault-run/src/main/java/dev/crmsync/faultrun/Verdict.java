@@ -8,6 +8,7 @@ import java.util.Map;
 /** What the judge found for one integration: the counts RELIABILITY.md shows, and the violations by name. */
 final class Verdict {
     final String integration;
+    private final java.util.Set<FaultKind> expectedFaults;
     final Map<FaultKind, Long> faults = new EnumMap<>(FaultKind.class);
     long messagesSent;
     long validEvents;
@@ -27,8 +28,14 @@ final class Verdict {
     long longOutageNotInDlq;
     final List<String> violations = new ArrayList<>();
 
-    Verdict(String integration) {
+    Verdict(String integration, java.util.Set<FaultKind> expectedFaults) {
         this.integration = integration;
+        this.expectedFaults = expectedFaults;
+    }
+
+    /** The fault kinds that apply to this integration (a run must inject every one). */
+    java.util.Set<FaultKind> expectedFaults() {
+        return expectedFaults;
     }
 
     /** Every broken promise: zero when the integration kept all three invariants under every fault. */

@@ -25,7 +25,7 @@ import java.util.Random;
 final class Workload {
     /** Shares of the events by story; deals are few because Slack takes one message per second per channel. */
     private static final double ACCOUNT_SHARE = 0.40;
-    private static final double DEAL_SHARE = 0.03;
+    private static final double DEAL_SHARE = 0.05;
 
     final List<SentEvent> events = new ArrayList<>();
     final List<CrmRecord> records = new ArrayList<>();
@@ -35,6 +35,11 @@ final class Workload {
     /** The faults a record's story carries that its events alone do not show: kind → record index → count. */
     final Map<FaultKind, Map<Integer, Integer>> storyFaults = new EnumMap<>(FaultKind.class);
 
+    private final Map<Integer, CrmRecord> byIndex = new java.util.HashMap<>();
+    /** The first story of each object has every fault its object can have, so that even a small run has them all. */
+    private final java.util.Set<String> firstStoryTold = new java.util.HashSet<>();
+    /** The objects whose events were sent twice at least once (the first event of each object is). */
+    private final java.util.Set<String> duplicated = new java.util.HashSet<>();
     private final Random random;
     private final List<Placed> placed = new ArrayList<>();
     private int nextIndex = 1;
@@ -60,7 +65,7 @@ final class Workload {
             stableAccounts.add(account);
             accountStory(account, -1.0 - i * 1e-6, false); // first, so that dependants find their account early
         }
-        int invalid = Math.max(8, size / 200);
+        int invalid = Math.max(16, size / 100);
         while (events(placed) < size - invalid) {
             double start = random.nextDouble() * size;
             double pick = random.nextDouble();
@@ -88,7 +93,17 @@ final class Workload {
         // 15 characters like a Salesforce id: prefix, "xx", 8 digits of the index, two letters
         CrmRecord record = new CrmRecord(object, index, prefix + "xx" + String.format(Locale.ROOT, "%08d", index) + "Ab");
         records.add(record);
+        byIndex.put(index, record);
         return record;
+    }
+
+    CrmRecord record(int index) {
+        return byIndex.get(index);
+    }
+
+    /** True for the first story of {@code object} (which then gets every fault), else with {@code probability}. */
+    private boolean chance(String object, double probability) {
+        return !firstStoryTold.contains(object) || random.nextDouble() < probability;
     }
 
     /** A second record whose id differs from {@code first}'s only in case (Salesforce ids are case-sensitive). */
@@ -97,6 +112,7 @@ final class Workload {
         String id = first.recordId().substring(0, 13) + "aB";
         CrmRecord partner = new CrmRecord(first.object(), index, id);
         records.add(partner);
+        byIndex.put(index, partner);
         count(FaultKind.CASE_ONLY_ID_PAIR, first);
         count(FaultKind.CASE_ONLY_ID_PAIR, partner);
         return partner;
@@ -110,21 +126,24 @@ final class Workload {
         for (int n = 1 + random.nextInt(3); n > 0; n--) {
             story.add(accountUpserted(account, ++version));
         }
-        version = maybeBurst(account, story, version, v -> accountUpserted(account, v));
-        if (mayBeDeleted && random.nextDouble() < 0.25) {
+        version = mayBeDeleted ? maybeBurst(account, story, version, v -> accountUpserted(account, v)) : version;
+        if (mayBeDeleted && chance("account", 0.25)) {
             story.add(deleted(account, "account.deleted", ++version));
-                        if (random.nextBoolean()) {
+                        if (chance("account", 0.5)) {
                 story.add(accountUpserted(account, ++version));
             }
         }
         place(story, start);
-        if (mayBeDeleted && random.nextDouble() < 0.05) {
+        if (mayBeDeleted && chance("account", 0.05)) {
             CrmRecord partner = casePartner(account);
             List<SentEvent> partnerStory = new ArrayList<>();
             for (long v = 1; v <= 1 + random.nextInt(3); v++) {
                 partnerStory.add(accountUpserted(partner, v));
             }
             place(partnerStory, start + random.nextDouble() * 5);
+        }
+        if (mayBeDeleted) {
+            firstStoryTold.add("account");
         }
     }
 
@@ -134,8 +153,8 @@ final class Workload {
         addresses.add(email(contact, 1));
         List<SentEvent> story = new ArrayList<>();
         long version = 0;
-        for (int n = 1 + random.nextInt(3); n > 0; n--) {
-            if (version > 0 && random.nextDouble() < 0.3) {
+        for (int n = chance("contact", 0) ? 3 : 1 + random.nextInt(3); n > 0; n--) {
+            if (version > 0 && chance("contact", 0.3)) {
                 addresses.add(email(contact, addresses.size() + 1));
                 count(FaultKind.EMAIL_CHANGE, contact);
             }
@@ -151,16 +170,17 @@ final class Workload {
             }
         }
         place(story, start);
-        if (random.nextDouble() < 0.05) {
+        if (chance("contact", 0.05)) {
             CrmRecord partner = casePartner(contact);
             emails.computeIfAbsent(partner.index(), i -> new ArrayList<>()).add(email(partner, 1));
             place(List.of(contactUpserted(partner, 1, email(partner, 1), accountId)), start + random.nextDouble() * 5);
         }
+        firstStoryTold.add("contact");
     }
 
     private void dealStory(CrmRecord deal, double start) {
         CrmRecord account = stableAccounts.get(random.nextInt(stableAccounts.size()));
-        int closes = 1 + random.nextInt(3);
+        int closes = chance("deal", 0) ? 3 : 1 + random.nextInt(3);
         if (closes > 1) {
             count(FaultKind.SEVERAL_CLOSES_PER_DEAL, deal);
         }
@@ -169,15 +189,16 @@ final class Workload {
             story.add(dealClosed(deal, close, account.recordId()));
         }
         place(story, start);
-        if (random.nextDouble() < 0.05) {
+        if (chance("deal", 0.05)) {
             CrmRecord partner = casePartner(deal);
             place(List.of(dealClosed(partner, 1, account.recordId())), start + random.nextDouble() * 5);
         }
+        firstStoryTold.add("deal");
     }
 
     /** One story in ten gets a burst: 5 to 8 versions sent back to back. */
     private long maybeBurst(CrmRecord record, List<SentEvent> story, long version, java.util.function.LongFunction<SentEvent> event) {
-        if (random.nextDouble() >= 0.1) {
+        if (!chance(record.object(), 0.1)) {
             return version;
         }
         count(FaultKind.BURST, record);
@@ -206,7 +227,8 @@ final class Workload {
                     && random.nextDouble() < 0.5;
             position += burst ? 1e-3 : 1 + random.nextDouble() * 40;
             placed.add(new Placed(position, sequence++, event));
-            if (random.nextDouble() < 0.05) {
+            if (!duplicated.contains(event.record().object()) || random.nextDouble() < 0.05) {
+                duplicated.add(event.record().object());
                 placed.add(new Placed(position + random.nextDouble() * 200, sequence++, event));
             }
             previous = event;
@@ -279,7 +301,7 @@ final class Workload {
     /** Invalid input: bodies that are not JSON, and the contract's schema-invalid samples under new event ids. */
     private void invalidEvent(int n, double position) {
         SentEvent event;
-        if (n % 4 == 0) {
+        if (n % 2 == 0) {
             String id = "malformed-" + n;
             event = new SentEvent(id, null, null, 0, SentEvent.Change.MALFORMED, "{\"detail-type\": \"account.upserted\", \"" + id + "\"");
         } else {

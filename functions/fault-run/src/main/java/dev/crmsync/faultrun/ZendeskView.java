@@ -25,7 +25,7 @@ final class ZendeskView implements VendorView {
                 String kind = call.path().contains("/organizations/") ? "organization" : "user";
                 long[] label = CrmRecord.parseLabel(call.body().path(kind).path("name").asText());
                 if (label != null) {
-                    writes.add(new StateWrite((int) label[0], label[1]));
+                    writes.add(new StateWrite((int) label[0], label[1], call.status() + " at " + call.at()));
                 }
             }
         }

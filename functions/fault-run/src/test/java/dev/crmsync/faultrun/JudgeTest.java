@@ -102,7 +102,7 @@ class JudgeTest {
     void anEventInTheDlqWithoutItsStatusOrLeftThereAfterTheRedriveIsAViolation() throws Exception {
         String customer = customerWithVersions(1, 2);
         invoice(customer, 1);
-        Verdict verdict = Judge.judge("billing", sent, new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
+        Verdict verdict = Judge.judge("billing", Set.of(), sent, new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
                 DeadLetters.of(Map.of("evt-1-v1", false)), DeadLetters.of(Map.of("evt-1-v1", true)), Set.of("evt-1-v1"), Set.of());
 
         assertThat(verdict.dlqWithoutStatus).isEqualTo(1);
@@ -111,7 +111,7 @@ class JudgeTest {
     }
 
     private Verdict judge() {
-        return Judge.judge("billing", sent, new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
+        return Judge.judge("billing", Set.of(), sent, new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
                 DeadLetters.none(), DeadLetters.none(), Set.of(), Set.of());
     }
 

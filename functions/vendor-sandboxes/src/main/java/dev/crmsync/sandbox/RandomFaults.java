@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * Faults drawn at random for a fault run ({@link VendorSandbox#randomFaults}): each request whose
  * method and whole path match is struck with {@code probability} by one of {@code kinds}, chosen
  * uniformly. The draws come from one {@link Random} seeded by the caller, so the same seed draws the
- * same sequence (which request gets which draw depends on arrival order). Counts what it injected.
+ * same sequence (which request gets which draw depends on arrival order). The first matching
+ * requests get each kind once, in order, so that even a short run meets every kind. Counts what it
+ * injected.
  */
 public final class RandomFaults {
 
@@ -43,6 +45,7 @@ public final class RandomFaults {
     private final List<Kind> kinds;
     private final Duration timeoutDelay;
     private final Map<Kind, AtomicLong> injected = new EnumMap<>(Kind.class);
+    private int firstDraws; // guarded by random
 
     /**
      * @param seed         the seed of the draws
@@ -74,10 +77,13 @@ public final class RandomFaults {
         }
         Kind kind;
         synchronized (random) {
-            if (random.nextDouble() >= probability) {
+            if (firstDraws < kinds.size()) {
+                kind = kinds.get(firstDraws++);
+            } else if (random.nextDouble() >= probability) {
                 return Optional.empty();
+            } else {
+                kind = kinds.get(random.nextInt(kinds.size()));
             }
-            kind = kinds.get(random.nextInt(kinds.size()));
         }
         injected.get(kind).incrementAndGet();
         return Optional.of(kind);
