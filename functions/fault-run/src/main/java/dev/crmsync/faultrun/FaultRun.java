@@ -53,7 +53,8 @@ final class FaultRun {
                 d.randomFaults(settings.seed() * 31 + d.integration.hashCode(), settings.vendorFaults());
                 instances.put(d.integration, d.instanceCount());
             }
-            sendWorkload(workload, sender, deployments, random, deadline);
+            sendWorkload(workload, sender, deployments, deadline);
+            deleteByHand(workload, sender, deployments, random, Math.max(2, settings.events() / 1000), deadline);
             awaitDrained(deployments, deadline);
 
             // 2. an outage well inside the retry window
@@ -120,24 +121,12 @@ final class FaultRun {
     }
 
     /**
-     * Sends the workload, handing each integration its crashes and freezes and deleting objects by
-     * hand at evenly spread points of it.
+     * Sends the workload, handing each integration its crashes and freezes at evenly spread points of it.
      */
-    private void sendWorkload(Workload workload, EventSender sender, List<Deployment> deployments, Random random, Instant deadline)
+    private void sendWorkload(Workload workload, EventSender sender, List<Deployment> deployments, Instant deadline)
             throws InterruptedException {
         List<SentEvent> events = List.copyOf(workload.events);
         int mishaps = settings.mishapsPerIntegration();
-        int handDeletes = Math.max(2, settings.events() / 1000);
-        Map<Integer, Integer> firstUpsert = new LinkedHashMap<>();
-        Map<Integer, Integer> lastUpsert = new LinkedHashMap<>();
-        Set<Integer> stable = workload.stableAccounts.stream().map(CrmRecord::index).collect(Collectors.toSet());
-        for (int i = 0; i < events.size(); i++) {
-            SentEvent e = events.get(i);
-            if (e.change() == SentEvent.Change.UPSERT && e.record().object().equals("account") && !stable.contains(e.record().index())) {
-                lastUpsert.put(e.record().index(), i);
-                firstUpsert.putIfAbsent(e.record().index(), i);
-            }
-        }
         for (int i = 0; i < events.size(); i++) {
             sender.send(events.get(i));
             if (i % 50 == 49) {
@@ -150,34 +139,33 @@ final class FaultRun {
                     d.tickets.addFreeze(i / step % 2 == 1 ? Tickets.FreezePoint.BEFORE_COMMIT : Tickets.FreezePoint.BEFORE_CLAIM);
                 }
             }
-            if (i > 0 && i % 25 == 0) {
-                sender.flush();
-                deleteByHand(workload, deployments, firstUpsert, lastUpsert, i, random, handDeletes * (i + 1) / events.size() + 1);
-            }
         }
         sender.flush();
     }
 
-    /** Deletes, in each vendor that has such objects, the object of an account whose newer versions are still to come. */
-    private static void deleteByHand(Workload workload, List<Deployment> deployments, Map<Integer, Integer> firstUpsert,
-                                     Map<Integer, Integer> lastUpsert, int position, Random random, int dueByNow) {
-        // sent a while ago (so the vendor may have it), with a newer version still to come
-        List<Integer> candidates = lastUpsert.entrySet().stream()
-                .filter(e -> e.getValue() > position + 5 && firstUpsert.get(e.getKey()) < position - 5).map(Map.Entry::getKey).toList();
+    /**
+     * Deletes objects by hand, as a person does in the vendor's UI, while the workload is being
+     * applied: an account's object the vendor holds goes, and the CRM then sends a newer version of
+     * the account (which must bring the object back, as a new one).
+     */
+    private static void deleteByHand(Workload workload, EventSender sender, List<Deployment> deployments, Random random, int count,
+                                     Instant deadline) throws InterruptedException {
+        Set<Integer> stable = workload.stableAccounts.stream().map(CrmRecord::index).collect(Collectors.toSet());
+        Instant giveUp = Instant.now().plusSeconds(60).isBefore(deadline) ? Instant.now().plusSeconds(60) : deadline;
         for (Deployment d : deployments) {
-            if (!d.expectedFaults.contains(FaultKind.DELETED_BY_HAND)) {
-                continue;
-            }
-            List<Integer> shuffled = new ArrayList<>(candidates);
-            java.util.Collections.shuffle(shuffled, random);
-            for (int index : shuffled) {
-                if (d.deletedByHand.get() >= dueByNow) {
-                    break;
+            while (d.expectedFaults.contains(FaultKind.DELETED_BY_HAND) && d.deletedByHand.get() < count && Instant.now().isBefore(giveUp)) {
+                List<Integer> held = new ArrayList<>(d.view.liveObjects().keySet());
+                held.removeIf(index -> stable.contains(index) || !workload.record(index).object().equals("account"));
+                java.util.Collections.sort(held);
+                if (held.isEmpty()) {
+                    Thread.sleep(200);
+                    continue;
                 }
-                CrmRecord account = workload.record(index);
+                CrmRecord account = workload.record(held.get(random.nextInt(held.size())));
                 if (d.view.deleteByHand(account).isPresent()) {
                     d.deletedByHand.incrementAndGet();
-                    break;
+                    sender.send(workload.nextVersion(account));
+                    sender.flush();
                 }
             }
         }

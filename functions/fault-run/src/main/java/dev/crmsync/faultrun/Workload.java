@@ -255,6 +255,14 @@ final class Workload {
         return fresh;
     }
 
+    /** The account's next version, as the CRM sends it after an edit: added to {@link #events}. */
+    SentEvent nextVersion(CrmRecord account) {
+        long latest = events.stream().filter(e -> e.record() == account).mapToLong(SentEvent::version).max().orElse(0);
+        SentEvent next = accountUpserted(account, latest + 1);
+        events.add(next);
+        return next;
+    }
+
     // ---------------------------------------------------------------- events
 
     private SentEvent accountUpserted(CrmRecord account, long version) {
