@@ -12,13 +12,18 @@ import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
+import dev.crmsync.synccore.connector.Connector;
+import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.testkit.AwsEnvironment;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * One integration deployed for the run: its table, queue, DLQ and secret ({@link IntegrationHarness},
@@ -53,6 +58,7 @@ final class Deployment implements AutoCloseable {
     private long longOutageRefusals;
     private int crashes;
     private RandomFaults current;
+    private FaultKind currentOutage; // null: the faults in force are no outage
     private FunctionInstances instances;
 
     private Deployment(String integration, VendorSandbox<?> sandbox, IntegrationHarness harness, VendorView view, Set<FaultKind> specific,
@@ -62,7 +68,7 @@ final class Deployment implements AutoCloseable {
         this.sandbox = sandbox;
         this.harness = harness;
         this.view = view;
-        Set<FaultKind> expected = java.util.EnumSet.of(FaultKind.DUPLICATE, FaultKind.OUT_OF_ORDER, FaultKind.CASE_ONLY_ID_PAIR,
+        Set<FaultKind> expected = EnumSet.of(FaultKind.DUPLICATE, FaultKind.OUT_OF_ORDER, FaultKind.CASE_ONLY_ID_PAIR,
                 FaultKind.MALFORMED, FaultKind.SCHEMA_INVALID, FaultKind.VENDOR_5XX, FaultKind.VENDOR_5XX_BEFORE_WORK,
                 FaultKind.VENDOR_5XX_AFTER_WORK, FaultKind.RATE_LIMITED_WITH_RETRY_AFTER, FaultKind.RATE_LIMITED_WITHOUT_RETRY_AFTER,
                 FaultKind.TIMEOUT, FaultKind.CONNECTION_RESET, FaultKind.CRASH_BEFORE_COMMIT, FaultKind.FROZEN_STRAGGLER,
@@ -79,7 +85,7 @@ final class Deployment implements AutoCloseable {
         String key = "sk_test_51FaultRunLocalKey0001";
         StripeSandbox stripe = StripeSandbox.start().acceptApiKeys(key);
         IntegrationHarness harness = harness(aws, StripeConnector.INTEGRATION, StripeConnector::new, stripe, "{\"apiKey\":\"" + key + "\"}");
-        Map<String, Integer> deals = new java.util.HashMap<>();
+        Map<String, Integer> deals = new HashMap<>();
         workload.records.stream().filter(r -> r.object().equals("deal")).forEach(r -> deals.put(r.recordId(), r.index()));
         return new Deployment(StripeConnector.INTEGRATION, stripe, harness, new StripeView(stripe, deals),
                 Set.of(FaultKind.BURST, FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.DELETED_BY_HAND, FaultKind.STORED_5XX_REPLAYED), ".*");
@@ -117,7 +123,7 @@ final class Deployment implements AutoCloseable {
     }
 
     private static IntegrationHarness harness(AwsEnvironment aws, String integration,
-                                              java.util.function.Function<dev.crmsync.synccore.connector.ConnectorSettings, dev.crmsync.synccore.connector.Connector> connector,
+                                              Function<ConnectorSettings, Connector> connector,
                                               VendorSandbox<?> sandbox, String secretJson) {
         return new IntegrationHarness(aws, integration, connector, sandbox.baseUrl(), secretJson, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
     }
@@ -145,8 +151,6 @@ final class Deployment implements AutoCloseable {
     void healthy() {
         faults(null, null);
     }
-
-    private FaultKind currentOutage;
 
     private synchronized void faults(RandomFaults next, FaultKind outage) {
         if (current != null) {

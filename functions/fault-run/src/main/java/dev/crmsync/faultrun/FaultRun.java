@@ -4,6 +4,7 @@ import dev.crmsync.testkit.AwsEnvironment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,7 +157,7 @@ final class FaultRun {
             while (d.expectedFaults.contains(FaultKind.DELETED_BY_HAND) && d.deletedByHand.get() < count && Instant.now().isBefore(giveUp)) {
                 List<Integer> held = new ArrayList<>(d.view.liveObjects().keySet());
                 held.removeIf(index -> stable.contains(index) || !workload.record(index).object().equals("account"));
-                java.util.Collections.sort(held);
+                Collections.sort(held);
                 if (held.isEmpty()) {
                     Thread.sleep(200);
                     continue;

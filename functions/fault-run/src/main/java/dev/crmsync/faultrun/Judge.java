@@ -3,6 +3,7 @@ package dev.crmsync.faultrun;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,7 @@ final class Judge {
             }
             highest = Math.max(highest, write.version());
         }
-        Set<Long> written = new java.util.HashSet<>();
+        Set<Long> written = new HashSet<>();
         writes.forEach(w -> written.add(w.version()));
         for (SentEvent event : events.subList(0, events.size() - 1)) {
             if (event.change() == SentEvent.Change.UPSERT && written.contains(event.version())) {

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What the judge found for one integration: the counts RELIABILITY.md shows, and the violations by name. */
 final class Verdict {
     final String integration;
-    private final java.util.Set<FaultKind> expectedFaults;
+    private final Set<FaultKind> expectedFaults;
     final Map<FaultKind, Long> faults = new EnumMap<>(FaultKind.class);
     long messagesSent;
     long validEvents;
@@ -28,13 +29,13 @@ final class Verdict {
     long longOutageNotInDlq;
     final List<String> violations = new ArrayList<>();
 
-    Verdict(String integration, java.util.Set<FaultKind> expectedFaults) {
+    Verdict(String integration, Set<FaultKind> expectedFaults) {
         this.integration = integration;
         this.expectedFaults = expectedFaults;
     }
 
     /** The fault kinds that apply to this integration (a run must inject every one). */
-    java.util.Set<FaultKind> expectedFaults() {
+    Set<FaultKind> expectedFaults() {
         return expectedFaults;
     }
 

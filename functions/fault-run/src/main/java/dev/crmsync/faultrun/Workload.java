@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.harness.SampleEvents;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongFunction;
 
 /**
  * The seeded workload: CRM records and the events the CRM sends about them, in send order, with
@@ -31,15 +37,15 @@ final class Workload {
     final List<CrmRecord> records = new ArrayList<>();
     final List<CrmRecord> stableAccounts = new ArrayList<>();
     /** Every e-mail a contact of the run ever has, by contact index (Mailchimp's member is keyed by it). */
-    final Map<Integer, List<String>> emails = new java.util.HashMap<>();
+    final Map<Integer, List<String>> emails = new HashMap<>();
     /** The faults a record's story carries that its events alone do not show: kind → record index → count. */
     final Map<FaultKind, Map<Integer, Integer>> storyFaults = new EnumMap<>(FaultKind.class);
 
-    private final Map<Integer, CrmRecord> byIndex = new java.util.HashMap<>();
+    private final Map<Integer, CrmRecord> byIndex = new HashMap<>();
     /** The first story of each object has every fault its object can have, so that even a small run has them all. */
-    private final java.util.Set<String> firstStoryTold = new java.util.HashSet<>();
+    private final Set<String> firstStoryTold = new HashSet<>();
     /** The objects whose events were sent twice at least once (the first event of each object is). */
-    private final java.util.Set<String> duplicated = new java.util.HashSet<>();
+    private final Set<String> duplicated = new HashSet<>();
     private final Random random;
     private final List<Placed> placed = new ArrayList<>();
     private int nextIndex = 1;
@@ -197,7 +203,7 @@ final class Workload {
     }
 
     /** One story in ten gets a burst: 5 to 8 versions sent back to back. */
-    private long maybeBurst(CrmRecord record, List<SentEvent> story, long version, java.util.function.LongFunction<SentEvent> event) {
+    private long maybeBurst(CrmRecord record, List<SentEvent> story, long version, LongFunction<SentEvent> event) {
         if (!chance(record.object(), 0.1)) {
             return version;
         }
@@ -316,7 +322,7 @@ final class Workload {
             String[] samples = {"invalid/wrong-types.json", "invalid/missing-record-id.json", "invalid/version-not-a-number.json"};
             ObjectNode envelope = SampleEvents.sample(samples[n % samples.length]);
             String id = "schema-invalid-" + n;
-            envelope.put("id", java.util.UUID.nameUUIDFromBytes(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+            envelope.put("id", UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString());
             if (envelope.get("detail") instanceof ObjectNode detail) {
                 detail.put("eventId", id);
             }
@@ -334,6 +340,6 @@ final class Workload {
     }
 
     private void count(FaultKind kind, CrmRecord record) {
-        storyFaults.computeIfAbsent(kind, k -> new java.util.HashMap<>()).merge(record.index(), 1, Integer::sum);
+        storyFaults.computeIfAbsent(kind, k -> new HashMap<>()).merge(record.index(), 1, Integer::sum);
     }
 }
