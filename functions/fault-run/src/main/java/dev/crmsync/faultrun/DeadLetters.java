@@ -24,6 +24,7 @@ final class DeadLetters {
     private static final Pattern MALFORMED_ID = Pattern.compile("\"(malformed-\\d+)\"");
 
     private final Map<String, Boolean> statusByEvent = new HashMap<>();
+    private final Map<String, String> reasonByEvent = new HashMap<>();
 
     static DeadLetters none() {
         return new DeadLetters();
@@ -53,7 +54,12 @@ final class DeadLetters {
             String statusKey = eventId != null && !eventId.startsWith("malformed-") ? eventId : message.messageId();
             Map<String, AttributeValue> status = harness.statusItem(statusKey);
             boolean current = status != null && status.containsKey("outcome") && "FAILED_PERMANENT".equals(status.get("outcome").s());
-            letters.statusByEvent.merge(eventId != null ? eventId : "unknown:" + message.messageId(), current, Boolean::logicalOr);
+            String key = eventId != null ? eventId : "unknown:" + message.messageId();
+            letters.statusByEvent.merge(key, current, Boolean::logicalOr);
+            if (status != null && status.containsKey("errorClass")) {
+                letters.reasonByEvent.put(key, status.get("errorClass").s()
+                        + (status.containsKey("reason") ? ": " + status.get("reason").s() : ""));
+            }
         }
         for (int from = 0; from < all.size(); from += 10) {
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
@@ -82,6 +88,11 @@ final class DeadLetters {
 
     boolean hasStatus(String eventId) {
         return Boolean.TRUE.equals(statusByEvent.get(eventId));
+    }
+
+    /** The status item's error class and reason, as on-call reads them; empty when there is none. */
+    String reason(String eventId) {
+        return reasonByEvent.getOrDefault(eventId, "");
     }
 
     int size() {

@@ -54,6 +54,8 @@ final class Deployment implements AutoCloseable {
     private final String faultedPath;
     final AtomicInteger deletedByHand = new AtomicInteger();
     private final Map<RandomFaults.Kind, Long> randomInjected = new EnumMap<>(RandomFaults.Kind.class);
+    private long scriptedBeforeWork;
+    private long scriptedAfterWork;
     private long shortOutageRefusals;
     private long longOutageRefusals;
     private int crashes;
@@ -143,6 +145,20 @@ final class Deployment implements AutoCloseable {
         faults(new RandomFaults(seed, probability, "*", faultedPath, List.of(RandomFaults.Kind.values()), TIMEOUT_FAULT), null);
     }
 
+    /**
+     * Stripe only: the first invoice items fail inside Stripe, before and after the work, so that
+     * Stripe stores the 5xx under the item's idempotency key — and the deals closed several times
+     * come back with other names and amounts while it is stored.
+     */
+    void storedFailuresOnTheActions() {
+        if (sandbox instanceof StripeSandbox stripe) {
+            stripe.failAfterStartNext("POST", "/v1/invoiceitems", 2, 500);
+            stripe.failAfterWorkNext("POST", "/v1/invoiceitems", 1, 500);
+            scriptedBeforeWork += 2;
+            scriptedAfterWork += 1;
+        }
+    }
+
     /** The vendor refuses every request (5xx or a reset connection) until {@link #healthy}. */
     void outage(long seed, FaultKind which) {
         faults(new RandomFaults(seed, 1.0, "*", ".*", OUTAGE, TIMEOUT_FAULT), which);
@@ -174,8 +190,8 @@ final class Deployment implements AutoCloseable {
         Map<FaultKind, Long> met = new EnumMap<>(FaultKind.class);
         WorkloadFaults.count(sent, workload).forEach(met::put);
         met.put(FaultKind.VENDOR_5XX, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR, 0L));
-        met.put(FaultKind.VENDOR_5XX_BEFORE_WORK, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_START, 0L));
-        met.put(FaultKind.VENDOR_5XX_AFTER_WORK, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_WORK, 0L));
+        met.put(FaultKind.VENDOR_5XX_BEFORE_WORK, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_START, 0L) + scriptedBeforeWork);
+        met.put(FaultKind.VENDOR_5XX_AFTER_WORK, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_WORK, 0L) + scriptedAfterWork);
         long injected429 = randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITH_RETRY_AFTER, 0L)
                 + randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITHOUT_RETRY_AFTER, 0L);
         met.put(FaultKind.RATE_LIMITED_WITH_RETRY_AFTER, randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITH_RETRY_AFTER, 0L));

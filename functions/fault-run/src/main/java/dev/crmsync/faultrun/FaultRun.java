@@ -52,6 +52,7 @@ final class FaultRun {
             for (Deployment d : deployments) {
                 d.deploy(settings.mainWindow(), settings.instances());
                 d.randomFaults(settings.seed() * 31 + d.integration.hashCode(), settings.vendorFaults());
+                d.storedFailuresOnTheActions();
                 instances.put(d.integration, d.instanceCount());
             }
             sendWorkload(workload, sender, deployments, deadline);
@@ -147,7 +148,8 @@ final class FaultRun {
     /**
      * Deletes objects by hand, as a person does in the vendor's UI, while the workload is being
      * applied: an account's object the vendor holds goes, and the CRM then sends a newer version of
-     * the account (which must bring the object back, as a new one).
+     * the account (which must bring the object back, as a new one), and every other time its
+     * deletion too (which must remove whatever the account maps to by then).
      */
     private static void deleteByHand(Workload workload, EventSender sender, List<Deployment> deployments, Random random, int count,
                                      Instant deadline) throws InterruptedException {
@@ -165,7 +167,7 @@ final class FaultRun {
                 CrmRecord account = workload.record(held.get(random.nextInt(held.size())));
                 if (d.view.deleteByHand(account).isPresent()) {
                     d.deletedByHand.incrementAndGet();
-                    sender.send(workload.nextVersion(account));
+                    workload.nextVersions(account).forEach(sender::send);
                     sender.flush();
                 }
             }

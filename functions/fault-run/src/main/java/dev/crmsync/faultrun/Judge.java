@@ -74,7 +74,7 @@ final class Judge {
                 }
                 if (after.has(event.eventId())) {
                     v.notAppliedAfterRedrive++;
-                    v.violation(event.eventId() + " is still in the DLQ after the redrive");
+                    v.violation(event.eventId() + " is still in the DLQ after the redrive (" + after.reason(event.eventId()) + ")");
                 } else {
                     v.redrivenApplied++;
                 }

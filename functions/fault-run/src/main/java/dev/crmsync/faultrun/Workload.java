@@ -261,11 +261,17 @@ final class Workload {
         return fresh;
     }
 
-    /** The account's next version, as the CRM sends it after an edit: added to {@link #events}. */
-    SentEvent nextVersion(CrmRecord account) {
+    /**
+     * What the CRM sends next about an account: an edit (a newer version), and every other time the
+     * account's deletion right after it. Added to {@link #events}.
+     */
+    List<SentEvent> nextVersions(CrmRecord account) {
         long latest = events.stream().filter(e -> e.record() == account).mapToLong(SentEvent::version).max().orElse(0);
-        SentEvent next = accountUpserted(account, latest + 1);
-        events.add(next);
+        List<SentEvent> next = new ArrayList<>(List.of(accountUpserted(account, latest + 1)));
+        if (random.nextBoolean()) {
+            next.add(deleted(account, "account.deleted", latest + 2));
+        }
+        events.addAll(next);
         return next;
     }
 
