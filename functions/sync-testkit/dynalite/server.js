@@ -15,6 +15,15 @@ server.on('error', (err) => {
   console.error('dynalite: ' + err.message)
   process.exit(1)
 })
+// A client that gives up on a request (an SDK call timeout) aborts its connection; dynalite's request
+// handler rethrows that socket error, which would end the whole server. DynamoDB drops only that request.
+process.on('uncaughtException', (err) => {
+  if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+    return
+  }
+  console.error('dynalite: ' + (err && err.stack ? err.stack : err))
+  process.exit(1)
+})
 process.stdin.on('end', () => process.exit(0))
 process.stdin.on('close', () => process.exit(0))
 process.stdin.resume()

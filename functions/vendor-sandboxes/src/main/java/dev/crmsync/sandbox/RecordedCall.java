@@ -17,6 +17,9 @@ import java.util.Map;
  * @param status the HTTP status sent, 0 when the connection was reset
  * @param replayed the answer repeated an earlier one (an idempotent replay)
  * @param at the arrival time
+ * @param executed the endpoint ran: no fault answered at the edge, the key was accepted, no fault
+ *     struck inside the endpoint before its work (a fault after the work leaves this true) — so a
+ *     2xx, or a 5xx after the work, changed the vendor's state unless {@code replayed}
  */
 public record RecordedCall(
         String method,
@@ -27,7 +30,22 @@ public record RecordedCall(
         JsonNode body,
         int status,
         boolean replayed,
-        Instant at) {
+        Instant at,
+        boolean executed) {
+
+    /** A call whose endpoint ran (see {@code executed}). */
+    public RecordedCall(String method, String path, String query, Map<String, String> headers, Map<String, String> params,
+                        JsonNode body, int status, boolean replayed, Instant at) {
+        this(method, path, query, headers, params, body, status, replayed, at, true);
+    }
+
+    /**
+     * Whether this call changed the vendor's state: the endpoint ran, the answer is no replay, and it
+     * is a success or a 5xx after the work. (A refusal, 4xx, changed nothing.)
+     */
+    public boolean changedState() {
+        return executed && !replayed && (status >= 200 && status < 300 || status >= 500);
+    }
 
     /** The recorded header's value (name case-insensitive), or null when absent or not recorded. */
     public String header(String name) {

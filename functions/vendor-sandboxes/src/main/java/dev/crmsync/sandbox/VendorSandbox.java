@@ -61,6 +61,7 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
     private final ConcurrentSkipListMap<Long, RecordedCall> calls = new ConcurrentSkipListMap<>();
     private final AtomicLong arrivals = new AtomicLong();
     private volatile Duration latency = Duration.ZERO;
+    private volatile RandomFaults randomFaults; // null: none
 
     /** @param vendor the vendor's name, for thread names and messages ("stripe") */
     protected VendorSandbox(String vendor) {
@@ -197,6 +198,16 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
                 method, pathRegex, times, request -> errorReply(request, new SandboxError.Rejected(status, error, message)));
     }
 
+    /**
+     * From now on, every request that no scripted fault rule strikes is handed to {@code faults},
+     * which may strike it with one of its kinds (seeded, so a run's draws can be repeated); null
+     * turns random faults off. Replaces the previous random faults.
+     */
+    public S randomFaults(RandomFaults faults) {
+        this.randomFaults = faults;
+        return self();
+    }
+
     /** Every request takes at least this long from now on (zero or null to turn off). */
     public S setLatency(Duration latency) {
         this.latency = latency == null ? Duration.ZERO : latency;
@@ -327,16 +338,42 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
                 }
             }
         }
-        return null;
+        RandomFaults random = randomFaults;
+        return random == null ? null : random.draw(method, path).map(kind -> ruleFor(kind, random)).orElse(null);
     }
 
-    private SandboxReply answer(SandboxRequest request) {
+    /** A one-time rule that strikes as {@code kind} does. */
+    private FaultRule ruleFor(RandomFaults.Kind kind, RandomFaults drawnBy) {
+        return switch (kind) {
+            case SERVER_ERROR -> FaultRule.answer("*", ".*", 1, request -> errorReply(request, new SandboxError.Failure(503, null)));
+            case SERVER_ERROR_AFTER_START -> FaultRule.inEndpoint("*", ".*", 1, new EndpointFailure(500, false));
+            case SERVER_ERROR_AFTER_WORK -> FaultRule.inEndpoint("*", ".*", 1, new EndpointFailure(500, true));
+            case RATE_LIMITED_WITH_RETRY_AFTER -> FaultRule.answer("*", ".*", 1,
+                    request -> errorReply(request, new SandboxError.RateLimited(1)));
+            case RATE_LIMITED_WITHOUT_RETRY_AFTER -> FaultRule.answer("*", ".*", 1,
+                    request -> withoutHeader(errorReply(request, new SandboxError.RateLimited(1)), "Retry-After"));
+            case TIMEOUT -> FaultRule.delay("*", ".*", 1, drawnBy.timeoutDelay());
+            case CONNECTION_RESET -> FaultRule.reset("*", ".*", 1);
+        };
+    }
+
+    private static SandboxReply withoutHeader(SandboxReply reply, String name) {
+        Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+        headers.keySet().removeIf(name::equalsIgnoreCase);
+        return new SandboxReply(reply.status(), reply.body(), headers, reply.resetConnection(), reply.delayMillis(), reply.replayed());
+    }
+
+    /** A reply and whether the endpoint ran ({@link RecordedCall#executed}). */
+    private record Answered(SandboxReply reply, boolean executed) {}
+
+    private Answered answer(SandboxRequest request) {
         FaultRule fault = takeFault(request.method(), request.path());
         if (fault != null && fault.actsAtTheEdge()) {
             request.awaitLatency();
-            return fault.kind == FaultRule.Kind.RESET ? SandboxReply.connectionReset() : fault.answer.apply(request);
+            return new Answered(fault.kind == FaultRule.Kind.RESET ? SandboxReply.connectionReset() : fault.answer.apply(request), false);
         }
         SandboxReply reply = authenticate(request);
+        boolean executed = reply == null && (fault == null || fault.failure == null || fault.failure.workDone());
         if (reply == null) {
             try {
                 reply = serve(request, fault != null ? fault.failure : null);
@@ -344,7 +381,7 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
                 reply = errorReply(request, r.error());
             }
         }
-        return fault != null && fault.kind == FaultRule.Kind.DELAY ? reply.delayedBy(fault.delay.toMillis()) : reply;
+        return new Answered(fault != null && fault.kind == FaultRule.Kind.DELAY ? reply.delayedBy(fault.delay.toMillis()) : reply, executed);
     }
 
     private SandboxReply authenticate(SandboxRequest request) {
@@ -396,17 +433,21 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
             long arrival = arrivals.incrementAndGet();
             SandboxRequest request = new SandboxRequest(event.getRequest(), randomId(14), Instant.now(), latency);
             SandboxReply reply;
+            boolean executed;
             try {
-                reply = answer(request);
+                Answered answered = answer(request);
+                reply = answered.reply();
+                executed = answered.executed();
             } catch (RuntimeException e) {
                 reply = errorReply(request, new SandboxError.Failure(500, e.toString()));
+                executed = false;
             }
             request.awaitLatency();
             calls.put(
                     arrival,
                     new RecordedCall(
                             request.method(), request.path(), request.query(), recorded(request), request.params(),
-                            request.json(), reply.resetConnection() ? 0 : reply.status(), reply.replayed(), request.at()));
+                            request.json(), reply.resetConnection() ? 0 : reply.status(), reply.replayed(), request.at(), executed));
             return toDefinition(reply);
         }
     }
