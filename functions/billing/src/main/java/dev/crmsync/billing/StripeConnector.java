@@ -90,24 +90,21 @@ public final class StripeConnector implements Connector {
 
     private SyncResult upsertCustomer(SyncRequest request) throws VendorHttp.CallFailed {
         Generation keys = new Generation(request.keyGeneration());
-        Optional<String> mapped = request.externalId();
-        if (mapped.isEmpty()) {
-            String customerId = findOrCreateCustomer(request, keys);
+        // the mapped customer, or the one an earlier uncommitted attempt created (found, or replayed by its key)
+        String customerId = request.externalId().isPresent() ? request.externalId().get() : findOrCreateCustomer(request, keys);
+        try {
             updateCustomer(customerId, request, keys);
             return new SyncResult.Applied(customerId, Map.of(), keys.current(), Optional.empty());
-        }
-        try {
-            updateCustomer(mapped.get(), request, keys);
-            return new SyncResult.Applied(mapped.get(), Map.of(), keys.current(), Optional.empty());
         } catch (StripeClient.ResourceMissing gone) {
-            // Someone deleted the customer in Stripe: a deleted customer cannot be updated or
-            // restored, so the account gets a new one. Under the next key generation, or Stripe
-            // would replay the first create and hand back the deleted customer.
+            // Someone deleted the customer in Stripe (after it was mapped, or after an attempt that
+            // never committed created it): a deleted customer cannot be updated or restored, so the
+            // account gets a new one. Under the next key generation, or Stripe would replay the first
+            // create and hand back the deleted customer.
             keys.advance();
             String replacement = findOrCreateCustomer(request, keys);
             updateCustomer(replacement, request, keys);
             return new SyncResult.Applied(replacement, Map.of(), keys.current(), Optional.of(new SyncResult.Remapped(
-                    mapped.get(), "customer " + mapped.get() + " no longer exists in Stripe (deleted there); created " + replacement)));
+                    customerId, "customer " + customerId + " no longer exists in Stripe (deleted there); created " + replacement)));
         }
     }
 

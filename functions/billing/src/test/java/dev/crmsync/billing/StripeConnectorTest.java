@@ -138,6 +138,28 @@ class StripeConnectorTest {
     }
 
     @Test
+    void aCustomerDeletedInStripeBeforeItsCreateWasCommittedIsReplacedNotDeadLettered() {
+        // the first attempt created the customer but its commit was lost; then a person deleted it
+        String account = TestEvents.unique("001");
+        CrmEvent v1 = event(TestEvents.accountUpserted(account, 1, "Acme"));
+        SyncResult.Applied uncommitted = (SyncResult.Applied) connector.apply(firstAttempt(v1, Optional.empty(), 0));
+        stripe.deleteCustomer(uncommitted.externalId());
+
+        // the retry's search finds no live customer, and Stripe replays the first create: the deleted customer
+        SyncResult retried = connector.apply(retry(event(TestEvents.accountUpserted(account, 2, "Acme Two")), Optional.empty(), 0));
+
+        assertThat(retried).isInstanceOf(SyncResult.Applied.class);
+        String replacement = stripe.customers().getFirst().get("id");
+        assertThat(retried).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
+            assertThat(applied.externalId()).isEqualTo(replacement).isNotEqualTo(uncommitted.externalId());
+            assertThat(applied.keyGeneration()).isEqualTo(1);
+            assertThat(applied.remapped()).hasValueSatisfying(r -> assertThat(r.previousExternalId()).isEqualTo(uncommitted.externalId()));
+        });
+        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("name", "Acme Two").containsEntry("metadata[crm_id]", account));
+    }
+
+    @Test
     void aSecondCloseWithAnotherAmountAfterAnUncommittedFirstKeepsTheFirstAmount() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
