@@ -89,7 +89,13 @@ final class FaultRun {
             }
             deployments.forEach(Deployment::healthy);
 
-            // 4. on-call's redrive, after which every dead-lettered valid event must be applied
+            // 4. on-call's redrive, after which every dead-lettered valid event must be applied. The
+            // shortened window served only to make the long outage outlast it; the redrive runs on the
+            // deployment's usual window, as on AWS (a redrive of a backlog to Slack, one post a second,
+            // takes longer than the shortened window).
+            for (Deployment d : deployments) {
+                d.deploy(settings.mainWindow(), settings.instances());
+            }
             Map<String, DeadLetters> before = new LinkedHashMap<>();
             for (Deployment d : deployments) {
                 before.put(d.integration, DeadLetters.read(d.harness));

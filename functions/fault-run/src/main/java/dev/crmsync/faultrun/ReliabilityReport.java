@@ -32,8 +32,8 @@ final class ReliabilityReport {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append(' ')
                 .append(System.getProperty("os.arch")).append(" |\n");
         md.append("| instances | ").append(s.instances()).append(" per integration, each with its own pipeline and SDK clients, batches of 10 with partial batch responses |\n");
-        md.append("| clock | retry window ").append(s.mainWindow().toSeconds()).append(" s (workload, short outage), ")
-                .append(s.outageWindow().toSeconds()).append(" s (long outage, redrive); backoff 1–4 s; function timeout ")
+        md.append("| clock | retry window ").append(s.mainWindow().toSeconds()).append(" s (workload, short outage, redrive), ")
+                .append(s.outageWindow().toSeconds()).append(" s (long outage); backoff 1–4 s; function timeout ")
                 .append(Deployment.FUNCTION_TIMEOUT.toSeconds()).append(" s; vendor call timeout 2 s |\n");
         md.append("| outages | short ").append(s.shortOutage().toSeconds()).append(" s, long ").append(s.longOutage().toSeconds())
                 .append(" s; random vendor faults on ").append(Math.round(s.vendorFaults() * 100)).append(" % of requests during the workload |\n\n");
