@@ -1,9 +1,7 @@
 package dev.crmsync.faultrun;
 
-import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,29 +15,14 @@ final class MailchimpView implements VendorView {
 
     @Override
     public List<StateWrite> stateWrites() {
-        List<StateWrite> writes = new ArrayList<>();
-        for (RecordedCall call : mailchimp.calls("PUT", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}")) {
-            if (call.changedState() && call.body() != null) {
-                long[] label = CrmRecord.parseLabel(call.body().path("merge_fields").path("FNAME").asText()
-                        + " " + call.body().path("merge_fields").path("LNAME").asText());
-                if (label != null) {
-                    writes.add(new StateWrite((int) label[0], label[1], call.status() + " at " + call.at()));
-                }
-            }
-        }
-        return writes;
+        return VendorView.stateWrites(mailchimp.calls("PUT", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}"), call -> call.body() == null ? null
+                : call.body().path("merge_fields").path("FNAME").asText() + " " + call.body().path("merge_fields").path("LNAME").asText());
     }
 
     @Override
     public Map<Integer, List<Long>> liveObjects() {
-        Map<Integer, List<Long>> live = new HashMap<>();
-        for (MailchimpSandbox.Member member : mailchimp.members()) {
-            long[] label = label(member);
-            if (!"archived".equals(member.status()) && label != null) {
-                live.computeIfAbsent((int) label[0], i -> new ArrayList<>()).add(label[1]);
-            }
-        }
-        return live;
+        return VendorView.byRecord(mailchimp.members().stream().filter(m -> !"archived".equals(m.status())).toList(),
+                MailchimpView::labelText);
     }
 
     @Override
@@ -59,6 +42,10 @@ final class MailchimpView implements VendorView {
     }
 
     private static long[] label(MailchimpSandbox.Member member) {
-        return CrmRecord.parseLabel(member.mergeFields().get("FNAME") + " " + member.mergeFields().get("LNAME"));
+        return CrmRecord.parseLabel(labelText(member));
+    }
+
+    private static String labelText(MailchimpSandbox.Member member) {
+        return member.mergeFields().get("FNAME") + " " + member.mergeFields().get("LNAME");
     }
 }

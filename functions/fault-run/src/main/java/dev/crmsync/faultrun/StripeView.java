@@ -1,6 +1,5 @@
 package dev.crmsync.faultrun;
 
-import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,26 +24,12 @@ final class StripeView implements VendorView {
 
     @Override
     public List<StateWrite> stateWrites() {
-        List<StateWrite> writes = new ArrayList<>();
-        for (RecordedCall call : stripe.calls("POST", "/v1/customers/cus_[^/]+")) {
-            long[] label = CrmRecord.parseLabel(call.params().get("name"));
-            if (call.changedState() && label != null) {
-                writes.add(new StateWrite((int) label[0], label[1], call.status() + " at " + call.at()));
-            }
-        }
-        return writes;
+        return VendorView.stateWrites(stripe.calls("POST", "/v1/customers/cus_[^/]+"), call -> call.params().get("name"));
     }
 
     @Override
     public Map<Integer, List<Long>> liveObjects() {
-        Map<Integer, List<Long>> live = new HashMap<>();
-        for (Map<String, String> customer : stripe.customers()) {
-            long[] label = CrmRecord.parseLabel(customer.get("name"));
-            if (label != null) {
-                live.computeIfAbsent((int) label[0], i -> new ArrayList<>()).add(label[1]);
-            }
-        }
-        return live;
+        return VendorView.byRecord(stripe.customers(), customer -> customer.get("name"));
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.crmsync.faultrun;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,29 +17,13 @@ final class ZendeskView implements VendorView {
 
     @Override
     public List<StateWrite> stateWrites() {
-        List<StateWrite> writes = new ArrayList<>();
-        for (RecordedCall call : zendesk.calls("POST", "/api/v2/(organizations|users)/create_or_update")) {
-            if (call.changedState() && call.body() != null) {
-                String kind = call.path().contains("/organizations/") ? "organization" : "user";
-                long[] label = CrmRecord.parseLabel(call.body().path(kind).path("name").asText());
-                if (label != null) {
-                    writes.add(new StateWrite((int) label[0], label[1], call.status() + " at " + call.at()));
-                }
-            }
-        }
-        return writes;
+        return VendorView.stateWrites(zendesk.calls("POST", "/api/v2/(organizations|users)/create_or_update"), call -> call.body() == null ? null
+                : call.body().path(call.path().contains("/organizations/") ? "organization" : "user").path("name").asText());
     }
 
     @Override
     public Map<Integer, List<Long>> liveObjects() {
-        Map<Integer, List<Long>> live = new HashMap<>();
-        for (JsonNode object : liveOnes()) {
-            long[] label = CrmRecord.parseLabel(object.path("name").asText());
-            if (label != null) {
-                live.computeIfAbsent((int) label[0], i -> new ArrayList<>()).add(label[1]);
-            }
-        }
-        return live;
+        return VendorView.byRecord(liveOnes(), object -> object.path("name").asText());
     }
 
     @Override
