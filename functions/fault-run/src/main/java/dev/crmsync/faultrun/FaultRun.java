@@ -96,6 +96,9 @@ final class FaultRun {
             for (Deployment d : deployments) {
                 d.deploy(settings.mainWindow(), settings.instances());
             }
+            // A message that gave up is refused on its next receives until the queue's RedrivePolicy
+            // moves it: on-call redrives once the queues have settled, or it would reach the DLQ after the redrive.
+            awaitDrained(deployments, deadline);
             Map<String, DeadLetters> before = new LinkedHashMap<>();
             for (Deployment d : deployments) {
                 before.put(d.integration, DeadLetters.read(d.harness));
