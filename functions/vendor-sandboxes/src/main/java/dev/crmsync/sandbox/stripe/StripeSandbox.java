@@ -115,6 +115,19 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
 
   // ---------------------------------------------------------------- configuration
 
+  /**
+   * Creates a customer as a person (or another integration) does in the Dashboard, with the given
+   * create parameters (e.g. {@code email}, {@code name}, {@code metadata[plan]}); returns its id.
+   * Stripe does not make e-mail addresses unique: the list endpoint's {@code email} filter returns
+   * every customer with that exact address (https://docs.stripe.com/api/customers/list), so a
+   * customer created by hand may share its address with one an integration creates.
+   */
+  public String addCustomerByHand(Map<String, String> params) {
+    synchronized (account.lock) {
+      return account.createCustomer(params).get("id").asText();
+    }
+  }
+
   /** Deletes a customer as a person does in the Dashboard ({@code DELETE /v1/customers/{id}}). */
   public StripeSandbox deleteCustomer(String customerId) {
     synchronized (account.lock) {
@@ -685,7 +698,7 @@ public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
       return c;
     }
 
-    private ObjectNode createCustomer(Map<String, String> params) {
+    ObjectNode createCustomer(Map<String, String> params) {
       validateCustomerParams(params);
       ObjectNode c = Fixtures.load().customer.deepCopy();
       c.put("id", "cus_" + random(14));
