@@ -107,7 +107,7 @@ class RetryWindowTest {
         // another attempt holds the record for an hour (a stuck lease): every receive is deferred as busy
         SyncStateStore store = new SyncStateStore(harness.aws.dynamo(), harness.table, Clock.systemUTC(), Duration.ofDays(30));
         store.claimRecord(StateKey.record("billing", "account", account), LeaseToken.newAttempt("evt-holder"), 1,
-                Instant.now().plus(Duration.ofHours(1)), new SyncStateStore.Receipt("m-holder", 1));
+                Instant.now().plus(Duration.ofHours(1)), new SyncStateStore.Receipt("m-holder", 1, Instant.now()));
         harness.send(TestEvents.accountUpserted(account, 2, "Acme", "evt-" + account + "-v2"));
 
         esm.drain(Duration.ofSeconds(20));

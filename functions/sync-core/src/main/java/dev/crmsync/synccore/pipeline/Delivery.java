@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * What SQS says about this receive of a message: how often it was received and when first. A
- * redrive from the DLQ makes a new message, so both start again.
+ * redrive from the DLQ makes a new message, so both start again (on ElasticMQ under the same id).
  *
  * @param firstReceivedAt {@code ApproximateFirstReceiveTimestamp}; the retry window counts from it
  */
@@ -20,7 +20,7 @@ record Delivery(String messageId, int receiveCount, Instant firstReceivedAt) {
     }
 
     SyncStateStore.Receipt receipt() {
-        return new SyncStateStore.Receipt(messageId, receiveCount);
+        return new SyncStateStore.Receipt(messageId, receiveCount, firstReceivedAt);
     }
 
     boolean isFirst() {

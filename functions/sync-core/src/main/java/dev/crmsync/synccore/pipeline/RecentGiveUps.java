@@ -35,13 +35,15 @@ final class RecentGiveUps {
     }
 
     /**
-     * The error class this message gave up with, if it did so recently on an earlier receive (a
-     * redrive starts the receive count again and is tried again).
+     * The error class this message gave up with, if it did so recently on an earlier receive of
+     * this delivery. A redrive starts the receive count and the first receive again, and is tried
+     * again: also where the server kept the message id (ElasticMQ), and the redriven message has
+     * been received more often than the one that gave up.
      */
     synchronized Optional<String> of(Delivery delivery) {
         GaveUp gaveUp = byMessage.get(delivery.messageId());
         if (gaveUp == null || gaveUp.receiveCount() >= delivery.receiveCount()
-                || gaveUp.at().isBefore(clock.instant().minus(memory))) {
+                || gaveUp.at().isBefore(clock.instant().minus(memory)) || gaveUp.at().isBefore(delivery.firstReceivedAt())) {
             return Optional.empty();
         }
         return Optional.of(gaveUp.errorClass());

@@ -99,7 +99,14 @@ public final class SyncStateStore {
                     + " OR #gaveUps.#gaveUpMsg.#gaveUpReceive >= :receive)";
 
     /** One receive of an SQS message: a redrive starts its receive count again. */
-    public record Receipt(String messageId, int receiveCount) {}
+    /**
+     * This receive of a message: its id, its receive count, and when SQS first handed it out
+     * ({@code ApproximateFirstReceiveTimestamp}). A give-up noted before the message was first
+     * received belongs to another message under the same id: SQS gives a redriven message a new id,
+     * but a server that keeps the id (ElasticMQ's move task does) starts its count and first receive
+     * again, and the redrive must be tried, not refused.
+     */
+    public record Receipt(String messageId, int receiveCount, Instant firstReceivedAt) {}
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -157,7 +164,7 @@ public final class SyncStateStore {
                             + " AND (attribute_not_exists(#attempted) OR #attempted <= :version)",
                     alsoUpdate, names, values), Map.of(), vendorKeys);
         } catch (ConditionalCheckFailedException e) {
-            return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), token.eventId(), version, receipt, giveUpsSince());
+            return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), token.eventId(), version, receipt, giveUpsSince(receipt));
         }
     }
 
@@ -187,7 +194,7 @@ public final class SyncStateStore {
             return claimed(takeLease(pk, token, 0, leaseUntil, receipt,
                     "attribute_not_exists(#status) OR #status <> :completed", pinTerms, names, values), terms, Set.of());
         } catch (ConditionalCheckFailedException e) {
-            return ClaimRefusal.ofAction(itemAtRefusal(pk, e), token.eventId(), receipt, giveUpsSince());
+            return ClaimRefusal.ofAction(itemAtRefusal(pk, e), token.eventId(), receipt, giveUpsSince(receipt));
         }
     }
 
@@ -223,7 +230,7 @@ public final class SyncStateStore {
         Map<String, AttributeValue> allValues = new HashMap<>(values);
         allValues.putAll(Map.of(":owner", s(token.nonce()), ":event", s(token.eventId()), ":version", n(version),
                 ":until", n(leaseUntil.toEpochMilli()), ":now", n(clock.millis()),
-                ":msg", s(receipt.messageId()), ":recent", n(giveUpsSince().toEpochMilli()), ":receive", n(receipt.receiveCount())));
+                ":msg", s(receipt.messageId()), ":recent", n(giveUpsSince(receipt).toEpochMilli()), ":receive", n(receipt.receiveCount())));
         return dynamo.updateItem(b -> b.tableName(table)
                         .key(key(pk))
                         .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until" + alsoUpdate)
@@ -347,7 +354,7 @@ public final class SyncStateStore {
         } else {
             names.putAll(Map.of("#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE,
                     "#gaveUpMsg", receipt.messageId()));
-            values.putAll(Map.of(":msg", s(receipt.messageId()), ":recent", n(giveUpsSince().toEpochMilli()),
+            values.putAll(Map.of(":msg", s(receipt.messageId()), ":recent", n(giveUpsSince(receipt).toEpochMilli()),
                     ":receive", n(receipt.receiveCount())));
             condition = NOT_GIVEN_UP_BY_THIS_MESSAGE;
         }
@@ -577,8 +584,10 @@ public final class SyncStateStore {
                 text(item, "at").map(Instant::parse).orElse(null)));
     }
 
-    private Instant giveUpsSince() {
-        return clock.instant().minus(GIVE_UP_MEMORY);
+    /** Give-ups that still refuse this receive: recent ones, noted after the message was first received. */
+    private Instant giveUpsSince(Receipt receipt) {
+        Instant recent = clock.instant().minus(GIVE_UP_MEMORY);
+        return receipt.firstReceivedAt().isAfter(recent) ? receipt.firstReceivedAt() : recent;
     }
 
     /** The API call timeout of every request: what is left until the calls' end, never below a usable minimum. */

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class ClaimRefusalTest {
     private static final Instant UNTIL = Instant.parse("2026-12-01T10:01:00Z");
-    private static final SyncStateStore.Receipt AT_2 = new SyncStateStore.Receipt("m", 2);
+    private static final SyncStateStore.Receipt AT_2 = new SyncStateStore.Receipt("m", 2, Instant.EPOCH);
     private static final Instant SINCE = Instant.parse("2026-12-01T09:55:00Z");
 
     private static Map<String, AttributeValue> item(Object... pairs) {
@@ -91,10 +91,10 @@ class ClaimRefusalTest {
         assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, AT_2, SINCE)).isEqualTo(new Claim.FailedPermanently("vendor_rejected"));
         assertThat(ClaimRefusal.ofAction(gaveUp, "e3", AT_2, SINCE)).isEqualTo(new Claim.FailedPermanently("vendor_rejected"));
         // another message, or the same one long after: not refused for that
-        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, new SyncStateStore.Receipt("other", 2), SINCE)).isInstanceOf(Claim.Busy.class);
+        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, new SyncStateStore.Receipt("other", 2, Instant.EPOCH), SINCE)).isInstanceOf(Claim.Busy.class);
         assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, AT_2, SINCE.plusSeconds(120))).isInstanceOf(Claim.Busy.class);
         // the same message redriven from the DLQ starts its receive count again: tried again
-        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, new SyncStateStore.Receipt("m", 1), SINCE)).isInstanceOf(Claim.Busy.class);
+        assertThat(ClaimRefusal.ofRecord(gaveUp, "e3", 3, new SyncStateStore.Receipt("m", 1, Instant.EPOCH), SINCE)).isInstanceOf(Claim.Busy.class);
     }
 
     @Test

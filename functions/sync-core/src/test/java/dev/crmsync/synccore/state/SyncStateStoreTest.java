@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class SyncStateStoreTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    /** When the messages of these tests were first received: before anything they do. */
+    private static final Instant FIRST_RECEIVED = NOW.minusSeconds(60);
     private final LocalAws aws = LocalAws.get();
     private SyncStateStore store;
     private String table;
@@ -47,7 +49,7 @@ class SyncStateStoreTest {
     }
 
     private static SyncStateStore.Receipt receipt(String messageId, int receiveCount) {
-        return new SyncStateStore.Receipt(messageId, receiveCount);
+        return new SyncStateStore.Receipt(messageId, receiveCount, FIRST_RECEIVED);
     }
 
     private static SyncStateStore.Applied applied(String externalId) {
@@ -173,6 +175,19 @@ class SyncStateStoreTest {
         assertThat(store.claimRecord(pk, attempt("e5"), 5, lease(), receipt("m5", 1))).isInstanceOf(Claim.Claimed.class);
         // another event of the record is not held up by the give-up (only by the redrive's lease above)
         assertThat(store.claimRecord(pk, attempt("e6"), 6, lease(), receipt("m6", 1))).isInstanceOf(Claim.Busy.class);
+    }
+
+    @Test
+    void aRedriveUnderTheSameMessageIdIsTriedAgainHoweverOftenItIsReceived() {
+        LeaseToken first = attempt("e5");
+        store.claimRecord(pk, first, 5, lease(), receipt("m5", 3));
+        assertThat(store.giveUp(pk, "e5", receipt("m5", 3), "vendor_5xx", Optional.of(first))).isTrue();
+
+        // ElasticMQ's move task keeps the message id and starts the count and the first receive again:
+        // the redriven message, first received after the give-up, is tried again also on its 4th receive
+        SyncStateStore.Receipt redriven = new SyncStateStore.Receipt("m5", 4, NOW.plusMillis(1));
+        SyncStateStore afterTheRedrive = new SyncStateStore(aws.dynamo(), table, Clock.fixed(NOW.plusSeconds(30), ZoneOffset.UTC), Duration.ofDays(30));
+        assertThat(afterTheRedrive.claimRecord(pk, attempt("e5"), 5, lease(), redriven)).isInstanceOf(Claim.Claimed.class);
     }
 
     @Test
