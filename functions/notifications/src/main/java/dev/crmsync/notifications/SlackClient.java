@@ -41,6 +41,9 @@ final class SlackClient {
             "invalid_metadata_format", "the message metadata was refused",
             "restricted_action", "a workspace admin restricts who may post in this channel");
 
+    /** How long to wait after the workspace-wide posting limit, which names no Retry-After. */
+    private static final Duration WORKSPACE_POSTING_BACKOFF = Duration.ofSeconds(30);
+
     private final URI baseUrl;
     private final VendorHttp http;
 
@@ -83,6 +86,12 @@ final class SlackClient {
         if (status == 429 || error.equals("ratelimited")) {
             // Slack's special limit on chat.postMessage is about one message per second per channel.
             return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(Duration.ofSeconds(1)))));
+        }
+        if (error.equals("rate_limited")) {
+            // HTTP 200 ok:false, chat.postMessage's "Application has posted too many messages" — the
+            // workspace-wide posting limit (https://docs.slack.dev/reference/methods/chat.postMessage,
+            // https://docs.slack.dev/apis/web-api/rate-limits). It passes; it comes without Retry-After.
+            return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(WORKSPACE_POSTING_BACKOFF))));
         }
         if (status >= 500 || TRANSIENT.contains(error)) {
             return Optional.of(new SyncFailure.Retryable("vendor_5xx", what, retryAfter));

@@ -97,7 +97,21 @@ class NotificationsConnectorTest {
         assertThat(classify(503, "")).isInstanceOf(SyncFailure.Retryable.class);
         assertThat(classify(429, "{\"ok\":false,\"error\":\"ratelimited\"}")).isInstanceOfSatisfying(SyncFailure.Retryable.class,
                 r -> assertThat(r.retryAfter()).hasValue(Duration.ofSeconds(1)));
+        assertThat(classify(200, "{\"ok\":false,\"error\":\"rate_limited\"}")).isInstanceOf(SyncFailure.Retryable.class);
         assertThat(classify(200, "{\"ok\":true}")).isNull();
+    }
+
+    @Test
+    void theWorkspacePostingLimitIsRetriedNotDeadLettered() {
+        slack.rejectWorkspacePostingLimit(1);
+
+        SyncResult result = connector(Map.of("CHANNEL", NotificationsHarness.CHANNEL)).apply(request("closed_won"));
+
+        assertThat(failure(result)).isInstanceOfSatisfying(SyncFailure.Retryable.class, r -> {
+            assertThat(r.errorClass()).isEqualTo("rate_limited");
+            assertThat(r.retryAfter()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+        });
+        assertThat(slack.messages(NotificationsHarness.CHANNEL)).isEmpty();
     }
 
     private static SyncFailure classify(int status, String body) {
