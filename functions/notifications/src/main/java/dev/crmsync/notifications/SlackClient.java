@@ -44,6 +44,9 @@ final class SlackClient {
     /** How long to wait after the workspace-wide posting limit, which names no Retry-After. */
     private static final Duration WORKSPACE_POSTING_BACKOFF = Duration.ofSeconds(30);
 
+    /** The prefix of a token that token rotation made: it expires after 12 hours. */
+    private static final String ROTATING_TOKEN_PREFIX = "xoxe.";
+
     private final URI baseUrl;
     private final VendorHttp http;
 
@@ -69,6 +72,14 @@ final class SlackClient {
     private JsonNode send(String method, Credentials credentials, CallBudget calls,
                           java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String token = VendorHttp.secret(credentials, "botToken", method);
+        if (token.startsWith(ROTATING_TOKEN_PREFIX)) {
+            // With token rotation on, a bot token (xoxe.xoxb-…) expires after 12 hours and needs the
+            // app's client secret to refresh (https://docs.slack.dev/authentication/using-token-rotation);
+            // refused before any call rather than failing every record half a day after deployment.
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("configuration", method
+                    + ": the secret's botToken is a rotating token (xoxe.…), which expires after 12 h; turn token rotation off"
+                    + " for the app and put its long-lived xoxb- bot token in the secret"));
+        }
         HttpResponse<String> response = http.send(method, calls, message -> message.replace(token, "****"),
                 request -> specifics.apply(request).header("Authorization", "Bearer " + token));
         JsonNode body = http.json(response.body());
@@ -98,6 +109,10 @@ final class SlackClient {
         }
         if (status >= 200 && status < 300 && body.path("ok").asBoolean(false)) {
             return Optional.empty();
+        }
+        if (error.equals("token_expired")) {
+            return Optional.of(new SyncFailure.Unauthorized(what
+                    + ": the bot token expired — token rotation is on for the app; turn it off and put a long-lived xoxb- bot token in the secret"));
         }
         if (UNAUTHORIZED.contains(error)) {
             return Optional.of(new SyncFailure.Unauthorized(what + ": the bot token was refused"));
