@@ -41,6 +41,12 @@ final class SlackClient {
             "invalid_metadata_format", "the message metadata was refused",
             "restricted_action", "a workspace admin restricts who may post in this channel");
 
+    /** How long to wait after the workspace-wide posting limit, which names no Retry-After. */
+    private static final Duration WORKSPACE_POSTING_BACKOFF = Duration.ofSeconds(30);
+
+    /** The prefix of a token that token rotation made: it expires after 12 hours. */
+    private static final String ROTATING_TOKEN_PREFIX = "xoxe.";
+
     private final URI baseUrl;
     private final VendorHttp http;
 
@@ -66,6 +72,14 @@ final class SlackClient {
     private JsonNode send(String method, Credentials credentials, CallBudget calls,
                           java.util.function.UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
         String token = VendorHttp.secret(credentials, "botToken", method);
+        if (token.startsWith(ROTATING_TOKEN_PREFIX)) {
+            // With token rotation on, a bot token (xoxe.xoxb-…) expires after 12 hours and needs the
+            // app's client secret to refresh (https://docs.slack.dev/authentication/using-token-rotation);
+            // refused before any call rather than failing every record half a day after deployment.
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("configuration", method
+                    + ": the secret's botToken is a rotating token (xoxe.…), which expires after 12 h; turn token rotation off"
+                    + " for the app and put its long-lived xoxb- bot token in the secret"));
+        }
         HttpResponse<String> response = http.send(method, calls, message -> message.replace(token, "****"),
                 request -> specifics.apply(request).header("Authorization", "Bearer " + token));
         JsonNode body = http.json(response.body());
@@ -84,11 +98,21 @@ final class SlackClient {
             // Slack's special limit on chat.postMessage is about one message per second per channel.
             return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(Duration.ofSeconds(1)))));
         }
+        if (error.equals("rate_limited")) {
+            // HTTP 200 ok:false, chat.postMessage's "Application has posted too many messages" — the
+            // workspace-wide posting limit (https://docs.slack.dev/reference/methods/chat.postMessage,
+            // https://docs.slack.dev/apis/web-api/rate-limits). It passes; it comes without Retry-After.
+            return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(WORKSPACE_POSTING_BACKOFF))));
+        }
         if (status >= 500 || TRANSIENT.contains(error)) {
             return Optional.of(new SyncFailure.Retryable("vendor_5xx", what, retryAfter));
         }
         if (status >= 200 && status < 300 && body.path("ok").asBoolean(false)) {
             return Optional.empty();
+        }
+        if (error.equals("token_expired")) {
+            return Optional.of(new SyncFailure.Unauthorized(what
+                    + ": the bot token expired — token rotation is on for the app; turn it off and put a long-lived xoxb- bot token in the secret"));
         }
         if (UNAUTHORIZED.contains(error)) {
             return Optional.of(new SyncFailure.Unauthorized(what + ": the bot token was refused"));

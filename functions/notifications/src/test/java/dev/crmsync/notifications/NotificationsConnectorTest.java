@@ -43,11 +43,15 @@ class NotificationsConnectorTest {
     }
 
     private static SyncRequest request(String stage) {
+        return request(stage, NotificationsHarness.BOT_TOKEN);
+    }
+
+    private static SyncRequest request(String stage, String botToken) {
         ObjectNode data = JSON.createObjectNode().put("name", "Acme").put("accountId", "001A").put("amount", 10)
                 .put("currency", "usd").put("stage", stage).put("closedAt", "2026-03-14T10:20:21Z");
         CrmEvent event = new CrmEvent("evt-1", "deal.closed", "deal", "006A", 1, Instant.parse("2026-03-14T10:20:22Z"), "crm", List.of(), data);
         return new SyncRequest(event, new Operation.Action("message", "006A"), Optional.empty(), Map.of(), false, 0, Map.of(),
-                new Credentials(Map.of("botToken", NotificationsHarness.BOT_TOKEN)),
+                new Credentials(Map.of("botToken", botToken)),
                 new CallBudget(Instant.now().plusSeconds(10), Duration.ofSeconds(2), Clock.systemUTC()));
     }
 
@@ -97,7 +101,36 @@ class NotificationsConnectorTest {
         assertThat(classify(503, "")).isInstanceOf(SyncFailure.Retryable.class);
         assertThat(classify(429, "{\"ok\":false,\"error\":\"ratelimited\"}")).isInstanceOfSatisfying(SyncFailure.Retryable.class,
                 r -> assertThat(r.retryAfter()).hasValue(Duration.ofSeconds(1)));
+        assertThat(classify(200, "{\"ok\":false,\"error\":\"rate_limited\"}")).isInstanceOf(SyncFailure.Retryable.class);
         assertThat(classify(200, "{\"ok\":true}")).isNull();
+    }
+
+    @Test
+    void theWorkspacePostingLimitIsRetriedNotDeadLettered() {
+        slack.rejectWorkspacePostingLimit(1);
+
+        SyncResult result = connector(Map.of("CHANNEL", NotificationsHarness.CHANNEL)).apply(request("closed_won"));
+
+        assertThat(failure(result)).isInstanceOfSatisfying(SyncFailure.Retryable.class, r -> {
+            assertThat(r.errorClass()).isEqualTo("rate_limited");
+            assertThat(r.retryAfter()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+        });
+        assertThat(slack.messages(NotificationsHarness.CHANNEL)).isEmpty();
+    }
+
+    @Test
+    void aRotatingTokenIsRefusedBeforeAnyCallWithoutShowingIt() {
+        String rotating = "xoxe.xoxb-1-rotating-secret";
+
+        SyncResult result = connector(Map.of("CHANNEL", NotificationsHarness.CHANNEL)).apply(request("closed_won", rotating));
+
+        assertThat(failure(result)).satisfies(f -> {
+            assertThat(f).isInstanceOf(SyncFailure.Permanent.class);
+            assertThat(f.errorClass()).isEqualTo("configuration");
+            assertThat(f.reason()).contains("rotating").contains("turn token rotation off").doesNotContain(rotating);
+        });
+        assertThat(slack.calls()).isEmpty();
+        assertThat(classify(200, "{\"ok\":false,\"error\":\"token_expired\"}").reason()).contains("turn it off");
     }
 
     private static SyncFailure classify(int status, String body) {

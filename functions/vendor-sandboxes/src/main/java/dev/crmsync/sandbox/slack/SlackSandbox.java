@@ -109,6 +109,16 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
         return this;
     }
 
+    /**
+     * The next {@code times} {@code chat.postMessage} calls hit the workspace-wide posting limit:
+     * HTTP 200 {@code {"ok":false,"error":"rate_limited"}}, "Application has posted too many
+     * messages", without Retry-After (https://docs.slack.dev/reference/methods/chat.postMessage).
+     */
+    public SlackSandbox rejectWorkspacePostingLimit(int times) {
+        return rejectNext("POST", "/api/chat\\.postMessage", times, 200, "rate_limited",
+                "[ERROR] Application has posted too many messages, see https://docs.slack.dev/apis/web-api/rate-limits");
+    }
+
     /** At most this many messages per {@code conversations.history} page, whatever {@code limit} asks (default 999). */
     public SlackSandbox capHistoryPage(int messages) {
         synchronized (lock) {
