@@ -81,8 +81,16 @@ public final class MailchimpConnector implements Connector {
             return new SyncResult.NotApplicable("contact " + contact.recordId() + " has no e-mail: an audience member needs one");
         }
         String hash = emailHash.get();
-        mailchimp.send("PUT", memberPath(hash), MemberMapping.memberBody(contact, json), request.credentials(),
-                request.calls(), Set.of());
+        MailchimpClient.Answer put = mailchimp.send("PUT", memberPath(hash), MemberMapping.memberBody(contact, json),
+                request.credentials(), request.calls(), Set.of());
+        if (MemberMapping.ARCHIVED.equals(put.body().path("status").asText())) {
+            // An archived member still exists, so status_if_new did not apply and it stayed out of the
+            // audience (a contact deleted and restored, an e-mail changed back, the second contact of
+            // an e-mail). Only an explicit status brings it back; Mailchimp keeps no status from before
+            // the archive, so the one chosen can never undo an unsubscribe.
+            mailchimp.send("PUT", memberPath(hash), MemberMapping.unarchiveBody(contact, json), request.credentials(),
+                    request.calls(), Set.of());
+        }
         // The e-mail changed (now or in an attempt that never finished): the members of the other
         // addresses go, or the person is in the audience twice.
         for (String other : written(request)) {

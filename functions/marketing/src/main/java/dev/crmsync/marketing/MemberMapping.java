@@ -18,6 +18,8 @@ final class MemberMapping {
     /** The member status for a new member when the contact states no consent: in the audience, never sent marketing. */
     static final String NO_CONSENT_STATUS = "transactional";
     private static final Set<String> CONSENTS = Set.of("subscribed", "unsubscribed", "pending");
+    /** The status Mailchimp answers for a member that was archived (deleted from the audience's view). */
+    static final String ARCHIVED = "archived";
 
     private MemberMapping() {}
 
@@ -45,6 +47,24 @@ final class MemberMapping {
         merge.put("FNAME", orEmpty(contact.text("firstName")));
         merge.put("LNAME", orEmpty(contact.text("lastName")));
         merge.put("PHONE", orEmpty(contact.text("phone")));
+        return body;
+    }
+
+    /**
+     * The PUT body that brings an archived member back, with an explicit {@code status}. An archived
+     * member carries no record of its status before the archive, so the choice is conservative:
+     * a CRM "subscribed" or "pending" becomes {@code pending} (the person confirms by e-mail before
+     * any campaign reaches them, so an unsubscribe from before the archive is never undone by us),
+     * "unsubscribed" stays {@code unsubscribed}, and no consent is {@code transactional}.
+     */
+    static ObjectNode unarchiveBody(CrmEvent contact, ObjectMapper json) {
+        ObjectNode body = memberBody(contact, json);
+        String consent = body.remove("status_if_new").asText();
+        body.put("status", switch (consent) {
+            case "subscribed", "pending" -> "pending";
+            case "unsubscribed" -> "unsubscribed";
+            default -> NO_CONSENT_STATUS;
+        });
         return body;
     }
 

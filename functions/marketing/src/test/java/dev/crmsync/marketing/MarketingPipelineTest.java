@@ -114,6 +114,34 @@ class MarketingPipelineTest {
     }
 
     @Test
+    void aContactDeletedThenRestoredIsBackInTheAudienceAwaitingConfirmation() {
+        // Mailchimp leaves an archived member archived on a PUT with status_if_new only: the second
+        // PUT with an explicit status brings it back, as pending (an earlier unsubscribe is not undone)
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, "back@b.example", "Back"));
+        deliver(MarketingHarness.deleted(contact, 2));
+        deliver(MarketingHarness.upserted(contact, 3, "back@b.example", "Back again"));
+
+        assertThat(mailchimp.member(LIST_ID, "back@b.example")).get().satisfies(m -> {
+            assertThat(m.status()).isEqualTo("pending");
+            assertThat(m.mergeFields()).containsEntry("FNAME", "Back again");
+        });
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).last()
+                .satisfies(c -> assertThat(c.body().path("status").asText()).isEqualTo("pending"));
+    }
+
+    @Test
+    void anEmailChangedBackReturnsTheFirstMemberToTheAudience() {
+        String contact = SampleEvents.unique("003");
+        deliver(MarketingHarness.upserted(contact, 1, "a@b.example", "Ann"));
+        deliver(MarketingHarness.upserted(contact, 2, "b@b.example", "Ann"));
+        deliver(MarketingHarness.upserted(contact, 3, "a@b.example", "Ann"));
+
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(tuple("a@b.example", "pending"), tuple("b@b.example", "archived"));
+    }
+
+    @Test
     void duplicateDeliveryIsSentOnce() {
         String contact = SampleEvents.unique("003");
         String body = MarketingHarness.upserted(contact, 1, "dup@b.example", "Dup");

@@ -205,20 +205,21 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
                     email + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
         }
         Member current = members.get(listId + "/" + hash);
-        boolean isNew = current == null || current.status().equals("archived");
+        // An archived member still exists: status_if_new does not apply to it, and a PUT without an
+        // explicit status leaves it archived (reported by API users: https://github.com/tbar0970/jethro-pmm/issues/708,
+        // https://github.com/mailchimp/mc-woocommerce/issues/951; status_if_new is "required only if
+        // the email address is not already present on the list"). Only an explicit status un-archives.
+        boolean isNew = current == null;
         String status;
         if (body.hasNonNull("status")) {
-            status = body.get("status").asText();
+            status = knownStatus(body.get("status").asText());
         } else if (isNew) {
             if (!body.hasNonNull("status_if_new")) {
                 throw invalid("status_if_new", "The status_if_new field is required when the member is new.");
             }
-            status = body.get("status_if_new").asText();
+            status = knownStatus(body.get("status_if_new").asText());
         } else {
-            status = current.status();
-        }
-        if (!STATUSES.contains(status)) {
-            throw invalid("status", "The status must be one of " + STATUSES + ".");
+            status = current.status(); // archived included
         }
         if (isNew && forgotten.contains(lower)) {
             throw new Rejection(400, "Forgotten Email Not Subscribed",
@@ -230,6 +231,13 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         Member member = new Member(listId, hash, email, status, Map.copyOf(mergeFields));
         members.put(listId + "/" + hash, member);
         return memberReply(200, member);
+    }
+
+    private static String knownStatus(String status) {
+        if (!STATUSES.contains(status)) {
+            throw invalid("status", "The status must be one of " + STATUSES + ".");
+        }
+        return status;
     }
 
     private SandboxReply archive(String listId, String hash) {

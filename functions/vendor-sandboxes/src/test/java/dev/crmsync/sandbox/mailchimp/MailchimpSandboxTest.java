@@ -81,6 +81,25 @@ class MailchimpSandboxTest {
     }
 
     @Test
+    void anArchivedMemberStaysArchivedOnStatusIfNewAndComesBackOnlyWithAnExplicitStatus() throws Exception {
+        String path = member("a@b.example");
+        send("PUT", path, "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\"}", KEY);
+        send("DELETE", path, null, KEY);
+
+        HttpResponse<String> ifNew = send("PUT", path, "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\","
+                + "\"merge_fields\":{\"FNAME\":\"Ann\"}}", KEY);
+        assertThat(ifNew.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ifNew.body()).get("status").asText()).isEqualTo("archived");
+        assertThat(mailchimp.member(LIST, "a@b.example")).get().satisfies(m -> {
+            assertThat(m.status()).isEqualTo("archived");
+            assertThat(m.mergeFields()).containsEntry("FNAME", "Ann");
+        });
+
+        HttpResponse<String> explicit = send("PUT", path, "{\"email_address\":\"a@b.example\",\"status\":\"pending\"}", KEY);
+        assertThat(JSON.readTree(explicit.body()).get("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
     void errorsAreProblemJsonWithTheDocumentedFields() throws Exception {
         mailchimp.inComplianceState("gone@b.example");
         HttpResponse<String> compliance = send("PUT", member("gone@b.example"),
