@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +29,13 @@ final class MailchimpClient {
     private static final Pattern DATA_CENTRE = Pattern.compile("[a-z]{2,4}[0-9]{1,3}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s\"',;:<>()]+@[^@\\s\"',;:<>()]+");
     private static final int MAX_REASON = 600;
+    /**
+     * The detail of Mailchimp's signup throttle (400 Invalid Resource), reported by its users:
+     * https://github.com/ibericode/mailchimp-for-wordpress/issues/506 and /771.
+     */
+    private static final String SIGNUP_THROTTLE = "signed up to a lot of lists very recently";
+    /** No wait is documented; retrying sooner only meets the throttle again. */
+    private static final Duration SIGNUP_THROTTLE_WAIT = Duration.ofMinutes(30);
 
     private final Optional<URI> vendorUrl;
     private final VendorHttp http;
@@ -96,6 +104,12 @@ final class MailchimpClient {
         }
         if (status >= 500) {
             return new SyncFailure.Retryable("vendor_5xx", reason, VendorHttp.retryAfter(response));
+        }
+        if (status == 400 && problem.path("detail").asText("").contains(SIGNUP_THROTTLE)) {
+            // A time-based throttle on one address, not a refusal of the data: it passes, so it is
+            // retried, and not sooner than the long wait Mailchimp's users report it takes.
+            return new SyncFailure.Retryable("rate_limited", reason + " — Mailchimp's signup throttle for this address; retried later",
+                    Optional.of(SIGNUP_THROTTLE_WAIT));
         }
         if (status == 400 && CONTACT_REFUSED.contains(title)) {
             return new SyncFailure.Permanent("member_refused", reason

@@ -68,6 +68,21 @@ class MarketingFaultTest {
     }
 
     @Test
+    void mailchimpsSignupThrottleIsRetriedHalfAnHourLaterNotDeadLettered() {
+        String contact = SampleEvents.unique("003");
+        mailchimp.signupThrottleNext(1);
+        harness.send(MarketingHarness.upserted(contact, 1, "keen@b.example", "Keen"));
+
+        esm.pollOnce();
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
+        assertThat(status.get("errorClass").s()).isEqualTo("rate_limited");
+        assertThat(status.get("reason").s()).contains("signup throttle").doesNotContain("keen@b.example");
+        assertThat(harness.visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isGreaterThanOrEqualTo(1800));
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
     void aMemberInComplianceStateReachesTheDlqWithinSecondsWithAStatusRecord() {
         String contact = SampleEvents.unique("003");
         mailchimp.inComplianceState("bounced@b.example");

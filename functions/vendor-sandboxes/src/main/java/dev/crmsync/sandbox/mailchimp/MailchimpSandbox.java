@@ -102,6 +102,19 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         return this;
     }
 
+    /**
+     * The next {@code times} member writes hit Mailchimp's signup throttle: 400 {@code Invalid
+     * Resource} "… has signed up to a lot of lists very recently; we're not allowing more signups for
+     * now", which passes with time (reported by users:
+     * https://github.com/ibericode/mailchimp-for-wordpress/issues/506,
+     * https://github.com/ibericode/mailchimp-for-wordpress/issues/771,
+     * https://github.com/JustFixNYC/tenants2/issues/1576). Nothing is written.
+     */
+    public MailchimpSandbox signupThrottleNext(int times) {
+        return rejectNext("PUT", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}", times, 400, "Invalid Resource",
+                "[e-mail] has signed up to a lot of lists very recently; we're not allowing more signups for now");
+    }
+
     /** At most this many requests in progress at once; one more gets 429 (default {@value #DEFAULT_CONNECTION_LIMIT}). */
     public MailchimpSandbox connectionLimit(int limit) {
         this.connectionLimit = limit;
