@@ -42,7 +42,12 @@ final class ZendeskMapping {
         return body;
     }
 
-    /** {@code {"user": {external_id, email, name, phone, organization_id}}}; no organization when the contact has no account. */
+    /**
+     * {@code {"user": {external_id, email, name, phone, organization_id, skip_verify_email}}}; no
+     * organization when the contact has no account. {@code skip_verify_email}: a user created by a
+     * sync must not get a Zendesk verification e-mail (the first backfill would mail every contact);
+     * it only matters on create, and Zendesk ignores it on update.
+     */
     static ObjectNode user(CrmEvent contact, Optional<String> organizationId) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode user = body.putObject("user");
@@ -55,6 +60,7 @@ final class ZendeskMapping {
         } else {
             user.putNull("organization_id");
         }
+        user.put("skip_verify_email", true);
         return body;
     }
 

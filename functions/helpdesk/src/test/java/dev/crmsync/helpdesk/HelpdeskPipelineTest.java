@@ -86,6 +86,18 @@ class HelpdeskPipelineTest {
     }
 
     @Test
+    void usersAreCreatedWithoutAZendeskVerificationEmail() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Vera"));
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 2, "Vera M."));
+
+        assertThat(zendesk.userByExternalId(contact)).isPresent();
+        assertThat(zendesk.verificationEmailsSent()).isEmpty();
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update"))
+                .allSatisfy(c -> assertThat(c.body().at("/user/skip_verify_email").asBoolean()).isTrue());
+    }
+
+    @Test
     void contactWithoutAnAccountBecomesAUserWithoutOrganization() {
         String contact = SampleEvents.unique("003");
         deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Kim"));

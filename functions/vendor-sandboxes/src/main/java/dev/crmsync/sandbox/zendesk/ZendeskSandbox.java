@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ import java.util.regex.Pattern;
 public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public static final int DEFAULT_USER_WRITES = 5;
     public static final Duration DEFAULT_USER_WINDOW = Duration.ofMinutes(1);
-    /** The account's per-minute limit it reports in {@code X-Rate-Limit} (the Suite Growth plan's). */
+    /** The account's per-minute limit it reports in {@code X-Rate-Limit}: Enterprise's 700 (Team 200, Growth and Professional 400; https://developer.zendesk.com/api-reference/introduction/rate-limits). */
     public static final int ACCOUNT_LIMIT_PER_MINUTE = 700;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +59,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     private final Map<Long, ObjectNode> users = new LinkedHashMap<>(); // guarded by lock
     private final Map<Long, Deque<Instant>> userWrites = new HashMap<>(); // guarded by lock
     private final Deque<Instant> accountRequests = new ArrayDeque<>(); // guarded by lock
+    private final List<String> verificationEmails = new ArrayList<>(); // guarded by lock
     private long nextId = 360_000_000_001L; // guarded by lock
     private int userWriteLimit = DEFAULT_USER_WRITES; // guarded by lock
     private Duration userWindow = DEFAULT_USER_WINDOW; // guarded by lock
@@ -148,6 +150,20 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public List<JsonNode> organizations() {
         synchronized (lock) {
             return organizations.values().stream().map(o -> (JsonNode) o.deepCopy()).toList();
+        }
+    }
+
+    /**
+     * The addresses Zendesk would have sent a verification e-mail to: every user created with an
+     * e-mail and without {@code "skip_verify_email": true} ("If you need to create users without
+     * sending out a verification email, include a "skip_verify_email": true property in the body",
+     * Create Or Update User, https://developer.zendesk.com/api-reference/ticketing/users/users/#create-or-update-user).
+     * Whether a real account sends it also depends on its welcome-e-mail settings; the sandbox
+     * assumes the account's default, which sends it.
+     */
+    public List<String> verificationEmailsSent() {
+        synchronized (lock) {
+            return List.copyOf(verificationEmails);
         }
     }
 
@@ -278,6 +294,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             users.clear();
             userWrites.clear();
             accountRequests.clear();
+            verificationEmails.clear();
             userWriteLimit = DEFAULT_USER_WRITES;
             userWindow = DEFAULT_USER_WINDOW;
         }
@@ -352,10 +369,13 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
                 return created;
             });
             given.fields().forEachRemaining(field -> {
-                if (!field.getKey().equals("id")) {
+                if (!field.getKey().equals("id") && !field.getKey().equals("skip_verify_email")) {
                     user.set(field.getKey(), field.getValue().deepCopy());
                 }
             });
+            if (existing.isEmpty() && email != null && !given.path("skip_verify_email").asBoolean(false)) {
+                verificationEmails.add(email);
+            }
             user.put("updated_at", request.at().toString());
             userWrites.computeIfAbsent(user.get("id").asLong(), id -> new ArrayDeque<>()).addLast(request.at());
             return SandboxReply.json(existing.isPresent() ? 200 : 201, JSON.createObjectNode().set("user", user.deepCopy()));
