@@ -57,6 +57,18 @@ final class ZendeskClient {
         }
     }
 
+    /**
+     * 422 {@code RecordInvalid} on {@code name}: "has already been taken". Organization names are
+     * unique in Zendesk and name is no matching criterion of {@code create_or_update}
+     * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#create-or-update-organization),
+     * so a company already in Zendesk by hand answers this on its first sync.
+     */
+    static final class NameTaken extends VendorHttp.CallFailed {
+        NameTaken(SyncFailure failure) {
+            super(failure);
+        }
+    }
+
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
@@ -138,6 +150,9 @@ final class ZendeskClient {
         if (status == 404) {
             throw new RecordNotFound(failure);
         }
+        if (status == 422 && nameTaken(body)) {
+            throw new NameTaken(failure);
+        }
         throw new VendorHttp.CallFailed(failure);
     }
 
@@ -202,6 +217,29 @@ final class ZendeskClient {
             }
         }
         return text.length() > 1000 ? text.substring(0, 1000) + "…" : text;
+    }
+
+    private static boolean nameTaken(JsonNode body) {
+        for (JsonNode problem : body.path("details").path("name")) {
+            if (problem.path("description").asText("").contains("has already been taken")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code GET organizations/search?name=…}: the organizations with that name (Zendesk's Search
+     * Organizations takes {@code external_id} or {@code name},
+     * https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations).
+     */
+    List<JsonNode> organizationsNamed(String name, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = ZendeskObject.ORGANIZATION.collectionPath() + "/search?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        JsonNode found = send("GET " + ZendeskObject.ORGANIZATION.collectionPath() + "/search", credentials, calls, List.of(),
+                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(ZendeskObject.ORGANIZATION.collection());
+        List<JsonNode> named = new ArrayList<>();
+        found.forEach(named::add);
+        return named;
     }
 
     /** Only a JSON body is read: a 429 or 503 may answer in plain text. */

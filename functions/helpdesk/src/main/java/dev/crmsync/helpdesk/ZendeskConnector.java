@@ -1,11 +1,13 @@
 package dev.crmsync.helpdesk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
 import dev.crmsync.synccore.connector.RecordRef;
+import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -135,8 +137,19 @@ public final class ZendeskConnector implements Connector {
         String externalId = ZendeskMapping.externalId(request.event().recordId());
         List<String> personal = ZendeskMapping.personalValues(request.event());
         Optional<ZendeskClient.Answer> moved = moveObjectFromBeforeTheEncoding(request, kind, body, personal);
-        ZendeskClient.Answer answer = moved.isPresent() ? moved.get()
-                : zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
+        ZendeskClient.Answer answer;
+        if (moved.isPresent()) {
+            answer = moved.get();
+        } else {
+            try {
+                answer = zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
+            } catch (ZendeskClient.NameTaken taken) {
+                if (kind != ZendeskObject.ORGANIZATION) {
+                    throw taken;
+                }
+                answer = adoptOrganizationByName(request, body, personal, taken);
+            }
+        }
         String id = answer.body().path(kind.key()).path("id").asText();
         if (id.isEmpty()) {
             return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
@@ -145,6 +158,36 @@ public final class ZendeskConnector implements Connector {
                 .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
                         + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
         return new SyncResult.Applied(id, Map.of(WRITTEN_EXTERNAL_ID, externalId), 0, remapped);
+    }
+
+    /**
+     * The account's name is taken by an organization that is not matched by its external_id: one an
+     * agent made by hand before the first sync. One without an external_id is adopted — updated by
+     * id with this record's state and external_id, so the next {@code create_or_update} matches it.
+     * One with another external_id belongs to another record (two CRM accounts with one name, which
+     * Zendesk cannot hold): a permanent {@code name_conflict} naming it, never an overwrite.
+     */
+    private ZendeskClient.Answer adoptOrganizationByName(SyncRequest request, ObjectNode body, List<String> personal,
+                                                         ZendeskClient.NameTaken taken) throws VendorHttp.CallFailed {
+        // Zendesk trims surrounding whitespace before its uniqueness check and compares without case
+        String name = body.path("organization").path("name").asText("").strip();
+        List<JsonNode> named = zendesk.organizationsNamed(name, request.credentials(), request.calls()).stream()
+                .filter(org -> org.path("name").asText("").strip().equalsIgnoreCase(name))
+                .toList();
+        Optional<JsonNode> unclaimed = named.stream().filter(org -> org.path("external_id").asText("").isEmpty()).findFirst();
+        if (unclaimed.isPresent()) {
+            return zendesk.put(ZendeskObject.ORGANIZATION.path(unclaimed.get().path("id").asText()), body,
+                    request.credentials(), request.calls(), personal);
+        }
+        if (named.isEmpty()) {
+            // taken a moment ago and gone again, or not found by name yet: the next attempt tries again
+            throw new VendorHttp.CallFailed(new SyncFailure.Retryable("conflict", taken.failure().reason()
+                    + " — and no organization of that name was found to adopt"));
+        }
+        throw new VendorHttp.CallFailed(new SyncFailure.Permanent("name_conflict", "the organization name is taken in Zendesk by organization "
+                + named.getFirst().path("id").asText() + ", which belongs to external_id " + named.getFirst().path("external_id").asText()
+                + " (another CRM account with the same name, or one linked by hand): Zendesk names are unique; rename one of the"
+                + " accounts in the CRM, or change that organization's External ID in Zendesk, then redrive"));
     }
 
     /**

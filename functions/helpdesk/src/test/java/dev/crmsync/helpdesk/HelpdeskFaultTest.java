@@ -136,12 +136,14 @@ class HelpdeskFaultTest {
     void dlqMessageRedrivenAfterTheFixIsAppliedOnce() throws InterruptedException {
         String account = SampleEvents.unique("001");
         String name = "Acme " + account;
-        // someone made an organization of that name by hand in Zendesk: names are unique there
+        // an organization of that name belongs to another external id (linked by hand): names are unique there
         long handMade = zendesk.addOrganizationByHand(name);
+        zendesk.setOrganizationExternalIdByHand(handMade, "linked-by-hand");
         harness.send(HelpdeskHarness.accountUpserted(account, 1, name));
         esm.drain(Duration.ofSeconds(20));
         assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("reason").s()).contains("name: Name: " + name + " has already been taken");
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("name_conflict");
+        assertThat(harness.statusItem("evt-" + account + "-v1").get("reason").s()).contains("linked-by-hand");
 
         // on-call renames the hand-made organization, then "Start DLQ redrive" → "Redrive to source queue(s)"
         zendesk.renameOrganization(handMade, name + " (old)");

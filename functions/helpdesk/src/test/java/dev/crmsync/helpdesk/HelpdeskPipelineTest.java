@@ -86,6 +86,25 @@ class HelpdeskPipelineTest {
     }
 
     @Test
+    void aFirstSyncAdoptsTheOrganizationAnAgentMadeByHandWithTheAccountsName() {
+        // Zendesk names are unique and name is no matching criterion: create_or_update answers 422
+        String account = SampleEvents.unique("001");
+        String contact = SampleEvents.unique("003");
+        long handMade = zendesk.addOrganizationByHand(" Acme " + account + " ");
+        deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        deliver(HelpdeskHarness.contactUpserted(contact, account, 1, "Dana"));
+
+        assertThat(zendesk.organizations()).singleElement().satisfies(org -> {
+            assertThat(org.get("id").asLong()).isEqualTo(handMade);
+            assertThat(org.get("external_id").asText()).isEqualTo(account);
+            assertThat(org.get("name").asText()).isEqualTo("Acme " + account);
+        });
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("organization_id").asLong()).isEqualTo(handMade);
+        assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(handMade));
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
     void usersAreCreatedWithoutAZendeskVerificationEmail() {
         String contact = SampleEvents.unique("003");
         deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Vera"));

@@ -257,6 +257,9 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         if (method.equals("POST") && path.equals("/api/v2/users/create_or_update")) {
             return createOrUpdateUser(request);
         }
+        if (method.equals("GET") && path.equals("/api/v2/organizations/search") && request.params().containsKey("name")) {
+            return organizationsNamed(request.params().get("name"));
+        }
         if (method.equals("GET") && path.equals("/api/v2/organizations/search")) {
             return search("organizations", request.params().get("external_id"));
         }
@@ -313,8 +316,10 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
                 return recordInvalid("name", "Name: cannot be blank");
             }
             Long ownId = existing.map(o -> o.get("id").asLong()).orElse(null);
+            // names are unique, compared after trimming surrounding whitespace (Create Organization,
+            // https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#create-organization)
             boolean taken = organizations.values().stream()
-                    .anyMatch(o -> !Long.valueOf(o.get("id").asLong()).equals(ownId) && name.equalsIgnoreCase(text(o, "name")));
+                    .anyMatch(o -> !Long.valueOf(o.get("id").asLong()).equals(ownId) && name.strip().equalsIgnoreCase(text(o, "name").strip()));
             if (taken) {
                 return recordInvalid("name", "Name: " + name + " has already been taken");
             }
@@ -393,6 +398,24 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
         Duration wait = Duration.between(now, writes.peekFirst().plus(userWindow));
         return Optional.of((int) Math.max(1, (wait.toMillis() + 999) / 1000));
+    }
+
+    /**
+     * {@code GET /api/v2/organizations/search?name=}: the organizations of that name, compared
+     * without case after trimming (Search Organizations takes {@code external_id} or {@code name},
+     * https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations).
+     */
+    private SandboxReply organizationsNamed(String name) {
+        if (name == null || name.isBlank()) {
+            throw new Rejection(400, "InvalidSearch", "name is required");
+        }
+        synchronized (lock) {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode found = body.putArray("organizations");
+            organizations.values().stream().filter(o -> name.strip().equalsIgnoreCase(text(o, "name").strip())).forEach(o -> found.add(o.deepCopy()));
+            body.put("count", found.size()).putNull("next_page").putNull("previous_page");
+            return SandboxReply.json(200, body);
+        }
     }
 
     private SandboxReply search(String kind, String externalId) {
