@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
-import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +28,8 @@ import java.util.Optional;
  * Slack has no idempotency key: posting twice makes two messages. So the message carries the deal
  * in its metadata, and an attempt that may follow an earlier one that reached Slack (a redelivery,
  * a lease taken over from a dead instance) first looks for that message in the channel's history
- * and posts only when it is not there.
+ * ({@link HistoryLookup}, which goes on where an attempt stopped by a rate limit left off) and posts
+ * only when it is not there.
  */
 public final class SlackConnector implements Connector {
     public static final String INTEGRATION = "notifications";
@@ -42,18 +41,15 @@ public final class SlackConnector implements Connector {
      * CRM recorded the close, so only clock skew between the CRM and Slack needs room.
      */
     static final Duration LOOKUP_MARGIN = Duration.ofMinutes(15);
-    /** Slack recommends at most 200 messages per history page. */
-    static final int HISTORY_PAGE = 200;
-    /** At most this many pages (10,000 messages since the close) before on-call is asked to look. */
-    static final int MAX_HISTORY_PAGES = 50;
-
     private final SlackClient slack;
+    private final HistoryLookup history;
     private final Optional<String> channel;
     private final Optional<String> recordUrlTemplate;
     private final ObjectMapper json = new ObjectMapper();
 
     public SlackConnector(ConnectorSettings settings) {
         this.slack = new SlackClient(settings.vendorUrlOr(DEFAULT_BASE_URL), settings.httpClient(), json);
+        this.history = new HistoryLookup(slack);
         this.channel = settings.option("CHANNEL");
         this.recordUrlTemplate = settings.option("RECORD_URL_TEMPLATE");
     }
@@ -88,9 +84,19 @@ public final class SlackConnector implements Connector {
         String channelId = channel.orElseThrow();
         try {
             if (request.retry()) {
-                Optional<String> earlier = earlierMessage(request, channelId);
-                if (earlier.isPresent()) {
-                    return applied(earlier.get(), channelId);
+                // The history since shortly before the deal closed (the earlier of the event's occurredAt
+                // and the deal's closedAt, so that a second event for the deal, sent later, still looks
+                // back to the first one's message).
+                switch (history.find(request, channelId, deal.recordId(), slackTs(lookupStart(deal)))) {
+                    case HistoryLookup.Outcome.Found found -> {
+                        return applied(found.ts(), channelId);
+                    }
+                    case HistoryLookup.Outcome.Interrupted interrupted -> {
+                        return new SyncResult.Failed(interrupted.failure(), interrupted.reached().map(HistoryLookup.Position::encoded));
+                    }
+                    case HistoryLookup.Outcome.Absent absent -> {
+                        // not posted by an earlier attempt: post it now
+                    }
                 }
             }
             JsonNode posted = slack.post("chat.postMessage", message(deal, channelId), request.credentials(), request.calls());
@@ -128,40 +134,6 @@ public final class SlackConnector implements Connector {
         ObjectNode metadata = body.putObject("metadata").put("event_type", EVENT_TYPE);
         metadata.putObject("event_payload").put("deal_id", deal.recordId()).put("event_id", deal.eventId());
         return body;
-    }
-
-    /**
-     * The ts of the deal's message when an earlier attempt posted it: the channel's history since
-     * shortly before the deal closed (the earlier of the event's {@code occurredAt} and the deal's
-     * {@code closedAt}, so that a second event for the deal, sent later, still looks back to the
-     * first one's message), newest first, page by page.
-     */
-    private Optional<String> earlierMessage(SyncRequest request, String channelId) throws VendorHttp.CallFailed {
-        CrmEvent deal = request.event();
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("channel", channelId);
-        params.put("oldest", slackTs(lookupStart(deal)));
-        params.put("include_all_metadata", "true");
-        params.put("limit", Integer.toString(HISTORY_PAGE));
-        for (int page = 0; page < MAX_HISTORY_PAGES; page++) {
-            JsonNode answer = slack.get("conversations.history", params, request.credentials(), request.calls());
-            for (JsonNode message : answer.path("messages")) {
-                JsonNode metadata = message.path("metadata");
-                if (EVENT_TYPE.equals(metadata.path("event_type").asText())
-                        && deal.recordId().equals(metadata.path("event_payload").path("deal_id").asText())) {
-                    return Optional.of(message.path("ts").asText());
-                }
-            }
-            String cursor = answer.path("response_metadata").path("next_cursor").asText("");
-            if (cursor.isEmpty()) {
-                return Optional.empty();
-            }
-            params.put("cursor", cursor);
-        }
-        throw new VendorHttp.CallFailed(new SyncFailure.Permanent("history_too_long",
-                "more than " + MAX_HISTORY_PAGES * HISTORY_PAGE + " messages in " + channelId + " since deal " + deal.recordId()
-                        + " closed: not posted, since an earlier attempt's message may be among them; look for it in the channel"
-                        + " (metadata deal_id " + deal.recordId() + "), post by hand if it is missing, and delete this message from the DLQ"));
     }
 
     static Instant lookupStart(CrmEvent deal) {

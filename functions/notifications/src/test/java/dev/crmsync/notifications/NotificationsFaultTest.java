@@ -120,6 +120,35 @@ class NotificationsFaultTest {
     }
 
     @Test
+    void aLimitedAppsLookupGoesOnWhereTheRateLimitStoppedItAndPostsOnce() throws InterruptedException {
+        harness = new NotificationsHarness(slack, 10, 3);
+        esm = harness.eventSourceMapping(harness.pipeline());
+        String deal = SampleEvents.unique("006");
+        postAndDieBeforeTheCommit(NotificationsHarness.dealClosed(deal, "evt-" + deal), deal);
+        for (int i = 0; i < 40; i++) {
+            slack.addMessageFromAPerson(NotificationsHarness.CHANNEL, "congrats " + i);
+        }
+        // Slack's limits for a limited app: 15 messages a page and one history call a minute. The
+        // interval is a second here only to keep the test short: as with a minute, every attempt gets
+        // one page and its second call is refused with 429.
+        slack.capHistoryPage(SlackSandbox.LIMITED_APP_HISTORY_PAGE).limitHistoryCalls(Duration.ofSeconds(1));
+
+        esm.drain(Duration.ofSeconds(45));
+
+        assertThat(harness.messagesAbout(deal)).hasSize(1);
+        assertThat(harness.posts()).hasSize(1);
+        List<RecordedCall> answered = harness.lookups().stream().filter(call -> call.status() == 200).toList();
+        // 41 messages since the close, ours the oldest: three pages, none read twice
+        assertThat(answered).hasSize(3);
+        assertThat(answered.get(0).params()).doesNotContainKey("latest");
+        assertThat(new BigDecimal(answered.get(2).params().get("latest")))
+                .isLessThan(new BigDecimal(answered.get(1).params().get("latest")));
+        assertThat(harness.messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(harness.messageItem(deal)).doesNotContainKey("resumePoint");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
     void rateLimitIsRetriedAfterSlacksRetryAfter() {
         String deal = SampleEvents.unique("006");
         slack.rateLimitNext("POST", "/api/chat.postMessage", 1, 3);

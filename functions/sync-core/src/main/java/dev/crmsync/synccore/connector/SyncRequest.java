@@ -28,6 +28,8 @@ import java.util.Set;
  * @param liveKeys      for a record, every vendor key it may still have written and not removed
  *                      ({@link Operation.SyncRecord#vendorKeys}, this event's included); the
  *                      connector reports in {@link SyncResult.Applied#liveKeys} which remain
+ * @param resumePoint   where the previous attempt's lookup stopped ({@link SyncResult.Failed#resumePoint}),
+ *                      when it failed with one and nothing has claimed the item since
  */
 public record SyncRequest(
         CrmEvent event,
@@ -40,12 +42,20 @@ public record SyncRequest(
         Credentials credentials,
         CallBudget calls,
         Map<String, String> actionTerms,
-        Set<String> liveKeys) {
+        Set<String> liveKeys,
+        Optional<String> resumePoint) {
 
     public SyncRequest(CrmEvent event, Operation operation, Optional<String> externalId, Map<String, String> externalIds,
                        boolean retry, int keyGeneration, Map<RecordRef, String> dependencies, Credentials credentials,
                        CallBudget calls) {
-        this(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls, Map.of(), Set.of());
+        this(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls, Map.of(), Set.of(),
+                Optional.empty());
+    }
+
+    /** The same request going on from where an earlier attempt's lookup stopped. */
+    public SyncRequest resumingFrom(String point) {
+        return new SyncRequest(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls,
+                actionTerms, liveKeys, Optional.of(point));
     }
 
     /**
@@ -60,7 +70,7 @@ public record SyncRequest(
     /** The same request with other credentials (after the secret was re-read). */
     public SyncRequest withCredentials(Credentials refreshed) {
         return new SyncRequest(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, refreshed, calls,
-                actionTerms, liveKeys);
+                actionTerms, liveKeys, resumePoint);
     }
 
     public Optional<String> dependency(String object, String recordId) {

@@ -48,7 +48,20 @@ public sealed interface SyncResult {
     /** The vendor object a record was mapped to no longer existed; a new one replaced it. */
     record Remapped(String previousExternalId, String reason) {}
 
-    record Failed(SyncFailure failure) implements SyncResult {}
+    /**
+     * The operation did not succeed.
+     *
+     * @param resumePoint for a retryable failure, where the connector stopped in a lookup its next attempt can
+     *                    go on from (opaque to the pipeline, e.g. the oldest message of a history already
+     *                    examined): the release of the lease stores it, and the next claim hands it over in
+     *                    {@link SyncRequest#resumePoint} and deletes it in the same write, so an attempt that
+     *                    dies (perhaps after reaching the vendor) leaves none and its successor starts over
+     */
+    record Failed(SyncFailure failure, Optional<String> resumePoint) implements SyncResult {
+        public Failed(SyncFailure failure) {
+            this(failure, Optional.empty());
+        }
+    }
 
     static SyncResult retryable(String errorClass, String reason) {
         return new Failed(new SyncFailure.Retryable(errorClass, reason));

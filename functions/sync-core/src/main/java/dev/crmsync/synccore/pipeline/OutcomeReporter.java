@@ -165,7 +165,7 @@ final class OutcomeReporter {
         SyncFailure failure = redacted(failed.failure());
         switch (failure) {
             case SyncFailure.Retryable retryable -> {
-                if (!retry(record, retryable, failed.heldLease(), Backoff.EXPONENTIAL) || failedBefore(record, failed)) {
+                if (!retry(record, retryable, failed.heldLease(), failed.resumePoint(), Backoff.EXPONENTIAL) || failedBefore(record, failed)) {
                     return;
                 }
                 // The first failure of this event on its item (the release just noted it there).
@@ -191,6 +191,12 @@ final class OutcomeReporter {
      * @return true when the message will be retried, false when it gave up
      */
     private boolean retry(PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease, Backoff backoff) {
+        return retry(record, failure, heldLease, Optional.empty(), backoff);
+    }
+
+    /** The same, storing {@code resumePoint} with the release for the next attempt to go on from. */
+    private boolean retry(PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease,
+                          Optional<String> resumePoint, Backoff backoff) {
         Delivery delivery = record.delivery();
         Instant now = clock.instant();
         Instant windowEnd = delivery.firstReceivedAt().plus(retryWindow);
@@ -208,7 +214,7 @@ final class OutcomeReporter {
         // The last retry comes just after the window ends, not a whole backoff later.
         long untilWindowEnds = Math.ceilDiv(Duration.between(now, windowEnd).toMillis(), 1000L) + 1;
         seconds = (int) Math.min(seconds, untilWindowEnds);
-        heldLease.ifPresent(lease -> release(record, lease));
+        heldLease.ifPresent(lease -> release(record, lease, resumePoint));
         outcome.fail(record.message(), seconds);
         metrics.failed(failure.errorClass());
         log.record(record.outcome("failed_retryable", failure.errorClass() + ": " + failure.reason() + " (visible again in " + seconds + " s)"));
@@ -244,9 +250,9 @@ final class OutcomeReporter {
     /** How soon a message comes back: soon after a deferral (a lease ends within an invocation), later after a failure. */
     private enum Backoff { SHORT, EXPONENTIAL }
 
-    private void release(PendingRecord record, LeaseToken lease) {
+    private void release(PendingRecord record, LeaseToken lease, Optional<String> resumePoint) {
         try {
-            store.release(record.claimKey(), lease);
+            store.release(record.claimKey(), lease, resumePoint);
         } catch (RuntimeException e) {
             LOG.warn("could not release the lease of event {}; it ends with the invocation", record.event().eventId(), e);
         }

@@ -78,7 +78,8 @@ final class RecordProtocol {
         Optional<LeaseToken> held = Optional.of(lease);
         SyncRequest request = new SyncRequest(event, record.operation(), claim.externalId(), claim.externalIds(),
                 record.delivery().receiveCount() > 1 || claim.earlierAttemptUncommitted(), claim.keyGeneration(), mappings,
-                null, new CallBudget(instants.callsEnd(), vendorTimeout, clock), claim.actionTerms(), claim.liveKeys());
+                null, new CallBudget(instants.callsEnd(), vendorTimeout, clock), claim.actionTerms(), claim.liveKeys(),
+                claim.resumePoint());
         Instant started = clock.instant();
         SyncResult result;
         try {
@@ -96,7 +97,7 @@ final class RecordProtocol {
         }
         Duration latency = Duration.between(started, clock.instant());
         return switch (result) {
-            case SyncResult.Failed failed -> new RecordVerdict.Failed(failed.failure(), held, failedBefore);
+            case SyncResult.Failed failed -> new RecordVerdict.Failed(failed.failure(), held, failedBefore, failed.resumePoint());
             case SyncResult.NotApplicable notApplicable -> {
                 // the version is handled (an older event is stale from now on); the mapping stays as it was
                 var handled = new SyncStateStore.Applied(null, Map.of(), claim.keyGeneration());
@@ -133,12 +134,12 @@ final class RecordProtocol {
         }
         Credentials first = credentialsOrThrow(credentials::current);
         SyncResult result = connector.apply(request.withCredentials(first));
-        if (!(result instanceof SyncResult.Failed(SyncFailure.Unauthorized rejected))) {
+        if (!(result instanceof SyncResult.Failed(SyncFailure.Unauthorized rejected, var unused))) {
             return result;
         }
         Credentials refreshed = credentialsOrThrow(() -> credentials.afterRejection(first));
         result = connector.apply(request.withCredentials(refreshed));
-        if (result instanceof SyncResult.Failed(SyncFailure.Unauthorized again)) {
+        if (result instanceof SyncResult.Failed(SyncFailure.Unauthorized again, var noResumePoint)) {
             credentials.rejectedForGood(refreshed);
             return rejectedForGood(again.reason());
         }

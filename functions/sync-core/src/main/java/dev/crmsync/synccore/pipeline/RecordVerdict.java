@@ -29,9 +29,15 @@ sealed interface RecordVerdict {
     /**
      * Tried and failed after a successful claim.
      *
-     * @param heldLease this attempt's lease, if it still holds it (then it must be released)
+     * @param heldLease   this attempt's lease, if it still holds it (then it must be released)
+     * @param resumePoint where the connector's lookup stopped, for the release to store when it is retried
      */
-    record Failed(SyncFailure failure, Optional<LeaseToken> heldLease, Set<String> failedEventsOnItem) implements RecordVerdict {}
+    record Failed(SyncFailure failure, Optional<LeaseToken> heldLease, Set<String> failedEventsOnItem,
+                  Optional<String> resumePoint) implements RecordVerdict {
+        Failed(SyncFailure failure, Optional<LeaseToken> heldLease, Set<String> failedEventsOnItem) {
+            this(failure, heldLease, failedEventsOnItem, Optional.empty());
+        }
+    }
 
     /** A record this event depends on is not synced yet: known before claiming, so nothing was claimed. */
     record Waiting(SyncFailure.Retryable failure) implements RecordVerdict {}

@@ -42,6 +42,8 @@ public final class SyncStateStore {
     static final String KEY_GENERATION = "keyGeneration";
     static final String ACTION_TERMS = "actionTerms";
     static final String LIVE_KEYS = "liveVendorKeys";
+    /** Where a failed attempt's lookup stopped ({@code SyncResult.Failed#resumePoint}); the next claim takes it. */
+    static final String RESUME_POINT = "resumePoint";
     /**
      * The newest version any attempt claimed, kept after a failed attempt releases its lease: that
      * attempt may have reached the vendor (a timeout or a 5xx after the work was done), so no older
@@ -226,14 +228,16 @@ public final class SyncStateStore {
         Map<String, String> allNames = new HashMap<>(names);
         allNames.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
                 "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE));
-        allNames.putAll(Map.of("#gaveUps", GAVE_UPS, "#gaveUpMsg", receipt.messageId()));
+        allNames.putAll(Map.of("#gaveUps", GAVE_UPS, "#gaveUpMsg", receipt.messageId(), "#resume", RESUME_POINT));
         Map<String, AttributeValue> allValues = new HashMap<>(values);
         allValues.putAll(Map.of(":owner", s(token.nonce()), ":event", s(token.eventId()), ":version", n(version),
                 ":until", n(leaseUntil.toEpochMilli()), ":now", n(clock.millis()),
                 ":msg", s(receipt.messageId()), ":recent", n(giveUpsSince(receipt).toEpochMilli()), ":receive", n(receipt.receiveCount())));
         return dynamo.updateItem(b -> b.tableName(table)
                         .key(key(pk))
-                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until" + alsoUpdate)
+                        // the resume point goes to this attempt alone: if it dies, its successor starts over
+                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until" + alsoUpdate
+                                + " REMOVE #resume")
                         .conditionExpression("(" + notDone + ") AND (attribute_not_exists(#until) OR #until < :now)"
                                 + " AND (" + NOT_GIVEN_UP_BY_THIS_MESSAGE + ")")
                         .expressionAttributeNames(allNames)
@@ -324,12 +328,23 @@ public final class SyncStateStore {
      * A no-op when the lease is no longer this attempt's.
      */
     public void release(String pk, LeaseToken token) {
+        release(pk, token, Optional.empty());
+    }
+
+    /** The same release, which also stores where this attempt's lookup stopped, for the next claim to take. */
+    public void release(String pk, LeaseToken token, Optional<String> resumePoint) {
         Map<String, String> names = new HashMap<>(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
         names.putAll(failureNoteNames());
         Map<String, AttributeValue> values = new HashMap<>(failureNoteValues(token.eventId()));
         values.put(":owner", s(token.nonce()));
-        conditionalUpdate(pk, "ADD #failed :events SET " + NOTE_IN_ORDER + " REMOVE #owner, #event, #lv, #until", "#owner = :owner",
-                names, values).ifPresent(item -> keepFailureMemoryBounded(pk, item));
+        String storeResume = "";
+        if (resumePoint.isPresent()) {
+            names.put("#resume", RESUME_POINT);
+            values.put(":resume", s(resumePoint.get()));
+            storeResume = ", #resume = :resume";
+        }
+        conditionalUpdate(pk, "ADD #failed :events SET " + NOTE_IN_ORDER + storeResume + " REMOVE #owner, #event, #lv, #until",
+                "#owner = :owner", names, values).ifPresent(item -> keepFailureMemoryBounded(pk, item));
     }
 
     /**
@@ -630,7 +645,8 @@ public final class SyncStateStore {
             live.addAll(storedKeys.ss());
         }
         return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
-                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue(), Map.copyOf(terms), Set.copyOf(live));
+                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue(), Map.copyOf(terms), Set.copyOf(live),
+                text(item, RESUME_POINT));
     }
 
     static Set<String> failedEvents(Map<String, AttributeValue> item) {

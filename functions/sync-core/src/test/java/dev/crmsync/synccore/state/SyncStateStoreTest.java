@@ -297,6 +297,25 @@ class SyncStateStoreTest {
     }
 
     @Test
+    void aResumePointGoesToTheNextClaimAloneSoAnAttemptThatDiesLeavesNone() {
+        String action = StateKey.action("notifications", "message", "006-" + UUID.randomUUID());
+        LeaseToken e1 = attempt("e1");
+        assertThat(((Claim.Claimed) store.claimAction(action, e1, lease(), receipt("m1", 1))).resumePoint()).isEmpty();
+        store.release(action, e1, Optional.of("1733230000.000100 15"));
+
+        LeaseToken second = attempt("e1");
+        assertThat(((Claim.Claimed) store.claimAction(action, second, lease(), receipt("m1", 2))).resumePoint())
+                .contains("1733230000.000100 15");
+        // the second attempt died holding its lease (perhaps after reaching the vendor): once the lease
+        // has run out, the third starts over
+        SyncStateStore later = new SyncStateStore(aws.dynamo(), table, Clock.fixed(lease().plusSeconds(1), ZoneOffset.UTC),
+                Duration.ofDays(30));
+        Claim third = later.claimAction(action, attempt("e1"), lease().plusSeconds(120), receipt("m1", 3));
+        assertThat(((Claim.Claimed) third).resumePoint()).isEmpty();
+        assertThat(((Claim.Claimed) third).tookOverLease()).isTrue();
+    }
+
+    @Test
     void aRecordsLiveKeysGrowWithEveryClaimAndAreWhatTheCommitSaysAfter() {
         LeaseToken e1 = attempt("e1");
         assertThat(((Claim.Claimed) store.claimRecord(pk, e1, 1, lease(), receipt("m1", 1), Set.of("h1"))).liveKeys())

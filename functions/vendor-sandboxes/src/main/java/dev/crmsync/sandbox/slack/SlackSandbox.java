@@ -10,6 +10,7 @@ import dev.crmsync.sandbox.SandboxReply;
 import dev.crmsync.sandbox.SandboxRequest;
 import dev.crmsync.sandbox.VendorSandbox;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,9 +34,13 @@ import java.util.Map;
  *   <li>{@code chat.postMessage} allows {@link #setPostsPerSecondPerChannel about one message per
  *       second per channel}; past that it answers 429 with {@code Retry-After: 1}.
  *   <li>{@code conversations.history} lists a channel's messages newest first, after {@code oldest}
- *       (exclusive), {@code limit} per page (at most {@link #capHistoryPage the page cap}), with a
- *       {@code response_metadata.next_cursor} while more remain; a message's {@code metadata} is
- *       included only with {@code include_all_metadata=true}.
+ *       and before {@code latest} (both exclusive unless {@code inclusive=true}), {@code limit} per page
+ *       (at most {@link #capHistoryPage the page cap}), with a {@code response_metadata.next_cursor}
+ *       while more remain; a message's {@code metadata} is included only with
+ *       {@code include_all_metadata=true} (https://docs.slack.dev/reference/methods/conversations.history).
+ *       {@link #limitHistoryCalls} imposes the limits Slack gives commercially distributed
+ *       non-Marketplace apps created after 2025-05-29: one call a minute and at most 15 messages a page
+ *       (https://docs.slack.dev/apis/web-api/rate-limits), answered with 429 and {@code Retry-After}.
  *   <li>Bearer auth with a bot token ({@code xoxb-…}); a revoked token answers {@code token_revoked}.
  * </ul>
  *
@@ -53,7 +58,16 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
     private final Map<String, Channel> channels = new LinkedHashMap<>(); // guarded by lock
     private final Map<String, String> revokedTokens = new HashMap<>(); // guarded by lock
     private int postsPerSecond = 1; // guarded by lock
+    /**
+     * The history limits of a commercially distributed non-Marketplace app created after 2025-05-29:
+     * at most 15 messages a page and one call a minute (https://docs.slack.dev/apis/web-api/rate-limits).
+     */
+    public static final int LIMITED_APP_HISTORY_PAGE = 15;
+    public static final Duration LIMITED_APP_HISTORY_INTERVAL = Duration.ofMinutes(1);
+
     private int historyPageCap = 999; // guarded by lock
+    private Duration historyInterval = Duration.ZERO; // guarded by lock
+    private Instant lastHistoryCall = Instant.MIN; // guarded by lock
     private long lastTsMicros; // guarded by lock
 
     private SlackSandbox() {
@@ -123,6 +137,19 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
     public SlackSandbox capHistoryPage(int messages) {
         synchronized (lock) {
             historyPageCap = messages;
+        }
+        return this;
+    }
+
+    /**
+     * At most one {@code conversations.history} call per {@code interval} (Slack's limited apps get one a
+     * minute, {@link #LIMITED_APP_HISTORY_INTERVAL}); a call sooner answers 429 {@code ratelimited} with
+     * {@code Retry-After} in whole seconds until the next is allowed. {@link Duration#ZERO} lifts it.
+     */
+    public SlackSandbox limitHistoryCalls(Duration interval) {
+        synchronized (lock) {
+            historyInterval = interval;
+            lastHistoryCall = Instant.MIN;
         }
         return this;
     }
@@ -203,6 +230,8 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
             revokedTokens.clear();
             postsPerSecond = 1;
             historyPageCap = 999;
+            historyInterval = Duration.ZERO;
+            lastHistoryCall = Instant.MIN;
         }
     }
 
@@ -265,9 +294,17 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
         Map<String, JsonNode> args = arguments(request);
         boolean withMetadata = "true".equals(textOf(args.get("include_all_metadata")));
         BigDecimal oldest = decimal(args.get("oldest"), "0");
+        BigDecimal latest = args.get("latest") == null ? null : decimal(args.get("latest"), "0");
+        boolean inclusive = "true".equals(textOf(args.get("inclusive"))) || "1".equals(textOf(args.get("inclusive")));
         int limit = Math.max(1, Math.min(999, decimal(args.get("limit"), "100").intValue()));
         String cursor = textOf(args.get("cursor"));
         synchronized (lock) {
+            Instant now = request.at();
+            if (!historyInterval.isZero() && lastHistoryCall.plus(historyInterval).isAfter(now)) {
+                long seconds = Math.max(1, Math.ceilDiv(Duration.between(now, lastHistoryCall.plus(historyInterval)).toMillis(), 1000L));
+                return notOk(429, "ratelimited").withHeader("Retry-After", Long.toString(seconds));
+            }
+            lastHistoryCall = now;
             Channel channel = channelOf(args.get("channel"));
             if (!channel.member) {
                 throw new Rejection(200, "not_in_channel", null);
@@ -276,7 +313,10 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
             List<ObjectNode> newestFirst = new ArrayList<>();
             for (int i = channel.messages.size() - 1; i >= 0; i--) {
                 ObjectNode m = channel.messages.get(i);
-                if (new BigDecimal(m.get("ts").asText()).compareTo(oldest) > 0) {
+                BigDecimal ts = new BigDecimal(m.get("ts").asText());
+                int afterOldest = ts.compareTo(oldest);
+                int beforeLatest = latest == null ? -1 : ts.compareTo(latest);
+                if ((inclusive ? afterOldest >= 0 : afterOldest > 0) && (inclusive ? beforeLatest <= 0 : beforeLatest < 0)) {
                     newestFirst.add(m);
                 }
             }

@@ -83,6 +83,48 @@ class SlackSandboxTest {
     }
 
     @Test
+    void historyBeforeLatestLeavesOutLatestItselfUnlessInclusive() throws Exception {
+        List<String> ts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ts.add(post("chat.postMessage", "{\"channel\":\"C0SALES\",\"text\":\"m" + i + "\"}", TOKEN).get("ts").asText());
+        }
+
+        JsonNode before = get("conversations.history?channel=C0SALES&oldest=" + ts.get(0) + "&latest=" + ts.get(3), TOKEN);
+        JsonNode inclusive = get("conversations.history?channel=C0SALES&inclusive=true&oldest=" + ts.get(0) + "&latest=" + ts.get(3), TOKEN);
+
+        List<String> exclusiveTexts = new ArrayList<>();
+        before.get("messages").forEach(m -> exclusiveTexts.add(m.get("text").asText()));
+        List<String> inclusiveTexts = new ArrayList<>();
+        inclusive.get("messages").forEach(m -> inclusiveTexts.add(m.get("text").asText()));
+        assertThat(exclusiveTexts).containsExactly("m2", "m1");
+        assertThat(inclusiveTexts).containsExactly("m3", "m2", "m1", "m0");
+    }
+
+    @Test
+    void aLimitedAppGetsFifteenMessagesAPageAndOneHistoryCallPerInterval() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            post("chat.postMessage", "{\"channel\":\"C0SALES\",\"text\":\"m" + i + "\"}", TOKEN);
+        }
+        slack.capHistoryPage(SlackSandbox.LIMITED_APP_HISTORY_PAGE).limitHistoryCalls(SlackSandbox.LIMITED_APP_HISTORY_INTERVAL);
+
+        JsonNode first = get("conversations.history?channel=C0SALES&limit=200", TOKEN);
+        HttpResponse<String> second = send(request("conversations.history?channel=C0SALES&limit=200&cursor="
+                + first.at("/response_metadata/next_cursor").asText(), TOKEN).GET());
+
+        assertThat(first.get("messages")).hasSize(15);
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        assertError(second, 429, "ratelimited");
+        assertThat(second.headers().firstValue("Retry-After").map(Integer::parseInt)).hasValueSatisfying(s -> assertThat(s).isBetween(58, 60));
+
+        slack.limitHistoryCalls(Duration.ofMillis(300));
+        Thread.sleep(350);
+        assertThat(get("conversations.history?channel=C0SALES&limit=200", TOKEN).get("ok").asBoolean()).isTrue();
+        HttpResponse<String> tooSoon = send(request("conversations.history?channel=C0SALES", TOKEN).GET());
+        assertError(tooSoon, 429, "ratelimited");
+        assertThat(tooSoon.headers().firstValue("Retry-After")).hasValue("1");
+    }
+
+    @Test
     void errorsAreOkFalseOnHttp200() throws Exception {
         slack.addChannelWithoutBot("C0OTHER", "other").addChannel("C0OLD", "old").archiveChannel("C0OLD");
 
