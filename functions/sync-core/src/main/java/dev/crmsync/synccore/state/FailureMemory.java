@@ -1,10 +1,10 @@
 package dev.crmsync.synccore.state;
 
-import static dev.crmsync.synccore.state.SyncStateStore.FAILED_ORDER;
-import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UPS;
-import static dev.crmsync.synccore.state.SyncStateStore.GAVE_UP_AT;
-import static dev.crmsync.synccore.state.SyncStateStore.failedEvents;
-import static dev.crmsync.synccore.state.SyncStateStore.number;
+import static dev.crmsync.synccore.state.StateAttributes.FAILED_ORDER;
+import static dev.crmsync.synccore.state.StateAttributes.GAVE_UPS;
+import static dev.crmsync.synccore.state.StateAttributes.GAVE_UP_AT;
+import static dev.crmsync.synccore.state.StateTable.failedEvents;
+import static dev.crmsync.synccore.state.StateTable.number;
 
 import java.util.ArrayList;
 import java.util.Comparator;
