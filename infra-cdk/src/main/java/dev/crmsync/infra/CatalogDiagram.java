@@ -108,7 +108,7 @@ public final class CatalogDiagram {
                     + id + "_queue");
             lines.add("    " + id + "_rule -. \"undeliverable\" .-> " + id + "_rule_dlq");
             lines.add("    " + id + "_queue -- \"batches of " + integration.batchSize() + "\" --> " + id + "_fn");
-            lines.add("    " + id + "_queue -. \"retry window (" + IntegrationPipeline.readable(integration.retryWindow())
+            lines.add("    " + id + "_queue -. \"retry window (" + RetryArithmetic.readable(integration.retryWindow())
                     + ") over,<br/>or a permanent failure\" .-> " + id + "_dlq");
             lines.add("    " + id + "_dlq -. \"redrive\" .-> " + id + "_queue");
             lines.add("    " + id + "_fn -- \"API calls\" --> " + id + "_vendor");

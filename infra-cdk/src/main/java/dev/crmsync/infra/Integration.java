@@ -217,28 +217,28 @@ public record Integration(
         }
         // The queue must still hold a message when its window is over (SQS would delete it silently,
         // with no status record and nothing in the DLQ), and SQS holds messages 14 days at most.
-        if (window.compareTo(IntegrationPipeline.LONGEST_RETAINED_WINDOW) > 0) {
+        if (window.compareTo(RetryArithmetic.LONGEST_RETAINED_WINDOW) > 0) {
             throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
                     + " is longer than SQS allows. The queue must keep a message for the window, the last backoff ("
-                    + readable(IntegrationPipeline.BACKOFF_CAP) + "), the age alarm's grace ("
-                    + readable(IntegrationPipeline.OLDEST_MESSAGE_AGE_GRACE) + ") and "
-                    + readable(IntegrationPipeline.RETENTION_AFTER_AGE_ALARM)
+                    + readable(RetryArithmetic.BACKOFF_CAP) + "), the age alarm's grace ("
+                    + readable(RetryArithmetic.OLDEST_MESSAGE_AGE_GRACE) + ") and "
+                    + readable(RetryArithmetic.RETENTION_AFTER_AGE_ALARM)
                     + " for on-call after that alarm, and SQS keeps a message at most "
-                    + readable(IntegrationPipeline.SQS_MAX_RETENTION) + ": choose a retryWindow of at most "
-                    + readable(IntegrationPipeline.LONGEST_RETRY_WINDOW) + ".");
+                    + readable(RetryArithmetic.SQS_MAX_RETENTION) + ": choose a retryWindow of at most "
+                    + readable(RetryArithmetic.LONGEST_RETRY_WINDOW) + ".");
         }
         // Past this the queue's maxReceiveCount would be SQS's limit, reached before the window ends.
-        if (window.compareTo(IntegrationPipeline.LONGEST_COUNTED_WINDOW) > 0) {
+        if (window.compareTo(RetryArithmetic.LONGEST_COUNTED_WINDOW) > 0) {
             throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
-                    + " is longer than SQS allows. Retried with a backoff of at most " + readable(IntegrationPipeline.BACKOFF_CAP)
+                    + " is longer than SQS allows. Retried with a backoff of at most " + readable(RetryArithmetic.BACKOFF_CAP)
                     + ", a message would reach SQS's largest maxReceiveCount (" + RetryPolicy.SQS_MAX_RECEIVE_COUNT
                     + ") before its window ends: choose a retryWindow of at most "
-                    + readable(IntegrationPipeline.LONGEST_RETRY_WINDOW) + ".");
+                    + readable(RetryArithmetic.LONGEST_RETRY_WINDOW) + ".");
         }
     }
 
     private static String readable(Duration duration) {
-        return IntegrationPipeline.readable(duration);
+        return RetryArithmetic.readable(duration);
     }
 
     private static void requireBetween(String name, String what, long value, long min, long max) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
+import dev.crmsync.infra.RetryArithmetic;
 import dev.crmsync.synccore.observe.SyncMetrics;
 import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.pipeline.StartupFailure;
@@ -70,8 +71,8 @@ class IntegrationPipelineTest {
         assertThat(entry.maxConcurrency()).isEqualTo(5);
         assertThat(entry.timeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(entry.memoryMb()).isEqualTo(1024);
-        assertThat(IntegrationPipeline.oldestMessageAgeAlarm(entry.retryWindow())).isEqualTo(Duration.ofMinutes(7 * 60 + 30));
-        assertThat(IntegrationPipeline.queueRetention(entry.retryWindow())).isEqualTo(Duration.ofDays(4));
+        assertThat(RetryArithmetic.oldestMessageAgeAlarm(entry.retryWindow())).isEqualTo(Duration.ofMinutes(7 * 60 + 30));
+        assertThat(RetryArithmetic.queueRetention(entry.retryWindow())).isEqualTo(Duration.ofDays(4));
     }
 
     @Test
@@ -314,7 +315,7 @@ class IntegrationPipelineTest {
         assertAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", List.of(dimension("QueueName", getAtt(p.deadLetterQueue(), "QueueName"))), 0);
         assertAlarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", List.of(dimension("QueueName", getAtt(p.ruleDeadLetterQueue(), "QueueName"))), 0);
         assertAlarm("AWS/SQS", "ApproximateAgeOfOldestMessage", List.of(dimension("QueueName", getAtt(p.queue(), "QueueName"))),
-                (int) IntegrationPipeline.oldestMessageAgeAlarm(integration.retryWindow()).toSeconds());
+                (int) RetryArithmetic.oldestMessageAgeAlarm(integration.retryWindow()).toSeconds());
         assertAlarm("AWS/Lambda", "Errors", List.of(dimension("FunctionName", ref(p.function()))), 0);
         assertAlarm("AWS/Lambda", "Throttles", List.of(dimension("FunctionName", ref(p.function()))), 0);
         List<Map<String, Object>> ruleDimensions = List.of(dimension("EventBusName", ref(bus)), dimension("RuleName", ref(p.rule())));

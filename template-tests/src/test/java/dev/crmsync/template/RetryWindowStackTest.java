@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
+import dev.crmsync.infra.RetryArithmetic;
 import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -70,9 +71,9 @@ class RetryWindowStackTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("billing: retryWindow 12 d is longer than SQS allows.")
                 .hasMessageContaining("SQS keeps a message at most 14 d")
-                .hasMessageContaining("choose a retryWindow of at most " + readable(IntegrationPipeline.LONGEST_RETRY_WINDOW));
+                .hasMessageContaining("choose a retryWindow of at most " + readable(RetryArithmetic.LONGEST_RETRY_WINDOW));
         // the longest window the queue could hold takes all of SQS's retention
-        assertThat(IntegrationPipeline.queueRetention(IntegrationPipeline.LONGEST_RETAINED_WINDOW)).isEqualTo(Duration.ofDays(14));
+        assertThat(RetryArithmetic.queueRetention(RetryArithmetic.LONGEST_RETAINED_WINDOW)).isEqualTo(Duration.ofDays(14));
     }
 
     @Test
@@ -81,15 +82,15 @@ class RetryWindowStackTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("billing: retryWindow 6 d is longer than SQS allows.")
                 .hasMessageContaining("SQS's largest maxReceiveCount (1000)");
-        assertThatThrownBy(() -> BILLING.withRetryWindow(IntegrationPipeline.LONGEST_RETRY_WINDOW.plusSeconds(1)))
+        assertThatThrownBy(() -> BILLING.withRetryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW.plusSeconds(1)))
                 .hasMessageContaining("longer than SQS allows");
 
         // the longest accepted window: its backstop is below SQS's limit, and the DLQ keeps its messages for days
-        Duration longest = BILLING.withRetryWindow(IntegrationPipeline.LONGEST_RETRY_WINDOW).retryWindow();
+        Duration longest = BILLING.withRetryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW).retryWindow();
         assertThat(longest).isGreaterThan(Duration.ofDays(4));
         assertThat(RetryPolicy.maxReceiveCount(longest, Duration.ofSeconds(2), Duration.ofSeconds(900)))
                 .isLessThan(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
-        assertThat(IntegrationPipeline.DEAD_LETTER_RETENTION.minus(IntegrationPipeline.oldestMessageAgeAlarm(longest)))
+        assertThat(RetryArithmetic.DEAD_LETTER_RETENTION.minus(RetryArithmetic.oldestMessageAgeAlarm(longest)))
                 .isGreaterThanOrEqualTo(Duration.ofDays(3));
     }
 
