@@ -9,36 +9,40 @@ import java.util.List;
 public final class Catalog {
 
     public static final List<Integration> INTEGRATIONS = List.of(
-            Integration.of("billing",
-                    "dev.crmsync.billing.BillingSyncHandler",
-                    "functions/billing/target/billing.jar",
-                    List.of("account.upserted", "deal.closed"))
-                    .withVendor("Stripe"),
+            Integration.builder("billing")
+                    .handler("dev.crmsync.billing.BillingSyncHandler")
+                    .functionJar("functions/billing/target/billing.jar")
+                    .detailTypes("account.upserted", "deal.closed")
+                    .vendor("Stripe")
+                    .build(),
             // Mailchimp allows 10 simultaneous connections per account: 2 invocations × 5 calls.
-            Integration.of("marketing",
-                    "dev.crmsync.marketing.MarketingSyncHandler",
-                    "functions/marketing/target/marketing.jar",
-                    List.of("contact.upserted", "contact.deleted"))
-                    .withVendor("Mailchimp")
-                    .withMaxConcurrency(2)
-                    .withVendorCallsPerInvocation(5)
-                    .withVendorConnectionLimit(10)
-                    .withOption("LIST_ID", ConnectorOption.fromContext("marketingListId")),
+            Integration.builder("marketing")
+                    .handler("dev.crmsync.marketing.MarketingSyncHandler")
+                    .functionJar("functions/marketing/target/marketing.jar")
+                    .detailTypes("contact.upserted", "contact.deleted")
+                    .vendor("Mailchimp")
+                    .maxConcurrency(2)
+                    .vendorCallsPerInvocation(5)
+                    .vendorConnectionLimit(10)
+                    .option("LIST_ID", ConnectorOption.fromContext("marketingListId"))
+                    .build(),
             // The Zendesk account (its subdomain) is the deployment's.
-            Integration.of("helpdesk",
-                    "dev.crmsync.helpdesk.HelpdeskSyncHandler",
-                    "functions/helpdesk/target/helpdesk.jar",
-                    List.of("account.upserted", "account.deleted", "contact.upserted", "contact.deleted"))
-                    .withVendor("Zendesk")
-                    .withOption("SUBDOMAIN", ConnectorOption.fromContext("helpdeskSubdomain")),
+            Integration.builder("helpdesk")
+                    .handler("dev.crmsync.helpdesk.HelpdeskSyncHandler")
+                    .functionJar("functions/helpdesk/target/helpdesk.jar")
+                    .detailTypes("account.upserted", "account.deleted", "contact.upserted", "contact.deleted")
+                    .vendor("Zendesk")
+                    .option("SUBDOMAIN", ConnectorOption.fromContext("helpdeskSubdomain"))
+                    .build(),
             // The channel (an ID, C…) and the link back to the CRM are the deployment's, never the event's.
-            Integration.of("notifications",
-                    "dev.crmsync.notifications.NotificationsSyncHandler",
-                    "functions/notifications/target/notifications.jar",
-                    List.of("deal.closed"))
-                    .withVendor("Slack")
-                    .withOption("CHANNEL", ConnectorOption.fromContext("notificationsChannel"))
-                    .withOption("RECORD_URL_TEMPLATE", ConnectorOption.fromContext("crmRecordUrlTemplate")));
+            Integration.builder("notifications")
+                    .handler("dev.crmsync.notifications.NotificationsSyncHandler")
+                    .functionJar("functions/notifications/target/notifications.jar")
+                    .detailTypes("deal.closed")
+                    .vendor("Slack")
+                    .option("CHANNEL", ConnectorOption.fromContext("notificationsChannel"))
+                    .option("RECORD_URL_TEMPLATE", ConnectorOption.fromContext("crmRecordUrlTemplate"))
+                    .build());
 
     private Catalog() {
     }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * One entry of the {@link Catalog}: an integration, the function that serves it and how hard its
- * pipeline may push. {@link #of} fills the tuning with {@link IntegrationPipeline}'s defaults; the
- * canonical constructor states every value for an integration that needs others.
+ * pipeline may push. {@link #builder} starts from {@link IntegrationPipeline}'s defaults and the
+ * entry states only what differs.
  *
  * <p>Retries end by time: a change that keeps failing for a retryable reason (vendor down, 5xx,
  * 429, timeout) is retried until {@code retryWindow} has passed since the queue first delivered
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@link RetryPolicy#DEFAULT_WINDOW} (7 h), rides out a vendor outage of up to 6 h 45 min (the
  * window less one backoff cap) with nothing in the DLQ. The stack derives the rest from the
  * window: the queue's maxReceiveCount (only a backstop, see
- * {@link IntegrationPipeline#maxReceiveCount}), its retention and the age alarm's threshold.
+ * {@link RetryArithmetic#maxReceiveCount}), its retention and the age alarm's threshold.
  *
  * @param name           short lower-case name ({@code billing}); part of every resource name,
  *                       the value of {@code CRM_SYNC_INTEGRATION} and of the metric dimension
@@ -32,14 +32,14 @@ import java.util.regex.Pattern;
  * @param functionJar    the shaded jar that {@code mvn package} builds, relative to the repo root
  * @param detailTypes    the CRM detail-types the integration's rule routes to its queue
  * @param retryWindow    how long after its first receive a change is retried before it goes to the
- *                       DLQ; whole seconds, at most {@link IntegrationPipeline#LONGEST_RETRY_WINDOW}
+ *                       DLQ; whole seconds, at most {@link RetryArithmetic#LONGEST_RETRY_WINDOW}
  * @param batchSize      records per invocation
  * @param batchingWindow how long the event source mapping gathers a batch
  * @param maxConcurrency most concurrent invocations the event source mapping starts
  * @param timeout        function timeout
  * @param memoryMb       function memory in MB (CPU scales with it)
  * @param vendor         the external system, as the README's catalog table names it ({@code Stripe});
- *                       null until {@link #withVendor} names it (the catalog test then fails)
+ *                       null until {@link Builder#vendor} names it (the catalog test then fails)
  * @param publishedOutcomes which outcome events ({@code sync.applied}, {@code sync.failed},
  *                       {@code sync.skipped}) the function publishes on the bus
  *                       ({@code CRM_SYNC_PUBLISH_OUTCOMES}); default {@link SyncOutcome#DEFAULT}
@@ -119,30 +119,23 @@ public record Integration(
         }
     }
 
-    /** An entry as before vendor call bounds and connector options were named: the defaults for those. */
-    public Integration(String name, String handlerClass, String functionJar, List<String> detailTypes, Duration retryWindow,
-                       int batchSize, Duration batchingWindow, int maxConcurrency, Duration timeout, int memoryMb,
-                       String vendor, Set<SyncOutcome> publishedOutcomes) {
-        this(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow, maxConcurrency, timeout,
-                memoryMb, vendor, publishedOutcomes, IntegrationPipeline.DEFAULT_VENDOR_CALLS_PER_INVOCATION, 0, Map.of());
+    /**
+     * An entry with the pipeline's defaults for everything but what {@code name} is; the builder's
+     * setters state what differs. {@link #build} checks the entry.
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
     }
 
-    /** An entry as before vendors and outcome events were named: no vendor yet, the default outcomes. */
-    public Integration(String name, String handlerClass, String functionJar, List<String> detailTypes, Duration retryWindow,
-                       int batchSize, Duration batchingWindow, int maxConcurrency, Duration timeout, int memoryMb) {
-        this(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow, maxConcurrency, timeout,
-                memoryMb, null, SyncOutcome.DEFAULT);
-    }
-
-    /** An integration with the pipeline's defaults for everything but what it is and what it consumes. */
-    public static Integration of(String name, String handlerClass, String functionJar, List<String> detailTypes) {
-        return new Integration(name, handlerClass, functionJar, detailTypes,
-                RetryPolicy.DEFAULT_WINDOW,
-                IntegrationPipeline.DEFAULT_BATCH_SIZE,
-                IntegrationPipeline.DEFAULT_BATCHING_WINDOW,
-                IntegrationPipeline.DEFAULT_MAX_CONCURRENCY,
-                IntegrationPipeline.DEFAULT_TIMEOUT,
-                IntegrationPipeline.DEFAULT_MEMORY_MB);
+    /** A builder holding this entry's values: for an entry that differs from it in one or two. */
+    public Builder toBuilder() {
+        Builder builder = new Builder(name).handler(handlerClass).functionJar(functionJar).detailTypes(detailTypes)
+                .retryWindow(retryWindow).batchSize(batchSize).batchingWindow(batchingWindow).maxConcurrency(maxConcurrency)
+                .timeout(timeout).memoryMb(memoryMb).publishedOutcomes(publishedOutcomes)
+                .vendorCallsPerInvocation(vendorCallsPerInvocation).vendorConnectionLimit(vendorConnectionLimit);
+        builder.vendor = vendor;
+        options.forEach(builder::option);
+        return builder;
     }
 
     /** The Lambda handler string. */
@@ -150,51 +143,116 @@ public record Integration(
         return handlerClass + "::handleRequest";
     }
 
-    /** The same integration with another retry window. */
-    public Integration withRetryWindow(Duration window) {
-        return new Integration(name, handlerClass, functionJar, detailTypes, window, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
-    }
+    /** Builds an {@link Integration}; each setter's meaning is that of the record component of its name. */
+    public static final class Builder {
+        private final String name;
+        private String handlerClass;
+        private String functionJar;
+        private List<String> detailTypes = List.of();
+        private Duration retryWindow = RetryPolicy.DEFAULT_WINDOW;
+        private int batchSize = IntegrationPipeline.DEFAULT_BATCH_SIZE;
+        private Duration batchingWindow = IntegrationPipeline.DEFAULT_BATCHING_WINDOW;
+        private int maxConcurrency = IntegrationPipeline.DEFAULT_MAX_CONCURRENCY;
+        private Duration timeout = IntegrationPipeline.DEFAULT_TIMEOUT;
+        private int memoryMb = IntegrationPipeline.DEFAULT_MEMORY_MB;
+        private String vendor;
+        private Set<SyncOutcome> publishedOutcomes = SyncOutcome.DEFAULT;
+        private int vendorCallsPerInvocation = IntegrationPipeline.DEFAULT_VENDOR_CALLS_PER_INVOCATION;
+        private int vendorConnectionLimit;
+        private final Map<String, ConnectorOption> options = new TreeMap<>();
 
-    /** The same integration, naming its external system (shown in the README's catalog). */
-    public Integration withVendor(String vendorName) {
-        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendorName, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
-    }
+        private Builder(String name) {
+            this.name = name;
+        }
 
-    /** The same integration, publishing these outcome events (none when empty). */
-    public Integration withPublishedOutcomes(Set<SyncOutcome> outcomes) {
-        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, outcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
-    }
+        public Builder handler(String handlerClassName) {
+            this.handlerClass = handlerClassName;
+            return this;
+        }
 
-    /** The same integration with at most {@code invocations} concurrent invocations from its event source mapping. */
-    public Integration withMaxConcurrency(int invocations) {
-        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                invocations, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, options);
-    }
+        public Builder functionJar(String jar) {
+            this.functionJar = jar;
+            return this;
+        }
 
-    /** The same integration with at most {@code calls} vendor calls in flight per invocation ({@code CRM_SYNC_MAX_CONCURRENCY}). */
-    public Integration withVendorCallsPerInvocation(int calls) {
-        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, calls, vendorConnectionLimit, options);
-    }
+        public Builder detailTypes(String... types) {
+            return detailTypes(List.of(types));
+        }
 
-    /**
-     * The same integration under the vendor's limit of {@code simultaneous} requests per account: the
-     * entry is refused when its invocations × calls per invocation could exceed it.
-     */
-    public Integration withVendorConnectionLimit(int simultaneous) {
-        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, simultaneous, options);
-    }
+        public Builder detailTypes(List<String> types) {
+            this.detailTypes = List.copyOf(types);
+            return this;
+        }
 
-    /** The same integration with connector option {@code optionName} ({@code CRM_SYNC_OPTION_<optionName>}) set to {@code value}. */
-    public Integration withOption(String optionName, ConnectorOption value) {
-        Map<String, ConnectorOption> more = new TreeMap<>(options);
-        more.put(optionName, Objects.requireNonNull(value, "value"));
-        return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit, more);
+        public Builder retryWindow(Duration window) {
+            this.retryWindow = window;
+            return this;
+        }
+
+        public Builder batchSize(int records) {
+            this.batchSize = records;
+            return this;
+        }
+
+        public Builder batchingWindow(Duration window) {
+            this.batchingWindow = window;
+            return this;
+        }
+
+        /** At most {@code invocations} concurrent invocations from the event source mapping. */
+        public Builder maxConcurrency(int invocations) {
+            this.maxConcurrency = invocations;
+            return this;
+        }
+
+        public Builder timeout(Duration functionTimeout) {
+            this.timeout = functionTimeout;
+            return this;
+        }
+
+        public Builder memoryMb(int megabytes) {
+            this.memoryMb = megabytes;
+            return this;
+        }
+
+        /** The external system, as the README's catalog table names it. */
+        public Builder vendor(String vendorName) {
+            this.vendor = Objects.requireNonNull(vendorName, "vendor");
+            return this;
+        }
+
+        /** The outcome events the function publishes (none when empty). */
+        public Builder publishedOutcomes(Set<SyncOutcome> outcomes) {
+            this.publishedOutcomes = Set.copyOf(outcomes);
+            return this;
+        }
+
+        /** At most {@code calls} vendor calls in flight per invocation ({@code CRM_SYNC_MAX_CONCURRENCY}). */
+        public Builder vendorCallsPerInvocation(int calls) {
+            this.vendorCallsPerInvocation = calls;
+            return this;
+        }
+
+        /**
+         * The vendor's limit of {@code simultaneous} requests per account: the entry is refused when its
+         * invocations × calls per invocation could exceed it.
+         */
+        public Builder vendorConnectionLimit(int simultaneous) {
+            this.vendorConnectionLimit = simultaneous;
+            return this;
+        }
+
+        /** Connector option {@code optionName} ({@code CRM_SYNC_OPTION_<optionName>}) set to {@code value}. */
+        public Builder option(String optionName, ConnectorOption value) {
+            options.put(optionName, Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Integration build() {
+            return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
+                    maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit,
+                    options);
+        }
     }
 
     /** Simultaneous vendor requests this integration can make at most: invocations × calls per invocation. */

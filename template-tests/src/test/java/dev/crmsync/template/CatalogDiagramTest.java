@@ -40,7 +40,7 @@ class CatalogDiagramTest {
     @Test
     void everyCatalogEntryNamesItsVendorAndHasTheContractTheTableLinks() {
         for (Integration integration : Catalog.INTEGRATIONS) {
-            assertThat(integration.vendor()).as("%s: name its vendor in the catalog (Integration.withVendor)", integration.name())
+            assertThat(integration.vendor()).as("%s: name its vendor in the catalog (Integration.Builder.vendor)", integration.name())
                     .isNotNull();
             assertThat(SynthesizedStack.REPO_ROOT.resolve(integration.moduleDirectory()).resolve("CONTRACT.md"))
                     .as("%s's contract, linked from the README's catalog table", integration.name()).isRegularFile();
@@ -50,8 +50,9 @@ class CatalogDiagramTest {
     @Test
     void anEntryAddedToTheCatalogAppearsWithEveryFlowOfItsPipeline() throws IOException {
         List<Integration> grown = new ArrayList<>(Catalog.INTEGRATIONS);
-        grown.add(Integration.of("chat-ops", "dev.crmsync.chatops.ChatOpsSyncHandler", "functions/chat-ops/target/chat-ops.jar",
-                List.of("deal.closed")).withVendor("Slack").withPublishedOutcomes(Set.of()));
+        grown.add(Integration.builder("chat-ops").handler("dev.crmsync.chatops.ChatOpsSyncHandler")
+                .functionJar("functions/chat-ops/target/chat-ops.jar").detailTypes("deal.closed").vendor("Slack")
+                .publishedOutcomes(Set.of()).build());
         String regenerated = CatalogDiagram.render(readme(), grown);
         String diagram = CatalogDiagram.DIAGRAM.in(regenerated);
 

@@ -61,8 +61,8 @@ class IntegrationPipelineTest {
 
     @Test
     void aCatalogEntryGetsTheDocumentedDefaults() {
-        Integration entry = Integration.of("example", "dev.crmsync.example.ExampleSyncHandler",
-                "functions/example/target/example.jar", List.of("deal.closed"));
+        Integration entry = Integration.builder("example").handler("dev.crmsync.example.ExampleSyncHandler")
+                .functionJar("functions/example/target/example.jar").detailTypes("deal.closed").build();
 
         assertThat(entry.handler()).isEqualTo("dev.crmsync.example.ExampleSyncHandler::handleRequest");
         assertThat(entry.retryWindow()).isEqualTo(Duration.ofHours(7)).isEqualTo(RetryPolicy.DEFAULT_WINDOW);
@@ -77,17 +77,17 @@ class IntegrationPipelineTest {
 
     @Test
     void aCatalogEntryOutsideWhatAwsAcceptsIsRejected() {
-        assertThatThrownBy(() -> new Integration("billing", "X", "x.jar", List.of("deal.closed"),
-                Duration.ofHours(7), 10, Duration.ofSeconds(5), 1, Duration.ofSeconds(60), 1024))
-                .hasMessageContaining("maxConcurrency");
-        assertThatThrownBy(() -> Integration.of("billing", "X", "x.jar", List.of("deal.closed")).withRetryWindow(Duration.ZERO))
-                .hasMessageContaining("retryWindow");
-        assertThatThrownBy(() -> Integration.of("billing", "X", "x.jar", List.of("deal.closed")).withRetryWindow(Duration.ofMillis(1500)))
+        assertThatThrownBy(() -> entry("billing").maxConcurrency(1).build()).hasMessageContaining("maxConcurrency");
+        assertThatThrownBy(() -> entry("billing").retryWindow(Duration.ZERO).build()).hasMessageContaining("retryWindow");
+        assertThatThrownBy(() -> entry("billing").retryWindow(Duration.ofMillis(1500)).build())
                 .hasMessageContaining("whole number of seconds");
-        assertThatThrownBy(() -> Integration.of("Billing", "X", "x.jar", List.of("deal.closed")))
-                .hasMessageContaining("name");
-        assertThatThrownBy(() -> Integration.of("billing", "X", "x.jar", List.of()))
-                .hasMessageContaining("detail-type");
+        assertThatThrownBy(() -> entry("Billing").build()).hasMessageContaining("name");
+        assertThatThrownBy(() -> entry("billing").detailTypes(List.of()).build()).hasMessageContaining("detail-type");
+        assertThatThrownBy(() -> Integration.builder("billing").detailTypes("deal.closed").build()).hasMessageContaining("handler class");
+    }
+
+    private static Integration.Builder entry(String name) {
+        return Integration.builder(name).handler("X").functionJar("x.jar").detailTypes("deal.closed");
     }
 
     @ParameterizedTest

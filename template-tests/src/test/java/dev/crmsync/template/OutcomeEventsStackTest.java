@@ -63,7 +63,8 @@ class OutcomeEventsStackTest {
         assertThatThrownBy(() -> SynthesizedStack.withContext(Map.of("crmSource", "crm-sync")))
                 .hasMessageContaining("crmSource must not be 'crm-sync'")
                 .hasMessageContaining("outcome events");
-        assertThatThrownBy(() -> Integration.of("audit", "X", "x.jar", List.of("deal.closed", "sync.failed")))
+        assertThatThrownBy(() -> Integration.builder("audit").handler("X").functionJar("x.jar")
+                .detailTypes("deal.closed", "sync.failed").build())
                 .hasMessageContaining("sync.failed is crm-sync's own outcome event");
     }
 
@@ -90,7 +91,7 @@ class OutcomeEventsStackTest {
 
     @Test
     void anIntegrationThatPublishesNoOutcomesMayNotPutEvents() {
-        Integration silent = Catalog.INTEGRATIONS.getFirst().withPublishedOutcomes(Set.of());
+        Integration silent = Catalog.INTEGRATIONS.getFirst().toBuilder().publishedOutcomes(Set.of()).build();
         SynthesizedStack stack = SynthesizedStack.withCatalog(List.of(silent));
         PipelineResources p = PipelineResources.of(stack, silent, "dev");
 

@@ -27,10 +27,9 @@ class RetryWindowStackTest {
             .filter(integration -> integration.name().equals("billing")).findFirst().orElseThrow();
     private static final Duration SHORT_WINDOW = Duration.ofMinutes(30);
     private static final Duration LONG_WINDOW = Duration.ofDays(2);
-    private static final Integration SHORT = BILLING.withRetryWindow(SHORT_WINDOW);
-    private static final Integration LONG = new Integration("billing-long", BILLING.handlerClass(), BILLING.functionJar(),
-            BILLING.detailTypes(), LONG_WINDOW, BILLING.batchSize(), BILLING.batchingWindow(), BILLING.maxConcurrency(),
-            BILLING.timeout(), BILLING.memoryMb());
+    private static final Integration SHORT = BILLING.toBuilder().retryWindow(SHORT_WINDOW).build();
+    private static final Integration LONG = Integration.builder("billing-long").handler(BILLING.handlerClass())
+            .functionJar(BILLING.functionJar()).detailTypes(BILLING.detailTypes()).retryWindow(LONG_WINDOW).build();
 
     private static SynthesizedStack synth;
 
@@ -67,7 +66,7 @@ class RetryWindowStackTest {
 
     @Test
     void aWindowLongerThanSqsCanHoldAMessageFailsWithAClearMessage() {
-        assertThatThrownBy(() -> BILLING.withRetryWindow(Duration.ofDays(12)))
+        assertThatThrownBy(() -> BILLING.toBuilder().retryWindow(Duration.ofDays(12)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("billing: retryWindow 12 d is longer than SQS allows.")
                 .hasMessageContaining("SQS keeps a message at most 14 d")
@@ -78,15 +77,15 @@ class RetryWindowStackTest {
 
     @Test
     void aWindowLongerThanSqsCanCountReceivesForFailsWithAClearMessage() {
-        assertThatThrownBy(() -> BILLING.withRetryWindow(Duration.ofDays(6)))
+        assertThatThrownBy(() -> BILLING.toBuilder().retryWindow(Duration.ofDays(6)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("billing: retryWindow 6 d is longer than SQS allows.")
                 .hasMessageContaining("SQS's largest maxReceiveCount (1000)");
-        assertThatThrownBy(() -> BILLING.withRetryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW.plusSeconds(1)))
+        assertThatThrownBy(() -> BILLING.toBuilder().retryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW.plusSeconds(1)).build())
                 .hasMessageContaining("longer than SQS allows");
 
         // the longest accepted window: its backstop is below SQS's limit, and the DLQ keeps its messages for days
-        Duration longest = BILLING.withRetryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW).retryWindow();
+        Duration longest = BILLING.toBuilder().retryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW).build().retryWindow();
         assertThat(longest).isGreaterThan(Duration.ofDays(4));
         assertThat(RetryPolicy.maxReceiveCount(longest, Duration.ofSeconds(2), Duration.ofSeconds(900)))
                 .isLessThan(RetryPolicy.SQS_MAX_RECEIVE_COUNT);

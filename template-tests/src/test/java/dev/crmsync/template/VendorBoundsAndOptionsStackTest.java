@@ -67,11 +67,12 @@ class VendorBoundsAndOptionsStackTest {
 
     @Test
     void aCatalogEntryOverItsVendorsLimitIsRefused() {
-        assertThatThrownBy(() -> Integration.of("mail", "X", "x.jar", List.of("contact.upserted"))
-                .withMaxConcurrency(3).withVendorCallsPerInvocation(4).withVendorConnectionLimit(10))
+        assertThatThrownBy(() -> Integration.builder("mail").handler("X").functionJar("x.jar").detailTypes("contact.upserted")
+                .maxConcurrency(3).vendorCallsPerInvocation(4).vendorConnectionLimit(10).build())
                 .hasMessageContaining("maxConcurrency (3) × vendorCallsPerInvocation (4) = 12")
                 .hasMessageContaining("limit of 10");
-        assertThatThrownBy(() -> Integration.of("mail", "X", "x.jar", List.of("contact.upserted")).withOption("list id", ConnectorOption.value("x")))
+        assertThatThrownBy(() -> Integration.builder("mail").handler("X").functionJar("x.jar").detailTypes("contact.upserted")
+                .option("list id", ConnectorOption.value("x")).build())
                 .hasMessageContaining("CRM_SYNC_OPTION_<NAME>");
     }
 
@@ -85,7 +86,7 @@ class VendorBoundsAndOptionsStackTest {
 
     @Test
     void anOptionWrittenInTheCatalogIsSetAsIs() {
-        Integration billing = Catalog.INTEGRATIONS.getFirst().withOption("CHANNEL", ConnectorOption.value("C0123456"));
+        Integration billing = Catalog.INTEGRATIONS.getFirst().toBuilder().option("CHANNEL", ConnectorOption.value("C0123456")).build();
         SynthesizedStack stack = SynthesizedStack.withCatalog(List.of(billing));
 
         assertThat(variables(stack, billing)).containsEntry("CRM_SYNC_OPTION_CHANNEL", "C0123456");
