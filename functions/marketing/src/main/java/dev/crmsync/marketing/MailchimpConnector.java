@@ -1,6 +1,7 @@
 package dev.crmsync.marketing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
@@ -21,8 +22,10 @@ import java.util.TreeSet;
  * hash it may have written and not archived yet (its live keys): the claim of an upsert adds the
  * new address's hash before the {@code PUT}, so a member is known to its record from before it
  * exists until it is archived, whatever happens to the attempt that wrote it. When the e-mail
- * changes, the new member is written first and every other live one archived after, so the person
- * is never missing from the audience and not left in it twice; a delete archives them all. A
+ * changes, the member is moved to the new address ({@code PATCH}), keeping its status; where
+ * Mailchimp will not move it, the new member is written first and every other live one archived
+ * after, so the person is never missing from the audience and not left in it twice; a delete
+ * archives them all. A
  * newer event that overtakes the retry of a failed archive therefore finishes the job.
  *
  * <p>A {@code PUT} on a hash sets the same state however often it is sent, and an archive of an
@@ -81,23 +84,70 @@ public final class MailchimpConnector implements Connector {
             return new SyncResult.NotApplicable("contact " + contact.recordId() + " has no e-mail: an audience member needs one");
         }
         String hash = emailHash.get();
-        MailchimpClient.Answer put = mailchimp.send("PUT", memberPath(hash), MemberMapping.memberBody(contact, json),
-                request.credentials(), request.calls(), Set.of());
-        if (MemberMapping.ARCHIVED.equals(put.body().path("status").asText())) {
-            // An archived member still exists, so status_if_new did not apply and it stayed out of the
-            // audience (a contact deleted and restored, an e-mail changed back, the second contact of
-            // an e-mail). Only an explicit status brings it back; Mailchimp keeps no status from before
-            // the archive, so the one chosen can never undo an unsubscribe.
-            mailchimp.send("PUT", memberPath(hash), MemberMapping.unarchiveBody(contact, json), request.credentials(),
-                    request.calls(), Set.of());
+        String statusIfNew = MemberMapping.crmConsent(contact);
+        Optional<String> previous = request.externalId().filter(old -> !old.equals(hash));
+        if (previous.isPresent()) {
+            Optional<String> notMoved = moveMember(previous.get(), request);
+            if (notMoved.isEmpty()) {
+                // moved: the old hash names no member any more, the other live ones still go
+                archiveAllBut(Set.of(hash, previous.get()), request);
+                return applied(hash);
+            }
+            statusIfNew = notMoved.get();
         }
+        putMember(hash, MemberMapping.memberBody(contact, statusIfNew, json), request);
         // The e-mail changed (now or in an attempt that never finished): the members of the other
         // addresses go, or the person is in the audience twice.
+        archiveAllBut(Set.of(hash), request);
+        return applied(hash);
+    }
+
+    /**
+     * Moves the member of the record's last address to the contact's new one ({@code PATCH} with the
+     * new {@code email_address}): it keeps its status and history, so an unsubscribe stays. Empty
+     * when moved; otherwise the {@code status_if_new} for the new address's member: the CRM's consent when
+     * the old member is gone (404: deleted by hand, or moved by an attempt that never committed, whose
+     * member the {@code PUT} then finds with its status), else the old member's status read back,
+     * since Mailchimp moves only {@code subscribed} members and never onto an address already on the
+     * list (400): the lesser consent of the two ({@link MemberMapping#carriedStatus}).
+     */
+    private Optional<String> moveMember(String previous, SyncRequest request) throws VendorHttp.CallFailed {
+        MailchimpClient.Answer patch = mailchimp.send("PATCH", memberPath(previous), MemberMapping.moveBody(request.event(), json),
+                request.credentials(), request.calls(), Set.of(400, 404));
+        if (patch.status() == 200) {
+            return Optional.empty();
+        }
+        String crmConsent = MemberMapping.crmConsent(request.event());
+        if (patch.status() == 404) {
+            return Optional.of(crmConsent);
+        }
+        MailchimpClient.Answer old = mailchimp.send("GET", memberPath(previous), null, request.credentials(), request.calls(), Set.of(404));
+        return Optional.of(old.status() == 404 ? crmConsent
+                : MemberMapping.carriedStatus(old.body().path("status").asText(MemberMapping.ARCHIVED), crmConsent));
+    }
+
+    /**
+     * PUTs the member; an archived one still exists, so status_if_new did not apply and it stayed out
+     * of the audience (a contact deleted and restored, an e-mail changed back, the second contact of
+     * an e-mail). Only an explicit status brings it back; Mailchimp keeps no status from before the
+     * archive, so the one chosen can never undo an unsubscribe.
+     */
+    private void putMember(String hash, ObjectNode body, SyncRequest request) throws VendorHttp.CallFailed {
+        MailchimpClient.Answer put = mailchimp.send("PUT", memberPath(hash), body, request.credentials(), request.calls(), Set.of());
+        if (MemberMapping.ARCHIVED.equals(put.body().path("status").asText())) {
+            mailchimp.send("PUT", memberPath(hash), MemberMapping.unarchiveBody(body), request.credentials(), request.calls(), Set.of());
+        }
+    }
+
+    private void archiveAllBut(Set<String> kept, SyncRequest request) throws VendorHttp.CallFailed {
         for (String other : written(request)) {
-            if (!other.equals(hash)) {
+            if (!kept.contains(other)) {
                 archive(other, request);
             }
         }
+    }
+
+    private static SyncResult applied(String hash) {
         return new SyncResult.Applied(hash, Map.of(), 0, Optional.empty(), Set.of(hash));
     }
 

@@ -33,32 +33,47 @@ final class MemberMapping {
         }
     }
 
+    /** The CRM's consent as a member status: {@code subscribed}, {@code unsubscribed}, {@code pending}, else {@link #NO_CONSENT_STATUS}. */
+    static String crmConsent(CrmEvent contact) {
+        String consent = contact.text("marketingConsent");
+        return consent != null && CONSENTS.contains(consent) ? consent : NO_CONSENT_STATUS;
+    }
+
     /**
-     * The PUT body. Only {@code status_if_new}, never {@code status}: once a member exists, its
-     * subscription status belongs to Mailchimp (a person who unsubscribed through an e-mail's link
-     * must not be subscribed again by a later CRM change).
+     * The PUT body, with {@code statusIfNew} (the CRM's consent, or less: see
+     * {@link #carriedStatus}). Only {@code status_if_new}, never {@code status}: once a member
+     * exists, its subscription status belongs to Mailchimp (a person who unsubscribed through an
+     * e-mail's link must not be subscribed again by a later CRM change).
      */
-    static ObjectNode memberBody(CrmEvent contact, ObjectMapper json) {
+    static ObjectNode memberBody(CrmEvent contact, String statusIfNew, ObjectMapper json) {
         ObjectNode body = json.createObjectNode();
         body.put("email_address", contact.text("email"));
-        String consent = contact.text("marketingConsent");
-        body.put("status_if_new", consent != null && CONSENTS.contains(consent) ? consent : NO_CONSENT_STATUS);
-        ObjectNode merge = body.putObject("merge_fields");
-        merge.put("FNAME", orEmpty(contact.text("firstName")));
-        merge.put("LNAME", orEmpty(contact.text("lastName")));
-        merge.put("PHONE", orEmpty(contact.text("phone")));
+        body.put("status_if_new", statusIfNew);
+        body.set("merge_fields", mergeFields(contact, json));
         return body;
     }
 
     /**
-     * The PUT body that brings an archived member back, with an explicit {@code status}. An archived
-     * member carries no record of its status before the archive, so the choice is conservative:
-     * a CRM "subscribed" or "pending" becomes {@code pending} (the person confirms by e-mail before
-     * any campaign reaches them, so an unsubscribe from before the archive is never undone by us),
-     * "unsubscribed" stays {@code unsubscribed}, and no consent is {@code transactional}.
+     * The PATCH body that moves a member to the contact's new address: the address and the merge
+     * fields, no status (the member keeps its own; the PATCH status enum has no {@code transactional}).
      */
-    static ObjectNode unarchiveBody(CrmEvent contact, ObjectMapper json) {
-        ObjectNode body = memberBody(contact, json);
+    static ObjectNode moveBody(CrmEvent contact, ObjectMapper json) {
+        ObjectNode body = json.createObjectNode();
+        body.put("email_address", contact.text("email"));
+        body.set("merge_fields", mergeFields(contact, json));
+        return body;
+    }
+
+    /**
+     * The PUT body that brings an archived member back, with an explicit {@code status} in place of
+     * the {@code status_if_new} of {@code memberBody}. An archived member carries no record of its
+     * status before the archive, so the choice is conservative: "subscribed" or "pending" becomes
+     * {@code pending} (the person confirms by e-mail before any campaign reaches them, so an
+     * unsubscribe from before the archive is never undone by us), "unsubscribed" stays
+     * {@code unsubscribed}, and no consent is {@code transactional}.
+     */
+    static ObjectNode unarchiveBody(ObjectNode memberBody) {
+        ObjectNode body = memberBody.deepCopy();
         String consent = body.remove("status_if_new").asText();
         body.put("status", switch (consent) {
             case "subscribed", "pending" -> "pending";
@@ -66,6 +81,30 @@ final class MemberMapping {
             default -> NO_CONSENT_STATUS;
         });
         return body;
+    }
+
+    /**
+     * The status a new member at the contact's new address may have when Mailchimp would not move
+     * the old member: the lesser consent of the old member's status and the CRM's, so a change of
+     * address never adds consent. {@code subscribed} gives the CRM's consent; {@code unsubscribed}
+     * and {@code transactional} (no marketing) are kept as they are; {@code pending}, and a
+     * {@code cleaned} or {@code archived} member whose consent is no longer known, give at most
+     * {@code pending} (the person confirms the new address first).
+     */
+    static String carriedStatus(String oldStatus, String crmConsent) {
+        return switch (oldStatus) {
+            case "subscribed" -> crmConsent;
+            case "unsubscribed", NO_CONSENT_STATUS -> oldStatus;
+            default -> crmConsent.equals("subscribed") ? "pending" : crmConsent;
+        };
+    }
+
+    private static ObjectNode mergeFields(CrmEvent contact, ObjectMapper json) {
+        ObjectNode merge = json.createObjectNode();
+        merge.put("FNAME", orEmpty(contact.text("firstName")));
+        merge.put("LNAME", orEmpty(contact.text("lastName")));
+        merge.put("PHONE", orEmpty(contact.text("phone")));
+        return merge;
     }
 
     private static String orEmpty(String value) {

@@ -26,8 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Mailchimp's Marketing API, audience members only: {@code PUT}, {@code GET} and {@code DELETE} (archive)
- * on {@code /3.0/lists/{list_id}/members/{subscriber_hash}}, where the hash is the MD5 hex of the
+ * Mailchimp's Marketing API, audience members only: {@code PUT}, {@code PATCH}, {@code GET} and
+ * {@code DELETE} (archive) on {@code /3.0/lists/{list_id}/members/{subscriber_hash}}, where the hash is the MD5 hex of the
  * lower-cased e-mail. Basic auth with any user name and the key as password; errors as
  * {@code application/problem+json} ({@code type, title, status, detail, instance}, and on 400 an
  * {@code errors[]} list). At most {@link #DEFAULT_CONNECTION_LIMIT} simultaneous requests per account:
@@ -39,6 +39,7 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MEMBER = Pattern.compile("/3\\.0/lists/([^/]+)/members/([^/]+)");
     private static final Set<String> STATUSES = Set.of("subscribed", "unsubscribed", "cleaned", "pending", "transactional");
+    private static final Set<String> PATCH_STATUSES = Set.of("subscribed", "unsubscribed", "cleaned", "pending");
     private static final String ERROR_DOCS = "https://mailchimp.com/developer/marketing/docs/errors/";
 
     private final Object lock = new Object();
@@ -113,6 +114,43 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
     public MailchimpSandbox signupThrottleNext(int times) {
         return rejectNext("PUT", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}", times, 400, "Invalid Resource",
                 "[e-mail] has signed up to a lot of lists very recently; we're not allowing more signups for now");
+    }
+
+    /**
+     * A member as a person made or changed it in Mailchimp's app (an import, a signup form, an
+     * unsubscribe link): written as given, no request recorded.
+     */
+    public MailchimpSandbox memberByHand(String listId, String email, String status, Map<String, String> mergeFields) {
+        synchronized (lock) {
+            String hash = subscriberHash(email);
+            members.put(listId + "/" + hash, new Member(listId, hash, email, status, Map.copyOf(mergeFields)));
+        }
+        return this;
+    }
+
+    /** The member's status changed outside the API (the person used an e-mail's unsubscribe link, a bounce cleaned it). */
+    public MailchimpSandbox statusByHand(String listId, String email, String status) {
+        synchronized (lock) {
+            Member m = members.get(listId + "/" + subscriberHash(email));
+            if (m == null) {
+                throw new IllegalStateException("no member " + email + " in " + listId);
+            }
+            members.put(listId + "/" + m.hash(), new Member(listId, m.hash(), m.emailAddress(), status, m.mergeFields()));
+        }
+        return this;
+    }
+
+    /**
+     * A person deleted the member permanently in Mailchimp's app: it is gone (404), and, as after
+     * any permanent delete, its address cannot be added again ("Forgotten Email Not Subscribed",
+     * https://mailchimp.com/developer/marketing/docs/errors/).
+     */
+    public MailchimpSandbox deletedPermanentlyByHand(String listId, String email) {
+        synchronized (lock) {
+            members.remove(listId + "/" + subscriberHash(email));
+            forgotten.add(email.toLowerCase(Locale.ROOT));
+        }
+        return this;
     }
 
     /** At most this many requests in progress at once; one more gets 429 (default {@value #DEFAULT_CONNECTION_LIMIT}). */
@@ -193,6 +231,7 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
             }
             return switch (request.method()) {
                 case "PUT" -> put(request, listId, hash);
+                case "PATCH" -> patch(request, listId, hash);
                 case "GET" -> memberReply(200, existing(listId, hash));
                 case "DELETE" -> archive(listId, hash);
                 default -> throw new Rejection(405, "Method Not Allowed", request.method() + " is not allowed on a member.");
@@ -243,6 +282,58 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         body.path("merge_fields").fields().forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
         Member member = new Member(listId, hash, email, status, Map.copyOf(mergeFields));
         members.put(listId + "/" + hash, member);
+        return memberReply(200, member);
+    }
+
+    /**
+     * Updates an existing member; a new {@code email_address} moves it to that address's hash,
+     * keeping its status and merge fields (Mailchimp added this in 2016-11, reported by users:
+     * https://github.com/brandonseydel/MailChimp.Net/issues/135,
+     * https://github.com/ibericode/mailchimp-user-sync/issues/80). Mailchimp moves only a
+     * {@code subscribed} member ("This member's status is "cleaned." You can only update email
+     * addresses for members with a status of "subscribed."", reported by users:
+     * https://github.com/ibericode/mailchimp-user-sync/issues/96) and refuses an address that is
+     * already on the list, archived members included ("… is already in this list with a status of
+     * …", reported by users: https://github.com/brandonseydel/MailChimp.Net/issues/201); both are 400
+     * {@code Invalid Resource}. The PATCH {@code status} enum has no {@code transactional}
+     * (Members API reference, "Update list member").
+     */
+    private SandboxReply patch(SandboxRequest request, String listId, String hash) {
+        if (request.malformed() != null) {
+            throw new Rejection(400, "JSON Parse Exception", request.malformed());
+        }
+        Member current = existing(listId, hash);
+        JsonNode body = request.json() == null ? JSON.createObjectNode() : request.json();
+        String email = current.emailAddress();
+        String target = hash;
+        if (body.hasNonNull("email_address") && !subscriberHash(body.get("email_address").asText()).equals(hash)) {
+            email = body.get("email_address").asText();
+            target = subscriberHash(email);
+            if (!current.status().equals("subscribed")) {
+                throw invalid("email_address", "This member's status is \"" + current.status()
+                        + ".\" You can only update email addresses for members with a status of \"subscribed.\"");
+            }
+            Member taken = members.get(listId + "/" + target);
+            if (taken != null) {
+                throw invalid("email_address", "\"" + email + "\" is already in this list with a status of \"" + taken.status() + "\".");
+            }
+            if (inCompliance.contains(email.toLowerCase(Locale.ROOT))) {
+                throw new Rejection(400, "Member In Compliance State",
+                        email + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
+            }
+        }
+        String status = current.status();
+        if (body.hasNonNull("status")) {
+            status = body.get("status").asText();
+            if (!PATCH_STATUSES.contains(status)) {
+                throw invalid("status", "The status must be one of " + PATCH_STATUSES + ".");
+            }
+        }
+        Map<String, String> mergeFields = new LinkedHashMap<>(current.mergeFields());
+        body.path("merge_fields").fields().forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
+        Member member = new Member(listId, target, email, status, Map.copyOf(mergeFields));
+        members.remove(listId + "/" + hash);
+        members.put(listId + "/" + target, member);
         return memberReply(200, member);
     }
 

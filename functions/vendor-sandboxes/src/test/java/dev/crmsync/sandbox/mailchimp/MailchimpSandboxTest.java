@@ -100,6 +100,48 @@ class MailchimpSandboxTest {
     }
 
     @Test
+    void patchWithANewAddressMovesASubscribedMemberKeepingItsStatusAndMergeFields() throws Exception {
+        send("PUT", member("old@b.example"), "{\"email_address\":\"old@b.example\",\"status_if_new\":\"subscribed\","
+                + "\"merge_fields\":{\"FNAME\":\"Ed\",\"LNAME\":\"Old\"}}", KEY);
+
+        HttpResponse<String> moved = send("PATCH", member("old@b.example"),
+                "{\"email_address\":\"New@b.example\",\"merge_fields\":{\"LNAME\":\"New\"}}", KEY);
+
+        assertThat(moved.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(moved.body()).get("id").asText()).isEqualTo(MailchimpSandbox.subscriberHash("new@b.example"));
+        assertThat(mailchimp.members()).singleElement().satisfies(m -> {
+            assertThat(m.emailAddress()).isEqualTo("New@b.example");
+            assertThat(m.status()).isEqualTo("subscribed");
+            assertThat(m.mergeFields()).containsEntry("FNAME", "Ed").containsEntry("LNAME", "New");
+        });
+        assertThat(send("GET", member("old@b.example"), null, KEY).statusCode()).isEqualTo(404);
+        assertThat(send("PATCH", member("nobody@b.example"), "{\"email_address\":\"x@b.example\"}", KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void patchMovesOnlySubscribedMembersAndNeverOntoAnAddressAlreadyOnTheList() throws Exception {
+        mailchimp.memberByHand(LIST, "gone@b.example", "unsubscribed", java.util.Map.of("FNAME", "Gone"))
+                .memberByHand(LIST, "sub@b.example", "subscribed", java.util.Map.of())
+                .memberByHand(LIST, "taken@b.example", "archived", java.util.Map.of());
+
+        HttpResponse<String> unsubscribed = send("PATCH", member("gone@b.example"), "{\"email_address\":\"fresh@b.example\"}", KEY);
+        HttpResponse<String> taken = send("PATCH", member("sub@b.example"), "{\"email_address\":\"taken@b.example\"}", KEY);
+        HttpResponse<String> transactional = send("PATCH", member("sub@b.example"), "{\"status\":\"transactional\"}", KEY);
+
+        assertThat(unsubscribed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unsubscribed.body()).get("title").asText()).isEqualTo("Invalid Resource");
+        assertThat(JSON.readTree(unsubscribed.body()).at("/errors/0/message").asText())
+                .contains("You can only update email addresses for members with a status of \"subscribed.\"");
+        assertThat(taken.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(taken.body()).at("/errors/0/message").asText()).contains("is already in this list with a status of \"archived\"");
+        assertThat(transactional.statusCode()).isEqualTo(400);
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gone@b.example", "unsubscribed"),
+                        org.assertj.core.groups.Tuple.tuple("sub@b.example", "subscribed"),
+                        org.assertj.core.groups.Tuple.tuple("taken@b.example", "archived"));
+    }
+
+    @Test
     void errorsAreProblemJsonWithTheDocumentedFields() throws Exception {
         mailchimp.inComplianceState("gone@b.example");
         HttpResponse<String> compliance = send("PUT", member("gone@b.example"),
