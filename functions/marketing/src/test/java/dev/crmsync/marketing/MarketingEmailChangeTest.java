@@ -62,7 +62,7 @@ class MarketingEmailChangeTest {
             data.put("marketingConsent", "subscribed");
         }));
 
-        assertThat(mailchimp.calls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
+        assertThat(harness.memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
                 tuple("PUT", path("old@b.example"), 200),
                 tuple("PATCH", path("old@b.example"), 200));
         assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH)).singleElement().satisfies(patch -> {

@@ -50,7 +50,7 @@ class MarketingPipelineTest {
             data.put("marketingConsent", "subscribed");
         }));
 
-        assertThat(mailchimp.calls()).singleElement().satisfies(put -> {
+        assertThat(harness.memberCalls()).singleElement().satisfies(put -> {
             assertThat(put.method()).isEqualTo("PUT");
             assertThat(put.path()).isEqualTo(path("dana.lee@acme.example"));
             assertThat(put.body().get("email_address").asText()).isEqualTo("Dana.Lee@Acme.example");
@@ -137,7 +137,7 @@ class MarketingPipelineTest {
         deliver(MarketingHarness.upserted(contact, 2, "b@b.example", "Ann"));
         deliver(MarketingHarness.upserted(contact, 3, "a@b.example", "Ann"));
 
-        assertThat(mailchimp.calls()).extracting(RecordedCall::method, RecordedCall::path).containsExactly(
+        assertThat(harness.memberCalls()).extracting(RecordedCall::method, RecordedCall::path).containsExactly(
                 tuple("PUT", path("a@b.example")), tuple("PATCH", path("a@b.example")), tuple("PATCH", path("b@b.example")));
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactly(tuple("a@b.example", "subscribed"));
@@ -176,7 +176,7 @@ class MarketingPipelineTest {
         deliver(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
         deliver(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
 
-        assertThat(mailchimp.calls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
+        assertThat(harness.memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
                 tuple("PUT", path("old@b.example"), 200),
                 tuple("PATCH", path("old@b.example"), 200));
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)

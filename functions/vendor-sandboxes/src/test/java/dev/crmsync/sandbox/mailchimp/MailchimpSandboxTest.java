@@ -142,6 +142,50 @@ class MailchimpSandboxTest {
     }
 
     @Test
+    void theListAndItsMergeFieldsArePagedAndAnUnknownListIs404() throws Exception {
+        List<MailchimpSandbox.MergeField> many = new ArrayList<>(MailchimpSandbox.DEFAULT_MERGE_FIELDS);
+        for (int i = 5; i < 17; i++) {
+            many.add(MailchimpSandbox.MergeField.text("MMERGE" + i));
+        }
+        mailchimp.mergeFields(LIST, many);
+
+        JsonNode firstPage = JSON.readTree(send("GET", "/3.0/lists/" + LIST + "/merge-fields", null, KEY).body());
+        JsonNode rest = JSON.readTree(send("GET", "/3.0/lists/" + LIST + "/merge-fields?count=1000&offset=10", null, KEY).body());
+
+        assertThat(send("GET", "/3.0/lists/" + LIST, null, KEY).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/3.0/lists/nope", null, KEY).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/3.0/lists/nope/merge-fields", null, KEY).statusCode()).isEqualTo(404);
+        assertThat(firstPage.get("total_items").asInt()).isEqualTo(16);
+        assertThat(firstPage.get("merge_fields")).hasSize(10);
+        assertThat(firstPage.at("/merge_fields/3/tag").asText()).isEqualTo("PHONE");
+        assertThat(firstPage.at("/merge_fields/3/options/phone_format").asText()).isEqualTo("none");
+        assertThat(rest.get("merge_fields")).hasSize(6);
+    }
+
+    @Test
+    void memberWritesAreCheckedAgainstTheAudiencesMergeFields() throws Exception {
+        mailchimp.mergeFields(LIST, List.of(MailchimpSandbox.MergeField.text("FIRST").asRequired(), MailchimpSandbox.MergeField.phone("PHONE", "US")));
+
+        HttpResponse<String> unknownTag = send("PUT", member("a@b.example"),
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"FIRST\":\"Ann\",\"FNAME\":\"Ann\"}}", KEY);
+        HttpResponse<String> missingRequired = send("PUT", member("a@b.example"),
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"PHONE\":\"+44 20 7946 0000\"}}", KEY);
+        HttpResponse<String> skipped = send("PUT", member("a@b.example") + "?skip_merge_validation=true",
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"PHONE\":\"415-555-0142\"}}", KEY);
+
+        assertThat(unknownTag.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknownTag.body()).at("/errors/0/field").asText()).isEqualTo("FNAME");
+        assertThat(missingRequired.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(missingRequired.body());
+        assertThat(problem.get("title").asText()).isEqualTo("Invalid Resource");
+        assertThat(problem.get("detail").asText()).isEqualTo("Your merge fields were invalid.");
+        assertThat(problem.get("errors")).extracting(e -> e.get("field").asText() + ": " + e.get("message").asText())
+                .containsExactly("PHONE: Please enter a valid phone number", "FIRST: Please enter a value");
+        assertThat(skipped.statusCode()).isEqualTo(200);
+        assertThat(mailchimp.members()).singleElement().satisfies(m -> assertThat(m.mergeFields()).containsExactly(java.util.Map.entry("PHONE", "415-555-0142")));
+    }
+
+    @Test
     void errorsAreProblemJsonWithTheDocumentedFields() throws Exception {
         mailchimp.inComplianceState("gone@b.example");
         HttpResponse<String> compliance = send("PUT", member("gone@b.example"),
