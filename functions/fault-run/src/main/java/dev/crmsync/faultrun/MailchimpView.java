@@ -1,5 +1,6 @@
 package dev.crmsync.faultrun;
 
+import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,10 @@ final class MailchimpView implements VendorView {
 
     @Override
     public List<StateWrite> stateWrites() {
-        return VendorView.stateWrites(mailchimp.calls("PUT", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}"), call -> call.body() == null ? null
+        // a PUT writes a member's state, and so does a PATCH that moves it to a new address
+        List<RecordedCall> writes = mailchimp.calls("*", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}").stream()
+                .filter(call -> call.method().equals("PUT") || call.method().equals("PATCH")).toList();
+        return VendorView.stateWrites(writes, call -> call.body() == null ? null
                 : call.body().path("merge_fields").path("FNAME").asText() + " " + call.body().path("merge_fields").path("LNAME").asText());
     }
 

@@ -156,16 +156,28 @@ class MarketingFaultTest {
         assertThat(mailchimp.calls("PUT", MEMBER_PATH).stream().filter(c -> c.status() == 200)).hasSize(1);
     }
 
+    /**
+     * A contact without marketing consent: its member is {@code transactional}, which Mailchimp does
+     * not move to a new address, so an e-mail change writes the new member and archives the old one.
+     */
+    private static String withoutConsent(String contact, long version, String email) {
+        return MarketingHarness.upserted(contact, version, data -> {
+            data.put("email", email);
+            data.put("firstName", "Ed");
+            data.remove("marketingConsent");
+        });
+    }
+
     @Test
     void aDeleteOvertakingTheRetryOfAFailedArchiveArchivesEveryMemberTheContactHad() {
         String contact = SampleEvents.unique("003");
-        harness.send(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 1, "old@b.example"));
         esm.drain(Duration.ofSeconds(10));
         // the e-mail change writes the new member, then the archive of the old one fails (retryable)
         mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("old@b.example"), 1, 500);
-        harness.send(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 2, "new@b.example"));
         esm.pollOnce();
-        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("subscribed");
+        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("transactional");
 
         // the contact is deleted in the CRM; its deletion is applied before the change's retry
         harness.send(MarketingHarness.deleted(contact, 3));
@@ -182,19 +194,19 @@ class MarketingFaultTest {
     @Test
     void aNewerEmailChangeOvertakingTheRetryOfAFailedArchiveLeavesOnlyTheNewestMember() {
         String contact = SampleEvents.unique("003");
-        harness.send(MarketingHarness.upserted(contact, 1, "a@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 1, "a@b.example"));
         esm.drain(Duration.ofSeconds(10));
         mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("a@b.example"), 1, 500);
-        harness.send(MarketingHarness.upserted(contact, 2, "b@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 2, "b@b.example"));
         esm.pollOnce();
 
-        harness.send(MarketingHarness.upserted(contact, 3, "c@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 3, "c@b.example"));
         assertThat(esm.pollOnce().received()).isEqualTo(1);
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(tuple("a@b.example", "archived"), tuple("b@b.example", "archived"),
-                        tuple("c@b.example", "subscribed"));
+                        tuple("c@b.example", "transactional"));
         Map<String, AttributeValue> item = harness.contactItem(contact);
         assertThat(item.get("externalId").s()).isEqualTo(MarketingHarness.hash("c@b.example"));
         assertThat(item.get("liveVendorKeys").ss()).containsExactly(MarketingHarness.hash("c@b.example"));
@@ -204,15 +216,15 @@ class MarketingFaultTest {
     @Test
     void aFailedArchiveOfTheOldAddressIsRetriedAndTheNewMemberIsNotLost() {
         String contact = SampleEvents.unique("003");
-        harness.send(MarketingHarness.upserted(contact, 1, "first@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 1, "first@b.example"));
         esm.drain(Duration.ofSeconds(10));
         mailchimp.failNext("DELETE", MEMBER_PATH, 1, 500);
-        harness.send(MarketingHarness.upserted(contact, 2, "second@b.example", "Ed"));
+        harness.send(withoutConsent(contact, 2, "second@b.example"));
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("first@b.example", "archived"),
-                        org.assertj.core.groups.Tuple.tuple("second@b.example", "subscribed"));
+                        org.assertj.core.groups.Tuple.tuple("second@b.example", "transactional"));
         assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(500, 204);
         assertThat(harness.contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("second@b.example"));
         assertThat(harness.dlqMessages()).isEmpty();

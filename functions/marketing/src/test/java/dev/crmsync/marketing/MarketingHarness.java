@@ -51,6 +51,11 @@ final class MarketingHarness extends IntegrationHarness {
         return "/3.0/lists/" + LIST_ID + "/members/" + hash(email);
     }
 
+    /** Every call on a member (not the audience reads of a container's first apply), in arrival order. */
+    List<RecordedCall> memberCalls() {
+        return mailchimp.calls("*", MEMBER_PATH);
+    }
+
     /** The member PUTs Mailchimp answered 200, in arrival order. */
     List<RecordedCall> acceptedPuts() {
         return mailchimp.calls("PUT", MEMBER_PATH).stream().filter(c -> c.status() == 200).toList();

@@ -100,6 +100,92 @@ class MailchimpSandboxTest {
     }
 
     @Test
+    void patchWithANewAddressMovesASubscribedMemberKeepingItsStatusAndMergeFields() throws Exception {
+        send("PUT", member("old@b.example"), "{\"email_address\":\"old@b.example\",\"status_if_new\":\"subscribed\","
+                + "\"merge_fields\":{\"FNAME\":\"Ed\",\"LNAME\":\"Old\"}}", KEY);
+
+        HttpResponse<String> moved = send("PATCH", member("old@b.example"),
+                "{\"email_address\":\"New@b.example\",\"merge_fields\":{\"LNAME\":\"New\"}}", KEY);
+
+        assertThat(moved.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(moved.body()).get("id").asText()).isEqualTo(MailchimpSandbox.subscriberHash("new@b.example"));
+        assertThat(mailchimp.members()).singleElement().satisfies(m -> {
+            assertThat(m.emailAddress()).isEqualTo("New@b.example");
+            assertThat(m.status()).isEqualTo("subscribed");
+            assertThat(m.mergeFields()).containsEntry("FNAME", "Ed").containsEntry("LNAME", "New");
+        });
+        assertThat(send("GET", member("old@b.example"), null, KEY).statusCode()).isEqualTo(404);
+        assertThat(send("PATCH", member("nobody@b.example"), "{\"email_address\":\"x@b.example\"}", KEY).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void patchMovesOnlySubscribedMembersAndNeverOntoAnAddressAlreadyOnTheList() throws Exception {
+        mailchimp.memberByHand(LIST, "gone@b.example", "unsubscribed", java.util.Map.of("FNAME", "Gone"))
+                .memberByHand(LIST, "sub@b.example", "subscribed", java.util.Map.of())
+                .memberByHand(LIST, "taken@b.example", "archived", java.util.Map.of());
+
+        HttpResponse<String> unsubscribed = send("PATCH", member("gone@b.example"), "{\"email_address\":\"fresh@b.example\"}", KEY);
+        HttpResponse<String> taken = send("PATCH", member("sub@b.example"), "{\"email_address\":\"taken@b.example\"}", KEY);
+        HttpResponse<String> transactional = send("PATCH", member("sub@b.example"), "{\"status\":\"transactional\"}", KEY);
+
+        assertThat(unsubscribed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unsubscribed.body()).get("title").asText()).isEqualTo("Invalid Resource");
+        assertThat(JSON.readTree(unsubscribed.body()).at("/errors/0/message").asText())
+                .contains("You can only update email addresses for members with a status of \"subscribed.\"");
+        assertThat(taken.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(taken.body()).at("/errors/0/message").asText()).contains("is already in this list with a status of \"archived\"");
+        assertThat(transactional.statusCode()).isEqualTo(400);
+        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("gone@b.example", "unsubscribed"),
+                        org.assertj.core.groups.Tuple.tuple("sub@b.example", "subscribed"),
+                        org.assertj.core.groups.Tuple.tuple("taken@b.example", "archived"));
+    }
+
+    @Test
+    void theListAndItsMergeFieldsArePagedAndAnUnknownListIs404() throws Exception {
+        List<MailchimpSandbox.MergeField> many = new ArrayList<>(MailchimpSandbox.DEFAULT_MERGE_FIELDS);
+        for (int i = 5; i < 17; i++) {
+            many.add(MailchimpSandbox.MergeField.text("MMERGE" + i));
+        }
+        mailchimp.mergeFields(LIST, many);
+
+        JsonNode firstPage = JSON.readTree(send("GET", "/3.0/lists/" + LIST + "/merge-fields", null, KEY).body());
+        JsonNode rest = JSON.readTree(send("GET", "/3.0/lists/" + LIST + "/merge-fields?count=1000&offset=10", null, KEY).body());
+
+        assertThat(send("GET", "/3.0/lists/" + LIST, null, KEY).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/3.0/lists/nope", null, KEY).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/3.0/lists/nope/merge-fields", null, KEY).statusCode()).isEqualTo(404);
+        assertThat(firstPage.get("total_items").asInt()).isEqualTo(16);
+        assertThat(firstPage.get("merge_fields")).hasSize(10);
+        assertThat(firstPage.at("/merge_fields/3/tag").asText()).isEqualTo("PHONE");
+        assertThat(firstPage.at("/merge_fields/3/options/phone_format").asText()).isEqualTo("none");
+        assertThat(rest.get("merge_fields")).hasSize(6);
+    }
+
+    @Test
+    void memberWritesAreCheckedAgainstTheAudiencesMergeFields() throws Exception {
+        mailchimp.mergeFields(LIST, List.of(MailchimpSandbox.MergeField.text("FIRST").asRequired(), MailchimpSandbox.MergeField.phone("PHONE", "US")));
+
+        HttpResponse<String> unknownTag = send("PUT", member("a@b.example"),
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"FIRST\":\"Ann\",\"FNAME\":\"Ann\"}}", KEY);
+        HttpResponse<String> missingRequired = send("PUT", member("a@b.example"),
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"PHONE\":\"+44 20 7946 0000\"}}", KEY);
+        HttpResponse<String> skipped = send("PUT", member("a@b.example") + "?skip_merge_validation=true",
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"PHONE\":\"415-555-0142\"}}", KEY);
+
+        assertThat(unknownTag.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknownTag.body()).at("/errors/0/field").asText()).isEqualTo("FNAME");
+        assertThat(missingRequired.statusCode()).isEqualTo(400);
+        JsonNode problem = JSON.readTree(missingRequired.body());
+        assertThat(problem.get("title").asText()).isEqualTo("Invalid Resource");
+        assertThat(problem.get("detail").asText()).isEqualTo("Your merge fields were invalid.");
+        assertThat(problem.get("errors")).extracting(e -> e.get("field").asText() + ": " + e.get("message").asText())
+                .containsExactly("PHONE: Please enter a valid phone number", "FIRST: Please enter a value");
+        assertThat(skipped.statusCode()).isEqualTo(200);
+        assertThat(mailchimp.members()).singleElement().satisfies(m -> assertThat(m.mergeFields()).containsExactly(java.util.Map.entry("PHONE", "415-555-0142")));
+    }
+
+    @Test
     void errorsAreProblemJsonWithTheDocumentedFields() throws Exception {
         mailchimp.inComplianceState("gone@b.example");
         HttpResponse<String> compliance = send("PUT", member("gone@b.example"),
