@@ -252,7 +252,7 @@ class StripeConnectorTest {
     private static SyncRequest withTerms(SyncRequest request, String amountMinor, String description) {
         return new SyncRequest(request.event(), request.operation(), request.externalId(), request.externalIds(), request.retry(),
                 request.keyGeneration(), request.dependencies(), request.credentials(), request.calls(),
-                Map.of("amount", amountMinor, "currency", "usd", "description", description), Set.of());
+                Map.of("amount", amountMinor, "currency", "usd", "description", description), Set.of(), Optional.empty());
     }
 
     private static CrmEvent event(String body) {
