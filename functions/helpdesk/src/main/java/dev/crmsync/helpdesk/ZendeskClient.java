@@ -109,24 +109,44 @@ final class ZendeskClient {
     }
 
     /**
-     * {@code GET <collection>/search?external_id=…}: the ids of the objects whose {@code external_id}
-     * is exactly {@code externalId}. Zendesk matches it "exactly … (case insensitive)"
+     * {@code GET <collection>/search?external_id=…}: the objects whose {@code external_id} is
+     * exactly {@code externalId}. Zendesk matches it "exactly … (case insensitive)"
      * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations),
      * so an object of an id that differs only in case is in the answer too and is left out here.
      * A soft-deleted user is gone for this purpose and is left out as well.
      */
-    List<String> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
+    List<JsonNode> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
         String path = kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
         JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, calls, List.of(),
                 request -> request.uri(baseUrl.resolve(path)).GET()).body().path(kind.collection());
-        List<String> ids = new ArrayList<>();
+        List<JsonNode> matching = new ArrayList<>();
         for (JsonNode object : found) {
             if (externalId.equals(object.path("external_id").asText(null)) && object.path("active").asBoolean(true)) {
-                ids.add(object.path("id").asText());
+                matching.add(object);
             }
         }
-        return ids;
+        return matching;
+    }
+
+    /**
+     * {@code GET users/search?query=email:"…"}: the active users Zendesk finds by this e-mail address
+     * (Search Users' {@code query} takes the search syntax,
+     * https://developer.zendesk.com/api-reference/ticketing/users/users/#search-users). The address
+     * is personal: the call is logged without it, and an error reason has it redacted.
+     */
+    List<JsonNode> usersWithEmail(String email, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = ZendeskObject.USER.collectionPath() + "/search?query="
+                + URLEncoder.encode("email:\"" + email + "\"", StandardCharsets.UTF_8);
+        JsonNode found = send("GET " + ZendeskObject.USER.collectionPath() + "/search", credentials, calls, List.of(email),
+                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(ZendeskObject.USER.collection());
+        List<JsonNode> active = new ArrayList<>();
+        for (JsonNode user : found) {
+            if (user.path("active").asBoolean(true)) {
+                active.add(user);
+            }
+        }
+        return active;
     }
 
     private Answer send(String call, Credentials credentials, CallBudget calls, List<String> personal,

@@ -38,6 +38,8 @@ public final class ZendeskConnector implements Connector {
 
     /** The record item's note of the external_id the object carries; its absence marks a mapping from before the case-distinct encoding. */
     static final String WRITTEN_EXTERNAL_ID = "zendeskExternalId";
+    /** The error class of a contact that maps to an agent or an admin. */
+    static final String STAFF_USER = "staff_user";
     /** Search-and-delete rounds before a delete that keeps finding objects is retried later. */
     private static final int DELETE_ROUNDS = 3;
 
@@ -124,7 +126,31 @@ public final class ZendeskConnector implements Connector {
                         "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
+        if (request.externalId().isEmpty() && contact.text("email") != null) {
+            // create_or_update matches agents and admins by e-mail too and writes before its answer
+            // shows the role: a contact new to the mapping is looked up first
+            Optional<JsonNode> staff = zendesk.usersWithEmail(contact.text("email"), request.credentials(), request.calls()).stream()
+                    .filter(ZendeskConnector::isStaff).findFirst();
+            if (staff.isPresent()) {
+                return staffUser(staff.get(), "the contact's e-mail address belongs to it; nothing was written");
+            }
+        }
         return write(request, ZendeskObject.USER, ZendeskMapping.user(contact, organization));
+    }
+
+    /** A user whose {@code role} is not {@code end-user}: an agent or an admin, a member of the support team. */
+    private static boolean isStaff(JsonNode user) {
+        return !user.path("role").asText("end-user").equals("end-user");
+    }
+
+    /**
+     * crm-sync never writes to or deletes a member of the support team: a contact that maps to one
+     * is a permanent {@code staff_user} naming the Zendesk user and its role (never the address).
+     */
+    private static SyncResult staffUser(JsonNode user, String what) {
+        return SyncResult.permanent(STAFF_USER, "Zendesk user " + user.path("id").asText() + " is staff (role "
+                + user.path("role").asText() + "), and crm-sync never writes to or deletes a staff user: " + what
+                + ". Give the contact another e-mail address in the CRM (or correct the agent's address in Zendesk), then redrive");
     }
 
     /**
@@ -153,6 +179,12 @@ public final class ZendeskConnector implements Connector {
         String id = answer.body().path(kind.key()).path("id").asText();
         if (id.isEmpty()) {
             return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
+        }
+        if (kind == ZendeskObject.USER && isStaff(answer.body().path("user"))) {
+            // matched by external_id (set on an agent by hand), by an address the lookup did not find
+            // yet (search is indexed with a delay), or an end user promoted since: never mapped
+            return staffUser(answer.body().path("user"), "create_or_update matched it and wrote to it (check the agent's profile);"
+                    + " the contact is not mapped to it and it is never deleted by the sync");
         }
         Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
                 .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
@@ -202,22 +234,34 @@ public final class ZendeskConnector implements Connector {
         Optional<String> stored = mappedBeforeTheEncoding(request) && ownExternalIdOfStoredObject(request, kind).isEmpty()
                 ? Optional.empty() : request.externalId();
         if (stored.isPresent()) {
-            try {
-                zendesk.delete(kind.path(stored.get()), request.credentials(), request.calls());
-                return deleted(stored.get(), externalId);
-            } catch (ZendeskClient.RecordNotFound goneByHand) {
-                // the stored id is stale; a replacement may carry the external id
+            Optional<JsonNode> user = kind == ZendeskObject.USER
+                    ? zendesk.show(kind, stored.get(), request.credentials(), request.calls()).filter(u -> u.path("active").asBoolean(true))
+                    : Optional.empty();
+            if (user.isPresent() && isStaff(user.get())) {
+                return staffUser(user.get(), "the contact is mapped to it (promoted in Zendesk since?); it was not deleted");
+            }
+            if (kind == ZendeskObject.ORGANIZATION || user.isPresent()) {
+                try {
+                    zendesk.delete(kind.path(stored.get()), request.credentials(), request.calls());
+                    return deleted(stored.get(), externalId);
+                } catch (ZendeskClient.RecordNotFound goneByHand) {
+                    // the stored id is stale; a replacement may carry the external id
+                }
             }
         }
         Optional<String> lastDeleted = Optional.empty();
         for (int round = 0; round < DELETE_ROUNDS; round++) {
-            List<String> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
+            List<JsonNode> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
             if (found.isEmpty()) {
                 Optional<String> gone = lastDeleted.or(() -> stored);
                 return gone.isPresent() ? deleted(gone.get(), externalId)
                         : new SyncResult.NotApplicable("no Zendesk " + kind.key() + " has external_id " + externalId + ": nothing to delete");
             }
-            for (String id : found) {
+            Optional<JsonNode> staff = kind == ZendeskObject.USER ? found.stream().filter(ZendeskConnector::isStaff).findFirst() : Optional.empty();
+            if (staff.isPresent()) {
+                return staffUser(staff.get(), "it carries the contact's external_id; it was not deleted");
+            }
+            for (String id : found.stream().map(object -> object.path("id").asText()).toList()) {
                 try {
                     zendesk.delete(kind.path(id), request.credentials(), request.calls());
                 } catch (ZendeskClient.RecordNotFound goneMeanwhile) {

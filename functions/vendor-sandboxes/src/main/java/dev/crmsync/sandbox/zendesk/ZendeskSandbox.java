@@ -52,6 +52,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ORGANIZATION = Pattern.compile("/api/v2/organizations/(\\d+)(?:\\.json)?");
     private static final Pattern USER = Pattern.compile("/api/v2/users/(\\d+)(?:\\.json)?");
+    private static final Pattern EMAIL_QUERY = Pattern.compile("^email:\\s*\"?([^\"\\s]+)\"?$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s.]+$");
 
     private final Object lock = new Object();
@@ -125,6 +126,38 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public void deleteOrganizationByHand(long id) {
         synchronized (lock) {
             organizations.remove(id);
+        }
+    }
+
+    /**
+     * A member of the support team, made in Zendesk's admin pages: a user whose {@code role} is
+     * {@code agent} (or {@code admin}) with this primary e-mail address; returns its id.
+     * {@code create_or_update} matches it by e-mail like any other user ("updates an existing user
+     * identified by e-mail address or external ID", Create Or Update User,
+     * https://developer.zendesk.com/api-reference/ticketing/users/users/#create-or-update-user), and
+     * an admin's token may delete it ("administrators can delete all users except the account
+     * owner", Delete User, same page).
+     */
+    public long addStaffUserByHand(String name, String email, String role) {
+        synchronized (lock) {
+            long id = nextId++;
+            users.put(id, JSON.createObjectNode().put("id", id).put("name", name).put("email", email)
+                    .put("role", role).put("active", true).putNull("external_id"));
+            return id;
+        }
+    }
+
+    /** What an admin does in a user's profile: changes its role (an end user made an agent). */
+    public void setUserRoleByHand(long id, String role) {
+        synchronized (lock) {
+            users.get(id).put("role", role);
+        }
+    }
+
+    /** The user with this Zendesk id, soft-deleted or not (a copy). */
+    public Optional<JsonNode> user(long id) {
+        synchronized (lock) {
+            return Optional.ofNullable(users.get(id)).map(ObjectNode::deepCopy);
         }
     }
 
@@ -262,6 +295,9 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
         if (method.equals("GET") && path.equals("/api/v2/organizations/search")) {
             return search("organizations", request.params().get("external_id"));
+        }
+        if (method.equals("GET") && path.equals("/api/v2/users/search") && request.params().containsKey("query")) {
+            return usersMatching(request.params().get("query"));
         }
         if (method.equals("GET") && path.equals("/api/v2/users/search")) {
             return search("users", request.params().get("external_id"));
@@ -432,6 +468,29 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             (kind.equals("users") ? users : organizations).values().stream()
                     .filter(o -> (kind.equals("organizations") || o.path("active").asBoolean()) && externalId.equalsIgnoreCase(text(o, "external_id")))
                     .forEach(o -> found.add(o.deepCopy()));
+            body.put("count", found.size()).putNull("next_page").putNull("previous_page");
+            return SandboxReply.json(200, body);
+        }
+    }
+
+    /**
+     * {@code GET /api/v2/users/search?query=email:…}: the users with that e-mail address. The
+     * {@code query} parameter "supports the Zendesk search syntax" (Search Users,
+     * https://developer.zendesk.com/api-reference/ticketing/users/users/#search-users); the sandbox
+     * understands only {@code email:<address>} (quoted or not) and refuses anything else with 400, so
+     * a test never relies on syntax it does not model. Soft-deleted users are not found.
+     */
+    private SandboxReply usersMatching(String query) {
+        Matcher email = EMAIL_QUERY.matcher(query == null ? "" : query.strip());
+        if (!email.matches()) {
+            throw new Rejection(400, "InvalidSearch", "the sandbox's users search understands only email:<address>");
+        }
+        String address = email.group(1);
+        synchronized (lock) {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode found = body.putArray("users");
+            users.values().stream().filter(u -> u.path("active").asBoolean() && address.equalsIgnoreCase(text(u, "email")))
+                    .forEach(u -> found.add(u.deepCopy()));
             body.put("count", found.size()).putNull("next_page").putNull("previous_page");
             return SandboxReply.json(200, body);
         }

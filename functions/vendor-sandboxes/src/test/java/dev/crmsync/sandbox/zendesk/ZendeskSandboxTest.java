@@ -96,6 +96,29 @@ class ZendeskSandboxTest {
     }
 
     @Test
+    void createOrUpdateMatchesAnAgentByEmailAndASearchByEmailShowsItsRole() throws Exception {
+        long agent = zendesk.addStaffUserByHand("Sam Agent", "sam@acme.example", "agent");
+
+        JsonNode found = JSON.readTree(send("GET", "/api/v2/users/search?query=" + java.net.URLEncoder.encode("email:\"SAM@acme.example\"",
+                StandardCharsets.UTF_8), null).body());
+        assertThat(found.get("users")).singleElement().satisfies(u -> {
+            assertThat(u.get("id").asLong()).isEqualTo(agent);
+            assertThat(u.get("role").asText()).isEqualTo("agent");
+        });
+        assertThat(send("GET", "/api/v2/users/search?query=name:Sam", null).statusCode()).isEqualTo(400);
+
+        // Zendesk's create_or_update matches the agent by e-mail and writes to it
+        HttpResponse<String> written = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-5\",\"email\":\"sam@acme.example\",\"name\":\"Sam Customer\"}}");
+        assertThat(written.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(written.body()).at("/user/role").asText()).isEqualTo("agent");
+        assertThat(JSON.readTree(written.body()).at("/user/id").asLong()).isEqualTo(agent);
+        // and an admin's token may soft-delete it
+        assertThat(send("DELETE", "/api/v2/users/" + agent, null).statusCode()).isEqualTo(200);
+        assertThat(zendesk.user(agent).orElseThrow().get("active").asBoolean()).isFalse();
+    }
+
+    @Test
     void writesToOneUserOverItsLimitGet429WithRetryAfterAsPlainText() throws Exception {
         zendesk.userWriteLimit(2, Duration.ofSeconds(30));
         String user = "{\"user\":{\"external_id\":\"c-3\",\"email\":\"lee@acme.example\",\"name\":\"Lee\"}}";
