@@ -3,6 +3,7 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -260,6 +261,53 @@ final class ZendeskClient {
         List<JsonNode> named = new ArrayList<>();
         found.forEach(named::add);
         return named;
+    }
+
+    /**
+     * {@code GET users/{id}/identities}: the user's e-mail identities ({@code value}, {@code primary}),
+     * List Identities, https://developer.zendesk.com/api-reference/ticketing/users/user_identities/#list-identities.
+     * A user has a handful, within the first page.
+     */
+    List<JsonNode> emailIdentities(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = identitiesPath(userId);
+        JsonNode found = send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
+                .body().path("identities");
+        List<JsonNode> emails = new ArrayList<>();
+        for (JsonNode identity : found) {
+            if ("email".equals(identity.path("type").asText())) {
+                emails.add(identity);
+            }
+        }
+        return emails;
+    }
+
+    /**
+     * {@code POST users/{id}/identities} of an e-mail address, without a verification e-mail
+     * (Create Identity: "To create an identity without sending out a verification email, include a
+     * {@code "skip_verify_email": true} property"): the new identity, secondary and unverified.
+     */
+    JsonNode addEmailIdentity(String userId, String email, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("identity").put("type", "email").put("value", email).put("skip_verify_email", true);
+        return post(identitiesPath(userId), body, credentials, calls, List.of(email)).body().path("identity");
+    }
+
+    /** {@code PUT users/{id}/identities/{identity_id}/make_primary} (Make Identity Primary). */
+    void makePrimary(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        put(identitiesPath(userId) + "/" + identityId + "/make_primary", mapper.createObjectNode(), credentials, calls, List.of());
+    }
+
+    /** {@code DELETE users/{id}/identities/{identity_id}} (Delete Identity, 204); one already gone is the state wanted. */
+    void deleteIdentity(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        try {
+            delete(identitiesPath(userId) + "/" + identityId, credentials, calls);
+        } catch (RecordNotFound goneMeanwhile) {
+            // the state we want
+        }
+    }
+
+    private static String identitiesPath(String userId) {
+        return ZendeskObject.USER.path(userId) + "/identities";
     }
 
     /** Only a JSON body is read: a 429 or 503 may answer in plain text. */

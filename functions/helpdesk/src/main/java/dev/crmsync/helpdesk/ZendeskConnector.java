@@ -13,6 +13,7 @@ import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,12 +39,15 @@ public final class ZendeskConnector implements Connector {
 
     /** The record item's note of the external_id the object carries; its absence marks a mapping from before the case-distinct encoding. */
     static final String WRITTEN_EXTERNAL_ID = "zendeskExternalId";
+    /** The record item's fingerprint of the e-mail address last written to the user ({@link ZendeskMapping#emailFingerprint}). */
+    static final String WRITTEN_EMAIL = "zendeskEmailSha256";
     /** The error class of a contact that maps to an agent or an admin. */
     static final String STAFF_USER = "staff_user";
     /** Search-and-delete rounds before a delete that keeps finding objects is retried later. */
     private static final int DELETE_ROUNDS = 3;
 
     private final ZendeskClient zendesk;
+    private final PrimaryEmail primaryEmail;
 
     /**
      * @throws IllegalStateException when neither {@code CRM_SYNC_VENDOR_URL} nor a valid
@@ -53,6 +57,7 @@ public final class ZendeskConnector implements Connector {
      */
     public ZendeskConnector(ConnectorSettings settings) {
         this.zendesk = new ZendeskClient(baseUrl(settings), settings.httpClient(), new ObjectMapper());
+        this.primaryEmail = new PrimaryEmail(zendesk);
     }
 
     static URI baseUrl(ConnectorSettings settings) {
@@ -186,10 +191,16 @@ public final class ZendeskConnector implements Connector {
             return staffUser(answer.body().path("user"), "create_or_update matched it and wrote to it (check the agent's profile);"
                     + " the contact is not mapped to it and it is never deleted by the sync");
         }
+        Map<String, String> written = new HashMap<>(Map.of(WRITTEN_EXTERNAL_ID, externalId));
+        String email = request.event().text("email");
+        if (kind == ZendeskObject.USER && email != null) {
+            primaryEmail.moveTo(request, answer.body().path("user"), email);
+            written.put(WRITTEN_EMAIL, ZendeskMapping.emailFingerprint(email));
+        }
         Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
                 .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
                         + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
-        return new SyncResult.Applied(id, Map.of(WRITTEN_EXTERNAL_ID, externalId), 0, remapped);
+        return new SyncResult.Applied(id, Map.copyOf(written), 0, remapped);
     }
 
     /**

@@ -5,8 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.CaseDistinctId;
 import dev.crmsync.synccore.event.CrmEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -62,6 +67,21 @@ final class ZendeskMapping {
         }
         user.put("skip_verify_email", true);
         return body;
+    }
+
+    /**
+     * The SHA-256 (hex) of the lower-cased address: what the record item keeps of the e-mail last
+     * written, to find its identity after a CRM change without storing the address itself
+     * (Mailchimp keys members by a hash of the lower-cased address the same way). Zendesk compares
+     * addresses without case.
+     */
+    static String emailFingerprint(String email) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** Values Zendesk may quote back in an error, taken out of the status record's reason. */

@@ -52,12 +52,17 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ORGANIZATION = Pattern.compile("/api/v2/organizations/(\\d+)(?:\\.json)?");
     private static final Pattern USER = Pattern.compile("/api/v2/users/(\\d+)(?:\\.json)?");
+    private static final Pattern IDENTITIES = Pattern.compile("/api/v2/users/(\\d+)/identities(?:\\.json)?");
+    private static final Pattern IDENTITY = Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)(?:\\.json)?");
+    private static final Pattern MAKE_PRIMARY = Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)/make_primary(?:\\.json)?");
     private static final Pattern EMAIL_QUERY = Pattern.compile("^email:\\s*\"?([^\"\\s]+)\"?$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s.]+$");
 
     private final Object lock = new Object();
     private final Map<Long, ObjectNode> organizations = new LinkedHashMap<>(); // guarded by lock
     private final Map<Long, ObjectNode> users = new LinkedHashMap<>(); // guarded by lock
+    /** Each user's identities (e-mail addresses), in creation order; the user's {@code email} is its primary one. */
+    private final Map<Long, List<ObjectNode>> identities = new HashMap<>(); // guarded by lock
     private final Map<Long, Deque<Instant>> userWrites = new HashMap<>(); // guarded by lock
     private final Deque<Instant> accountRequests = new ArrayDeque<>(); // guarded by lock
     private final List<String> verificationEmails = new ArrayList<>(); // guarded by lock
@@ -141,8 +146,9 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public long addStaffUserByHand(String name, String email, String role) {
         synchronized (lock) {
             long id = nextId++;
-            users.put(id, JSON.createObjectNode().put("id", id).put("name", name).put("email", email)
-                    .put("role", role).put("active", true).putNull("external_id"));
+            ObjectNode user = JSON.createObjectNode().put("id", id).put("name", name).put("role", role).put("active", true).putNull("external_id");
+            users.put(id, user);
+            addEmail(user, email);
             return id;
         }
     }
@@ -151,6 +157,13 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public void setUserRoleByHand(long id, String role) {
         synchronized (lock) {
             users.get(id).put("role", role);
+        }
+    }
+
+    /** The user's identities (its e-mail addresses, the primary one marked), in creation order (copies). */
+    public List<JsonNode> identities(long userId) {
+        synchronized (lock) {
+            return identities.getOrDefault(userId, List.of()).stream().map(i -> (JsonNode) i.deepCopy()).toList();
         }
     }
 
@@ -284,6 +297,21 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         String method = request.method();
         Matcher org = ORGANIZATION.matcher(request.path());
         Matcher user = USER.matcher(request.path());
+        Matcher userIdentities = IDENTITIES.matcher(request.path());
+        Matcher identity = IDENTITY.matcher(request.path());
+        Matcher makePrimary = MAKE_PRIMARY.matcher(request.path());
+        if (method.equals("GET") && userIdentities.matches()) {
+            return listIdentities(Long.parseLong(userIdentities.group(1)));
+        }
+        if (method.equals("POST") && userIdentities.matches()) {
+            return createIdentity(request, Long.parseLong(userIdentities.group(1)));
+        }
+        if (method.equals("PUT") && makePrimary.matches()) {
+            return makePrimary(Long.parseLong(makePrimary.group(1)), Long.parseLong(makePrimary.group(2)));
+        }
+        if (method.equals("DELETE") && identity.matches()) {
+            return deleteIdentity(Long.parseLong(identity.group(1)), Long.parseLong(identity.group(2)));
+        }
         if (method.equals("POST") && path.equals("/api/v2/organizations/create_or_update")) {
             return createOrUpdateOrganization(request);
         }
@@ -331,6 +359,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         synchronized (lock) {
             organizations.clear();
             users.clear();
+            identities.clear();
             userWrites.clear();
             accountRequests.clear();
             verificationEmails.clear();
@@ -403,17 +432,17 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             if (organizationId != null && !organizationId.isNull() && !organizations.containsKey(organizationId.asLong())) {
                 return recordInvalid("organization_id", "Organization: is invalid");
             }
+            if (existing.isPresent() && email != null && heldByAnotherUser(existing.get(), email)) {
+                return recordInvalid("email", "Email: " + email + " is already being used by another user");
+            }
             ObjectNode user = existing.orElseGet(() -> {
                 long id = nextId++;
                 ObjectNode created = JSON.createObjectNode().put("id", id).put("role", "end-user").put("active", true);
                 users.put(id, created);
                 return created;
             });
-            given.fields().forEachRemaining(field -> {
-                if (!field.getKey().equals("id") && !field.getKey().equals("skip_verify_email")) {
-                    user.set(field.getKey(), field.getValue().deepCopy());
-                }
-            });
+            copyUserFields(given, user);
+            addEmail(user, email);
             if (existing.isEmpty() && email != null && !given.path("skip_verify_email").asBoolean(false)) {
                 verificationEmails.add(email);
             }
@@ -489,7 +518,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         synchronized (lock) {
             ObjectNode body = JSON.createObjectNode();
             ArrayNode found = body.putArray("users");
-            users.values().stream().filter(u -> u.path("active").asBoolean() && address.equalsIgnoreCase(text(u, "email")))
+            users.values().stream().filter(u -> u.path("active").asBoolean() && hasEmail(u, address))
                     .forEach(u -> found.add(u.deepCopy()));
             body.put("count", found.size()).putNull("next_page").putNull("previous_page");
             return SandboxReply.json(200, body);
@@ -572,10 +601,160 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             if (organizationId != null && !organizationId.isNull() && !organizations.containsKey(organizationId.asLong())) {
                 return recordInvalid("organization_id", "Organization: is invalid");
             }
-            copyFields(given, user);
+            if (email != null && heldByAnotherUser(user, email)) {
+                return recordInvalid("email", "Email: " + email + " is already being used by another user");
+            }
+            copyUserFields(given, user);
+            addEmail(user, email);
             user.put("updated_at", request.at().toString());
             return SandboxReply.json(200, JSON.createObjectNode().set("user", user.deepCopy()));
         }
+    }
+
+    /**
+     * A user's given fields, except {@code email}: "The user's primary email address. Writeable on
+     * create only. On update, a secondary email is added." (Users API, JSON format,
+     * https://developer.zendesk.com/api-reference/ticketing/users/users/) — see {@link #addEmail}.
+     */
+    private static void copyUserFields(JsonNode given, ObjectNode user) {
+        given.fields().forEachRemaining(field -> {
+            if (!List.of("id", "email", "skip_verify_email").contains(field.getKey())) {
+                user.set(field.getKey(), field.getValue().deepCopy());
+            }
+        });
+    }
+
+    /**
+     * The address as the user's identity: its primary one when it has none (a create), else a new
+     * unverified secondary one (an update with a new address; the primary stays). An address the
+     * user already has changes nothing.
+     */
+    private void addEmail(ObjectNode user, String email) {
+        if (email == null) {
+            return;
+        }
+        List<ObjectNode> own = identities.computeIfAbsent(user.get("id").asLong(), id -> new ArrayList<>());
+        if (own.stream().anyMatch(i -> email.equalsIgnoreCase(text(i, "value")))) {
+            return;
+        }
+        own.add(JSON.createObjectNode().put("id", nextId++).put("user_id", user.get("id").asLong()).put("type", "email")
+                .put("value", email).put("verified", false).put("primary", own.isEmpty()));
+        showPrimaryEmail(user);
+    }
+
+    /** The user's {@code email}: the value of its primary e-mail identity, null when it has none. */
+    private void showPrimaryEmail(ObjectNode user) {
+        Optional<ObjectNode> primary = identities.getOrDefault(user.get("id").asLong(), List.of()).stream()
+                .filter(i -> i.path("primary").asBoolean()).findFirst();
+        if (primary.isPresent()) {
+            user.put("email", text(primary.get(), "value"));
+        } else {
+            user.putNull("email");
+        }
+    }
+
+    /** An active user one of whose e-mail identities is this address (compared without case). */
+    private boolean hasEmail(ObjectNode user, String email) {
+        return identities.getOrDefault(user.get("id").asLong(), List.of()).stream().anyMatch(i -> email.equalsIgnoreCase(text(i, "value")));
+    }
+
+    /**
+     * An address is one user's: an update or a new identity with another active user's address is
+     * refused with 422 (the wording is not verified; the sandbox refuses rather than share it).
+     */
+    private boolean heldByAnotherUser(ObjectNode user, String email) {
+        return users.values().stream().anyMatch(u -> u != user && u.path("active").asBoolean() && hasEmail(u, email));
+    }
+
+    /** {@code GET /api/v2/users/{id}/identities}: {@code {"identities": […]}} (List Identities, User Identities API). */
+    private SandboxReply listIdentities(long userId) {
+        synchronized (lock) {
+            requireUser(userId);
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode list = body.putArray("identities");
+            identities.getOrDefault(userId, List.of()).forEach(i -> list.add(i.deepCopy()));
+            body.put("count", list.size()).putNull("next_page").putNull("previous_page");
+            return SandboxReply.json(200, body);
+        }
+    }
+
+    /**
+     * {@code POST /api/v2/users/{id}/identities} {@code {"identity": {"type": "email", "value"}}}:
+     * 201 with the new, unverified, secondary identity; a verification e-mail unless
+     * {@code skip_verify_email} (Create Identity, User Identities API,
+     * https://developer.zendesk.com/api-reference/ticketing/users/user_identities/). An address
+     * another user holds is refused with 422 (identities identify one user; Zendesk's exact wording
+     * is not verified).
+     */
+    private SandboxReply createIdentity(SandboxRequest request, long userId) {
+        JsonNode given = request.json() == null ? null : request.json().get("identity");
+        if (given == null || !"email".equals(text(given, "type"))) {
+            throw new Rejection(400, "InvalidRequest", "the sandbox models e-mail identities only");
+        }
+        String value = text(given, "value");
+        synchronized (lock) {
+            ObjectNode user = requireUser(userId);
+            if (value == null || !EMAIL.matcher(value).matches()) {
+                return recordInvalid("value", "Value: " + value + " is not properly formatted");
+            }
+            if (heldByAnotherUser(user, value)) {
+                return recordInvalid("value", "Value: " + value + " is already being used by another user");
+            }
+            if (hasEmail(user, value)) {
+                return recordInvalid("value", "Value: " + value + " has already been taken");
+            }
+            addEmail(user, value);
+            if (!given.path("skip_verify_email").asBoolean(false) && !request.json().path("skip_verify_email").asBoolean(false)) {
+                verificationEmails.add(value);
+            }
+            List<ObjectNode> own = identities.get(userId);
+            return SandboxReply.json(201, JSON.createObjectNode().set("identity", own.getLast().deepCopy()));
+        }
+    }
+
+    /**
+     * {@code PUT /api/v2/users/{id}/identities/{identity_id}/make_primary}: 200 with the user's
+     * identities. Only an end user authenticating as itself is limited to verified addresses ("an
+     * end user can only make an email identity primary if the email is verified", Make Identity
+     * Primary); an admin's token is not.
+     */
+    private SandboxReply makePrimary(long userId, long identityId) {
+        synchronized (lock) {
+            ObjectNode user = requireUser(userId);
+            ObjectNode chosen = requireIdentity(userId, identityId);
+            identities.get(userId).forEach(i -> i.put("primary", i == chosen));
+            showPrimaryEmail(user);
+            return listIdentities(userId);
+        }
+    }
+
+    /**
+     * {@code DELETE /api/v2/users/{id}/identities/{identity_id}}: 204. The primary address is
+     * refused (422): the docs do not say what Zendesk does, so the sandbox takes the stricter answer.
+     */
+    private SandboxReply deleteIdentity(long userId, long identityId) {
+        synchronized (lock) {
+            requireUser(userId);
+            ObjectNode identity = requireIdentity(userId, identityId);
+            if (identity.path("primary").asBoolean()) {
+                return recordInvalid("primary", "Primary: the primary identity cannot be deleted");
+            }
+            identities.get(userId).remove(identity);
+            return SandboxReply.of(204, "application/json", new byte[0]);
+        }
+    }
+
+    private ObjectNode requireUser(long userId) {
+        ObjectNode user = users.get(userId);
+        if (user == null || !user.path("active").asBoolean()) {
+            throw new Rejection(404, "RecordNotFound", "Not found");
+        }
+        return user;
+    }
+
+    private ObjectNode requireIdentity(long userId, long identityId) {
+        return identities.getOrDefault(userId, List.of()).stream().filter(i -> i.get("id").asLong() == identityId).findFirst()
+                .orElseThrow(() -> new Rejection(404, "RecordNotFound", "Not found"));
     }
 
     private static void copyFields(JsonNode given, ObjectNode object) {
@@ -610,7 +789,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             return byExternalId;
         }
         return users.values().stream()
-                .filter(u -> u.path("active").asBoolean() && email.equalsIgnoreCase(text(u, "email"))).findFirst();
+                .filter(u -> u.path("active").asBoolean() && hasEmail(u, email)).findFirst();
     }
 
     private static SandboxReply recordInvalid(String field, String description) {

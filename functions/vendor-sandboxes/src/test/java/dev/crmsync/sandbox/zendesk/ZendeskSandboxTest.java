@@ -119,6 +119,43 @@ class ZendeskSandboxTest {
     }
 
     @Test
+    void anUpdatedEmailIsAddedAsASecondaryIdentityAndOnlyTheIdentitiesApiMakesItPrimary() throws Exception {
+        long user = JSON.readTree(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-6\",\"email\":\"old@acme.example\",\"name\":\"Six\"}}").body()).at("/user/id").asLong();
+        HttpResponse<String> updated = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-6\",\"email\":\"new@acme.example\"}}");
+
+        // "Writeable on create only. On update, a secondary email is added."
+        assertThat(JSON.readTree(updated.body()).at("/user/email").asText()).isEqualTo("old@acme.example");
+        JsonNode identities = JSON.readTree(send("GET", "/api/v2/users/" + user + "/identities", null).body()).get("identities");
+        assertThat(identities).extracting(i -> i.get("value").asText() + " " + i.get("primary").asBoolean())
+                .containsExactly("old@acme.example true", "new@acme.example false");
+        // both addresses find the user
+        assertThat(send("GET", "/api/v2/users/search?query=email:old@acme.example", null).body()).contains("\"count\":1");
+        assertThat(send("GET", "/api/v2/users/search?query=email:new@acme.example", null).body()).contains("\"count\":1");
+
+        String oldId = identities.get(0).get("id").asText();
+        String newId = identities.get(1).get("id").asText();
+        assertThat(send("DELETE", "/api/v2/users/" + user + "/identities/" + oldId, null).statusCode()).as("the primary").isEqualTo(422);
+        assertThat(send("PUT", "/api/v2/users/" + user + "/identities/" + newId + "/make_primary", "{}").statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/api/v2/users/" + user + "/identities/" + oldId, null).statusCode()).isEqualTo(204);
+
+        assertThat(zendesk.user(user).orElseThrow().get("email").asText()).isEqualTo("new@acme.example");
+        assertThat(send("GET", "/api/v2/users/search?query=email:old@acme.example", null).body()).contains("\"count\":0");
+        // the old address is free again: a create_or_update with it makes another user
+        assertThat(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-66\",\"email\":\"old@acme.example\",\"name\":\"Other\"}}").statusCode()).isEqualTo(201);
+        // an address another user holds cannot be added
+        assertThat(send("POST", "/api/v2/users/" + user + "/identities",
+                "{\"identity\":{\"type\":\"email\",\"value\":\"old@acme.example\"}}").statusCode()).isEqualTo(422);
+        HttpResponse<String> added = send("POST", "/api/v2/users/" + user + "/identities",
+                "{\"identity\":{\"type\":\"email\",\"value\":\"third@acme.example\",\"skip_verify_email\":true}}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(added.body()).at("/identity/primary").asBoolean()).isFalse();
+        assertThat(zendesk.verificationEmailsSent()).containsExactly("old@acme.example", "old@acme.example");
+    }
+
+    @Test
     void writesToOneUserOverItsLimitGet429WithRetryAfterAsPlainText() throws Exception {
         zendesk.userWriteLimit(2, Duration.ofSeconds(30));
         String user = "{\"user\":{\"external_id\":\"c-3\",\"email\":\"lee@acme.example\",\"name\":\"Lee\"}}";
