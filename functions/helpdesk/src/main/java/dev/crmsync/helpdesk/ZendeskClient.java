@@ -201,6 +201,12 @@ final class ZendeskClient {
             return new SyncFailure.Unauthorized(what + ": the API token was refused");
         }
         String reason = what + describe(body, personal);
+        if (status == 403) {
+            // the token is valid but its user's role may not make this call: no retry gives it another role
+            return new SyncFailure.Permanent("forbidden", reason + " — the secret's token must belong to an admin, or to an agent whose"
+                    + " custom role can manage end users and organizations (Enterprise); give the token's user that role, or put an"
+                    + " admin's e-mail and token in the secret, then redrive");
+        }
         Optional<Duration> retryAfter = VendorHttp.retryAfter(response);
         if (status == 429) {
             String remaining = response.headers().firstValue("X-Rate-Limit-Remaining").map(r -> " (X-Rate-Limit-Remaining " + r + ")").orElse("");

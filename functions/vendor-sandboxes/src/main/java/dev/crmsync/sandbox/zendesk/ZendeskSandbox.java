@@ -18,10 +18,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +68,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     private final Map<Long, Deque<Instant>> userWrites = new HashMap<>(); // guarded by lock
     private final Deque<Instant> accountRequests = new ArrayDeque<>(); // guarded by lock
     private final List<String> verificationEmails = new ArrayList<>(); // guarded by lock
+    private final Set<String> plainAgentTokens = new HashSet<>(); // guarded by lock
     private long nextId = 360_000_000_001L; // guarded by lock
     private int userWriteLimit = DEFAULT_USER_WRITES; // guarded by lock
     private Duration userWindow = DEFAULT_USER_WINDOW; // guarded by lock
@@ -99,6 +102,24 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         return answerNext(method, pathRegex, times, request -> SandboxReply.of(503, "text/plain; charset=utf-8",
                         "Maintenance: Zendesk will be back shortly.".getBytes(StandardCharsets.UTF_8))
                 .withHeader("Retry-After", Integer.toString(retryAfterSeconds)));
+    }
+
+    /**
+     * Requests with these (accepted) API tokens act as an agent without a custom role that may
+     * manage end users and organizations: Zendesk answers their organization and user writes, the
+     * organization search and user deletes with 403 {@code Forbidden}. Per the OpenAPI "Allowed For"
+     * notes: organization create and delete "Admins; Agents assigned to a custom role with
+     * permissions to manage organizations (Enterprise only)", update "Agents with no permissions
+     * restrictions can only update 'notes'", search Admins or such roles; user
+     * {@code create_or_update} and delete "Admins and agents in custom roles with permission to
+     * manage end users" (organizations and users OpenAPI, api-evangelist/zendesk
+     * {@code openapi/_original/}). Reading users and identities stays allowed to every agent.
+     */
+    public ZendeskSandbox tokensOfAgentsWithoutManageRole(String... tokens) {
+        synchronized (lock) {
+            plainAgentTokens.addAll(List.of(tokens));
+        }
+        return this;
     }
 
     /** An organization someone made by hand in Zendesk (no external id); returns its id. */
@@ -300,6 +321,10 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         Matcher userIdentities = IDENTITIES.matcher(request.path());
         Matcher identity = IDENTITY.matcher(request.path());
         Matcher makePrimary = MAKE_PRIMARY.matcher(request.path());
+        if (needsManageRole(method, path) && actsAsPlainAgent(request)) {
+            // Zendesk's answer to an agent whose role does not allow the call (reported in https://github.com/facetoe/zenpy/issues/336)
+            throw new Rejection(403, "Forbidden", "You do not have access to this page. Please contact the account owner of this help desk for further help.");
+        }
         if (method.equals("GET") && userIdentities.matches()) {
             return listIdentities(Long.parseLong(userIdentities.group(1)));
         }
@@ -354,6 +379,20 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         throw new Rejection(404, "InvalidEndpoint", "Not found");
     }
 
+    /** Organization writes and searches, user writes and deletes: what a plain agent may not do (see {@link #tokensOfAgentsWithoutManageRole}). */
+    private static boolean needsManageRole(String method, String path) {
+        boolean organizations = path.startsWith("/api/v2/organizations");
+        boolean userWrite = path.equals("/api/v2/users/create_or_update") || USER.matcher(path).matches() && !method.equals("GET");
+        return organizations || userWrite;
+    }
+
+    private boolean actsAsPlainAgent(SandboxRequest request) {
+        String token = apiKeyScheme().presentedKey(request);
+        synchronized (lock) {
+            return token != null && plainAgentTokens.contains(token);
+        }
+    }
+
     @Override
     protected void resetState() {
         synchronized (lock) {
@@ -363,6 +402,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             userWrites.clear();
             accountRequests.clear();
             verificationEmails.clear();
+            plainAgentTokens.clear();
             userWriteLimit = DEFAULT_USER_WRITES;
             userWindow = DEFAULT_USER_WINDOW;
         }

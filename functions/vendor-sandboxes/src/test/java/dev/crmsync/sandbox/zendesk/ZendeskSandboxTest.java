@@ -259,6 +259,21 @@ class ZendeskSandboxTest {
     }
 
     @Test
+    void anAgentWithoutTheManageRoleIsForbiddenToWriteButMayRead() throws Exception {
+        zendesk.tokensOfAgentsWithoutManageRole(TOKEN);
+        HttpResponse<String> org = send("POST", "/api/v2/organizations/create_or_update", "{\"organization\":{\"external_id\":\"a\",\"name\":\"A\"}}");
+        HttpResponse<String> user = send("POST", "/api/v2/users/create_or_update", "{\"user\":{\"external_id\":\"c\",\"email\":\"c@acme.example\",\"name\":\"C\"}}");
+
+        assertThat(org.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(org.body()).get("error").asText()).isEqualTo("Forbidden");
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", "/api/v2/users/1", null).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v2/users/search?external_id=c", null).statusCode()).isEqualTo(200);
+        assertThat(zendesk.organizations()).isEmpty();
+        assertThat(zendesk.users()).isEmpty();
+    }
+
+    @Test
     void unavailableAnswers503WithRetryAfterAndChangesNothing() throws Exception {
         zendesk.unavailableNext("POST", "/api/v2/organizations/create_or_update", 1, 7);
         HttpResponse<String> r = send("POST", "/api/v2/organizations/create_or_update",
