@@ -80,7 +80,9 @@ class ZendeskSandboxTest {
         HttpResponse<String> created = send("POST", "/api/v2/users/create_or_update",
                 "{\"user\":{\"external_id\":\"c-1\",\"email\":\"dana@acme.example\",\"name\":\"Dana\"}}");
         HttpResponse<String> byEmail = send("POST", "/api/v2/users/create_or_update",
-                "{\"user\":{\"email\":\"DANA@acme.example\",\"phone\":\"+1 415\"}}");
+                "{\"user\":{\"email\":\"DANA@acme.example\",\"phone\":\"+14155550142\"}}");
+        HttpResponse<String> badPhone = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-1\",\"phone\":\"+1 415 555 0142\"}}");
         HttpResponse<String> badEmail = send("POST", "/api/v2/users/create_or_update",
                 "{\"user\":{\"external_id\":\"c-2\",\"email\":\"dana@localhost\",\"name\":\"Dana\"}}");
 
@@ -89,9 +91,12 @@ class ZendeskSandboxTest {
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(byEmail.statusCode()).isEqualTo(200);
         assertThat(badEmail.statusCode()).isEqualTo(422);
+        // not E.164: refused as with "Validate user phone numbers" on
+        assertThat(badPhone.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(badPhone.body()).at("/details/phone/0/description").asText()).isEqualTo("Phone +1 415 555 0142 is not properly formatted");
         assertThat(zendesk.users()).singleElement().satisfies(u -> {
             assertThat(u.get("external_id").asText()).isEqualTo("c-1");
-            assertThat(u.get("phone").asText()).isEqualTo("+1 415");
+            assertThat(u.get("phone").asText()).isEqualTo("+14155550142");
         });
     }
 
