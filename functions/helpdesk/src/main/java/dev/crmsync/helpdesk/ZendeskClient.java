@@ -70,6 +70,17 @@ final class ZendeskClient {
         }
     }
 
+    /**
+     * 422 {@code RecordInvalid} on {@code external_id}: another user holds it. Zendesk does not
+     * document whether a soft-deleted user keeps its {@code external_id}; when it does, a contact
+     * deleted and created again in the CRM answers this until that user is permanently deleted.
+     */
+    static final class ExternalIdTaken extends VendorHttp.CallFailed {
+        ExternalIdTaken(SyncFailure failure) {
+            super(failure);
+        }
+    }
+
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
@@ -173,6 +184,9 @@ final class ZendeskClient {
         }
         if (status == 422 && nameTaken(body)) {
             throw new NameTaken(failure);
+        }
+        if (status == 422 && body.path("details").has("external_id")) {
+            throw new ExternalIdTaken(failure);
         }
         throw new VendorHttp.CallFailed(failure);
     }
@@ -307,6 +321,32 @@ final class ZendeskClient {
     void deleteIdentity(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
         try {
             delete(identitiesPath(userId) + "/" + identityId, credentials, calls);
+        } catch (RecordNotFound goneMeanwhile) {
+            // the state we want
+        }
+    }
+
+    /**
+     * {@code GET deleted_users/{id}} (Show Deleted User: "Returns users that have been deleted but
+     * not permanently yet"): whether the user is soft-deleted; false when it is active or gone.
+     */
+    boolean isSoftDeleted(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = "api/v2/deleted_users/" + userId;
+        try {
+            send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET());
+            return true;
+        } catch (RecordNotFound notDeleted) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code DELETE deleted_users/{id}} (Permanently Delete User; "Before permanently deleting a
+     * user, you must delete the user first"); one already gone is the state wanted.
+     */
+    void permanentlyDeleteUser(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        try {
+            delete("api/v2/deleted_users/" + userId, credentials, calls);
         } catch (RecordNotFound goneMeanwhile) {
             // the state we want
         }

@@ -179,6 +179,11 @@ public final class ZendeskConnector implements Connector {
                     throw taken;
                 }
                 answer = adoptOrganizationByName(request, body, personal, taken);
+            } catch (ZendeskClient.ExternalIdTaken taken) {
+                if (kind != ZendeskObject.USER) {
+                    throw taken;
+                }
+                answer = createAgainAfterTheDeletedUser(request, body, personal, taken);
             }
         }
         String id = answer.body().path(kind.key()).path("id").asText();
@@ -201,6 +206,27 @@ public final class ZendeskConnector implements Connector {
                 .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
                         + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
         return new SyncResult.Applied(id, Map.copyOf(written), 0, remapped);
+    }
+
+    /**
+     * The user's external_id is held by another user, while no active one matched it: the record's
+     * user was soft-deleted (by its {@code contact.deleted}, or by hand) and, as Zendesk may do, still
+     * holds it. A soft delete cannot be undone ("Zendesk can't recover deleted users for you",
+     * https://support.zendesk.com/hc/en-us/articles/4408821737498), so the record's deleted user is
+     * permanently deleted — Zendesk does that itself after 30 days; its closed tickets stay — and the
+     * user is created again. Only the user the record maps to, and only once Zendesk confirms it is
+     * deleted; anything else is a permanent {@code vendor_rejected} saying so.
+     */
+    private ZendeskClient.Answer createAgainAfterTheDeletedUser(SyncRequest request, ObjectNode body, List<String> personal,
+                                                               ZendeskClient.ExternalIdTaken taken) throws VendorHttp.CallFailed {
+        Optional<String> mapped = request.externalId();
+        if (mapped.isEmpty() || !zendesk.isSoftDeleted(mapped.get(), request.credentials(), request.calls())) {
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("vendor_rejected", taken.failure().reason()
+                    + " — held by a Zendesk user this contact is not mapped to (deleted by hand before the contact's first sync?);"
+                    + " permanently delete that user in Admin Center → Deleted users, or clear its External ID, then redrive"));
+        }
+        zendesk.permanentlyDeleteUser(mapped.get(), request.credentials(), request.calls());
+        return zendesk.post(ZendeskObject.USER.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
     }
 
     /**

@@ -54,6 +54,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ORGANIZATION = Pattern.compile("/api/v2/organizations/(\\d+)(?:\\.json)?");
     private static final Pattern USER = Pattern.compile("/api/v2/users/(\\d+)(?:\\.json)?");
+    private static final Pattern DELETED_USER = Pattern.compile("/api/v2/deleted_users/(\\d+)(?:\\.json)?");
     private static final Pattern IDENTITIES = Pattern.compile("/api/v2/users/(\\d+)/identities(?:\\.json)?");
     private static final Pattern IDENTITY = Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)(?:\\.json)?");
     private static final Pattern MAKE_PRIMARY = Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)/make_primary(?:\\.json)?");
@@ -71,6 +72,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     private final Deque<Instant> accountRequests = new ArrayDeque<>(); // guarded by lock
     private final List<String> verificationEmails = new ArrayList<>(); // guarded by lock
     private final Set<String> plainAgentTokens = new HashSet<>(); // guarded by lock
+    private boolean deletedUsersKeepExternalIds = true; // guarded by lock
     private long nextId = 360_000_000_001L; // guarded by lock
     private int userWriteLimit = DEFAULT_USER_WRITES; // guarded by lock
     private Duration userWindow = DEFAULT_USER_WINDOW; // guarded by lock
@@ -120,6 +122,20 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public ZendeskSandbox tokensOfAgentsWithoutManageRole(String... tokens) {
         synchronized (lock) {
             plainAgentTokens.addAll(List.of(tokens));
+        }
+        return this;
+    }
+
+    /**
+     * The other reading of what Zendesk does with a soft-deleted user's {@code external_id}, which
+     * its documentation leaves open: released, so {@code create_or_update} with it creates a new
+     * user. By default the sandbox takes the stricter one — the soft-deleted user keeps it and
+     * {@code create_or_update} with it answers 422 {@code external_id: … has already been taken}
+     * until the user is permanently deleted.
+     */
+    public ZendeskSandbox deletedUsersReleaseTheirExternalIds() {
+        synchronized (lock) {
+            deletedUsersKeepExternalIds = false;
         }
         return this;
     }
@@ -323,9 +339,16 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         Matcher userIdentities = IDENTITIES.matcher(request.path());
         Matcher identity = IDENTITY.matcher(request.path());
         Matcher makePrimary = MAKE_PRIMARY.matcher(request.path());
+        Matcher deletedUser = DELETED_USER.matcher(request.path());
         if (needsManageRole(method, path) && actsAsPlainAgent(request)) {
             // Zendesk's answer to an agent whose role does not allow the call (reported in https://github.com/facetoe/zenpy/issues/336)
             throw new Rejection(403, "Forbidden", "You do not have access to this page. Please contact the account owner of this help desk for further help.");
+        }
+        if (method.equals("GET") && deletedUser.matches()) {
+            return showDeletedUser(Long.parseLong(deletedUser.group(1)));
+        }
+        if (method.equals("DELETE") && deletedUser.matches()) {
+            return permanentlyDeleteUser(Long.parseLong(deletedUser.group(1)));
         }
         if (method.equals("GET") && userIdentities.matches()) {
             return listIdentities(Long.parseLong(userIdentities.group(1)));
@@ -384,7 +407,8 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     /** Organization writes and searches, user writes and deletes: what a plain agent may not do (see {@link #tokensOfAgentsWithoutManageRole}). */
     private static boolean needsManageRole(String method, String path) {
         boolean organizations = path.startsWith("/api/v2/organizations");
-        boolean userWrite = path.equals("/api/v2/users/create_or_update") || USER.matcher(path).matches() && !method.equals("GET");
+        boolean userWrite = path.equals("/api/v2/users/create_or_update")
+                || (USER.matcher(path).matches() || DELETED_USER.matcher(path).matches()) && !method.equals("GET");
         return organizations || userWrite;
     }
 
@@ -405,6 +429,7 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             accountRequests.clear();
             verificationEmails.clear();
             plainAgentTokens.clear();
+            deletedUsersKeepExternalIds = true;
             userWriteLimit = DEFAULT_USER_WRITES;
             userWindow = DEFAULT_USER_WINDOW;
         }
@@ -457,6 +482,11 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
             String externalId = text(given, "external_id");
             String email = text(given, "email");
             Optional<ObjectNode> existing = findActiveUser(externalId, email);
+            boolean heldByADeletedUser = externalId != null && users.values().stream()
+                    .anyMatch(u -> !u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id")));
+            if (existing.isEmpty() && heldByADeletedUser && deletedUsersKeepExternalIds) {
+                return recordInvalid("external_id", "External: " + externalId + " has already been taken");
+            }
             if (existing.isPresent()) {
                 Optional<Integer> wait = overUserLimit(existing.get().get("id").asLong(), request.at());
                 if (wait.isPresent()) {
@@ -582,13 +612,51 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         }
     }
 
+    /**
+     * {@code DELETE /api/v2/deleted_users/{id}} (Permanently Delete User): 200 with the user, its
+     * personal data null; only a user deleted before ("Before permanently deleting a user, you must
+     * delete the user first"), else 404. The user is gone, its {@code external_id} and addresses with
+     * it (deleted-users OpenAPI, api-evangelist/zendesk {@code openapi/_original/deleted-users-openapi-original.yml}).
+     */
+    private SandboxReply permanentlyDeleteUser(long id) {
+        synchronized (lock) {
+            ObjectNode user = users.get(id);
+            if (user == null || user.path("active").asBoolean()) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            users.remove(id);
+            identities.remove(id);
+            ObjectNode gone = user.deepCopy().putNull("email").putNull("phone").putNull("external_id").put("name", "Permanently Deleted User");
+            return SandboxReply.json(200, JSON.createObjectNode().set("deleted_user", gone));
+        }
+    }
+
+    /** {@code GET /api/v2/deleted_users/{id}} (Show Deleted User): a soft-deleted user, else 404. */
+    private SandboxReply showDeletedUser(long id) {
+        synchronized (lock) {
+            ObjectNode user = users.get(id);
+            if (user == null || user.path("active").asBoolean()) {
+                throw new Rejection(404, "RecordNotFound", "Not found");
+            }
+            ObjectNode shown = user.deepCopy();
+            // the documented shape of a deleted user has no external_id
+            shown.remove("external_id");
+            return SandboxReply.json(200, JSON.createObjectNode().set("deleted_user", shown));
+        }
+    }
+
     private SandboxReply deleteUser(long id) {
         synchronized (lock) {
             ObjectNode user = users.get(id);
             if (user == null || !user.path("active").asBoolean()) {
                 throw new Rejection(404, "RecordNotFound", "Not found");
             }
-            // a soft delete: the user stays, inactive, and no longer matches create_or_update or search
+            // a soft delete, which cannot be undone ("Zendesk can't recover deleted users for you",
+            // https://support.zendesk.com/hc/en-us/articles/4408821737498): the user stays, inactive, until
+            // permanently deleted (by hand or after 30 days); it no longer matches create_or_update or
+            // search, and its addresses are free ("a soft-deleted user can still contact you … a new profile
+            // will be created", https://myaskai.com/zendesk-how-to/how-to-delete-end-users-in-zendesk).
+            // Whether it keeps its external_id is not documented: see deletedUsersReleaseTheirExternalIds
             user.put("active", false);
             return SandboxReply.json(200, JSON.createObjectNode().set("user", user.deepCopy()));
         }

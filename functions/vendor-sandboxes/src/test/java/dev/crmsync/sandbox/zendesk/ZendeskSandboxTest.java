@@ -200,6 +200,40 @@ class ZendeskSandboxTest {
     }
 
     @Test
+    void aSoftDeletedUserKeepsItsExternalIdUntilPermanentlyDeletedButNotItsAddress() throws Exception {
+        String user = "{\"user\":{\"external_id\":\"c-10\",\"email\":\"ten@acme.example\",\"name\":\"Ten\"}}";
+        long first = JSON.readTree(send("POST", "/api/v2/users/create_or_update", user).body()).at("/user/id").asLong();
+        assertThat(send("DELETE", "/api/v2/deleted_users/" + first, null).statusCode()).as("not deleted yet").isEqualTo(404);
+        assertThat(send("DELETE", "/api/v2/users/" + first, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = send("POST", "/api/v2/users/create_or_update", user);
+        assertThat(again.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(again.body()).at("/details/external_id/0/description").asText()).contains("has already been taken");
+        // its address is free: another external id with it makes a new user
+        assertThat(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-11\",\"email\":\"ten@acme.example\",\"name\":\"Eleven\"}}").statusCode()).isEqualTo(201);
+
+        HttpResponse<String> purged = send("DELETE", "/api/v2/deleted_users/" + first, null);
+        assertThat(purged.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(purged.body()).at("/deleted_user/email").isNull()).isTrue();
+        assertThat(zendesk.user(first)).isEmpty();
+        assertThat(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-10\",\"email\":\"ten2@acme.example\",\"name\":\"Ten\"}}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theOtherReadingReleasesADeletedUsersExternalId() throws Exception {
+        zendesk.deletedUsersReleaseTheirExternalIds();
+        String user = "{\"user\":{\"external_id\":\"c-12\",\"email\":\"twelve@acme.example\",\"name\":\"Twelve\"}}";
+        long first = JSON.readTree(send("POST", "/api/v2/users/create_or_update", user).body()).at("/user/id").asLong();
+        send("DELETE", "/api/v2/users/" + first, null);
+
+        HttpResponse<String> again = send("POST", "/api/v2/users/create_or_update", user);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(again.body()).at("/user/id").asLong()).isNotEqualTo(first);
+    }
+
+    @Test
     void externalIdsCompareWithoutCaseSoASearchFindsEveryCaseVariantAndAnUpdateKeepsTheWritersCase() throws Exception {
         zendesk.setOrganizationExternalIdByHand(zendesk.addOrganizationByHand("One"), "ACC-7");
         zendesk.setOrganizationExternalIdByHand(zendesk.addOrganizationByHand("Two"), "acc-7");
