@@ -131,9 +131,10 @@ public final class ZendeskConnector implements Connector {
                         "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
-        if (request.externalId().isEmpty() && contact.text("email") != null) {
+        boolean unmapped = request.externalId().isEmpty() || "true".equals(request.externalIds().get("deleted"));
+        if (unmapped && contact.text("email") != null) {
             // create_or_update matches agents and admins by e-mail too and writes before its answer
-            // shows the role: a contact new to the mapping is looked up first
+            // shows the role: a contact new to the mapping (or whose user was deleted) is looked up first
             Optional<JsonNode> staff = zendesk.usersWithEmail(contact.text("email"), request.credentials(), request.calls()).stream()
                     .filter(ZendeskConnector::isStaff).findFirst();
             if (staff.isPresent()) {

@@ -41,6 +41,24 @@ class HelpdeskStaffUserTest {
     }
 
     @Test
+    void aContactCreatedAgainWhoseAddressAnAgentHasSinceIsNotWrittenToTheAgent() {
+        String contact = SampleEvents.unique("003");
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        esm.drain(Duration.ofSeconds(10));
+        harness.send(HelpdeskHarness.deleted("contact.deleted", contact, 2));
+        esm.drain(Duration.ofSeconds(10));
+        long agent = zendesk.addStaffUserByHand("Dana Agent", contact.toLowerCase(java.util.Locale.ROOT) + "@acme.example", "agent");
+        var before = zendesk.user(agent).orElseThrow();
+
+        harness.send(HelpdeskHarness.contactUpserted(contact, null, 3, "Dana"));
+        esm.drain(Duration.ofSeconds(20));
+
+        assertThat(zendesk.user(agent).orElseThrow()).isEqualTo(before);
+        assertThat(harness.statusItem("evt-" + contact + "-v3").get("errorClass").s()).isEqualTo("staff_user");
+        assertThat(harness.statusItem("evt-" + contact + "-v3").get("reason").s()).contains("nothing was written");
+    }
+
+    @Test
     void aStaffUserAlreadyWrittenIsNeverMapped() {
         String contact = SampleEvents.unique("003");
         harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
