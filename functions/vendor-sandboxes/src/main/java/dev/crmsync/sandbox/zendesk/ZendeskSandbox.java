@@ -44,6 +44,13 @@ import java.util.regex.Pattern;
  * user is limited to {@link #DEFAULT_USER_WRITES} per {@link #DEFAULT_USER_WINDOW} (Zendesk's
  * documentation says "about 5 per minute"; unverified, so {@link #userWriteLimit} changes it), a
  * write over it gets 429 with {@code Retry-After} in seconds and a {@code text/plain} body.
+ *
+ * <p>Users: a {@code role} (staff made by hand are matched by e-mail like anyone), e-mail identities
+ * ({@code email} writable on create only; an update adds a secondary address; the User Identities
+ * API makes one primary), a {@code phone} that must be E.164, soft deletes that keep the
+ * {@code external_id} until a permanent delete (the stricter reading of what Zendesk leaves
+ * undocumented), and 403 for the token of an agent whose role may not manage end users and
+ * organizations. Sources: {@code functions/vendor-sandboxes/vendors/zendesk.md}.
  */
 public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public static final int DEFAULT_USER_WRITES = 5;
