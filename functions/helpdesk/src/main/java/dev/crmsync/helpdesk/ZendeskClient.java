@@ -3,6 +3,7 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -69,6 +70,17 @@ final class ZendeskClient {
         }
     }
 
+    /**
+     * 422 {@code RecordInvalid} on {@code external_id}: another user holds it. Zendesk does not
+     * document whether a soft-deleted user keeps its {@code external_id}; when it does, a contact
+     * deleted and created again in the CRM answers this until that user is permanently deleted.
+     */
+    static final class ExternalIdTaken extends VendorHttp.CallFailed {
+        ExternalIdTaken(SyncFailure failure) {
+            super(failure);
+        }
+    }
+
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
@@ -109,24 +121,44 @@ final class ZendeskClient {
     }
 
     /**
-     * {@code GET <collection>/search?external_id=…}: the ids of the objects whose {@code external_id}
-     * is exactly {@code externalId}. Zendesk matches it "exactly … (case insensitive)"
+     * {@code GET <collection>/search?external_id=…}: the objects whose {@code external_id} is
+     * exactly {@code externalId}. Zendesk matches it "exactly … (case insensitive)"
      * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations),
      * so an object of an id that differs only in case is in the answer too and is left out here.
      * A soft-deleted user is gone for this purpose and is left out as well.
      */
-    List<String> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
+    List<JsonNode> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
         String path = kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
         JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, calls, List.of(),
                 request -> request.uri(baseUrl.resolve(path)).GET()).body().path(kind.collection());
-        List<String> ids = new ArrayList<>();
+        List<JsonNode> matching = new ArrayList<>();
         for (JsonNode object : found) {
             if (externalId.equals(object.path("external_id").asText(null)) && object.path("active").asBoolean(true)) {
-                ids.add(object.path("id").asText());
+                matching.add(object);
             }
         }
-        return ids;
+        return matching;
+    }
+
+    /**
+     * {@code GET users/search?query=email:"…"}: the active users Zendesk finds by this e-mail address
+     * (Search Users' {@code query} takes the search syntax,
+     * https://developer.zendesk.com/api-reference/ticketing/users/users/#search-users). The address
+     * is personal: the call is logged without it, and an error reason has it redacted.
+     */
+    List<JsonNode> usersWithEmail(String email, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = ZendeskObject.USER.collectionPath() + "/search?query="
+                + URLEncoder.encode("email:\"" + email + "\"", StandardCharsets.UTF_8);
+        JsonNode found = send("GET " + ZendeskObject.USER.collectionPath() + "/search", credentials, calls, List.of(email),
+                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(ZendeskObject.USER.collection());
+        List<JsonNode> active = new ArrayList<>();
+        for (JsonNode user : found) {
+            if (user.path("active").asBoolean(true)) {
+                active.add(user);
+            }
+        }
+        return active;
     }
 
     private Answer send(String call, Credentials credentials, CallBudget calls, List<String> personal,
@@ -152,6 +184,9 @@ final class ZendeskClient {
         }
         if (status == 422 && nameTaken(body)) {
             throw new NameTaken(failure);
+        }
+        if (status == 422 && body.path("details").has("external_id")) {
+            throw new ExternalIdTaken(failure);
         }
         throw new VendorHttp.CallFailed(failure);
     }
@@ -180,6 +215,12 @@ final class ZendeskClient {
             return new SyncFailure.Unauthorized(what + ": the API token was refused");
         }
         String reason = what + describe(body, personal);
+        if (status == 403) {
+            // the token is valid but its user's role may not make this call: no retry gives it another role
+            return new SyncFailure.Permanent("forbidden", reason + " — the secret's token must belong to an admin, or to an agent whose"
+                    + " custom role can manage end users and organizations (Enterprise); give the token's user that role, or put an"
+                    + " admin's e-mail and token in the secret, then redrive");
+        }
         Optional<Duration> retryAfter = VendorHttp.retryAfter(response);
         if (status == 429) {
             String remaining = response.headers().firstValue("X-Rate-Limit-Remaining").map(r -> " (X-Rate-Limit-Remaining " + r + ")").orElse("");
@@ -240,6 +281,79 @@ final class ZendeskClient {
         List<JsonNode> named = new ArrayList<>();
         found.forEach(named::add);
         return named;
+    }
+
+    /**
+     * {@code GET users/{id}/identities}: the user's e-mail identities ({@code value}, {@code primary}),
+     * List Identities, https://developer.zendesk.com/api-reference/ticketing/users/user_identities/#list-identities.
+     * A user has a handful, within the first page.
+     */
+    List<JsonNode> emailIdentities(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = identitiesPath(userId);
+        JsonNode found = send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
+                .body().path("identities");
+        List<JsonNode> emails = new ArrayList<>();
+        for (JsonNode identity : found) {
+            if ("email".equals(identity.path("type").asText())) {
+                emails.add(identity);
+            }
+        }
+        return emails;
+    }
+
+    /**
+     * {@code POST users/{id}/identities} of an e-mail address, without a verification e-mail
+     * (Create Identity: "To create an identity without sending out a verification email, include a
+     * {@code "skip_verify_email": true} property"): the new identity, secondary and unverified.
+     */
+    JsonNode addEmailIdentity(String userId, String email, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        ObjectNode body = mapper.createObjectNode();
+        body.putObject("identity").put("type", "email").put("value", email).put("skip_verify_email", true);
+        return post(identitiesPath(userId), body, credentials, calls, List.of(email)).body().path("identity");
+    }
+
+    /** {@code PUT users/{id}/identities/{identity_id}/make_primary} (Make Identity Primary). */
+    void makePrimary(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        put(identitiesPath(userId) + "/" + identityId + "/make_primary", mapper.createObjectNode(), credentials, calls, List.of());
+    }
+
+    /** {@code DELETE users/{id}/identities/{identity_id}} (Delete Identity, 204); one already gone is the state wanted. */
+    void deleteIdentity(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        try {
+            delete(identitiesPath(userId) + "/" + identityId, credentials, calls);
+        } catch (RecordNotFound goneMeanwhile) {
+            // the state we want
+        }
+    }
+
+    /**
+     * {@code GET deleted_users/{id}} (Show Deleted User: "Returns users that have been deleted but
+     * not permanently yet"): whether the user is soft-deleted; false when it is active or gone.
+     */
+    boolean isSoftDeleted(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        String path = "api/v2/deleted_users/" + userId;
+        try {
+            send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET());
+            return true;
+        } catch (RecordNotFound notDeleted) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code DELETE deleted_users/{id}} (Permanently Delete User; "Before permanently deleting a
+     * user, you must delete the user first"); one already gone is the state wanted.
+     */
+    void permanentlyDeleteUser(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+        try {
+            delete("api/v2/deleted_users/" + userId, credentials, calls);
+        } catch (RecordNotFound goneMeanwhile) {
+            // the state we want
+        }
+    }
+
+    private static String identitiesPath(String userId) {
+        return ZendeskObject.USER.path(userId) + "/identities";
     }
 
     /** Only a JSON body is read: a 429 or 503 may answer in plain text. */

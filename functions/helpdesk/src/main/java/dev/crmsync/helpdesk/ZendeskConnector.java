@@ -13,6 +13,7 @@ import dev.crmsync.synccore.connector.SyncResult;
 import dev.crmsync.synccore.connector.VendorHttp;
 import dev.crmsync.synccore.event.CrmEvent;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,10 +39,15 @@ public final class ZendeskConnector implements Connector {
 
     /** The record item's note of the external_id the object carries; its absence marks a mapping from before the case-distinct encoding. */
     static final String WRITTEN_EXTERNAL_ID = "zendeskExternalId";
+    /** The record item's fingerprint of the e-mail address last written to the user ({@link ZendeskMapping#emailFingerprint}). */
+    static final String WRITTEN_EMAIL = "zendeskEmailSha256";
+    /** The error class of a contact that maps to an agent or an admin. */
+    static final String STAFF_USER = "staff_user";
     /** Search-and-delete rounds before a delete that keeps finding objects is retried later. */
     private static final int DELETE_ROUNDS = 3;
 
     private final ZendeskClient zendesk;
+    private final PrimaryEmail primaryEmail;
 
     /**
      * @throws IllegalStateException when neither {@code CRM_SYNC_VENDOR_URL} nor a valid
@@ -51,6 +57,7 @@ public final class ZendeskConnector implements Connector {
      */
     public ZendeskConnector(ConnectorSettings settings) {
         this.zendesk = new ZendeskClient(baseUrl(settings), settings.httpClient(), new ObjectMapper());
+        this.primaryEmail = new PrimaryEmail(zendesk);
     }
 
     static URI baseUrl(ConnectorSettings settings) {
@@ -124,7 +131,32 @@ public final class ZendeskConnector implements Connector {
                         "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
+        boolean unmapped = request.externalId().isEmpty() || "true".equals(request.externalIds().get("deleted"));
+        if (unmapped && contact.text("email") != null) {
+            // create_or_update matches agents and admins by e-mail too and writes before its answer
+            // shows the role: a contact new to the mapping (or whose user was deleted) is looked up first
+            Optional<JsonNode> staff = zendesk.usersWithEmail(contact.text("email"), request.credentials(), request.calls()).stream()
+                    .filter(ZendeskConnector::isStaff).findFirst();
+            if (staff.isPresent()) {
+                return staffUser(staff.get(), "the contact's e-mail address belongs to it; nothing was written");
+            }
+        }
         return write(request, ZendeskObject.USER, ZendeskMapping.user(contact, organization));
+    }
+
+    /** A user whose {@code role} is not {@code end-user}: an agent or an admin, a member of the support team. */
+    private static boolean isStaff(JsonNode user) {
+        return !user.path("role").asText("end-user").equals("end-user");
+    }
+
+    /**
+     * crm-sync never writes to or deletes a member of the support team: a contact that maps to one
+     * is a permanent {@code staff_user} naming the Zendesk user and its role (never the address).
+     */
+    private static SyncResult staffUser(JsonNode user, String what) {
+        return SyncResult.permanent(STAFF_USER, "Zendesk user " + user.path("id").asText() + " is staff (role "
+                + user.path("role").asText() + "), and crm-sync never writes to or deletes a staff user: " + what
+                + ". Give the contact another e-mail address in the CRM (or correct the agent's address in Zendesk), then redrive");
     }
 
     /**
@@ -148,16 +180,54 @@ public final class ZendeskConnector implements Connector {
                     throw taken;
                 }
                 answer = adoptOrganizationByName(request, body, personal, taken);
+            } catch (ZendeskClient.ExternalIdTaken taken) {
+                if (kind != ZendeskObject.USER) {
+                    throw taken;
+                }
+                answer = createAgainAfterTheDeletedUser(request, body, personal, taken);
             }
         }
         String id = answer.body().path(kind.key()).path("id").asText();
         if (id.isEmpty()) {
             return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
         }
+        if (kind == ZendeskObject.USER && isStaff(answer.body().path("user"))) {
+            // matched by external_id (set on an agent by hand), by an address the lookup did not find
+            // yet (search is indexed with a delay), or an end user promoted since: never mapped
+            return staffUser(answer.body().path("user"), "create_or_update matched it and wrote to it (check the agent's profile);"
+                    + " the contact is not mapped to it and it is never deleted by the sync");
+        }
+        Map<String, String> written = new HashMap<>(Map.of(WRITTEN_EXTERNAL_ID, externalId));
+        String email = request.event().text("email");
+        if (kind == ZendeskObject.USER && email != null) {
+            primaryEmail.moveTo(request, answer.body().path("user"), email);
+            written.put(WRITTEN_EMAIL, ZendeskMapping.emailFingerprint(email));
+        }
         Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
                 .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
                         + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
-        return new SyncResult.Applied(id, Map.of(WRITTEN_EXTERNAL_ID, externalId), 0, remapped);
+        return new SyncResult.Applied(id, Map.copyOf(written), 0, remapped);
+    }
+
+    /**
+     * The user's external_id is held by another user, while no active one matched it: the record's
+     * user was soft-deleted (by its {@code contact.deleted}, or by hand) and, as Zendesk may do, still
+     * holds it. A soft delete cannot be undone ("Zendesk can't recover deleted users for you",
+     * https://support.zendesk.com/hc/en-us/articles/4408821737498), so the record's deleted user is
+     * permanently deleted — Zendesk does that itself after 30 days; its closed tickets stay — and the
+     * user is created again. Only the user the record maps to, and only once Zendesk confirms it is
+     * deleted; anything else is a permanent {@code vendor_rejected} saying so.
+     */
+    private ZendeskClient.Answer createAgainAfterTheDeletedUser(SyncRequest request, ObjectNode body, List<String> personal,
+                                                               ZendeskClient.ExternalIdTaken taken) throws VendorHttp.CallFailed {
+        Optional<String> mapped = request.externalId();
+        if (mapped.isEmpty() || !zendesk.isSoftDeleted(mapped.get(), request.credentials(), request.calls())) {
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("vendor_rejected", taken.failure().reason()
+                    + " — held by a Zendesk user this contact is not mapped to (deleted by hand before the contact's first sync?);"
+                    + " permanently delete that user in Admin Center → Deleted users, or clear its External ID, then redrive"));
+        }
+        zendesk.permanentlyDeleteUser(mapped.get(), request.credentials(), request.calls());
+        return zendesk.post(ZendeskObject.USER.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
     }
 
     /**
@@ -202,22 +272,34 @@ public final class ZendeskConnector implements Connector {
         Optional<String> stored = mappedBeforeTheEncoding(request) && ownExternalIdOfStoredObject(request, kind).isEmpty()
                 ? Optional.empty() : request.externalId();
         if (stored.isPresent()) {
-            try {
-                zendesk.delete(kind.path(stored.get()), request.credentials(), request.calls());
-                return deleted(stored.get(), externalId);
-            } catch (ZendeskClient.RecordNotFound goneByHand) {
-                // the stored id is stale; a replacement may carry the external id
+            Optional<JsonNode> user = kind == ZendeskObject.USER
+                    ? zendesk.show(kind, stored.get(), request.credentials(), request.calls()).filter(u -> u.path("active").asBoolean(true))
+                    : Optional.empty();
+            if (user.isPresent() && isStaff(user.get())) {
+                return staffUser(user.get(), "the contact is mapped to it (promoted in Zendesk since?); it was not deleted");
+            }
+            if (kind == ZendeskObject.ORGANIZATION || user.isPresent()) {
+                try {
+                    zendesk.delete(kind.path(stored.get()), request.credentials(), request.calls());
+                    return deleted(stored.get(), externalId);
+                } catch (ZendeskClient.RecordNotFound goneByHand) {
+                    // the stored id is stale; a replacement may carry the external id
+                }
             }
         }
         Optional<String> lastDeleted = Optional.empty();
         for (int round = 0; round < DELETE_ROUNDS; round++) {
-            List<String> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
+            List<JsonNode> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
             if (found.isEmpty()) {
                 Optional<String> gone = lastDeleted.or(() -> stored);
                 return gone.isPresent() ? deleted(gone.get(), externalId)
                         : new SyncResult.NotApplicable("no Zendesk " + kind.key() + " has external_id " + externalId + ": nothing to delete");
             }
-            for (String id : found) {
+            Optional<JsonNode> staff = kind == ZendeskObject.USER ? found.stream().filter(ZendeskConnector::isStaff).findFirst() : Optional.empty();
+            if (staff.isPresent()) {
+                return staffUser(staff.get(), "it carries the contact's external_id; it was not deleted");
+            }
+            for (String id : found.stream().map(object -> object.path("id").asText()).toList()) {
                 try {
                     zendesk.delete(kind.path(id), request.credentials(), request.calls());
                 } catch (ZendeskClient.RecordNotFound goneMeanwhile) {

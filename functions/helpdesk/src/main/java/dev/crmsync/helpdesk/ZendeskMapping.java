@@ -5,9 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.synccore.connector.CaseDistinctId;
 import dev.crmsync.synccore.event.CrmEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * CRM account → Zendesk organization, CRM contact → Zendesk user. Events carry the full state, so
@@ -16,6 +22,8 @@ import java.util.Optional;
  */
 final class ZendeskMapping {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PHONE_SEPARATORS = Pattern.compile("[\\s().-]");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{1,14}");
 
     private ZendeskMapping() {}
 
@@ -54,7 +62,7 @@ final class ZendeskMapping {
         user.put("external_id", externalId(contact.recordId()));
         user.put("email", contact.text("email"));
         user.put("name", name(contact));
-        user.put("phone", contact.text("phone"));
+        user.put("phone", phone(contact).orElse(null));
         if (organizationId.isPresent()) {
             user.put("organization_id", Long.parseLong(organizationId.get()));
         } else {
@@ -62,6 +70,36 @@ final class ZendeskMapping {
         }
         user.put("skip_verify_email", true);
         return body;
+    }
+
+    /**
+     * The SHA-256 (hex) of the lower-cased address: what the record item keeps of the e-mail last
+     * written, to find its identity after a CRM change without storing the address itself
+     * (Mailchimp keys members by a hash of the lower-cased address the same way). Zendesk compares
+     * addresses without case.
+     */
+    static String emailFingerprint(String email) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * The contact's phone as E.164 ({@code +}, country code, number; at most 15 digits), which
+     * Zendesk's {@code phone} should comply with and refuses otherwise when "Validate user phone
+     * numbers" is on (https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-user-profile-in-support-for-a-caller).
+     * Only what cannot change the number is taken out: spaces, dashes, dots and parentheses.
+     * Empty when the number has no leading {@code +} (a national number: its country is not known)
+     * or is not E.164 after that (an extension, letters, too long): the user then holds no phone
+     * rather than a wrong or refused one.
+     */
+    static Optional<String> phone(CrmEvent contact) {
+        return Optional.ofNullable(contact.text("phone"))
+                .map(phone -> PHONE_SEPARATORS.matcher(phone.strip()).replaceAll(""))
+                .filter(phone -> E164.matcher(phone).matches());
     }
 
     /** Values Zendesk may quote back in an error, taken out of the status record's reason. */
@@ -72,6 +110,7 @@ final class ZendeskMapping {
         }
         if (event.object().equals("contact")) {
             values.add(name(event));
+            phone(event).ifPresent(values::add);
         }
         return values;
     }

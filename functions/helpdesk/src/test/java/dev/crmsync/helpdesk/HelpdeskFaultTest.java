@@ -168,6 +168,23 @@ class HelpdeskFaultTest {
     }
 
     @Test
+    void aTokenOfAnAgentWithoutTheManageRoleIsForbiddenAndSaysWhichRoleItNeeds() {
+        String account = SampleEvents.unique("001");
+        zendesk.tokensOfAgentsWithoutManageRole(HelpdeskHarness.API_TOKEN);
+        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        esm.drain(Duration.ofSeconds(20));
+
+        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo("forbidden");
+        assertThat(status.get("reason").s()).contains("403").contains("admin").contains("custom role")
+                .contains("manage end users and organizations").doesNotContain(HelpdeskHarness.API_TOKEN);
+        // not retried: no waiting gives the token another role
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).hasSize(1);
+        assertThat(harness.dlqMessages()).hasSize(1);
+    }
+
+    @Test
     void aRefusedTokenIsReadAgainOnceThenPermanentWithoutShowingIt() {
         String account = SampleEvents.unique("001");
         zendesk.revokeApiKeys(HelpdeskHarness.API_TOKEN);

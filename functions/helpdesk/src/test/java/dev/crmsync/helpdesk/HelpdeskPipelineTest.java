@@ -81,7 +81,8 @@ class HelpdeskPipelineTest {
         assertThat(user.get("organization_id").asLong()).isEqualTo(orgId);
         assertThat(user.get("name").asText()).isEqualTo("Dana Lee");
         assertThat(user.get("email").asText()).isEqualTo(contact.toLowerCase(Locale.ROOT) + "@acme.example");
-        assertThat(user.get("phone").asText()).isEqualTo("+1 415 555 0142");
+        // the sample's "+1 415 555 0142" as E.164
+        assertThat(user.get("phone").asText()).isEqualTo("+14155550142");
         assertThat(harness.recordItem("contact", contact).get("externalId").s()).isEqualTo(user.get("id").asText());
     }
 
@@ -101,6 +102,28 @@ class HelpdeskPipelineTest {
         });
         assertThat(zendesk.userByExternalId(contact).orElseThrow().get("organization_id").asLong()).isEqualTo(handMade);
         assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(handMade));
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void phoneNumbersGoAsE164AndOneThatCannotBeMadeE164ClearsThePhone() {
+        String formatted = SampleEvents.unique("003");
+        String national = SampleEvents.unique("003");
+        deliver(SampleEvents.event("contact.upserted", "evt-" + formatted + "-v1", formatted, 1, data -> {
+            data.remove("accountId");
+            data.put("email", formatted.toLowerCase(Locale.ROOT) + "@acme.example");
+            data.put("phone", "+44 (20) 7946-0958");
+        }));
+        deliver(SampleEvents.event("contact.upserted", "evt-" + national + "-v1", national, 1, data -> {
+            data.remove("accountId");
+            data.put("email", national.toLowerCase(Locale.ROOT) + "@acme.example");
+            data.put("phone", "(415) 555-0142");
+        }));
+
+        assertThat(zendesk.userByExternalId(formatted).orElseThrow().get("phone").asText()).isEqualTo("+442079460958");
+        // no country code: no E.164 number can be made of it safely, so the user holds no phone rather than a wrong one
+        assertThat(zendesk.userByExternalId(national).orElseThrow().get("phone").isNull()).isTrue();
+        assertThat(harness.recordItem("contact", national).get("appliedVersion").n()).isEqualTo("1");
         assertThat(harness.dlqMessages()).isEmpty();
     }
 

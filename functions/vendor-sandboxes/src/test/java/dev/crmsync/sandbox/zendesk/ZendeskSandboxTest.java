@@ -80,7 +80,9 @@ class ZendeskSandboxTest {
         HttpResponse<String> created = send("POST", "/api/v2/users/create_or_update",
                 "{\"user\":{\"external_id\":\"c-1\",\"email\":\"dana@acme.example\",\"name\":\"Dana\"}}");
         HttpResponse<String> byEmail = send("POST", "/api/v2/users/create_or_update",
-                "{\"user\":{\"email\":\"DANA@acme.example\",\"phone\":\"+1 415\"}}");
+                "{\"user\":{\"email\":\"DANA@acme.example\",\"phone\":\"+14155550142\"}}");
+        HttpResponse<String> badPhone = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-1\",\"phone\":\"+1 415 555 0142\"}}");
         HttpResponse<String> badEmail = send("POST", "/api/v2/users/create_or_update",
                 "{\"user\":{\"external_id\":\"c-2\",\"email\":\"dana@localhost\",\"name\":\"Dana\"}}");
 
@@ -89,10 +91,73 @@ class ZendeskSandboxTest {
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(byEmail.statusCode()).isEqualTo(200);
         assertThat(badEmail.statusCode()).isEqualTo(422);
+        // not E.164: refused as with "Validate user phone numbers" on
+        assertThat(badPhone.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(badPhone.body()).at("/details/phone/0/description").asText()).isEqualTo("Phone +1 415 555 0142 is not properly formatted");
         assertThat(zendesk.users()).singleElement().satisfies(u -> {
             assertThat(u.get("external_id").asText()).isEqualTo("c-1");
-            assertThat(u.get("phone").asText()).isEqualTo("+1 415");
+            assertThat(u.get("phone").asText()).isEqualTo("+14155550142");
         });
+    }
+
+    @Test
+    void createOrUpdateMatchesAnAgentByEmailAndASearchByEmailShowsItsRole() throws Exception {
+        long agent = zendesk.addStaffUserByHand("Sam Agent", "sam@acme.example", "agent");
+
+        JsonNode found = JSON.readTree(send("GET", "/api/v2/users/search?query=" + java.net.URLEncoder.encode("email:\"SAM@acme.example\"",
+                StandardCharsets.UTF_8), null).body());
+        assertThat(found.get("users")).singleElement().satisfies(u -> {
+            assertThat(u.get("id").asLong()).isEqualTo(agent);
+            assertThat(u.get("role").asText()).isEqualTo("agent");
+        });
+        assertThat(send("GET", "/api/v2/users/search?query=name:Sam", null).statusCode()).isEqualTo(400);
+
+        // Zendesk's create_or_update matches the agent by e-mail and writes to it
+        HttpResponse<String> written = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-5\",\"email\":\"sam@acme.example\",\"name\":\"Sam Customer\"}}");
+        assertThat(written.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(written.body()).at("/user/role").asText()).isEqualTo("agent");
+        assertThat(JSON.readTree(written.body()).at("/user/id").asLong()).isEqualTo(agent);
+        // and an admin's token may soft-delete it
+        assertThat(send("DELETE", "/api/v2/users/" + agent, null).statusCode()).isEqualTo(200);
+        assertThat(zendesk.user(agent).orElseThrow().get("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anUpdatedEmailIsAddedAsASecondaryIdentityAndOnlyTheIdentitiesApiMakesItPrimary() throws Exception {
+        long user = JSON.readTree(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-6\",\"email\":\"old@acme.example\",\"name\":\"Six\"}}").body()).at("/user/id").asLong();
+        HttpResponse<String> updated = send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-6\",\"email\":\"new@acme.example\"}}");
+
+        // "Writeable on create only. On update, a secondary email is added."
+        assertThat(JSON.readTree(updated.body()).at("/user/email").asText()).isEqualTo("old@acme.example");
+        JsonNode identities = JSON.readTree(send("GET", "/api/v2/users/" + user + "/identities", null).body()).get("identities");
+        assertThat(identities).extracting(i -> i.get("value").asText() + " " + i.get("primary").asBoolean())
+                .containsExactly("old@acme.example true", "new@acme.example false");
+        // both addresses find the user
+        assertThat(send("GET", "/api/v2/users/search?query=email:old@acme.example", null).body()).contains("\"count\":1");
+        assertThat(send("GET", "/api/v2/users/search?query=email:new@acme.example", null).body()).contains("\"count\":1");
+
+        String oldId = identities.get(0).get("id").asText();
+        String newId = identities.get(1).get("id").asText();
+        assertThat(send("DELETE", "/api/v2/users/" + user + "/identities/" + oldId, null).statusCode()).as("the primary").isEqualTo(422);
+        assertThat(send("PUT", "/api/v2/users/" + user + "/identities/" + newId + "/make_primary", "{}").statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/api/v2/users/" + user + "/identities/" + oldId, null).statusCode()).isEqualTo(204);
+
+        assertThat(zendesk.user(user).orElseThrow().get("email").asText()).isEqualTo("new@acme.example");
+        assertThat(send("GET", "/api/v2/users/search?query=email:old@acme.example", null).body()).contains("\"count\":0");
+        // the old address is free again: a create_or_update with it makes another user
+        assertThat(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-66\",\"email\":\"old@acme.example\",\"name\":\"Other\"}}").statusCode()).isEqualTo(201);
+        // an address another user holds cannot be added
+        assertThat(send("POST", "/api/v2/users/" + user + "/identities",
+                "{\"identity\":{\"type\":\"email\",\"value\":\"old@acme.example\"}}").statusCode()).isEqualTo(422);
+        HttpResponse<String> added = send("POST", "/api/v2/users/" + user + "/identities",
+                "{\"identity\":{\"type\":\"email\",\"value\":\"third@acme.example\",\"skip_verify_email\":true}}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(added.body()).at("/identity/primary").asBoolean()).isFalse();
+        assertThat(zendesk.verificationEmailsSent()).containsExactly("old@acme.example", "old@acme.example");
     }
 
     @Test
@@ -132,6 +197,40 @@ class ZendeskSandboxTest {
         assertThat(send("DELETE", "/api/v2/organizations/" + org, null).statusCode()).isEqualTo(204);
         assertThat(send("DELETE", "/api/v2/organizations/" + org, null).statusCode()).isEqualTo(404);
         assertThat(zendesk.organizations()).isEmpty();
+    }
+
+    @Test
+    void aSoftDeletedUserKeepsItsExternalIdUntilPermanentlyDeletedButNotItsAddress() throws Exception {
+        String user = "{\"user\":{\"external_id\":\"c-10\",\"email\":\"ten@acme.example\",\"name\":\"Ten\"}}";
+        long first = JSON.readTree(send("POST", "/api/v2/users/create_or_update", user).body()).at("/user/id").asLong();
+        assertThat(send("DELETE", "/api/v2/deleted_users/" + first, null).statusCode()).as("not deleted yet").isEqualTo(404);
+        assertThat(send("DELETE", "/api/v2/users/" + first, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = send("POST", "/api/v2/users/create_or_update", user);
+        assertThat(again.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(again.body()).at("/details/external_id/0/description").asText()).contains("has already been taken");
+        // its address is free: another external id with it makes a new user
+        assertThat(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-11\",\"email\":\"ten@acme.example\",\"name\":\"Eleven\"}}").statusCode()).isEqualTo(201);
+
+        HttpResponse<String> purged = send("DELETE", "/api/v2/deleted_users/" + first, null);
+        assertThat(purged.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(purged.body()).at("/deleted_user/email").isNull()).isTrue();
+        assertThat(zendesk.user(first)).isEmpty();
+        assertThat(send("POST", "/api/v2/users/create_or_update",
+                "{\"user\":{\"external_id\":\"c-10\",\"email\":\"ten2@acme.example\",\"name\":\"Ten\"}}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theOtherReadingReleasesADeletedUsersExternalId() throws Exception {
+        zendesk.deletedUsersReleaseTheirExternalIds();
+        String user = "{\"user\":{\"external_id\":\"c-12\",\"email\":\"twelve@acme.example\",\"name\":\"Twelve\"}}";
+        long first = JSON.readTree(send("POST", "/api/v2/users/create_or_update", user).body()).at("/user/id").asLong();
+        send("DELETE", "/api/v2/users/" + first, null);
+
+        HttpResponse<String> again = send("POST", "/api/v2/users/create_or_update", user);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(again.body()).at("/user/id").asLong()).isNotEqualTo(first);
     }
 
     @Test
@@ -196,6 +295,21 @@ class ZendeskSandboxTest {
         assertThat(JSON.readTree(wrongToken.body()).get("error").asText()).isEqualTo("Couldn't authenticate you");
         assertThat(send("GET", "/api/v2/users/search?external_id=x", null).statusCode()).isEqualTo(200);
         assertThat(zendesk.calls()).allSatisfy(c -> assertThat(c.header("Authorization")).isNull());
+    }
+
+    @Test
+    void anAgentWithoutTheManageRoleIsForbiddenToWriteButMayRead() throws Exception {
+        zendesk.tokensOfAgentsWithoutManageRole(TOKEN);
+        HttpResponse<String> org = send("POST", "/api/v2/organizations/create_or_update", "{\"organization\":{\"external_id\":\"a\",\"name\":\"A\"}}");
+        HttpResponse<String> user = send("POST", "/api/v2/users/create_or_update", "{\"user\":{\"external_id\":\"c\",\"email\":\"c@acme.example\",\"name\":\"C\"}}");
+
+        assertThat(org.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(org.body()).get("error").asText()).isEqualTo("Forbidden");
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", "/api/v2/users/1", null).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/v2/users/search?external_id=c", null).statusCode()).isEqualTo(200);
+        assertThat(zendesk.organizations()).isEmpty();
+        assertThat(zendesk.users()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,82 @@
+package dev.crmsync.helpdesk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A contact deleted and then created again (an undelete or a merge in the CRM) gets a Zendesk user
+ * again and never lands in the DLQ, whichever reading of Zendesk's soft delete holds: a
+ * soft-deleted user that keeps the contact's external_id (the sandbox's default) or one that
+ * releases it.
+ */
+class HelpdeskSoftDeletedUserTest {
+    private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+    private HelpdeskHarness harness;
+    private LocalEventSourceMapping esm;
+
+    @BeforeEach
+    void deploy() {
+        zendesk.reset();
+        harness = new HelpdeskHarness(zendesk, 4, 30);
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    private void deliver(String body) {
+        harness.send(body);
+        esm.drain(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aContactDeletedThenCreatedAgainGetsAUserAgainWhileTheDeletedOneHoldsItsExternalId() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        long first = zendesk.userByExternalId(contact).orElseThrow().get("id").asLong();
+        deliver(HelpdeskHarness.deleted("contact.deleted", contact, 2));
+
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 3, "Dana"));
+
+        long second = zendesk.userByExternalId(contact).orElseThrow().get("id").asLong();
+        assertThat(second).isNotEqualTo(first);
+        // soft deletes cannot be undone: the deleted user that still held the external_id is permanently deleted
+        assertThat(zendesk.user(first)).isEmpty();
+        assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/" + first)).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(200));
+        assertThat(harness.recordItem("contact", contact).get("externalId").s()).isEqualTo(Long.toString(second));
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("3");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void aUserDeletedByHandIsCreatedAgainByTheContactsNextChange() {
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        long first = zendesk.userByExternalId(contact).orElseThrow().get("id").asLong();
+        zendesk.deleteUserByHand(first);
+
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 2, "Dana M."));
+
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Dana M. Lee");
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+
+    @Test
+    void whenZendeskReleasesTheExternalIdTheDeletedUserIsLeftAsItIs() {
+        zendesk.deletedUsersReleaseTheirExternalIds();
+        String contact = SampleEvents.unique("003");
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        long first = zendesk.userByExternalId(contact).orElseThrow().get("id").asLong();
+        deliver(HelpdeskHarness.deleted("contact.deleted", contact, 2));
+
+        deliver(HelpdeskHarness.contactUpserted(contact, null, 3, "Dana"));
+
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong()).isNotEqualTo(first);
+        assertThat(zendesk.user(first).orElseThrow().get("active").asBoolean()).isFalse();
+        assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/.*")).isEmpty();
+        assertThat(harness.dlqMessages()).isEmpty();
+    }
+}
