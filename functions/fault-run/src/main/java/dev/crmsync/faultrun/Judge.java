@@ -81,7 +81,7 @@ final class Judge {
             }
             if (shortOutageEvents.contains(event.eventId()) && before.has(event.eventId())) {
                 v.shortOutageInDlq++;
-                v.violation(event.eventId() + " reached the DLQ in an outage shorter than the retry window");
+                v.violation(event.eventId() + " reached the DLQ in an outage shorter than the retry window (" + before.reason(event.eventId()) + ")");
             }
             if (longOutageEvents.contains(event.eventId())) {
                 v.longOutageEvents++;

@@ -19,8 +19,10 @@ class FaultRunTest {
 
     @Test
     void everyInvariantHoldsUnderEveryFault(@TempDir Path dir) throws Exception {
+        // A main window with room for a loaded machine: the short outage (a quarter of it) must end
+        // well before any of its events' windows does, however slowly the run's instances go.
         RunSettings settings = new RunSettings(300, 17, dir.resolve("RELIABILITY.md"), 4,
-                Duration.ofSeconds(20), Duration.ofSeconds(10), 0.08, "FaultRunTest");
+                Duration.ofSeconds(40), Duration.ofSeconds(10), 0.08, "FaultRunTest");
 
         FaultRun.Result result = new FaultRun(settings, LocalAws.get()).run();
         String report = ReliabilityReport.render(result);

@@ -8,7 +8,6 @@ import dev.crmsync.harness.ProcessCrash;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.harness.contract.RecordSyncBinding.RateLimitAnswer;
 import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
-import dev.crmsync.testkit.LocalAws;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,12 +167,7 @@ public abstract class RecordSyncContract {
         deliver(vendor.upserted(record, 1, "redriven"));
         assertThat(harness.dlqMessages()).hasSize(1);
 
-        // "Start DLQ redrive" → "Redrive to source queue(s)"
-        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
+        ContractSteps.redriveTheDlq(harness);
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(harness.dlqMessages()).isEmpty();
@@ -240,18 +234,13 @@ public abstract class RecordSyncContract {
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheChangeApplied() {
-        deliver(vendor.upserted(vendor.newRecordId(), 1, "warm-up"));
-        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(1);
-
-        String rotated = vendor.apiKey() + "-rotated";
-        vendor.vendor().revokeApiKeys(vendor.apiKey()).acceptApiKeys(rotated);
-        harness.aws.putSecret(harness.secretId, vendor.secretFor(rotated));
+        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.apiKey(), vendor::secretFor,
+                () -> deliver(vendor.upserted(vendor.newRecordId(), 1, "warm-up")));
         String record = vendor.newRecordId();
         deliver(vendor.upserted(record, 1, "after rotation"));
 
         assertThat(vendor.labelHeld(harness, record)).contains("after rotation");
-        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(2);
-        assertThat(harness.dlqMessages()).isEmpty();
+        ContractSteps.assertTheSecretWasReadTwice(harness);
     }
 
     @Test
@@ -260,10 +249,6 @@ public abstract class RecordSyncContract {
         String record = vendor.newRecordId();
         deliver(vendor.upserted(record, 1, "refused key"));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(status(record, 1).get("errorClass").s()).isEqualTo("unauthorized");
-        assertThat(status(record, 1).get("reason").s()).contains(harness.secretId).doesNotContain(vendor.apiKey());
-        assertThat(harness.dlqMessages().getFirst().body()).doesNotContain(vendor.apiKey());
-        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(2);
+        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + record + "-v1", vendor.apiKey());
     }
 }

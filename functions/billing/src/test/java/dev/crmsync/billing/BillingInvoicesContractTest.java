@@ -1,0 +1,92 @@
+package dev.crmsync.billing;
+
+import dev.crmsync.harness.IntegrationHarness;
+import dev.crmsync.harness.contract.ActionSyncBinding;
+import dev.crmsync.harness.contract.ActionSyncContract;
+import dev.crmsync.harness.contract.RecordSyncBinding.RateLimitAnswer;
+import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
+import dev.crmsync.sandbox.VendorSandbox;
+import dev.crmsync.sandbox.stripe.StripeSandbox;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Billing's won deals bind the action contract: a won deal is one Stripe invoice of its account's customer. */
+class BillingInvoicesContractTest extends ActionSyncContract {
+
+    @Override
+    protected ActionSyncBinding binding() {
+        return new StripeInvoices(StripeSandbox.shared(), new HashMap<>());
+    }
+
+    /** @param accounts each deal's account, made with the deal */
+    private record StripeInvoices(StripeSandbox stripe, Map<String, String> accounts) implements ActionSyncBinding {
+        @Override
+        public VendorSandbox<?> vendor() {
+            return stripe;
+        }
+
+        @Override
+        public IntegrationHarness deploy(int maxReceiveCount, int queueVisibilitySeconds) {
+            return new BillingHarness(stripe, maxReceiveCount, queueVisibilitySeconds);
+        }
+
+        @Override
+        public String action() {
+            return "invoice";
+        }
+
+        @Override
+        public String newBusinessKey() {
+            String deal = TestEvents.unique("006");
+            accounts.put(deal, TestEvents.unique("001"));
+            return deal;
+        }
+
+        @Override
+        public List<String> prerequisites(String deal) {
+            return List.of(TestEvents.accountUpserted(accounts.get(deal), 1, "Account of " + deal));
+        }
+
+        @Override
+        public String actionEvent(String deal, String eventId) {
+            return TestEvents.dealClosed(deal, accounts.get(deal), "120.00", eventId);
+        }
+
+        @Override
+        public VendorCall effectCall() {
+            return new VendorCall("POST", "/v1/invoices");
+        }
+
+        @Override
+        public int effectsOf(String deal) {
+            return (int) stripe.invoices().stream().filter(invoice -> deal.equals(invoice.get("metadata[crm_deal_id]"))).count();
+        }
+
+        @Override
+        public void refuseNextEffects(int times) {
+            stripe.rejectNext("POST", "/v1/invoices", times, 400, "invalid_request_error", "parameter_invalid_empty",
+                    "You passed an empty string for 'description'");
+        }
+
+        @Override
+        public String refusalErrorClass() {
+            return "vendor_rejected";
+        }
+
+        @Override
+        public RateLimitAnswer rateLimitAnswer() {
+            return RateLimitAnswer.WITH_RETRY_AFTER;
+        }
+
+        @Override
+        public String secretFor(String apiKey) {
+            return "{\"apiKey\":\"" + apiKey + "\"}";
+        }
+
+        @Override
+        public String apiKey() {
+            return BillingHarness.API_KEY;
+        }
+    }
+}
