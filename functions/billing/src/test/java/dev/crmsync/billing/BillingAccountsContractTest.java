@@ -77,6 +77,11 @@ class BillingAccountsContractTest extends RecordSyncContract {
         }
 
         @Override
+        public String[] refusalMentions() {
+            return new String[] {"400", "email_invalid", "Invalid email address"};
+        }
+
+        @Override
         public RateLimitAnswer rateLimitAnswer() {
             return RateLimitAnswer.WITH_RETRY_AFTER;
         }

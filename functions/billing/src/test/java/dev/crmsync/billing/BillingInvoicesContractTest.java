@@ -58,9 +58,12 @@ class BillingInvoicesContractTest extends ActionSyncContract {
             return new VendorCall("POST", "/v1/invoices");
         }
 
+        /** The deal's invoices, each counted once with its one line: an invoice without its line, or with two, counts more than one. */
         @Override
         public int effectsOf(String deal) {
-            return (int) stripe.invoices().stream().filter(invoice -> deal.equals(invoice.get("metadata[crm_deal_id]"))).count();
+            long invoices = stripe.invoices().stream().filter(invoice -> deal.equals(invoice.get("metadata[crm_deal_id]"))).count();
+            long lines = stripe.invoiceItems().stream().filter(item -> deal.equals(item.get("metadata[crm_deal_id]"))).count();
+            return (int) (invoices + Math.abs(lines - invoices));
         }
 
         @Override
@@ -72,6 +75,11 @@ class BillingInvoicesContractTest extends ActionSyncContract {
         @Override
         public String refusalErrorClass() {
             return "vendor_rejected";
+        }
+
+        @Override
+        public String[] refusalMentions() {
+            return new String[] {"400", "parameter_invalid_empty", "You passed an empty string"};
         }
 
         @Override

@@ -81,6 +81,11 @@ class HelpdeskAccountsContractTest extends RecordSyncContract {
         }
 
         @Override
+        public String[] refusalMentions() {
+            return new String[] {"422", "RecordInvalid", "Name: is too long"};
+        }
+
+        @Override
         public RateLimitAnswer rateLimitAnswer() {
             return RateLimitAnswer.WITH_RETRY_AFTER;
         }

@@ -30,15 +30,6 @@ class HelpdeskConcurrencyTest {
     }
 
     @Test
-    void twoVersionsOfAnAccountAtTheSameMomentNeverPutTheOlderOrganizationOverTheNewer() {
-        List<String> accounts = ids("001");
-        probe.twoVersionsAtTheSameMoment(accounts, (account, version) -> HelpdeskHarness.accountUpserted(account, version, account + " v" + version),
-                () -> zendesk.setLatency(Duration.ofMillis(40)), () -> zendesk.setLatency(Duration.ZERO));
-
-        probe.assertNeverOlderAfterNewer(accounts, "account", account -> versions(harness.acceptedWrites("organization", account)));
-    }
-
-    @Test
     void twoVersionsOfAContactAtTheSameMomentNeverPutTheOlderUserOverTheNewer() {
         List<String> contacts = ids("003");
         probe.twoVersionsAtTheSameMoment(contacts, (contact, version) -> HelpdeskHarness.contactUpserted(contact, null, version, "v" + version),

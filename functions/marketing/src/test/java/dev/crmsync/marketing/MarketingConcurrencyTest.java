@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.SampleEvents;
-import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -33,30 +31,6 @@ class MarketingConcurrencyTest {
     void deploy() {
         mailchimp.reset();
         harness = new MarketingHarness(mailchimp, 10, 30);
-    }
-
-    @Test
-    void twoVersionsAtTheSameMomentNeverPutTheOlderStateOverTheNewer() {
-        ConcurrencyProbe probe = new ConcurrencyProbe(harness);
-        List<String> contacts = new ArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
-            contacts.add(SampleEvents.unique("003"));
-        }
-
-        probe.twoVersionsAtTheSameMoment(contacts,
-                (contact, version) -> MarketingHarness.upserted(contact, version, contact + "@b.example", "v" + version),
-                () -> mailchimp.setLatency(Duration.ofMillis(40)), () -> mailchimp.setLatency(Duration.ZERO));
-
-        probe.assertNeverOlderAfterNewer(contacts, "contact", contact -> harness.acceptedPuts().stream()
-                .filter(c -> c.path().equals(MarketingHarness.path(contact + "@b.example")))
-                .sorted(Comparator.comparing(RecordedCall::at))
-                .map(c -> Long.parseLong(c.body().at("/merge_fields/FNAME").asText().substring(1)))
-                .toList());
-        for (String contact : contacts) {
-            assertThat(mailchimp.member(LIST_ID, contact + "@b.example")).get()
-                    .satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "v3"));
-        }
-        assertThat(mailchimp.members()).hasSize(ROUNDS);
     }
 
     @Test

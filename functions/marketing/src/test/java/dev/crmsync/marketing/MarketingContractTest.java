@@ -95,6 +95,11 @@ class MarketingContractTest extends RecordSyncContract {
         }
 
         @Override
+        public String[] refusalMentions() {
+            return new String[] {"400", "Invalid Resource", "merge_fields.PHONE"};
+        }
+
+        @Override
         public RateLimitAnswer rateLimitAnswer() {
             // Mailchimp documents no Retry-After on its 429
             return RateLimitAnswer.WITHOUT_RETRY_AFTER;

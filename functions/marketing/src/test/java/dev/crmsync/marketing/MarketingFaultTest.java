@@ -34,24 +34,6 @@ class MarketingFaultTest {
     }
 
     @Test
-    void mailchimp5xxIsRetriedWithGrowingVisibilityThenSucceeds() {
-        String contact = SampleEvents.unique("003");
-        mailchimp.failNext("PUT", MEMBER_PATH, 3, 503);
-        harness.send(MarketingHarness.upserted(contact, 1, "five@b.example", "Five"));
-
-        esm.pollOnce();
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
-        assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
-        assertThat(status.get("errorClass").s()).isEqualTo("vendor_5xx");
-
-        esm.drain(Duration.ofSeconds(30));
-        assertThat(harness.visibilityTimeouts).containsExactly(1, 2, 4);
-        assertThat(mailchimp.member(LIST_ID, "five@b.example")).isPresent();
-        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(harness.dlqMessages()).isEmpty();
-    }
-
-    @Test
     void rateLimitWithoutRetryAfterBacksOffOnItsOwn() {
         String contact = SampleEvents.unique("003");
         mailchimp.rateLimitNext("PUT", MEMBER_PATH, 2, 30);
@@ -125,35 +107,6 @@ class MarketingFaultTest {
         assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
         assertThat(status.get("reason").s()).contains("Invalid Resource").contains("merge_fields.PHONE");
         assertThat(harness.dlqMessages()).hasSize(1);
-    }
-
-    @Test
-    void aDlqMessageRedrivenAfterTheFixIsAppliedOnce() throws InterruptedException {
-        String contact = SampleEvents.unique("003");
-        String body = MarketingHarness.upserted(contact, 1, "redrive@b.example", "Redrive");
-        mailchimp.rejectNext("PUT", MEMBER_PATH, 1, 400, "Member In Compliance State", "redrive@b.example is in compliance state");
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
-        assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(mailchimp.members()).isEmpty();
-
-        // the person re-subscribed in Mailchimp; on-call presses "Start DLQ redrive" → "Redrive to source queue(s)"
-        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
-        esm.drain(Duration.ofSeconds(20));
-
-        assertThat(harness.dlqMessages()).isEmpty();
-        assertThat(mailchimp.member(LIST_ID, "redrive@b.example")).get().satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "Redrive"));
-        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("1");
-
-        // redriven again later: a duplicate, not sent
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(10));
-        assertThat(mailchimp.calls("PUT", MEMBER_PATH).stream().filter(c -> c.status() == 200)).hasSize(1);
     }
 
     /**

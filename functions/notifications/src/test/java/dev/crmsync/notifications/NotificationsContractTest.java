@@ -72,6 +72,11 @@ class NotificationsContractTest extends ActionSyncContract {
         }
 
         @Override
+        public String[] refusalMentions() {
+            return new String[] {"channel_not_found"};
+        }
+
+        @Override
         public RateLimitAnswer rateLimitAnswer() {
             return RateLimitAnswer.WITH_RETRY_AFTER;
         }

@@ -181,21 +181,6 @@ class NotificationsFaultTest {
     }
 
     @Test
-    void slack5xxIsRetriedWithGrowingVisibilityThenPostsOnce() {
-        String deal = SampleEvents.unique("006");
-        slack.failNext("POST", "/api/chat.postMessage", 2, 503);
-        harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
-
-        esm.pollOnce();
-        assertThat(harness.statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("vendor_5xx");
-        esm.drain(Duration.ofSeconds(30));
-
-        assertThat(harness.visibilityTimeouts).containsExactly(1, 2);
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
-    }
-
-    @Test
     void channelNotFoundReachesTheDlqWithinSecondsAndARedriveAfterTheFixPostsOnce() throws InterruptedException {
         // the deployment names a channel that does not exist (yet)
         slack.reset();

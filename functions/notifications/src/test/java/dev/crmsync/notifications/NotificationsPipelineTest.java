@@ -3,13 +3,10 @@ package dev.crmsync.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,52 +97,6 @@ class NotificationsPipelineTest {
     }
 
     @Test
-    void duplicateDeliveryPostsOneMessage() {
-        String deal = SampleEvents.unique("006");
-        String body = NotificationsHarness.dealClosed(deal, "evt-" + deal);
-
-        deliver(body, body);
-        deliver(body);
-
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        // the duplicates never reached Slack
-        assertThat(harness.posts()).hasSize(1);
-        assertThat(harness.lookups()).isEmpty();
-    }
-
-    @Test
-    void twoDifferentEventsForOneDealPostOneMessage() {
-        String deal = SampleEvents.unique("006");
-        deliver(NotificationsHarness.dealClosed(deal, "evt-a-" + deal), NotificationsHarness.dealClosed(deal, "evt-b-" + deal));
-        deliver(NotificationsHarness.dealClosed(deal, "evt-c-" + deal));
-
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.posts()).hasSize(1);
-        assertThat(harness.dlqMessages()).isEmpty();
-    }
-
-    @Test
-    void twoEventsForOneDealAtTheSameMomentOnTwoInstancesPostOneMessage() {
-        ConcurrencyProbe probe = new ConcurrencyProbe(harness);
-        List<String> deals = new ArrayList<>();
-        List<List<String>> pairs = new ArrayList<>();
-        for (int round = 0; round < 5; round++) {
-            String deal = SampleEvents.unique("006");
-            deals.add(deal);
-            pairs.add(List.of(NotificationsHarness.dealClosed(deal, "evt-a-" + deal), NotificationsHarness.dealClosed(deal, "evt-b-" + deal)));
-        }
-
-        probe.pairsAtTheSameMoment(pairs, () -> slack.setLatency(Duration.ofMillis(40)), () -> slack.setLatency(Duration.ZERO));
-
-        for (String deal : deals) {
-            assertThat(harness.messagesAbout(deal)).as(deal).hasSize(1);
-            assertThat(harness.messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
-        }
-        assertThat(harness.posts()).hasSize(deals.size());
-        assertThat(harness.dlqMessages()).isEmpty();
-    }
-
-    @Test
     void aDealClosedThatIsNotWonNeverReachesSlack() {
         // The contract allows only closed_won in deal.closed (a lost deal is a deal.upserted): the edge refuses it.
         String deal = SampleEvents.unique("006");
@@ -157,17 +108,4 @@ class NotificationsPipelineTest {
         assertThat(harness.statusItem("evt-" + deal).get("reason").s()).contains("stage");
     }
 
-    @Test
-    void aMessageCostsTwoWritesAndOneSlackCallAndADuplicateOneWriteAndNone() {
-        String deal = SampleEvents.unique("006");
-        String body = NotificationsHarness.dealClosed(deal, "evt-" + deal);
-        deliver(body);
-        harness.assertTwoConditionalWritesOnly();
-        assertThat(slack.calls()).hasSize(1);
-
-        harness.dynamoOperations.clear();
-        deliver(body);
-        harness.assertOneRefusedClaimOnly();
-        assertThat(slack.calls()).hasSize(1);
-    }
 }

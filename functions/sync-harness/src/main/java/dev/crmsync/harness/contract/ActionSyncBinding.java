@@ -43,6 +43,9 @@ public interface ActionSyncBinding {
     /** The error class the connector gives that refusal. */
     String refusalErrorClass();
 
+    /** What the status item's reason names of that refusal (the vendor's error code and message, as the connector quotes them). */
+    String[] refusalMentions();
+
     /** Whether the vendor's 429 tells the client when to come back. */
     RateLimitAnswer rateLimitAnswer();
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.ProcessCrash;
-import dev.crmsync.harness.contract.RecordSyncBinding.RateLimitAnswer;
 import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
+import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,11 +94,12 @@ public abstract class ActionSyncContract {
         assertPerformedOnce(key);
         VendorCall effect = vendor.effectCall();
         assertThat(vendor.vendor().calls(effect.method(), effect.pathRegex())).hasSize(1);
+        assertThat(vendor.vendor().calls()).noneMatch(RecordedCall::replayed);
     }
 
     @Test
     void twoEventsForTheActionAtTheSameMomentOnTwoInstancesPerformItOnce() {
-        List<String> keys = List.of(readyKey(), readyKey(), readyKey(), readyKey());
+        List<String> keys = List.of(readyKey(), readyKey(), readyKey(), readyKey(), readyKey());
         new ConcurrencyProbe(harness).pairsAtTheSameMoment(
                 keys.stream().map(key -> List.of(vendor.actionEvent(key, "evt-a-" + key), vendor.actionEvent(key, "evt-b-" + key))).toList(),
                 () -> vendor.vendor().setLatency(Duration.ofMillis(60)), () -> vendor.vendor().setLatency(Duration.ZERO));
@@ -129,8 +130,7 @@ public abstract class ActionSyncContract {
         assertThat(harness.statusItem("evt-" + key).get("errorClass").s()).isEqualTo("rate_limited");
         esm.drain(Duration.ofSeconds(20));
 
-        assertThat(harness.visibilityTimeouts).singleElement()
-                .satisfies(seconds -> assertThat(seconds).isGreaterThanOrEqualTo(vendor.rateLimitAnswer() == RateLimitAnswer.WITH_RETRY_AFTER ? 3 : 1));
+        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.rateLimitAnswer(), 3);
         assertPerformedOnce(key);
     }
 
@@ -171,7 +171,10 @@ public abstract class ActionSyncContract {
         Map<String, AttributeValue> status = harness.statusItem("evt-" + key);
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo(vendor.refusalErrorClass());
+        assertThat(status.get("reason").s()).contains(vendor.refusalMentions());
         assertThat(vendor.effectsOf(key)).isZero();
+        VendorCall effect = vendor.effectCall();
+        assertThat(vendor.vendor().calls(effect.method(), effect.pathRegex())).hasSize(1);
 
         ContractSteps.redriveTheDlq(harness);
         esm.drain(Duration.ofSeconds(20));

@@ -42,6 +42,19 @@ final class ContractSteps {
         assertThat(harness.dlqMessages()).isEmpty();
     }
 
+    /**
+     * The one wait after a rate-limited attempt: what the vendor's {@code Retry-After} asked
+     * ({@code retryAfterSeconds}, longer than the first backoff), or the pipeline's own backoff
+     * when the vendor names no wait.
+     */
+    static void assertTheWaitAfterARateLimit(IntegrationHarness harness, RecordSyncBinding.RateLimitAnswer answer, int retryAfterSeconds) {
+        if (answer == RecordSyncBinding.RateLimitAnswer.WITH_RETRY_AFTER) {
+            assertThat(harness.visibilityTimeouts).containsExactly(retryAfterSeconds);
+        } else {
+            assertThat(harness.visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isPositive());
+        }
+    }
+
     /** A key refused also after the secret was read again: {@code unauthorized} in the DLQ, naming the secret, never the key. */
     static void assertUnauthorizedWithoutTheKey(IntegrationHarness harness, String eventId, String apiKey) {
         assertThat(harness.dlqMessages()).hasSize(1);
