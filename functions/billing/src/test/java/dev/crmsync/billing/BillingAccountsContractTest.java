@@ -3,6 +3,9 @@ package dev.crmsync.billing;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
+import dev.crmsync.harness.contract.VendorCall;
+import dev.crmsync.harness.contract.VendorProfile;
+import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
@@ -72,28 +75,9 @@ class BillingAccountsContractTest extends RecordSyncContract {
         }
 
         @Override
-        public String refusalErrorClass() {
-            return "vendor_rejected";
-        }
-
-        @Override
-        public String[] refusalMentions() {
-            return new String[] {"400", "email_invalid", "Invalid email address"};
-        }
-
-        @Override
-        public RateLimitAnswer rateLimitAnswer() {
-            return RateLimitAnswer.WITH_RETRY_AFTER;
-        }
-
-        @Override
-        public String secretFor(String apiKey) {
-            return "{\"apiKey\":\"" + apiKey + "\"}";
-        }
-
-        @Override
-        public String apiKey() {
-            return BillingHarness.API_KEY;
+        public VendorProfile profile() {
+            return new VendorProfile(BillingHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected", List.of("400", "email_invalid", "Invalid email address"));
         }
     }
 

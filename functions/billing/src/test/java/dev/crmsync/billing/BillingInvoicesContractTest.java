@@ -3,8 +3,9 @@ package dev.crmsync.billing;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.contract.ActionSyncBinding;
 import dev.crmsync.harness.contract.ActionSyncContract;
-import dev.crmsync.harness.contract.RecordSyncBinding.RateLimitAnswer;
-import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
+import dev.crmsync.harness.contract.VendorProfile;
+import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
+import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import java.util.HashMap;
@@ -73,28 +74,9 @@ class BillingInvoicesContractTest extends ActionSyncContract {
         }
 
         @Override
-        public String refusalErrorClass() {
-            return "vendor_rejected";
-        }
-
-        @Override
-        public String[] refusalMentions() {
-            return new String[] {"400", "parameter_invalid_empty", "You passed an empty string"};
-        }
-
-        @Override
-        public RateLimitAnswer rateLimitAnswer() {
-            return RateLimitAnswer.WITH_RETRY_AFTER;
-        }
-
-        @Override
-        public String secretFor(String apiKey) {
-            return "{\"apiKey\":\"" + apiKey + "\"}";
-        }
-
-        @Override
-        public String apiKey() {
-            return BillingHarness.API_KEY;
+        public VendorProfile profile() {
+            return new VendorProfile(BillingHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected", List.of("400", "parameter_invalid_empty", "You passed an empty string"));
         }
     }
 }

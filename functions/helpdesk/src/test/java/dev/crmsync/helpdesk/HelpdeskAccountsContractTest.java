@@ -4,6 +4,9 @@ import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
+import dev.crmsync.harness.contract.VendorCall;
+import dev.crmsync.harness.contract.VendorProfile;
+import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
@@ -76,28 +79,10 @@ class HelpdeskAccountsContractTest extends RecordSyncContract {
         }
 
         @Override
-        public String refusalErrorClass() {
-            return "vendor_rejected";
-        }
-
-        @Override
-        public String[] refusalMentions() {
-            return new String[] {"422", "RecordInvalid", "Name: is too long"};
-        }
-
-        @Override
-        public RateLimitAnswer rateLimitAnswer() {
-            return RateLimitAnswer.WITH_RETRY_AFTER;
-        }
-
-        @Override
-        public String secretFor(String apiKey) {
-            return "{\"email\":\"" + HelpdeskHarness.AGENT_EMAIL + "\",\"apiToken\":\"" + apiKey + "\"}";
-        }
-
-        @Override
-        public String apiKey() {
-            return HelpdeskHarness.API_TOKEN;
+        public VendorProfile profile() {
+            return new VendorProfile(HelpdeskHarness.API_TOKEN,
+                    key -> "{\"email\":\"" + HelpdeskHarness.AGENT_EMAIL + "\",\"apiToken\":\"" + key + "\"}",
+                    RateLimitAnswer.WITH_RETRY_AFTER, "vendor_rejected", List.of("422", "RecordInvalid", "Name: is too long"));
         }
     }
 }

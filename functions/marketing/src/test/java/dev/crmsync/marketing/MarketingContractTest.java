@@ -7,6 +7,9 @@ import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
+import dev.crmsync.harness.contract.VendorCall;
+import dev.crmsync.harness.contract.VendorProfile;
+import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
@@ -90,29 +93,10 @@ class MarketingContractTest extends RecordSyncContract {
         }
 
         @Override
-        public String refusalErrorClass() {
-            return "vendor_rejected";
-        }
-
-        @Override
-        public String[] refusalMentions() {
-            return new String[] {"400", "Invalid Resource", "merge_fields.PHONE"};
-        }
-
-        @Override
-        public RateLimitAnswer rateLimitAnswer() {
-            // Mailchimp documents no Retry-After on its 429
-            return RateLimitAnswer.WITHOUT_RETRY_AFTER;
-        }
-
-        @Override
-        public String secretFor(String apiKey) {
-            return "{\"apiKey\":\"" + apiKey + "\"}";
-        }
-
-        @Override
-        public String apiKey() {
-            return MarketingHarness.API_KEY;
+        public VendorProfile profile() {
+            return new VendorProfile(MarketingHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}",
+                    // Mailchimp documents no Retry-After on its 429
+                    RateLimitAnswer.WITHOUT_RETRY_AFTER, "vendor_rejected", List.of("400", "Invalid Resource", "merge_fields.PHONE"));
         }
     }
 }

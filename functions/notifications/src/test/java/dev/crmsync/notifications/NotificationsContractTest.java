@@ -4,8 +4,9 @@ import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.harness.contract.ActionSyncBinding;
 import dev.crmsync.harness.contract.ActionSyncContract;
-import dev.crmsync.harness.contract.RecordSyncBinding.RateLimitAnswer;
-import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
+import dev.crmsync.harness.contract.VendorProfile;
+import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
+import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import java.util.List;
@@ -67,28 +68,9 @@ class NotificationsContractTest extends ActionSyncContract {
         }
 
         @Override
-        public String refusalErrorClass() {
-            return "vendor_rejected";
-        }
-
-        @Override
-        public String[] refusalMentions() {
-            return new String[] {"channel_not_found"};
-        }
-
-        @Override
-        public RateLimitAnswer rateLimitAnswer() {
-            return RateLimitAnswer.WITH_RETRY_AFTER;
-        }
-
-        @Override
-        public String secretFor(String apiKey) {
-            return "{\"botToken\":\"" + apiKey + "\"}";
-        }
-
-        @Override
-        public String apiKey() {
-            return NotificationsHarness.BOT_TOKEN;
+        public VendorProfile profile() {
+            return new VendorProfile(NotificationsHarness.BOT_TOKEN, key -> "{\"botToken\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected", List.of("channel_not_found"));
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.crmsync.harness.contract;
 
 import dev.crmsync.harness.IntegrationHarness;
-import dev.crmsync.harness.contract.RecordSyncBinding.RateLimitAnswer;
-import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import java.util.List;
 
@@ -40,18 +38,6 @@ public interface ActionSyncBinding {
     /** Makes the vendor refuse the next {@code times} effect calls for good. */
     void refuseNextEffects(int times);
 
-    /** The error class the connector gives that refusal. */
-    String refusalErrorClass();
-
-    /** What the status item's reason names of that refusal (the vendor's error code and message, as the connector quotes them). */
-    String[] refusalMentions();
-
-    /** Whether the vendor's 429 tells the client when to come back. */
-    RateLimitAnswer rateLimitAnswer();
-
-    /** The integration's secret as on-call puts it, holding {@code apiKey}. */
-    String secretFor(String apiKey);
-
-    /** The key the deployment starts with. */
-    String apiKey();
+    /** The vendor's key, secret, rate-limit answer and what the connector calls the refusal above. */
+    VendorProfile profile();
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.ProcessCrash;
-import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
@@ -130,7 +129,7 @@ public abstract class ActionSyncContract {
         assertThat(harness.statusItem("evt-" + key).get("errorClass").s()).isEqualTo("rate_limited");
         esm.drain(Duration.ofSeconds(20));
 
-        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.rateLimitAnswer(), 3);
+        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.profile().rateLimitAnswer(), 3);
         assertPerformedOnce(key);
     }
 
@@ -170,8 +169,8 @@ public abstract class ActionSyncContract {
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         Map<String, AttributeValue> status = harness.statusItem("evt-" + key);
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
-        assertThat(status.get("errorClass").s()).isEqualTo(vendor.refusalErrorClass());
-        assertThat(status.get("reason").s()).contains(vendor.refusalMentions());
+        assertThat(status.get("errorClass").s()).isEqualTo(vendor.profile().refusalErrorClass());
+        assertThat(status.get("reason").s()).contains(vendor.profile().refusalMentions());
         assertThat(vendor.effectsOf(key)).isZero();
         VendorCall effect = vendor.effectCall();
         assertThat(vendor.vendor().calls(effect.method(), effect.pathRegex())).hasSize(1);
@@ -199,7 +198,7 @@ public abstract class ActionSyncContract {
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheActionPerformed() {
-        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.apiKey(), vendor::secretFor, () -> deliver(vendor.actionEvent(readyKey(), "evt-warm")));
+        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(), () -> deliver(vendor.actionEvent(readyKey(), "evt-warm")));
         String key = readyKey();
         deliver(vendor.actionEvent(key, "evt-" + key));
 
@@ -210,9 +209,9 @@ public abstract class ActionSyncContract {
     @Test
     void aSecretRefusedAgainIsUnauthorizedInTheDlqWithoutShowingIt() {
         String key = readyKey();
-        vendor.vendor().revokeApiKeys(vendor.apiKey());
+        vendor.vendor().revokeApiKeys(vendor.profile().apiKey());
         deliver(vendor.actionEvent(key, "evt-" + key));
 
-        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + key, vendor.apiKey());
+        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + key, vendor.profile().apiKey());
     }
 }

@@ -47,8 +47,8 @@ final class ContractSteps {
      * ({@code retryAfterSeconds}, longer than the first backoff), or the pipeline's own backoff
      * when the vendor names no wait.
      */
-    static void assertTheWaitAfterARateLimit(IntegrationHarness harness, RecordSyncBinding.RateLimitAnswer answer, int retryAfterSeconds) {
-        if (answer == RecordSyncBinding.RateLimitAnswer.WITH_RETRY_AFTER) {
+    static void assertTheWaitAfterARateLimit(IntegrationHarness harness, VendorProfile.RateLimitAnswer answer, int retryAfterSeconds) {
+        if (answer == VendorProfile.RateLimitAnswer.WITH_RETRY_AFTER) {
             assertThat(harness.visibilityTimeouts).containsExactly(retryAfterSeconds);
         } else {
             assertThat(harness.visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isPositive());

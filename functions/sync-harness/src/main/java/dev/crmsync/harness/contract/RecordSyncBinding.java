@@ -42,29 +42,6 @@ public interface RecordSyncBinding {
     /** Makes the vendor refuse the next {@code times} state writes for good, as it answers a request it will never accept. */
     void refuseNextWrites(int times);
 
-    /** The error class the connector gives that refusal. */
-    String refusalErrorClass();
-
-    /** What the status item's reason names of that refusal (the vendor's error code and message, as the connector quotes them). */
-    String[] refusalMentions();
-
-    /** Whether the vendor's 429 tells the client when to come back. */
-    RateLimitAnswer rateLimitAnswer();
-
-    /** The integration's secret as on-call puts it, holding {@code apiKey}. */
-    String secretFor(String apiKey);
-
-    /** The key the deployment starts with (the vendor accepts it after {@link #deploy}). */
-    String apiKey();
-
-    /** A vendor call by method and path. */
-    record VendorCall(String method, String pathRegex) {}
-
-    /** How a vendor answers a rate-limited request. */
-    enum RateLimitAnswer {
-        /** 429 with {@code Retry-After}: the retry comes no sooner. */
-        WITH_RETRY_AFTER,
-        /** 429 without a wait: the retry comes after the pipeline's own backoff. */
-        WITHOUT_RETRY_AFTER
-    }
+    /** The vendor's key, secret, rate-limit answer and what the connector calls the refusal above. */
+    VendorProfile profile();
 }

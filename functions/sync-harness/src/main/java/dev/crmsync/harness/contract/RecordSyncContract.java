@@ -6,7 +6,6 @@ import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.ProcessCrash;
 import dev.crmsync.harness.SampleEvents;
-import dev.crmsync.harness.contract.RecordSyncBinding.VendorCall;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
@@ -142,7 +141,7 @@ public abstract class RecordSyncContract {
         assertThat(status(record, 1).get("errorClass").s()).isEqualTo("rate_limited");
         esm.drain(Duration.ofSeconds(20));
 
-        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.rateLimitAnswer(), 3);
+        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.profile().rateLimitAnswer(), 3);
         assertThat(vendor.labelsWritten()).containsExactly("after 429");
     }
 
@@ -158,8 +157,8 @@ public abstract class RecordSyncContract {
         assertThat(harness.dlqMessages()).hasSize(1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(status(record, 1).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
-        assertThat(status(record, 1).get("errorClass").s()).isEqualTo(vendor.refusalErrorClass());
-        assertThat(status(record, 1).get("reason").s()).contains(vendor.refusalMentions());
+        assertThat(status(record, 1).get("errorClass").s()).isEqualTo(vendor.profile().refusalErrorClass());
+        assertThat(status(record, 1).get("reason").s()).contains(vendor.profile().refusalMentions());
         // its later receives only count toward the DLQ: the vendor is not asked again
         VendorCall write = vendor.stateWrite();
         assertThat(vendor.vendor().calls(write.method(), write.pathRegex())).hasSize(1);
@@ -240,7 +239,7 @@ public abstract class RecordSyncContract {
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheChangeApplied() {
-        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.apiKey(), vendor::secretFor,
+        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(),
                 () -> deliver(vendor.upserted(vendor.newRecordId(), 1, "warm-up")));
         String record = vendor.newRecordId();
         deliver(vendor.upserted(record, 1, "after rotation"));
@@ -251,10 +250,10 @@ public abstract class RecordSyncContract {
 
     @Test
     void aSecretRefusedAgainIsUnauthorizedInTheDlqWithoutShowingIt() {
-        vendor.vendor().revokeApiKeys(vendor.apiKey());
+        vendor.vendor().revokeApiKeys(vendor.profile().apiKey());
         String record = vendor.newRecordId();
         deliver(vendor.upserted(record, 1, "refused key"));
 
-        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + record + "-v1", vendor.apiKey());
+        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + record + "-v1", vendor.profile().apiKey());
     }
 }
