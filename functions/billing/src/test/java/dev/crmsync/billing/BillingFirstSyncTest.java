@@ -2,13 +2,13 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalAws;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The first sync into a Stripe account that already holds customers made by hand: crm-sync never
@@ -17,15 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class BillingFirstSyncTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
-    private BillingHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(LocalAws.get(), stripe, 5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(LocalAws.get(), stripe, 5, 30));
 
     @Test
     void aCustomerMadeByHandWithTheAccountsEmailIsLeftAloneAndTheAccountGetsItsOwn() {
@@ -35,10 +28,10 @@ class BillingFirstSyncTest {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
 
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme Corporation"));
-        esm.drain(Duration.ofSeconds(20));
-        harness.send(TestEvents.dealClosed(deal, account, "99.00", "evt-" + deal));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme Corporation"));
+        local.esm().drain(Duration.ofSeconds(20));
+        local.harness().send(TestEvents.dealClosed(deal, account, "99.00", "evt-" + deal));
+        local.esm().drain(Duration.ofSeconds(20));
 
         Map<String, String> synced = stripe.customerByCrmId(account).orElseThrow();
         assertThat(synced.get("id")).isNotEqualTo(byHand);
@@ -48,6 +41,6 @@ class BillingFirstSyncTest {
         assertThat(stripe.invoices()).singleElement().satisfies(invoice -> assertThat(invoice)
                 .containsEntry("customer", synced.get("id"))
                 .containsEntry("metadata[crm_deal_id]", deal));
-        assertThat(harness.accountItem(account).get("externalId").s()).isEqualTo(synced.get("id"));
+        assertThat(local.harness().accountItem(account).get("externalId").s()).isEqualTo(synced.get("id"));
     }
 }

@@ -3,13 +3,13 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -20,15 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class SchemaEvolutionTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
-    private BillingHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(stripe, 5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 5, 30));
 
     @Test
     void accountAndClosedDealCarryingFieldsNoSchemaNamesAreApplied() {
@@ -38,7 +31,7 @@ class SchemaEvolutionTest {
         deliver(withIds("valid/account.upserted.custom-fields.json", account, null));
         deliver(withIds("valid/deal.closed.custom-fields.json", deal, account));
 
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
         Map<String, String> customer = stripe.customerByCrmId(account).orElseThrow();
         assertThat(customer).containsEntry("name", "Acme Corporation")
                 .containsEntry("email", "billing@acme.example")
@@ -49,7 +42,7 @@ class SchemaEvolutionTest {
                 assertThat(update.params()).containsOnlyKeys("name", "email", "phone", "description",
                         "address[line1]", "address[line2]", "address[city]", "address[state]",
                         "address[postal_code]", "address[country]", "metadata[crm_id]", "metadata[crm_version]"));
-        Map<String, AttributeValue> accountItem = harness.accountItem(account);
+        Map<String, AttributeValue> accountItem = local.harness().accountItem(account);
         assertThat(accountItem.get("externalId").s()).isEqualTo(customer.get("id"));
         assertThat(accountItem.get("appliedVersion").n()).isEqualTo("1773481267512");
 
@@ -60,7 +53,7 @@ class SchemaEvolutionTest {
         assertThat(stripe.invoiceItems()).singleElement().satisfies(item ->
                 assertThat(item).containsEntry("amount", "48000").containsEntry("currency", "usd")
                         .containsEntry("description", "Acme Corporation - Support Add-on"));
-        Map<String, AttributeValue> invoiceItem = harness.invoiceItem(deal);
+        Map<String, AttributeValue> invoiceItem = local.harness().invoiceItem(deal);
         assertThat(invoiceItem.get("actionStatus").s()).isEqualTo("COMPLETED");
         assertThat(invoiceItem.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
     }
@@ -75,18 +68,18 @@ class SchemaEvolutionTest {
         ((ObjectNode) envelope.get("detail").get("data")).put("amount", "480.00");
         deliver(envelope.toString());
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + deal);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + deal);
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("schema_invalid");
         assertThat(status.get("reason").s()).contains("amount");
         assertThat(stripe.calls("POST", "/v1/invoices")).isEmpty();
-        assertThat(harness.invoiceItem(deal)).isEmpty();
+        assertThat(local.harness().invoiceItem(deal)).isEmpty();
     }
 
     private void deliver(String body) {
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(body);
+        local.esm().drain(Duration.ofSeconds(20));
     }
 
     private static String withIds(String sample, String recordId, String accountId) {

@@ -2,12 +2,12 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The status record tells the truth after a redrive: once on-call fixed the cause and redrove the
@@ -16,15 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class StatusRecordTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
-    private BillingHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(stripe, 3, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 3, 30));
 
     @Test
     void afterARedriveEveryStatusOfTheRecordSaysAppliedOrSkippedNeverFailed() throws InterruptedException {
@@ -33,26 +26,26 @@ class StatusRecordTest {
         String second = "evt-" + account + "-v2";
         // Stripe rejects both versions (say, an e-mail it refuses): both end in the DLQ
         stripe.rejectNext("POST", "/v1/customers", 2, 400, "invalid_request_error", "email_invalid", "Invalid email");
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme", first));
-        esm.drain(Duration.ofSeconds(10));
-        harness.send(TestEvents.accountUpserted(account, 2, "Acme v2", second));
-        esm.drain(Duration.ofSeconds(10));
-        assertThat(harness.dlqMessages()).hasSize(2);
-        assertThat(harness.statusItem(first).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
-        assertThat(harness.statusItem(second).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme", first));
+        local.esm().drain(Duration.ofSeconds(10));
+        local.harness().send(TestEvents.accountUpserted(account, 2, "Acme v2", second));
+        local.esm().drain(Duration.ofSeconds(10));
+        assertThat(local.harness().dlqMessages()).hasSize(2);
+        assertThat(local.harness().statusItem(first).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(local.harness().statusItem(second).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
 
         // on-call fixes the cause and redrives the DLQ
-        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
+        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
         Instant until = Instant.now().plusSeconds(10);
-        while (harness.queuedMessages() < 2 && Instant.now().isBefore(until)) {
+        while (local.harness().queuedMessages() < 2 && Instant.now().isBefore(until)) {
             Thread.sleep(100);
         }
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).isEmpty();
-        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("2");
-        assertThat(harness.statusItem(first).get("outcome").s()).isIn("APPLIED", "SKIPPED");
-        assertThat(harness.statusItem(second).get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(harness.accountItem(account)).doesNotContainKey("failedEvents");
+        assertThat(local.harness().dlqMessages()).isEmpty();
+        assertThat(local.harness().accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().statusItem(first).get("outcome").s()).isIn("APPLIED", "SKIPPED");
+        assertThat(local.harness().statusItem(second).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().accountItem(account)).doesNotContainKey("failedEvents");
     }
 }

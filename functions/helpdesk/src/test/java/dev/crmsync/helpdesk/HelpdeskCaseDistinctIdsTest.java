@@ -3,14 +3,13 @@ package dev.crmsync.helpdesk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import dev.crmsync.synccore.state.StateKey;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -21,48 +20,35 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class HelpdeskCaseDistinctIdsTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
-    private HelpdeskHarness harness;
-    private LocalEventSourceMapping esm;
+    @RegisterExtension
+    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
-    @BeforeEach
-    void deploy() {
-        zendesk.reset();
-        harness = new HelpdeskHarness(zendesk, 4, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
-
-    private void deliver(String... bodies) {
-        for (String body : bodies) {
-            harness.send(body);
-        }
-        esm.drain(Duration.ofSeconds(20));
-    }
 
     @Test
     void twoAccountsWhoseIdsDifferOnlyInCaseGetAnOrganizationEachAndADeleteRemovesOnlyItsOwn() {
         String base = SampleEvents.unique("001");
         String upper = base + "DGbA";
         String lower = base + "DGba";
-        deliver(HelpdeskHarness.accountUpserted(upper, 1, "Upper " + base));
-        deliver(HelpdeskHarness.accountUpserted(lower, 1, "Lower " + base));
+        local.deliver(HelpdeskHarness.accountUpserted(upper, 1, "Upper " + base));
+        local.deliver(HelpdeskHarness.accountUpserted(lower, 1, "Lower " + base));
 
         assertThat(zendesk.organizations()).extracting(o -> o.get("name").asText())
                 .containsExactlyInAnyOrder("Upper " + base, "Lower " + base);
-        String upperOrg = harness.recordItem("account", upper).get("externalId").s();
-        String lowerOrg = harness.recordItem("account", lower).get("externalId").s();
+        String upperOrg = local.harness().recordItem("account", upper).get("externalId").s();
+        String lowerOrg = local.harness().recordItem("account", lower).get("externalId").s();
         assertThat(upperOrg).isNotEqualTo(lowerOrg);
 
         // a change of one leaves the other alone
-        deliver(HelpdeskHarness.accountUpserted(upper, 2, "Upper Corp " + base));
+        local.deliver(HelpdeskHarness.accountUpserted(upper, 2, "Upper Corp " + base));
         assertThat(organization(lowerOrg).get("name").asText()).isEqualTo("Lower " + base);
 
-        deliver(HelpdeskHarness.deleted("account.deleted", upper, 3));
+        local.deliver(HelpdeskHarness.deleted("account.deleted", upper, 3));
         assertThat(zendesk.organizations()).singleElement()
                 .satisfies(o -> assertThat(o.get("id").asText()).isEqualTo(lowerOrg));
 
-        deliver(HelpdeskHarness.deleted("account.deleted", lower, 2));
+        local.deliver(HelpdeskHarness.deleted("account.deleted", lower, 2));
         assertThat(zendesk.organizations()).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -70,19 +56,19 @@ class HelpdeskCaseDistinctIdsTest {
         String base = SampleEvents.unique("003");
         String upper = base + "DGbA";
         String lower = base + "DGba";
-        deliver(contact(upper, "upper-" + base, "Uma"));
-        deliver(contact(lower, "lower-" + base, "Lou"));
+        local.deliver(contact(upper, "upper-" + base, "Uma"));
+        local.deliver(contact(lower, "lower-" + base, "Lou"));
 
         assertThat(zendesk.users()).extracting(u -> u.get("name").asText()).containsExactlyInAnyOrder("Uma Lee", "Lou Lee");
-        String upperUser = harness.recordItem("contact", upper).get("externalId").s();
-        String lowerUser = harness.recordItem("contact", lower).get("externalId").s();
+        String upperUser = local.harness().recordItem("contact", upper).get("externalId").s();
+        String lowerUser = local.harness().recordItem("contact", lower).get("externalId").s();
         assertThat(upperUser).isNotEqualTo(lowerUser);
 
-        deliver(HelpdeskHarness.deleted("contact.deleted", lower, 2));
+        local.deliver(HelpdeskHarness.deleted("contact.deleted", lower, 2));
 
         assertThat(zendesk.users()).filteredOn(u -> u.get("active").asBoolean()).singleElement()
                 .satisfies(u -> assertThat(u.get("id").asText()).isEqualTo(upperUser));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -90,16 +76,16 @@ class HelpdeskCaseDistinctIdsTest {
         String base = SampleEvents.unique("001");
         String upper = base + "DGbA";
         String lower = base + "DGba";
-        deliver(HelpdeskHarness.accountUpserted(upper, 1, "Upper " + base));
-        String shared = harness.recordItem("account", upper).get("externalId").s();
+        local.deliver(HelpdeskHarness.accountUpserted(upper, 1, "Upper " + base));
+        String shared = local.harness().recordItem("account", upper).get("externalId").s();
         // as the connector left things before the encoding: the organization carries the raw id, the
         // record items have no note of the written form, and the case-distinct account shares it
         zendesk.setOrganizationExternalIdByHand(Long.parseLong(shared), upper);
         forgetWrittenExternalId(upper, shared);
         forgetWrittenExternalId(lower, shared);
 
-        deliver(HelpdeskHarness.accountUpserted(lower, 2, "Lower " + base));
-        deliver(HelpdeskHarness.accountUpserted(upper, 2, "Upper Corp " + base));
+        local.deliver(HelpdeskHarness.accountUpserted(lower, 2, "Lower " + base));
+        local.deliver(HelpdeskHarness.accountUpserted(upper, 2, "Upper Corp " + base));
 
         // the upper-case account's organization is updated where it is and given the new external_id
         assertThat(zendesk.calls("PUT", "/api/v2/organizations/.*")).singleElement()
@@ -107,19 +93,19 @@ class HelpdeskCaseDistinctIdsTest {
         assertThat(organization(shared).get("external_id").asText()).isEqualTo(upper + "~16.17.19");
         assertThat(organization(shared).get("name").asText()).isEqualTo("Upper Corp " + base);
         // the other account did not own it: it got its own, and the shared one was left alone
-        String lowerOrg = harness.recordItem("account", lower).get("externalId").s();
+        String lowerOrg = local.harness().recordItem("account", lower).get("externalId").s();
         assertThat(lowerOrg).isNotEqualTo(shared);
         assertThat(organization(lowerOrg).get("external_id").asText()).isEqualTo(lower + "~16.17");
-        assertThat(harness.recordItem("account", upper).get("externalId").s()).isEqualTo(shared);
+        assertThat(local.harness().recordItem("account", upper).get("externalId").s()).isEqualTo(shared);
 
-        deliver(HelpdeskHarness.deleted("account.deleted", lower, 3));
+        local.deliver(HelpdeskHarness.deleted("account.deleted", lower, 3));
         assertThat(zendesk.organizations()).singleElement().satisfies(o -> assertThat(o.get("id").asText()).isEqualTo(shared));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     /** The record item as a commit before the encoding wrote it: mapped to {@code organizationId}, no written form noted. */
     private void forgetWrittenExternalId(String accountId, String organizationId) {
-        harness.aws.dynamo().updateItem(b -> b.tableName(harness.table)
+        local.harness().aws.dynamo().updateItem(b -> b.tableName(local.harness().table)
                 .key(Map.of("pk", AttributeValue.fromS(StateKey.record(ZendeskConnector.INTEGRATION, "account", accountId))))
                 .updateExpression("SET externalId = :id, appliedVersion = if_not_exists(appliedVersion, :one) REMOVE externalIds")
                 .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(organizationId), ":one", AttributeValue.fromN("1"))));

@@ -2,12 +2,12 @@ package dev.crmsync.helpdesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A CRM e-mail change becomes the Zendesk user's primary address, and the old address no longer
@@ -15,15 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class HelpdeskEmailChangeTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
-    private HelpdeskHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        zendesk.reset();
-        harness = new HelpdeskHarness(zendesk, 5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 5, 30));
 
     private static String withEmail(String contact, long version, String email) {
         return SampleEvents.event("contact.upserted", "evt-" + contact + "-v" + version, contact, version, data -> {
@@ -33,8 +26,8 @@ class HelpdeskEmailChangeTest {
     }
 
     private void deliver(String body) {
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(body);
+        local.esm().drain(Duration.ofSeconds(20));
     }
 
     @Test
@@ -53,7 +46,7 @@ class HelpdeskEmailChangeTest {
         assertThat(zendesk.userByExternalId(other).orElseThrow().get("id").asLong()).isNotEqualTo(user);
         assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong()).isEqualTo(user);
         assertThat(zendesk.verificationEmailsSent()).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -69,8 +62,8 @@ class HelpdeskEmailChangeTest {
         assertThat(zendesk.calls("PUT", "/api/v2/users/\\d+/identities/\\d+/make_primary")).extracting(c -> c.status()).containsExactly(500);
         assertThat(zendesk.identities(user)).extracting(i -> i.get("value").asText() + " " + i.get("primary").asBoolean())
                 .containsExactly("kim@new.example true");
-        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -84,6 +77,6 @@ class HelpdeskEmailChangeTest {
 
         assertThat(zendesk.identities(user)).extracting(i -> i.get("value").asText()).containsExactly("lee@new.example");
         assertThat(zendesk.user(user).orElseThrow().get("email").asText()).isEqualTo("lee@new.example");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

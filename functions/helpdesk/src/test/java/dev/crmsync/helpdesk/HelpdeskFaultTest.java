@@ -2,14 +2,14 @@ package dev.crmsync.helpdesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -20,27 +20,20 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class HelpdeskFaultTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
-    private HelpdeskHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        zendesk.reset();
-        harness = new HelpdeskHarness(zendesk, 4, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     @Test
     void serviceUnavailableIsRetriedNoSoonerThanItsRetryAfter() {
         String contact = SampleEvents.unique("003");
         zendesk.unavailableNext("POST", "/api/v2/users/create_or_update", 2, 2);
-        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
 
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.visibilityTimeouts).containsExactly(2, 2);
+        assertThat(local.harness().visibilityTimeouts).containsExactly(2, 2);
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(503, 503, 201);
-        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
         assertThat(zendesk.users()).hasSize(1);
     }
 
@@ -48,16 +41,16 @@ class HelpdeskFaultTest {
     void aUserWrittenOverItsLimitWaitsAsZendeskAsksAndEndsAtTheLatestVersion() {
         String contact = SampleEvents.unique("003");
         zendesk.userWriteLimit(1, Duration.ofSeconds(3));
-        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "First"));
-        esm.drain(Duration.ofSeconds(10));
-        harness.send(HelpdeskHarness.contactUpserted(contact, null, 2, "Second"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 1, "First"));
+        local.esm().drain(Duration.ofSeconds(10));
+        local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 2, "Second"));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).contains(429);
-        assertThat(harness.visibilityTimeouts).allSatisfy(seconds -> assertThat(seconds).isBetween(1, 3));
+        assertThat(local.harness().visibilityTimeouts).allSatisfy(seconds -> assertThat(seconds).isBetween(1, 3));
         assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Second Lee");
-        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -65,16 +58,16 @@ class HelpdeskFaultTest {
         String account = SampleEvents.unique("001");
         // Zendesk creates the organization but answers after the client gave up (2 s)
         zendesk.delayNext("POST", "/api/v2/organizations/create_or_update", 1, Duration.ofSeconds(3));
-        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        local.harness().send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
 
-        esm.pollOnce();
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().pollOnce();
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
+        local.esm().drain(Duration.ofSeconds(20));
 
         // the retry matched the first attempt's organization by external_id: updated, not created again
         assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).extracting(c -> c.status()).containsExactly(201, 200);
         assertThat(zendesk.organizations()).hasSize(1);
-        assertThat(harness.recordItem("account", account).get("externalId").s())
+        assertThat(local.harness().recordItem("account", account).get("externalId").s())
                 .isEqualTo(zendesk.organizationByExternalId(account).orElseThrow().get("id").asText());
     }
 
@@ -82,36 +75,36 @@ class HelpdeskFaultTest {
     void aServerErrorAfterZendeskCreatedTheUserIsRetriedWithoutASecondOne() {
         String contact = SampleEvents.unique("003");
         zendesk.failAfterWorkNext("POST", "/api/v2/users/create_or_update", 1, 500);
-        harness.send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(500, 200);
         assertThat(zendesk.users()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void recordInvalidReachesTheDlqWithinSecondsWithAStatusRecordNamingTheField() {
         String contact = SampleEvents.unique("003");
         // valid for the event contract (local@domain), refused by Zendesk (no top-level domain)
-        harness.send(SampleEvents.event("contact.upserted", "evt-" + contact + "-v1", contact, 1, data -> {
+        local.harness().send(SampleEvents.event("contact.upserted", "evt-" + contact + "-v1", contact, 1, data -> {
             data.remove("accountId");
             data.put("email", "dana@intranet");
         }));
 
         Instant start = Instant.now();
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + contact + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
         assertThat(status.get("reason").s()).contains("422 RecordInvalid").contains("email: Email: [redacted] is not properly formatted")
                 .doesNotContain("dana@intranet");
         // the later receives only count toward the DLQ: Zendesk is not asked again
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).hasSize(1);
-        assertThat(harness.recordItem("contact", contact)).doesNotContainKey("leaseOwner");
+        assertThat(local.harness().recordItem("contact", contact)).doesNotContainKey("leaseOwner");
     }
 
     @Test
@@ -121,31 +114,31 @@ class HelpdeskFaultTest {
         // an organization of that name belongs to another external id (linked by hand): names are unique there
         long handMade = zendesk.addOrganizationByHand(name);
         zendesk.setOrganizationExternalIdByHand(handMade, "linked-by-hand");
-        harness.send(HelpdeskHarness.accountUpserted(account, 1, name));
-        esm.drain(Duration.ofSeconds(20));
-        assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("name_conflict");
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("reason").s()).contains("linked-by-hand");
+        local.harness().send(HelpdeskHarness.accountUpserted(account, 1, name));
+        local.esm().drain(Duration.ofSeconds(20));
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("name_conflict");
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("reason").s()).contains("linked-by-hand");
 
         // on-call renames the hand-made organization, then "Start DLQ redrive" → "Redrive to source queue(s)"
         zendesk.renameOrganization(handMade, name + " (old)");
-        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
+        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
         Instant until = Instant.now().plusSeconds(10);
-        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
+        while (!local.harness().dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
             Thread.sleep(100);
         }
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
         assertThat(zendesk.organizationByExternalId(account).orElseThrow().get("name").asText()).isEqualTo(name);
         assertThat(zendesk.organizations()).hasSize(2);
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
 
         // redriven again later: a duplicate, Zendesk is not asked
         int calls = zendesk.calls().size();
-        harness.send(HelpdeskHarness.accountUpserted(account, 1, name));
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().send(HelpdeskHarness.accountUpserted(account, 1, name));
+        local.esm().drain(Duration.ofSeconds(10));
         assertThat(zendesk.calls()).hasSize(calls);
     }
 
@@ -153,17 +146,17 @@ class HelpdeskFaultTest {
     void aTokenOfAnAgentWithoutTheManageRoleIsForbiddenAndSaysWhichRoleItNeeds() {
         String account = SampleEvents.unique("001");
         zendesk.tokensOfAgentsWithoutManageRole(HelpdeskHarness.API_TOKEN);
-        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v1");
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + account + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("forbidden");
         assertThat(status.get("reason").s()).contains("403").contains("admin").contains("custom role")
                 .contains("manage end users and organizations").doesNotContain(HelpdeskHarness.API_TOKEN);
         // not retried: no waiting gives the token another role
         assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).hasSize(1);
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
     }
 
 }

@@ -3,14 +3,14 @@ package dev.crmsync.helpdesk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -21,15 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class HelpdeskFirstSyncTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
-    private HelpdeskHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        zendesk.reset();
-        harness = new HelpdeskHarness(zendesk, 4, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     @Test
     void theOrganizationIsAdoptedTheAgentIsLeftAloneAndItsContactIsDeadLetteredAsStaff() {
@@ -41,26 +34,26 @@ class HelpdeskFirstSyncTest {
         long agent = zendesk.addStaffUserByHand("Sam Agent", colleague.toLowerCase(Locale.ROOT) + "@acme.example", "agent");
         JsonNode agentBefore = zendesk.user(agent).orElseThrow();
 
-        harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
-        esm.drain(Duration.ofSeconds(20));
-        harness.send(HelpdeskHarness.contactUpserted(customer, account, 1, "Dana"));
-        harness.send(HelpdeskHarness.contactUpserted(colleague, account, 1, "Sam"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
+        local.esm().drain(Duration.ofSeconds(20));
+        local.harness().send(HelpdeskHarness.contactUpserted(customer, account, 1, "Dana"));
+        local.harness().send(HelpdeskHarness.contactUpserted(colleague, account, 1, "Sam"));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.organizations()).singleElement().satisfies(org -> {
             assertThat(org.get("id").asLong()).isEqualTo(handMade);
             assertThat(org.get("external_id").asText()).isEqualTo(account);
         });
         assertThat(zendesk.user(agent).orElseThrow()).isEqualTo(agentBefore);
-        assertThat(harness.acceptedWrites("user", colleague)).isEmpty();
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + colleague + "-v1");
+        assertThat(local.harness().acceptedWrites("user", colleague)).isEmpty();
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + colleague + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("staff_user");
         assertThat(status.get("reason").s()).contains("Zendesk user " + agent).contains("agent")
                 .doesNotContain(colleague.toLowerCase(Locale.ROOT) + "@acme.example");
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
 
         assertThat(zendesk.userByExternalId(customer).orElseThrow().get("organization_id").asLong()).isEqualTo(handMade);
-        assertThat(harness.recordItem("contact", customer).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().recordItem("contact", customer).get("appliedVersion").n()).isEqualTo("1");
     }
 }

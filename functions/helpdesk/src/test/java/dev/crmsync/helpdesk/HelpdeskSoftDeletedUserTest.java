@@ -2,12 +2,12 @@ package dev.crmsync.helpdesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A contact deleted and then created again (an undelete or a merge in the CRM) gets a Zendesk user
@@ -17,19 +17,12 @@ import org.junit.jupiter.api.Test;
  */
 class HelpdeskSoftDeletedUserTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
-    private HelpdeskHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        zendesk.reset();
-        harness = new HelpdeskHarness(zendesk, 4, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     private void deliver(String body) {
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(body);
+        local.esm().drain(Duration.ofSeconds(20));
     }
 
     @Test
@@ -46,9 +39,9 @@ class HelpdeskSoftDeletedUserTest {
         // soft deletes cannot be undone: the deleted user that still held the external_id is permanently deleted
         assertThat(zendesk.user(first)).isEmpty();
         assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/" + first)).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(200));
-        assertThat(harness.recordItem("contact", contact).get("externalId").s()).isEqualTo(Long.toString(second));
-        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("3");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().recordItem("contact", contact).get("externalId").s()).isEqualTo(Long.toString(second));
+        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("3");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -61,7 +54,7 @@ class HelpdeskSoftDeletedUserTest {
         deliver(HelpdeskHarness.contactUpserted(contact, null, 2, "Dana M."));
 
         assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Dana M. Lee");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -77,6 +70,6 @@ class HelpdeskSoftDeletedUserTest {
         assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong()).isNotEqualTo(first);
         assertThat(zendesk.user(first).orElseThrow().get("active").asBoolean()).isFalse();
         assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/.*")).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

@@ -5,18 +5,18 @@ import static dev.crmsync.marketing.MarketingHarness.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.ProcessCrash;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A contact's e-mail changes in the CRM: Mailchimp's member moves to the new address (PATCH) and
@@ -25,19 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class MarketingEmailChangeTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
-    private MarketingHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        mailchimp.reset();
-        harness = new MarketingHarness(mailchimp, 5, 3);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 3));
 
     private void deliver(String body) {
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(body);
+        local.esm().drain(Duration.ofSeconds(20));
     }
 
     private static String subscribed(String contact, long version, String email) {
@@ -62,7 +55,7 @@ class MarketingEmailChangeTest {
             data.put("marketingConsent", "subscribed");
         }));
 
-        assertThat(harness.memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
+        assertThat(local.harness().memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
                 tuple("PUT", path("old@b.example"), 200),
                 tuple("PATCH", path("old@b.example"), 200));
         assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH)).singleElement().satisfies(patch -> {
@@ -74,8 +67,8 @@ class MarketingEmailChangeTest {
             assertThat(m.status()).isEqualTo("subscribed");
             assertThat(m.mergeFields()).containsEntry("FNAME", "Edward");
         });
-        assertThat(harness.contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("new@b.example"));
-        assertThat(harness.contactItem(contact).get("liveVendorKeys").ss()).containsExactly(MarketingHarness.hash("new@b.example"));
+        assertThat(local.harness().contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("new@b.example"));
+        assertThat(local.harness().contactItem(contact).get("liveVendorKeys").ss()).containsExactly(MarketingHarness.hash("new@b.example"));
     }
 
     @Test
@@ -90,7 +83,7 @@ class MarketingEmailChangeTest {
         assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("unsubscribed");
         assertThat(mailchimp.member(LIST_ID, "old@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
         assertThat(live()).singleElement().extracting(MailchimpSandbox.Member::emailAddress).isEqualTo("new@b.example");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -106,8 +99,8 @@ class MarketingEmailChangeTest {
             assertThat(m.emailAddress()).isEqualTo("new@b.example");
             assertThat(m.status()).isEqualTo("subscribed");
         });
-        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -122,7 +115,7 @@ class MarketingEmailChangeTest {
                 .containsExactlyInAnyOrder(tuple("old@b.example", "archived"), tuple("new@b.example", "unsubscribed"));
         assertThat(mailchimp.member(LIST_ID, "new@b.example")).get()
                 .satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "Ed"));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -137,25 +130,25 @@ class MarketingEmailChangeTest {
         mailchimp.statusByHand(LIST_ID, "old@b.example", "subscribed");
 
         ProcessCrash crash = new ProcessCrash();
-        harness.send(MarketingHarness.upserted(contact, 2, data -> {
+        local.harness().send(MarketingHarness.upserted(contact, 2, data -> {
             data.put("email", "new@b.example");
             data.put("firstName", "Ed");
             data.put("marketingConsent", "pending");
         }));
-        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
         assertThat(crash.happened()).isTrue();
-        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(harness.contactItem(contact).get("leaseUntil").n()));
+        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(local.harness().contactItem(contact).get("leaseUntil").n()));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), leaseEnds).toMillis() + 200));
 
         // the crashed attempt's message comes back: the old hash is gone (moved), so the new address is PUT
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).singleElement().satisfies(m -> {
             assertThat(m.emailAddress()).isEqualTo("new@b.example");
             assertThat(m.status()).isEqualTo("subscribed");
         });
         assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(200, 404);
-        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

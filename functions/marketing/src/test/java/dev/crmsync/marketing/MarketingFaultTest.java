@@ -5,15 +5,15 @@ import static dev.crmsync.marketing.MarketingHarness.MEMBER_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -23,28 +23,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class MarketingFaultTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
-    private MarketingHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        mailchimp.reset();
-        harness = new MarketingHarness(mailchimp, 4, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 4, 30));
 
     @Test
     void rateLimitWithoutRetryAfterBacksOffOnItsOwn() {
         String contact = SampleEvents.unique("003");
         mailchimp.rateLimitNext("PUT", MEMBER_PATH, 2, 30);
-        harness.send(MarketingHarness.upserted(contact, 1, "busy@b.example", "Busy"));
+        local.harness().send(MarketingHarness.upserted(contact, 1, "busy@b.example", "Busy"));
 
-        esm.pollOnce();
-        assertThat(harness.statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("rate_limited");
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().pollOnce();
+        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("rate_limited");
+        local.esm().drain(Duration.ofSeconds(20));
 
         // the sandbox asked for 30 s but, as Mailchimp, sent no Retry-After: the pipeline's backoff decides
-        assertThat(harness.visibilityTimeouts).containsExactly(1, 2);
+        assertThat(local.harness().visibilityTimeouts).containsExactly(1, 2);
         assertThat(mailchimp.calls("PUT", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(429, 429, 200);
         assertThat(mailchimp.member(LIST_ID, "busy@b.example")).isPresent();
     }
@@ -53,46 +46,46 @@ class MarketingFaultTest {
     void mailchimpsSignupThrottleIsRetriedHalfAnHourLaterNotDeadLettered() {
         String contact = SampleEvents.unique("003");
         mailchimp.signupThrottleNext(1);
-        harness.send(MarketingHarness.upserted(contact, 1, "keen@b.example", "Keen"));
+        local.harness().send(MarketingHarness.upserted(contact, 1, "keen@b.example", "Keen"));
 
-        esm.pollOnce();
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        local.esm().pollOnce();
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + contact + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
         assertThat(status.get("errorClass").s()).isEqualTo("rate_limited");
         assertThat(status.get("reason").s()).contains("signup throttle").doesNotContain("keen@b.example");
-        assertThat(harness.visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isGreaterThanOrEqualTo(1800));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isGreaterThanOrEqualTo(1800));
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void aMemberInComplianceStateReachesTheDlqWithinSecondsWithAStatusRecord() {
         String contact = SampleEvents.unique("003");
         mailchimp.inComplianceState("bounced@b.example");
-        harness.send(MarketingHarness.upserted(contact, 1, "bounced@b.example", "Bounced"));
+        local.harness().send(MarketingHarness.upserted(contact, 1, "bounced@b.example", "Bounced"));
 
         Instant start = Instant.now();
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + contact + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("member_refused");
         assertThat(status.get("reason").s()).contains("400").contains("Member In Compliance State")
                 .doesNotContain("bounced@b.example");
         assertThat(mailchimp.calls("PUT", MEMBER_PATH)).hasSize(1);
-        assertThat(harness.contactItem(contact)).doesNotContainKey("leaseOwner");
+        assertThat(local.harness().contactItem(contact)).doesNotContainKey("leaseOwner");
     }
 
     @Test
     void aForgottenEmailIsPermanentForThatContact() {
         String contact = SampleEvents.unique("003");
         mailchimp.forgotten("erased@b.example");
-        harness.send(MarketingHarness.upserted(contact, 1, "erased@b.example", "Erased"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(MarketingHarness.upserted(contact, 1, "erased@b.example", "Erased"));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + contact + "-v1").get("reason").s()).contains("Forgotten Email Not Subscribed");
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("reason").s()).contains("Forgotten Email Not Subscribed");
         assertThat(mailchimp.members()).isEmpty();
     }
 
@@ -100,13 +93,13 @@ class MarketingFaultTest {
     void anInvalidResourceIsPermanentAndNamesTheField() {
         String contact = SampleEvents.unique("003");
         mailchimp.rejectNext("PUT", MEMBER_PATH, 1, 400, "Invalid Resource", "merge_fields.PHONE: Please enter a valid phone number.");
-        harness.send(MarketingHarness.upserted(contact, 1, "phone@b.example", "Phone"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(MarketingHarness.upserted(contact, 1, "phone@b.example", "Phone"));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + contact + "-v1");
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + contact + "-v1");
         assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
         assertThat(status.get("reason").s()).contains("Invalid Resource").contains("merge_fields.PHONE");
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
     }
 
     /**
@@ -124,62 +117,62 @@ class MarketingFaultTest {
     @Test
     void aDeleteOvertakingTheRetryOfAFailedArchiveArchivesEveryMemberTheContactHad() {
         String contact = SampleEvents.unique("003");
-        harness.send(withoutConsent(contact, 1, "old@b.example"));
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().send(withoutConsent(contact, 1, "old@b.example"));
+        local.esm().drain(Duration.ofSeconds(10));
         // the e-mail change writes the new member, then the archive of the old one fails (retryable)
         mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("old@b.example"), 1, 500);
-        harness.send(withoutConsent(contact, 2, "new@b.example"));
-        esm.pollOnce();
+        local.harness().send(withoutConsent(contact, 2, "new@b.example"));
+        local.esm().pollOnce();
         assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("transactional");
 
         // the contact is deleted in the CRM; its deletion is applied before the change's retry
-        harness.send(MarketingHarness.deleted(contact, 3));
-        assertThat(esm.pollOnce().received()).isEqualTo(1);
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(MarketingHarness.deleted(contact, 3));
+        assertThat(local.esm().pollOnce().received()).isEqualTo(1);
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(tuple("old@b.example", "archived"), tuple("new@b.example", "archived"));
-        assertThat(harness.statusItem("evt-" + contact + "-v2").get("outcome").s()).isEqualTo("SKIPPED");
-        assertThat(harness.contactItem(contact)).doesNotContainKey("liveVendorKeys");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().statusItem("evt-" + contact + "-v2").get("outcome").s()).isEqualTo("SKIPPED");
+        assertThat(local.harness().contactItem(contact)).doesNotContainKey("liveVendorKeys");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void aNewerEmailChangeOvertakingTheRetryOfAFailedArchiveLeavesOnlyTheNewestMember() {
         String contact = SampleEvents.unique("003");
-        harness.send(withoutConsent(contact, 1, "a@b.example"));
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().send(withoutConsent(contact, 1, "a@b.example"));
+        local.esm().drain(Duration.ofSeconds(10));
         mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("a@b.example"), 1, 500);
-        harness.send(withoutConsent(contact, 2, "b@b.example"));
-        esm.pollOnce();
+        local.harness().send(withoutConsent(contact, 2, "b@b.example"));
+        local.esm().pollOnce();
 
-        harness.send(withoutConsent(contact, 3, "c@b.example"));
-        assertThat(esm.pollOnce().received()).isEqualTo(1);
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(withoutConsent(contact, 3, "c@b.example"));
+        assertThat(local.esm().pollOnce().received()).isEqualTo(1);
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(tuple("a@b.example", "archived"), tuple("b@b.example", "archived"),
                         tuple("c@b.example", "transactional"));
-        Map<String, AttributeValue> item = harness.contactItem(contact);
+        Map<String, AttributeValue> item = local.harness().contactItem(contact);
         assertThat(item.get("externalId").s()).isEqualTo(MarketingHarness.hash("c@b.example"));
         assertThat(item.get("liveVendorKeys").ss()).containsExactly(MarketingHarness.hash("c@b.example"));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void aFailedArchiveOfTheOldAddressIsRetriedAndTheNewMemberIsNotLost() {
         String contact = SampleEvents.unique("003");
-        harness.send(withoutConsent(contact, 1, "first@b.example"));
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().send(withoutConsent(contact, 1, "first@b.example"));
+        local.esm().drain(Duration.ofSeconds(10));
         mailchimp.failNext("DELETE", MEMBER_PATH, 1, 500);
-        harness.send(withoutConsent(contact, 2, "second@b.example"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(withoutConsent(contact, 2, "second@b.example"));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("first@b.example", "archived"),
                         org.assertj.core.groups.Tuple.tuple("second@b.example", "transactional"));
         assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(500, 204);
-        assertThat(harness.contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("second@b.example"));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("second@b.example"));
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

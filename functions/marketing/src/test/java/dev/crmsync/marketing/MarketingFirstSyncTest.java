@@ -3,13 +3,13 @@ package dev.crmsync.marketing;
 import static dev.crmsync.marketing.MarketingHarness.LIST_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The first sync into an audience that already holds members added by hand: the CRM's contact of
@@ -18,15 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class MarketingFirstSyncTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
-    private MarketingHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        mailchimp.reset();
-        harness = new MarketingHarness(mailchimp, 5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+    @RegisterExtension
+    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 30));
 
     @Test
     void membersAddedByHandAreUpdatedInPlaceAndAnUnsubscribeStays() {
@@ -35,20 +28,20 @@ class MarketingFirstSyncTest {
         String gone = SampleEvents.unique("003");
         String kept = SampleEvents.unique("003");
 
-        harness.send(MarketingHarness.upserted(gone, 1, data -> {
+        local.harness().send(MarketingHarness.upserted(gone, 1, data -> {
             data.put("email", "gone@b.example");
             data.put("firstName", "Gina");
             data.put("lastName", "Gone");
             data.put("marketingConsent", "subscribed");
         }));
-        harness.send(MarketingHarness.upserted(kept, 1, data -> {
+        local.harness().send(MarketingHarness.upserted(kept, 1, data -> {
             data.put("email", "kept@b.example");
             data.put("firstName", "Kay");
             data.put("lastName", "Keeper");
             data.remove("phone");
             data.put("marketingConsent", "pending");
         }));
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(mailchimp.members()).hasSize(2);
         assertThat(mailchimp.member(LIST_ID, "gone@b.example")).get().satisfies(m -> {
@@ -60,8 +53,8 @@ class MarketingFirstSyncTest {
             // the CRM's fields win, a field the CRM does not map stays as the person entered it
             assertThat(m.mergeFields()).containsEntry("LNAME", "Keeper").containsEntry("PHONE", "").containsEntry("MMERGE5", "VIP");
         });
-        assertThat(harness.contactItem(gone).get("externalId").s()).isEqualTo(MarketingHarness.hash("gone@b.example"));
-        assertThat(harness.contactItem(kept).get("externalId").s()).isEqualTo(MarketingHarness.hash("kept@b.example"));
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().contactItem(gone).get("externalId").s()).isEqualTo(MarketingHarness.hash("gone@b.example"));
+        assertThat(local.harness().contactItem(kept).get("externalId").s()).isEqualTo(MarketingHarness.hash("kept@b.example"));
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

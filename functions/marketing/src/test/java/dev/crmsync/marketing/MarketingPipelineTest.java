@@ -7,14 +7,13 @@ import static dev.crmsync.marketing.MarketingHarness.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -24,25 +23,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class MarketingPipelineTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
-    private MarketingHarness harness;
-    private LocalEventSourceMapping esm;
+    @RegisterExtension
+    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 30));
 
-    @BeforeEach
-    void deploy() {
-        mailchimp.reset();
-        harness = new MarketingHarness(mailchimp, 5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
-
-    private void deliver(String... bodies) {
-        for (String body : bodies) harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
-    }
 
     @Test
     void upsertPutsTheMemberOfTheEmailsHashWithItsMergeFields() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, data -> {
+        local.deliver(MarketingHarness.upserted(contact, 1, data -> {
             data.put("email", "Dana.Lee@Acme.example");
             data.put("firstName", "Dana");
             data.put("lastName", "Lee");
@@ -50,7 +38,7 @@ class MarketingPipelineTest {
             data.put("marketingConsent", "subscribed");
         }));
 
-        assertThat(harness.memberCalls()).singleElement().satisfies(put -> {
+        assertThat(local.harness().memberCalls()).singleElement().satisfies(put -> {
             assertThat(put.method()).isEqualTo("PUT");
             assertThat(put.path()).isEqualTo(path("dana.lee@acme.example"));
             assertThat(put.body().get("email_address").asText()).isEqualTo("Dana.Lee@Acme.example");
@@ -64,7 +52,7 @@ class MarketingPipelineTest {
             assertThat(m.status()).isEqualTo("subscribed");
             assertThat(m.mergeFields()).containsEntry("FNAME", "Dana");
         });
-        Map<String, AttributeValue> item = harness.contactItem(contact);
+        Map<String, AttributeValue> item = local.harness().contactItem(contact);
         assertThat(item.get("externalId").s()).isEqualTo(hash("dana.lee@acme.example"));
         assertThat(item.get("appliedVersion").n()).isEqualTo("1");
         assertThat(item).doesNotContainKeys("leaseOwner", "leaseUntil");
@@ -73,13 +61,13 @@ class MarketingPipelineTest {
     @Test
     void aFieldTheContactNoLongerHasIsSentEmptyAndAMissingConsentAddsNoSubscriber() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, data -> {
+        local.deliver(MarketingHarness.upserted(contact, 1, data -> {
             data.put("email", "a@b.example");
             data.put("firstName", "Ann");
             data.put("phone", "+44 20 7946 0000");
             data.remove("marketingConsent");
         }));
-        deliver(MarketingHarness.upserted(contact, 2, data -> {
+        local.deliver(MarketingHarness.upserted(contact, 2, data -> {
             data.put("email", "a@b.example");
             data.put("firstName", "Ann");
             data.remove("phone");
@@ -95,22 +83,22 @@ class MarketingPipelineTest {
     @Test
     void deleteArchivesTheMemberAndADeleteOfAMemberAlreadyGoneIsApplied() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, "del@b.example", "Del"));
-        deliver(MarketingHarness.deleted(contact, 2));
+        local.deliver(MarketingHarness.upserted(contact, 1, "del@b.example", "Del"));
+        local.deliver(MarketingHarness.deleted(contact, 2));
 
         assertThat(mailchimp.member(LIST_ID, "del@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
         assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::path, RecordedCall::status)
                 .containsExactly(tuple(path("del@b.example"), 204));
-        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
 
         // archived by a person in Mailchimp before the CRM deleted the contact: 404 is "already gone"
         String other = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(other, 1, "gone@b.example", "Gone"));
+        local.deliver(MarketingHarness.upserted(other, 1, "gone@b.example", "Gone"));
         mailchimp.rejectNext("DELETE", MEMBER_PATH, 1, 404, "Resource Not Found", "The requested resource could not be found.");
-        deliver(MarketingHarness.deleted(other, 2));
+        local.deliver(MarketingHarness.deleted(other, 2));
         assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(204, 404);
-        assertThat(harness.contactItem(other).get("appliedVersion").n()).isEqualTo("2");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().contactItem(other).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -118,9 +106,9 @@ class MarketingPipelineTest {
         // Mailchimp leaves an archived member archived on a PUT with status_if_new only: the second
         // PUT with an explicit status brings it back, as pending (an earlier unsubscribe is not undone)
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, "back@b.example", "Back"));
-        deliver(MarketingHarness.deleted(contact, 2));
-        deliver(MarketingHarness.upserted(contact, 3, "back@b.example", "Back again"));
+        local.deliver(MarketingHarness.upserted(contact, 1, "back@b.example", "Back"));
+        local.deliver(MarketingHarness.deleted(contact, 2));
+        local.deliver(MarketingHarness.upserted(contact, 3, "back@b.example", "Back again"));
 
         assertThat(mailchimp.member(LIST_ID, "back@b.example")).get().satisfies(m -> {
             assertThat(m.status()).isEqualTo("pending");
@@ -133,11 +121,11 @@ class MarketingPipelineTest {
     @Test
     void anEmailChangedBackMovesTheOneMemberBack() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, "a@b.example", "Ann"));
-        deliver(MarketingHarness.upserted(contact, 2, "b@b.example", "Ann"));
-        deliver(MarketingHarness.upserted(contact, 3, "a@b.example", "Ann"));
+        local.deliver(MarketingHarness.upserted(contact, 1, "a@b.example", "Ann"));
+        local.deliver(MarketingHarness.upserted(contact, 2, "b@b.example", "Ann"));
+        local.deliver(MarketingHarness.upserted(contact, 3, "a@b.example", "Ann"));
 
-        assertThat(harness.memberCalls()).extracting(RecordedCall::method, RecordedCall::path).containsExactly(
+        assertThat(local.harness().memberCalls()).extracting(RecordedCall::method, RecordedCall::path).containsExactly(
                 tuple("PUT", path("a@b.example")), tuple("PATCH", path("a@b.example")), tuple("PATCH", path("b@b.example")));
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactly(tuple("a@b.example", "subscribed"));
@@ -146,29 +134,29 @@ class MarketingPipelineTest {
     @Test
     void aDeleteOlderThanTheAppliedStateIsSkippedAndTheMemberStays() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 5, "v@b.example", "at v5"));
-        deliver(MarketingHarness.deleted(contact, 4));
+        local.deliver(MarketingHarness.upserted(contact, 5, "v@b.example", "at v5"));
+        local.deliver(MarketingHarness.deleted(contact, 4));
 
         assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).isEmpty();
         assertThat(mailchimp.member(LIST_ID, "v@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("subscribed");
-        assertThat(harness.contactItem(contact).get("appliedVersion").n()).isEqualTo("5");
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("5");
     }
 
     @Test
     void anEmailChangeMovesTheMemberAndALaterDeleteArchivesItAtItsNewAddress() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
-        deliver(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
+        local.deliver(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
+        local.deliver(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
 
-        assertThat(harness.memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
+        assertThat(local.harness().memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
                 tuple("PUT", path("old@b.example"), 200),
                 tuple("PATCH", path("old@b.example"), 200));
         assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactly(tuple("new@b.example", "subscribed"));
-        assertThat(harness.contactItem(contact).get("externalId").s()).isEqualTo(hash("new@b.example"));
+        assertThat(local.harness().contactItem(contact).get("externalId").s()).isEqualTo(hash("new@b.example"));
 
         // a later delete archives the member of the address the contact has now
-        deliver(MarketingHarness.deleted(contact, 3));
+        local.deliver(MarketingHarness.deleted(contact, 3));
         assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
     }
 
@@ -176,38 +164,38 @@ class MarketingPipelineTest {
     void twoContactsWithOneEmailAreOneMemberHoldingTheLastAppliedChange() {
         String first = SampleEvents.unique("003");
         String second = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(first, 1, "Shared@B.example", "First"));
-        deliver(MarketingHarness.upserted(second, 1, "shared@b.example", "Second"));
+        local.deliver(MarketingHarness.upserted(first, 1, "Shared@B.example", "First"));
+        local.deliver(MarketingHarness.upserted(second, 1, "shared@b.example", "Second"));
 
         assertThat(mailchimp.members()).singleElement().satisfies(m -> {
             assertThat(m.hash()).isEqualTo(hash("shared@b.example"));
             assertThat(m.mergeFields()).containsEntry("FNAME", "Second");
         });
-        assertThat(harness.contactItem(first).get("externalId").s()).isEqualTo(harness.contactItem(second).get("externalId").s());
+        assertThat(local.harness().contactItem(first).get("externalId").s()).isEqualTo(local.harness().contactItem(second).get("externalId").s());
 
-        deliver(MarketingHarness.upserted(first, 2, "shared@b.example", "First again"));
+        local.deliver(MarketingHarness.upserted(first, 2, "shared@b.example", "First again"));
         assertThat(mailchimp.members()).singleElement().satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "First again"));
     }
 
     @Test
     void aContactWithoutAnEmailIsSkippedWithAStatedReasonNotFailed() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, data -> data.remove("email")));
+        local.deliver(MarketingHarness.upserted(contact, 1, data -> data.remove("email")));
 
         assertThat(mailchimp.calls()).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
         // the version is handled: an older state of the contact arriving later is stale
-        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
     }
 
     @Test
     void anEmailChangeIsStillTwoWritesTheOldHashComingWithTheClaim() {
         String contact = SampleEvents.unique("003");
-        deliver(MarketingHarness.upserted(contact, 1, "cost@b.example", "Cost"));
+        local.deliver(MarketingHarness.upserted(contact, 1, "cost@b.example", "Cost"));
 
-        harness.dynamoOperations.clear();
-        deliver(MarketingHarness.upserted(contact, 2, "cost2@b.example", "Cost"));
-        assertThat(harness.dynamoOperations).containsExactly("UpdateItem", "UpdateItem");
+        local.harness().dynamoOperations.clear();
+        local.deliver(MarketingHarness.upserted(contact, 2, "cost2@b.example", "Cost"));
+        assertThat(local.harness().dynamoOperations).containsExactly("UpdateItem", "UpdateItem");
         assertThat(mailchimp.calls("PUT", MEMBER_PATH)).hasSize(1);
         assertThat(mailchimp.calls("PATCH", MEMBER_PATH)).hasSize(1);
     }

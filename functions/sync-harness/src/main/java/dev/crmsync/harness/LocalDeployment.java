@@ -1,0 +1,76 @@
+package dev.crmsync.harness;
+
+import dev.crmsync.sandbox.VendorSandbox;
+import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One integration deployed fresh on the local servers before every test, with its vendor's sandbox
+ * reset first: the set-up each integration test class shares, as a JUnit extension.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
+ * }</pre>
+ *
+ * The test then reaches the deployment by {@link #harness()}, the event source mapping by
+ * {@link #esm()}, and sends and drains events with {@link #deliver}.
+ */
+public final class LocalDeployment<H extends IntegrationHarness> implements BeforeEachCallback {
+    /** How long {@link #deliver} waits for the queue to empty. */
+    public static final Duration DRAIN = Duration.ofSeconds(20);
+
+    private final VendorSandbox<?> vendor;
+    private final Supplier<H> deploy;
+    private H harness;
+    private LocalEventSourceMapping esm;
+
+    private LocalDeployment(VendorSandbox<?> vendor, Supplier<H> deploy) {
+        this.vendor = Objects.requireNonNull(vendor, "vendor");
+        this.deploy = Objects.requireNonNull(deploy, "deploy");
+    }
+
+    /** Before each test: {@code vendor} reset, then {@code deploy} run and its event source mapping made. */
+    public static <H extends IntegrationHarness> LocalDeployment<H> of(VendorSandbox<?> vendor, Supplier<H> deploy) {
+        return new LocalDeployment<>(vendor, deploy);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        vendor.reset();
+        redeploy(deploy);
+    }
+
+    /** Replaces the deployment for the rest of the test (e.g. one whose queue has another visibility timeout). */
+    public H redeploy(Supplier<H> other) {
+        harness = other.get();
+        esm = harness.eventSourceMapping(harness.pipeline());
+        return harness;
+    }
+
+    /** The same deployment with its pipeline built again, as a new function version reads its changed configuration. */
+    public void rebuildPipeline() {
+        esm = harness.eventSourceMapping(harness.pipeline());
+    }
+
+    public H harness() {
+        return harness;
+    }
+
+    /** The deployment's event source mapping, polling its queue with the pipeline as the function builds it. */
+    public LocalEventSourceMapping esm() {
+        return esm;
+    }
+
+    /** Sends {@code bodies} to the queue and drains it (at most {@link #DRAIN}). */
+    public void deliver(String... bodies) {
+        for (String body : bodies) {
+            harness.send(body);
+        }
+        esm.drain(DRAIN);
+    }
+}
