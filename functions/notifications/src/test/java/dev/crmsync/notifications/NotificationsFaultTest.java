@@ -1,13 +1,12 @@
 package dev.crmsync.notifications;
 
-import dev.crmsync.harness.ProcessCrash;
-import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
+import dev.crmsync.harness.ProcessCrash;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import dev.crmsync.testkit.LocalAws;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +14,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Failure handling on real local servers: a crash between Slack's answer and the commit still
@@ -27,26 +27,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class NotificationsFaultTest {
     private final SlackSandbox slack = SlackSandbox.shared();
-    private NotificationsHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        slack.reset();
+    // a queue whose visibility timeout (3 s) is what a dead instance leaves its message with
+    @RegisterExtension
+    final LocalDeployment<NotificationsHarness> local = LocalDeployment.of(slack, () -> {
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
-        // a queue whose visibility timeout (3 s) is what a dead instance leaves its message with
-        harness = new NotificationsHarness(slack, 4, 3);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+        return new NotificationsHarness(slack, 4, 3);
+    });
 
     /** Posts {@code body} on an instance that dies before its commit, and waits until its lease has run out. */
     private void postAndDieBeforeTheCommit(String body, String deal) throws InterruptedException {
         ProcessCrash crash = new ProcessCrash();
-        harness.send(body);
-        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness().send(body);
+        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
         assertThat(crash.happened()).isTrue();
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(harness.messageItem(deal).get("leaseUntil").n()));
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(local.harness().messageItem(deal).get("leaseUntil").n()));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), leaseEnds).toMillis() + 200));
     }
 
@@ -59,29 +54,28 @@ class NotificationsFaultTest {
         postAndDieBeforeTheCommit(body, deal);
 
         // the dead instance's message comes back after its 3 s visibility timeout
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.posts()).hasSize(1);
-        assertThat(harness.lookups()).singleElement().satisfies(lookup -> {
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        assertThat(local.harness().posts()).hasSize(1);
+        assertThat(local.harness().lookups()).singleElement().satisfies(lookup -> {
             assertThat(lookup.params()).containsEntry("channel", NotificationsHarness.CHANNEL)
                     .containsEntry("include_all_metadata", "true");
             // bounded: from shortly before the deal closed, not the channel's whole history
             assertThat(new BigDecimal(lookup.params().get("oldest")))
                     .isEqualTo(new BigDecimal(SlackConnector.slackTs(closed.minus(SlackConnector.LOOKUP_MARGIN))));
         });
-        Map<String, AttributeValue> action = harness.messageItem(deal);
+        Map<String, AttributeValue> action = local.harness().messageItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(harness.messagesAbout(deal).getFirst().get("ts").asText());
+        assertThat(action.get("externalId").s()).isEqualTo(local.harness().messagesAbout(deal).getFirst().get("ts").asText());
         assertThat(action).doesNotContainKey("leaseOwner");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void aSecondEventSentLaterThatTakesOverTheDeadLeaseFindsTheFirstMessage() throws InterruptedException {
         // the crashed attempt's message stays invisible for the queue's 30 s; its lease ends with its 3 s invocation
-        harness = new NotificationsHarness(slack, 4, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
+        local.redeploy(() -> new NotificationsHarness(slack, 4, 30));
         String deal = SampleEvents.unique("006");
         Instant closed = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         postAndDieBeforeTheCommit(NotificationsHarness.occurredAt(NotificationsHarness.dealClosed(deal, "evt-1-" + deal,
@@ -89,15 +83,15 @@ class NotificationsFaultTest {
 
         // the CRM sends the close again an hour later (a re-sync): its occurredAt is long after the first message
         Instant resent = Instant.now().plus(1, ChronoUnit.HOURS);
-        harness.send(NotificationsHarness.occurredAt(NotificationsHarness.dealClosed(deal, "evt-2-" + deal,
+        local.harness().send(NotificationsHarness.occurredAt(NotificationsHarness.dealClosed(deal, "evt-2-" + deal,
                 data -> data.put("closedAt", closed.toString())), resent));
-        esm.pollOnce();
+        local.esm().pollOnce();
 
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.posts()).hasSize(1);
-        assertThat(harness.lookups()).hasSize(1);
-        assertThat(harness.messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(harness.messageItem(deal).get("externalId").s()).isEqualTo(harness.messagesAbout(deal).getFirst().get("ts").asText());
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        assertThat(local.harness().posts()).hasSize(1);
+        assertThat(local.harness().lookups()).hasSize(1);
+        assertThat(local.harness().messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(local.harness().messageItem(deal).get("externalId").s()).isEqualTo(local.harness().messagesAbout(deal).getFirst().get("ts").asText());
     }
 
     @Test
@@ -109,11 +103,11 @@ class NotificationsFaultTest {
         }
         slack.capHistoryPage(3);
 
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.posts()).hasSize(1);
-        List<RecordedCall> lookups = harness.lookups();
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        assertThat(local.harness().posts()).hasSize(1);
+        List<RecordedCall> lookups = local.harness().lookups();
         assertThat(lookups).hasSize(3);
         assertThat(lookups.get(0).params()).doesNotContainKey("cursor");
         assertThat(lookups.get(2).params()).containsKey("cursor");
@@ -121,8 +115,7 @@ class NotificationsFaultTest {
 
     @Test
     void aLimitedAppsLookupGoesOnWhereTheRateLimitStoppedItAndPostsOnce() throws InterruptedException {
-        harness = new NotificationsHarness(slack, 10, 3);
-        esm = harness.eventSourceMapping(harness.pipeline());
+        local.redeploy(() -> new NotificationsHarness(slack, 10, 3));
         String deal = SampleEvents.unique("006");
         postAndDieBeforeTheCommit(NotificationsHarness.dealClosed(deal, "evt-" + deal), deal);
         for (int i = 0; i < 40; i++) {
@@ -133,51 +126,51 @@ class NotificationsFaultTest {
         // one page and its second call is refused with 429.
         slack.capHistoryPage(SlackSandbox.LIMITED_APP_HISTORY_PAGE).limitHistoryCalls(Duration.ofSeconds(1));
 
-        esm.drain(Duration.ofSeconds(45));
+        local.esm().drain(Duration.ofSeconds(45));
 
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.posts()).hasSize(1);
-        List<RecordedCall> answered = harness.lookups().stream().filter(call -> call.status() == 200).toList();
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        assertThat(local.harness().posts()).hasSize(1);
+        List<RecordedCall> answered = local.harness().lookups().stream().filter(call -> call.status() == 200).toList();
         // 41 messages since the close, ours the oldest: three pages, none read twice
         assertThat(answered).hasSize(3);
         assertThat(answered.get(0).params()).doesNotContainKey("latest");
         assertThat(new BigDecimal(answered.get(2).params().get("latest")))
                 .isLessThan(new BigDecimal(answered.get(1).params().get("latest")));
-        assertThat(harness.messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(harness.messageItem(deal)).doesNotContainKey("resumePoint");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(local.harness().messageItem(deal)).doesNotContainKey("resumePoint");
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void rateLimitIsRetriedAfterSlacksRetryAfter() {
         String deal = SampleEvents.unique("006");
         slack.rateLimitNext("POST", "/api/chat.postMessage", 1, 3);
-        harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
+        local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
 
-        esm.pollOnce();
-        assertThat(harness.statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("rate_limited");
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().pollOnce();
+        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("rate_limited");
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.visibilityTimeouts).containsExactly(3);
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
+        assertThat(local.harness().visibilityTimeouts).containsExactly(3);
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
         // the retry looked first (a 429 may follow nothing, but the connector cannot know) and posted once
-        assertThat(harness.posts()).extracting(RecordedCall::status).containsExactly(429, 200);
-        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().posts()).extracting(RecordedCall::status).containsExactly(429, 200);
+        assertThat(local.harness().statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void moreDealsThanTheChannelTakesPerSecondAreAllPostedOnce() {
         slack.setPostsPerSecondPerChannel(1);
         List<String> deals = List.of(SampleEvents.unique("006"), SampleEvents.unique("006"), SampleEvents.unique("006"));
-        deals.forEach(deal -> harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal)));
+        deals.forEach(deal -> local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal)));
 
-        esm.drain(Duration.ofSeconds(30));
+        local.esm().drain(Duration.ofSeconds(30));
 
         for (String deal : deals) {
-            assertThat(harness.messagesAbout(deal)).as(deal).hasSize(1);
+            assertThat(local.harness().messagesAbout(deal)).as(deal).hasSize(1);
         }
-        assertThat(harness.posts()).extracting(RecordedCall::status).contains(429);
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().posts()).extracting(RecordedCall::status).contains(429);
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -186,69 +179,69 @@ class NotificationsFaultTest {
         slack.reset();
         slack.acceptApiKeys(NotificationsHarness.BOT_TOKEN).setPostsPerSecondPerChannel(0);
         String deal = SampleEvents.unique("006");
-        harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
+        local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
 
         Instant start = Instant.now();
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + deal);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + deal);
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
         assertThat(status.get("reason").s()).contains("channel_not_found").contains("CRM_SYNC_OPTION_CHANNEL");
         // Slack was asked once: the later receives only carry the message to the DLQ
-        assertThat(harness.posts()).hasSize(1);
-        assertThat(harness.messageItem(deal)).doesNotContainKey("leaseOwner");
+        assertThat(local.harness().posts()).hasSize(1);
+        assertThat(local.harness().messageItem(deal)).doesNotContainKey("leaseOwner");
 
         // on-call creates the channel and invites the app, then "Start DLQ redrive"
         slack.addChannel(NotificationsHarness.CHANNEL, "sales");
-        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
+        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
         Instant until = Instant.now().plusSeconds(10);
-        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
+        while (!local.harness().dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
             Thread.sleep(100);
         }
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).isEmpty();
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(harness.messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
+        assertThat(local.harness().dlqMessages()).isEmpty();
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        assertThat(local.harness().statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
     }
 
     @Test
     void aRevokedTokenRereadsTheRotatedSecretOnceAndPosts() {
         // the function has read and cached the secret
         String warmUp = SampleEvents.unique("006");
-        harness.send(NotificationsHarness.dealClosed(warmUp, "evt-" + warmUp));
-        esm.drain(Duration.ofSeconds(20));
-        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(1);
+        local.harness().send(NotificationsHarness.dealClosed(warmUp, "evt-" + warmUp));
+        local.esm().drain(Duration.ofSeconds(20));
+        assertThat(LocalAws.get().secrets().readsOf(local.harness().secretId)).isEqualTo(1);
 
         String rotated = "xoxb-2000000000-crm-sync-rotated";
         slack.revokeTokens(NotificationsHarness.BOT_TOKEN).acceptApiKeys(rotated);
-        harness.aws.putSecret(harness.secretId, "{\"botToken\":\"" + rotated + "\"}");
+        local.harness().aws.putSecret(local.harness().secretId, "{\"botToken\":\"" + rotated + "\"}");
         String deal = SampleEvents.unique("006");
-        harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.messagesAbout(deal)).hasSize(1);
-        assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(2);
+        assertThat(local.harness().messagesAbout(deal)).hasSize(1);
+        assertThat(LocalAws.get().secrets().readsOf(local.harness().secretId)).isEqualTo(2);
         // warm-up, the refused post, the post with the re-read token
-        assertThat(harness.posts()).hasSize(3);
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().posts()).hasSize(3);
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void aTokenRefusedAgainIsUnauthorizedInTheDlqWithoutShowingIt() {
         slack.revokeTokens(NotificationsHarness.BOT_TOKEN);
         String deal = SampleEvents.unique("006");
-        harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + deal);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + deal);
         assertThat(status.get("errorClass").s()).isEqualTo("unauthorized");
         assertThat(status.get("reason").s()).contains("token_revoked").doesNotContain(NotificationsHarness.BOT_TOKEN);
-        assertThat(harness.messages()).isEmpty();
+        assertThat(local.harness().messages()).isEmpty();
     }
 }

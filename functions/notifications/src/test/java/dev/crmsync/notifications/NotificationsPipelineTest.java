@@ -3,13 +3,12 @@ package dev.crmsync.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.slack.SlackSandbox;
-import dev.crmsync.testkit.LocalEventSourceMapping;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -19,23 +18,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class NotificationsPipelineTest {
     private final SlackSandbox slack = SlackSandbox.shared();
-    private NotificationsHarness harness;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        slack.reset();
+    @RegisterExtension
+    final LocalDeployment<NotificationsHarness> local = LocalDeployment.of(slack, () -> {
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
-        harness = new NotificationsHarness(slack, 5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
+        return new NotificationsHarness(slack, 5, 30);
+    });
 
-    private void deliver(String... bodies) {
-        for (String body : bodies) {
-            harness.send(body);
-        }
-        esm.drain(Duration.ofSeconds(20));
-    }
 
     @Test
     void wonDealIsOneMessageWithNameAmountOwnerAndTheCrmLink() {
@@ -43,23 +31,23 @@ class NotificationsPipelineTest {
         String deal = SampleEvents.unique("006");
         var envelope = SampleEvents.sample("valid/deal.closed.owner.json");
         ((ObjectNode) envelope.get("detail")).put("recordId", deal).put("eventId", "evt-" + deal);
-        deliver(envelope.toString());
+        local.deliver(envelope.toString());
 
-        assertThat(harness.messages()).singleElement().satisfies(message -> {
+        assertThat(local.harness().messages()).singleElement().satisfies(message -> {
             assertThat(message.get("text").asText()).isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal
                     + "|Globex - Data Residency Add-on> — €18,000.00 · owner: Sam Ortiz");
             assertThat(message.at("/metadata/event_type").asText()).isEqualTo("crm_deal_closed");
             assertThat(message.at("/metadata/event_payload/deal_id").asText()).isEqualTo(deal);
         });
-        assertThat(harness.posts()).singleElement().satisfies(post -> {
+        assertThat(local.harness().posts()).singleElement().satisfies(post -> {
             assertThat(post.body().get("channel").asText()).isEqualTo(NotificationsHarness.CHANNEL);
             assertThat(post.header("Content-Type")).startsWith("application/json");
         });
         // a first attempt has nothing to look for
-        assertThat(harness.lookups()).isEmpty();
-        Map<String, AttributeValue> action = harness.messageItem(deal);
+        assertThat(local.harness().lookups()).isEmpty();
+        Map<String, AttributeValue> action = local.harness().messageItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(harness.messages().getFirst().get("ts").asText());
+        assertThat(action.get("externalId").s()).isEqualTo(local.harness().messages().getFirst().get("ts").asText());
         assertThat(action.get("externalIds").m().get("channel").s()).isEqualTo(NotificationsHarness.CHANNEL);
         assertThat(action).doesNotContainKeys("leaseOwner", "leaseUntil");
     }
@@ -67,10 +55,10 @@ class NotificationsPipelineTest {
     @Test
     void withoutAnOwnerTheMessageNamesNoneAndTheAmountIsInItsCurrency() {
         String deal = SampleEvents.unique("006");
-        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("name", "Tokyo <Rollout> & more")
+        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("name", "Tokyo <Rollout> & more")
                 .put("amount", 1250000).put("currency", "jpy")));
 
-        assertThat(harness.messages()).singleElement().satisfies(m -> assertThat(m.get("text").asText())
+        assertThat(local.harness().messages()).singleElement().satisfies(m -> assertThat(m.get("text").asText())
                 .isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal + "|Tokyo &lt;Rollout&gt; &amp; more> — ¥1,250,000"));
     }
 
@@ -78,21 +66,20 @@ class NotificationsPipelineTest {
     void theLinkIsBuiltFromTheDeploymentsTemplateNeverFromTheEvent() {
         String deal = SampleEvents.unique("006");
         // fields no schema names are accepted and ignored: none of them may steer the link
-        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data
+        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data
                 .put("url", "https://evil.example/phish").put("recordUrl", "https://evil.example/phish")
                 .put("recordUrlTemplate", "https://evil.example/{recordId}").put("link", "https://evil.example/phish")));
 
-        String text = harness.messages().getFirst().get("text").asText();
+        String text = local.harness().messages().getFirst().get("text").asText();
         assertThat(text).contains("<https://crm.example.com/deals/" + deal + "|").doesNotContain("evil.example");
 
         // another deployment, another template: the link follows the option
         slack.reset();
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
-        harness = new NotificationsHarness(slack, 5, 30, Map.of("CRM_SYNC_OPTION_CHANNEL", NotificationsHarness.CHANNEL,
-                "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://acme.my.salesforce.com/lightning/r/Opportunity/{recordId}/view"));
-        esm = harness.eventSourceMapping(harness.pipeline());
-        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("url", "https://evil.example/phish")));
-        assertThat(harness.messages().getFirst().get("text").asText())
+        local.redeploy(() -> new NotificationsHarness(slack, 5, 30, Map.of("CRM_SYNC_OPTION_CHANNEL", NotificationsHarness.CHANNEL,
+                "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://acme.my.salesforce.com/lightning/r/Opportunity/{recordId}/view")));
+        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("url", "https://evil.example/phish")));
+        assertThat(local.harness().messages().getFirst().get("text").asText())
                 .contains("<https://acme.my.salesforce.com/lightning/r/Opportunity/" + deal + "/view|").doesNotContain("evil.example");
     }
 
@@ -100,12 +87,12 @@ class NotificationsPipelineTest {
     void aDealClosedThatIsNotWonNeverReachesSlack() {
         // The contract allows only closed_won in deal.closed (a lost deal is a deal.upserted): the edge refuses it.
         String deal = SampleEvents.unique("006");
-        deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("stage", "closed_lost")));
+        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("stage", "closed_lost")));
 
         assertThat(slack.calls()).isEmpty();
-        assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("schema_invalid");
-        assertThat(harness.statusItem("evt-" + deal).get("reason").s()).contains("stage");
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("schema_invalid");
+        assertThat(local.harness().statusItem("evt-" + deal).get("reason").s()).contains("stage");
     }
 
 }
