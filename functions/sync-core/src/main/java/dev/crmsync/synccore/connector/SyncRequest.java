@@ -52,12 +52,6 @@ public record SyncRequest(
                 Optional.empty());
     }
 
-    /** The same request going on from where an earlier attempt's lookup stopped. */
-    public SyncRequest resumingFrom(String point) {
-        return new SyncRequest(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls,
-                actionTerms, liveKeys, Optional.of(point));
-    }
-
     /**
      * The timeout a vendor call started now would get, or empty when none may start (it could
      * outlive the lease). Vendor clients pass {@link #calls} to {@link VendorHttp#send}, which takes

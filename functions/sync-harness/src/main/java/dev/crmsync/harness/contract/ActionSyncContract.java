@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.IntegrationHarness;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.ProcessCrash;
 import dev.crmsync.sandbox.RecordedCall;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -27,68 +27,52 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * vendor's effects; only its vendor's own cases stay beside it.
  */
 public abstract class ActionSyncContract {
-    private ActionSyncBinding vendor;
-    protected IntegrationHarness harness;
-    private LocalEventSourceMapping esm;
+    private final ActionSyncBinding vendor = binding();
+    @RegisterExtension
+    final LocalDeployment<IntegrationHarness> local = LocalDeployment.of(vendor.vendor(), () -> vendor.deploy(5, 30));
 
-    /** How this integration and its vendor are read; called once per test. */
+    /**
+     * How this integration and its vendor are read. Called once per test, while the test instance is
+     * built: it must not read the binding class's own fields.
+     */
     protected abstract ActionSyncBinding binding();
-
-    @BeforeEach
-    void deploy() {
-        vendor = binding();
-        vendor.vendor().reset();
-        redeploy(5, 30);
-    }
-
-    private void redeploy(int maxReceiveCount, int queueVisibilitySeconds) {
-        harness = vendor.deploy(maxReceiveCount, queueVisibilitySeconds);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
-
-    private void deliver(String... bodies) {
-        for (String body : bodies) {
-            harness.send(body);
-        }
-        esm.drain(Duration.ofSeconds(20));
-    }
 
     /** A new business key whose prerequisites are applied. */
     private String readyKey() {
         String key = vendor.newBusinessKey();
         List<String> before = vendor.prerequisites(key);
         if (!before.isEmpty()) {
-            deliver(before.toArray(String[]::new));
+            local.deliver(before.toArray(String[]::new));
         }
         return key;
     }
 
     private Map<String, AttributeValue> actionItem(String key) {
-        return harness.actionItem(vendor.action(), key);
+        return local.harness().actionItem(vendor.action(), key);
     }
 
     private void assertPerformedOnce(String key) {
         assertThat(vendor.effectsOf(key)).as("effects of " + key).isEqualTo(1);
         assertThat(actionItem(key).get("actionStatus").s()).isEqualTo("COMPLETED");
         assertThat(actionItem(key)).containsKey("externalId").doesNotContainKey("leaseOwner");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void anActionIsPerformedOnce() {
         String key = readyKey();
-        deliver(vendor.actionEvent(key, "evt-" + key));
+        local.deliver(vendor.actionEvent(key, "evt-" + key));
 
         assertPerformedOnce(key);
-        assertThat(harness.statusItem("evt-" + key)).isEmpty();
+        assertThat(local.harness().statusItem("evt-" + key)).isEmpty();
     }
 
     @Test
     void aDuplicateDeliveryAndASecondEventForTheActionPerformItOnce() {
         String key = readyKey();
         String body = vendor.actionEvent(key, "evt-" + key);
-        deliver(body, body);
-        deliver(body, vendor.actionEvent(key, "evt-again-" + key));
+        local.deliver(body, body);
+        local.deliver(body, vendor.actionEvent(key, "evt-again-" + key));
 
         assertPerformedOnce(key);
         VendorCall effect = vendor.effectCall();
@@ -99,7 +83,7 @@ public abstract class ActionSyncContract {
     @Test
     void twoEventsForTheActionAtTheSameMomentOnTwoInstancesPerformItOnce() {
         List<String> keys = List.of(readyKey(), readyKey(), readyKey(), readyKey(), readyKey());
-        new ConcurrencyProbe(harness).pairsAtTheSameMoment(
+        new ConcurrencyProbe(local.harness()).pairsAtTheSameMoment(
                 keys.stream().map(key -> List.of(vendor.actionEvent(key, "evt-a-" + key), vendor.actionEvent(key, "evt-b-" + key))).toList(),
                 () -> vendor.vendor().setLatency(Duration.ofMillis(60)), () -> vendor.vendor().setLatency(Duration.ZERO));
 
@@ -111,11 +95,11 @@ public abstract class ActionSyncContract {
         String key = readyKey();
         VendorCall effect = vendor.effectCall();
         vendor.vendor().failNext(effect.method(), effect.pathRegex(), 3, 500);
-        deliver(vendor.actionEvent(key, "evt-" + key));
+        local.deliver(vendor.actionEvent(key, "evt-" + key));
 
-        assertThat(harness.visibilityTimeouts).containsExactly(1, 2, 4);
+        assertThat(local.harness().visibilityTimeouts).containsExactly(1, 2, 4);
         assertPerformedOnce(key);
-        assertThat(harness.statusItem("evt-" + key).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + key).get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
@@ -123,13 +107,13 @@ public abstract class ActionSyncContract {
         String key = readyKey();
         VendorCall effect = vendor.effectCall();
         vendor.vendor().rateLimitNext(effect.method(), effect.pathRegex(), 1, 3);
-        harness.send(vendor.actionEvent(key, "evt-" + key));
+        local.harness().send(vendor.actionEvent(key, "evt-" + key));
 
-        esm.pollOnce();
-        assertThat(harness.statusItem("evt-" + key).get("errorClass").s()).isEqualTo("rate_limited");
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().pollOnce();
+        assertThat(local.harness().statusItem("evt-" + key).get("errorClass").s()).isEqualTo("rate_limited");
+        local.esm().drain(Duration.ofSeconds(20));
 
-        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.profile().rateLimitAnswer(), 3);
+        ContractSteps.assertTheWaitAfterARateLimit(local.harness(), vendor.profile().rateLimitAnswer(), 3);
         assertPerformedOnce(key);
     }
 
@@ -138,22 +122,22 @@ public abstract class ActionSyncContract {
         String key = readyKey();
         VendorCall effect = vendor.effectCall();
         vendor.vendor().failAfterWorkNext(effect.method(), effect.pathRegex(), 1, 500);
-        deliver(vendor.actionEvent(key, "evt-" + key));
+        local.deliver(vendor.actionEvent(key, "evt-" + key));
 
         assertPerformedOnce(key);
     }
 
     @Test
     void aCrashBetweenTheVendorCallAndTheCommitStillPerformsItOnce() {
-        redeploy(4, 3);
+        local.redeploy(() -> vendor.deploy(4, 3));
         String key = readyKey();
         ProcessCrash crash = new ProcessCrash();
-        harness.send(vendor.actionEvent(key, "evt-" + key));
-        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness().send(vendor.actionEvent(key, "evt-" + key));
+        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
         assertThat(crash.happened()).isTrue();
 
         // the dead instance's message comes back after its 3 s visibility timeout
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertPerformedOnce(key);
     }
@@ -163,11 +147,11 @@ public abstract class ActionSyncContract {
         String key = readyKey();
         vendor.refuseNextEffects(1);
         Instant start = Instant.now();
-        deliver(vendor.actionEvent(key, "evt-" + key));
+        local.deliver(vendor.actionEvent(key, "evt-" + key));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + key);
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + key);
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo(vendor.profile().refusalErrorClass());
         assertThat(status.get("reason").s()).contains(vendor.profile().refusalMentions());
@@ -175,43 +159,43 @@ public abstract class ActionSyncContract {
         VendorCall effect = vendor.effectCall();
         assertThat(vendor.vendor().calls(effect.method(), effect.pathRegex())).hasSize(1);
 
-        ContractSteps.redriveTheDlq(harness);
-        esm.drain(Duration.ofSeconds(20));
+        ContractSteps.redriveTheDlq(local.harness());
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertPerformedOnce(key);
-        assertThat(harness.statusItem("evt-" + key).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + key).get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void anActionCostsTwoConditionalWritesAndADuplicateOneRefusedClaim() {
         String key = readyKey();
         String body = vendor.actionEvent(key, "evt-" + key);
-        harness.dynamoOperations.clear();
-        deliver(body);
-        assertThat(harness.count("UpdateItem")).isEqualTo(2);
-        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems")).isZero();
+        local.harness().dynamoOperations.clear();
+        local.deliver(body);
+        assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
+        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems")).isZero();
 
-        harness.dynamoOperations.clear();
-        deliver(body);
-        assertThat(harness.writes()).isEqualTo(1);
+        local.harness().dynamoOperations.clear();
+        local.deliver(body);
+        assertThat(local.harness().writes()).isEqualTo(1);
     }
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheActionPerformed() {
-        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(), () -> deliver(vendor.actionEvent(readyKey(), "evt-warm")));
+        ContractSteps.rotateTheSecret(local.harness(), vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(), () -> local.deliver(vendor.actionEvent(readyKey(), "evt-warm")));
         String key = readyKey();
-        deliver(vendor.actionEvent(key, "evt-" + key));
+        local.deliver(vendor.actionEvent(key, "evt-" + key));
 
         assertPerformedOnce(key);
-        ContractSteps.assertTheSecretWasReadTwice(harness);
+        ContractSteps.assertTheSecretWasReadTwice(local.harness());
     }
 
     @Test
     void aSecretRefusedAgainIsUnauthorizedInTheDlqWithoutShowingIt() {
         String key = readyKey();
         vendor.vendor().revokeApiKeys(vendor.profile().apiKey());
-        deliver(vendor.actionEvent(key, "evt-" + key));
+        local.deliver(vendor.actionEvent(key, "evt-" + key));
 
-        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + key, vendor.profile().apiKey());
+        ContractSteps.assertUnauthorizedWithoutTheKey(local.harness(), "evt-" + key, vendor.profile().apiKey());
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.ConcurrencyProbe;
 import dev.crmsync.harness.IntegrationHarness;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.ProcessCrash;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -31,44 +31,32 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * whose {@link #binding} says how to read its vendor. Only its vendor's own cases stay beside it.
  */
 public abstract class RecordSyncContract {
-    private RecordSyncBinding vendor;
-    protected IntegrationHarness harness;
-    private LocalEventSourceMapping esm;
+    private final RecordSyncBinding vendor = binding();
+    @RegisterExtension
+    final LocalDeployment<IntegrationHarness> local = LocalDeployment.of(vendor.vendor(), () -> vendor.deploy(5, 30));
 
-    /** How this integration and its vendor are read; called once per test. */
+    /**
+     * How this integration and its vendor are read. Called once per test, while the test instance is
+     * built: it must not read the binding class's own fields.
+     */
     protected abstract RecordSyncBinding binding();
 
-    @BeforeEach
-    void deploy() {
-        vendor = binding();
-        vendor.vendor().reset();
-        harness = vendor.deploy(5, 30);
-        esm = harness.eventSourceMapping(harness.pipeline());
-    }
-
-    private void deliver(String... bodies) {
-        for (String body : bodies) {
-            harness.send(body);
-        }
-        esm.drain(Duration.ofSeconds(20));
-    }
-
     private Map<String, AttributeValue> recordItem(String recordId) {
-        return harness.recordItem(vendor.object(), recordId);
+        return local.harness().recordItem(vendor.object(), recordId);
     }
 
     private Map<String, AttributeValue> status(String recordId, long version) {
-        return harness.statusItem("evt-" + recordId + "-v" + version);
+        return local.harness().statusItem("evt-" + recordId + "-v" + version);
     }
 
     @Test
     void anUpsertIsWrittenAndTheNextVersionReplacesItsState() {
         String record = vendor.newRecordId();
-        deliver(vendor.upserted(record, 1, "first " + record));
-        deliver(vendor.upserted(record, 2, "second " + record));
+        local.deliver(vendor.upserted(record, 1, "first " + record));
+        local.deliver(vendor.upserted(record, 2, "second " + record));
 
         assertThat(vendor.labelsWritten()).containsExactly("first " + record, "second " + record);
-        assertThat(vendor.labelHeld(harness, record)).contains("second " + record);
+        assertThat(vendor.labelHeld(local.harness(), record)).contains("second " + record);
         assertThat(vendor.objectsHeld()).isEqualTo(1);
         assertThat(recordItem(record).get("appliedVersion").n()).isEqualTo("2");
         assertThat(recordItem(record)).doesNotContainKeys("leaseOwner", "leaseUntil");
@@ -78,11 +66,11 @@ public abstract class RecordSyncContract {
     void aDuplicateDeliveryIsWrittenOnce() {
         String record = vendor.newRecordId();
         String body = vendor.upserted(record, 1, "once " + record);
-        deliver(body);
+        local.deliver(body);
         VendorCall write = vendor.stateWrite();
         int writesOfTheFirst = vendor.vendor().calls(write.method(), write.pathRegex()).size();
-        deliver(body, body);
-        deliver(body);
+        local.deliver(body, body);
+        local.deliver(body);
 
         assertThat(vendor.labelsWritten()).containsExactly("once " + record);
         assertThat(vendor.objectsHeld()).isEqualTo(1);
@@ -94,23 +82,23 @@ public abstract class RecordSyncContract {
     @Test
     void anOlderVersionIsSkippedAndNeverSent() {
         String record = vendor.newRecordId();
-        deliver(vendor.upserted(record, 3, "v3"));
-        deliver(vendor.upserted(record, 2, "v2"));
-        deliver(vendor.upserted(record, 5, "v5"), vendor.upserted(record, 4, "v4"));
+        local.deliver(vendor.upserted(record, 3, "v3"));
+        local.deliver(vendor.upserted(record, 2, "v2"));
+        local.deliver(vendor.upserted(record, 5, "v5"), vendor.upserted(record, 4, "v4"));
 
         assertThat(vendor.labelsWritten()).containsExactly("v3", "v5");
-        assertThat(vendor.labelHeld(harness, record)).contains("v5");
+        assertThat(vendor.labelHeld(local.harness(), record)).contains("v5");
         assertThat(recordItem(record).get("appliedVersion").n()).isEqualTo("5");
     }
 
     @Test
     void anEchoOfItsOwnWriteBackIsSkippedWithoutAVendorCall() {
         String record = vendor.newRecordId();
-        deliver(SampleEvents.withOrigin(vendor.upserted(record, 1, "echo"), harness.integration));
+        local.deliver(SampleEvents.withOrigin(vendor.upserted(record, 1, "echo"), local.harness().integration));
 
         assertThat(vendor.vendor().calls()).isEmpty();
         assertThat(recordItem(record)).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -118,14 +106,14 @@ public abstract class RecordSyncContract {
         String record = vendor.newRecordId();
         VendorCall write = vendor.stateWrite();
         vendor.vendor().failNext(write.method(), write.pathRegex(), 3, 500);
-        harness.send(vendor.upserted(record, 1, "after 5xx"));
+        local.harness().send(vendor.upserted(record, 1, "after 5xx"));
 
-        esm.pollOnce();
+        local.esm().pollOnce();
         assertThat(status(record, 1).get("outcome").s()).isEqualTo("RETRYING");
         assertThat(status(record, 1).get("errorClass").s()).isEqualTo("vendor_5xx");
 
-        esm.drain(Duration.ofSeconds(30));
-        assertThat(harness.visibilityTimeouts).containsExactly(1, 2, 4);
+        local.esm().drain(Duration.ofSeconds(30));
+        assertThat(local.harness().visibilityTimeouts).containsExactly(1, 2, 4);
         assertThat(vendor.labelsWritten()).containsExactly("after 5xx");
         assertThat(status(record, 1).get("outcome").s()).isEqualTo("APPLIED");
     }
@@ -135,13 +123,13 @@ public abstract class RecordSyncContract {
         String record = vendor.newRecordId();
         VendorCall write = vendor.stateWrite();
         vendor.vendor().rateLimitNext(write.method(), write.pathRegex(), 1, 3);
-        harness.send(vendor.upserted(record, 1, "after 429"));
+        local.harness().send(vendor.upserted(record, 1, "after 429"));
 
-        esm.pollOnce();
+        local.esm().pollOnce();
         assertThat(status(record, 1).get("errorClass").s()).isEqualTo("rate_limited");
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        ContractSteps.assertTheWaitAfterARateLimit(harness, vendor.profile().rateLimitAnswer(), 3);
+        ContractSteps.assertTheWaitAfterARateLimit(local.harness(), vendor.profile().rateLimitAnswer(), 3);
         assertThat(vendor.labelsWritten()).containsExactly("after 429");
     }
 
@@ -149,12 +137,12 @@ public abstract class RecordSyncContract {
     void aPermanentRefusalReachesTheDlqWithinSecondsWithItsStatusItem() {
         String record = vendor.newRecordId();
         vendor.refuseNextWrites(50);
-        harness.send(vendor.upserted(record, 1, "refused"));
+        local.harness().send(vendor.upserted(record, 1, "refused"));
 
         Instant start = Instant.now();
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(status(record, 1).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status(record, 1).get("errorClass").s()).isEqualTo(vendor.profile().refusalErrorClass());
@@ -169,17 +157,17 @@ public abstract class RecordSyncContract {
     void aRedriveAfterTheFixIsAppliedOnce() throws InterruptedException {
         String record = vendor.newRecordId();
         vendor.refuseNextWrites(1);
-        deliver(vendor.upserted(record, 1, "redriven"));
-        assertThat(harness.dlqMessages()).hasSize(1);
+        local.deliver(vendor.upserted(record, 1, "redriven"));
+        assertThat(local.harness().dlqMessages()).hasSize(1);
 
-        ContractSteps.redriveTheDlq(harness);
-        esm.drain(Duration.ofSeconds(20));
+        ContractSteps.redriveTheDlq(local.harness());
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
         assertThat(vendor.labelsWritten()).containsExactly("redriven");
         assertThat(status(record, 1).get("outcome").s()).isEqualTo("APPLIED");
         // a second redrive of the same change later is a duplicate
-        deliver(vendor.upserted(record, 1, "redriven"));
+        local.deliver(vendor.upserted(record, 1, "redriven"));
         assertThat(vendor.labelsWritten()).containsExactly("redriven");
     }
 
@@ -187,24 +175,24 @@ public abstract class RecordSyncContract {
     void anAppliedChangeCostsTwoConditionalWritesAndADuplicateOneRefusedClaim() {
         String record = vendor.newRecordId();
         String body = vendor.upserted(record, 1, "cost");
-        deliver(body);
-        harness.assertTwoConditionalWritesOnly();
+        local.deliver(body);
+        local.harness().assertTwoConditionalWritesOnly();
 
-        harness.dynamoOperations.clear();
-        deliver(body);
-        harness.assertOneRefusedClaimOnly();
+        local.harness().dynamoOperations.clear();
+        local.deliver(body);
+        local.harness().assertOneRefusedClaimOnly();
     }
 
     @Test
     void twoVersionsAtTheSameMomentNeverPutTheOlderStateOverTheNewer() {
         List<String> records = IntStream.range(0, 12).mapToObj(i -> vendor.newRecordId()).toList();
-        new ConcurrencyProbe(harness).twoVersionsAtTheSameMoment(records,
+        new ConcurrencyProbe(local.harness()).twoVersionsAtTheSameMoment(records,
                 (record, version) -> vendor.upserted(record, version, record + " v" + version),
                 () -> vendor.vendor().setLatency(Duration.ofMillis(60)), () -> vendor.vendor().setLatency(Duration.ZERO));
 
-        new ConcurrencyProbe(harness).assertNeverOlderAfterNewer(records, vendor.object(), record -> versionsWritten(record));
+        new ConcurrencyProbe(local.harness()).assertNeverOlderAfterNewer(records, vendor.object(), record -> versionsWritten(record));
         for (String record : records) {
-            assertThat(vendor.labelHeld(harness, record)).contains(record + " v3");
+            assertThat(vendor.labelHeld(local.harness(), record)).contains(record + " v3");
         }
     }
 
@@ -220,40 +208,39 @@ public abstract class RecordSyncContract {
 
     @Test
     void aCrashBetweenTheVendorCallAndTheCommitConvergesOnOneObject() {
-        harness = vendor.deploy(4, 3);
-        esm = harness.eventSourceMapping(harness.pipeline());
+        local.redeploy(() -> vendor.deploy(4, 3));
         String record = vendor.newRecordId();
         ProcessCrash crash = new ProcessCrash();
-        harness.send(vendor.upserted(record, 1, "crashed"));
-        harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness().send(vendor.upserted(record, 1, "crashed"));
+        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
         assertThat(crash.happened()).isTrue();
 
         // the dead instance's message comes back after its 3 s visibility timeout
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(vendor.objectsHeld()).isEqualTo(1);
-        assertThat(vendor.labelHeld(harness, record)).contains("crashed");
+        assertThat(vendor.labelHeld(local.harness(), record)).contains("crashed");
         assertThat(recordItem(record).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheChangeApplied() {
-        ContractSteps.rotateTheSecret(harness, vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(),
-                () -> deliver(vendor.upserted(vendor.newRecordId(), 1, "warm-up")));
+        ContractSteps.rotateTheSecret(local.harness(), vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(),
+                () -> local.deliver(vendor.upserted(vendor.newRecordId(), 1, "warm-up")));
         String record = vendor.newRecordId();
-        deliver(vendor.upserted(record, 1, "after rotation"));
+        local.deliver(vendor.upserted(record, 1, "after rotation"));
 
-        assertThat(vendor.labelHeld(harness, record)).contains("after rotation");
-        ContractSteps.assertTheSecretWasReadTwice(harness);
+        assertThat(vendor.labelHeld(local.harness(), record)).contains("after rotation");
+        ContractSteps.assertTheSecretWasReadTwice(local.harness());
     }
 
     @Test
     void aSecretRefusedAgainIsUnauthorizedInTheDlqWithoutShowingIt() {
         vendor.vendor().revokeApiKeys(vendor.profile().apiKey());
         String record = vendor.newRecordId();
-        deliver(vendor.upserted(record, 1, "refused key"));
+        local.deliver(vendor.upserted(record, 1, "refused key"));
 
-        ContractSteps.assertUnauthorizedWithoutTheKey(harness, "evt-" + record + "-v1", vendor.profile().apiKey());
+        ContractSteps.assertUnauthorizedWithoutTheKey(local.harness(), "evt-" + record + "-v1", vendor.profile().apiKey());
     }
 }
