@@ -161,7 +161,14 @@ public final class MailchimpConnector implements Connector {
      * Empty when Mailchimp has no list of that id (not kept: the next record asks again, and fails
      * the same way until the stack is fixed). A timeout or 5xx is thrown, retried, and not kept either.
      */
-    private synchronized Optional<AudienceFields> audience(SyncRequest request) throws VendorHttp.CallFailed {
+    private Optional<AudienceFields> audience(SyncRequest request) throws VendorHttp.CallFailed {
+        // once read, every record of the container takes it without the lock
+        AudienceFields known = audience;
+        return known != null ? Optional.of(known) : readAudience(request);
+    }
+
+    /** The first read, one caller at a time: the others wait for it rather than read the same fields again. */
+    private synchronized Optional<AudienceFields> readAudience(SyncRequest request) throws VendorHttp.CallFailed {
         if (audience == null) {
             Optional<AudienceFields> read = AudienceFields.read(mailchimp, listId.orElseThrow(), request.credentials(), request.calls());
             read.ifPresent(fields -> audience = fields);

@@ -62,8 +62,9 @@ final class HistoryLookup {
         static Optional<Position> decode(String point) {
             String[] parts = point.split(" ");
             try {
-                if (parts.length == 2 && new BigDecimal(parts[0]).signum() > 0 && Integer.parseInt(parts[1]) >= 0) {
-                    return Optional.of(new Position(parts[0], Integer.parseInt(parts[1])));
+                int examined = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
+                if (examined >= 0 && new BigDecimal(parts[0]).signum() > 0) {
+                    return Optional.of(new Position(parts[0], examined));
                 }
             } catch (NumberFormatException ignored) {
                 // not a position: look from the top, which is always safe
