@@ -46,14 +46,19 @@ class DocumentationLinksTest {
         }
         documents.add(root.resolve("events/README.md"));
         try (Stream<Path> modules = Files.list(root.resolve("functions"))) {
-            modules.map(module -> module.resolve("CONTRACT.md")).filter(Files::isRegularFile).sorted().forEach(documents::add);
+            modules.map(module -> module.resolve("CONTRACT.md"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .forEach(documents::add);
         }
         return documents;
     }
 
     @Test
     void theReadmeEveryDocsPageAndEveryContractAreChecked() throws IOException {
-        List<String> names = documents().stream().map(path -> SynthesizedStack.REPO_ROOT.relativize(path).toString()).toList();
+        List<String> names = documents().stream()
+                .map(path -> SynthesizedStack.REPO_ROOT.relativize(path).toString())
+                .toList();
 
         assertThat(names).contains("README.md", "docs/architecture.md", "docs/deploy.md", "docs/configuration.md",
                 "docs/RUNBOOK.md", "docs/adding-an-integration.md", "docs/CONTRIBUTING.md",
