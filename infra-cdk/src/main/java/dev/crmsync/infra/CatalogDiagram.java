@@ -1,6 +1,6 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.observe.SyncOutcome;
+import dev.crmsync.contract.OutcomeType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +115,7 @@ public final class CatalogDiagram {
             lines.add("    " + id + "_fn --- " + id + "_secret");
             lines.add("    " + id + "_fn --- table");
             if (!integration.publishedOutcomes().isEmpty()) {
-                lines.add("    " + id + "_fn -. \"" + outcomes(integration, "<br/>") + "<br/>source: " + SyncOutcome.EVENT_SOURCE
+                lines.add("    " + id + "_fn -. \"" + outcomes(integration, "<br/>") + "<br/>source: " + OutcomeType.EVENT_SOURCE
                         + "\" .-> bus");
             }
         }
@@ -140,7 +140,7 @@ public final class CatalogDiagram {
 
     private static String outcomes(Integration integration, String separator) {
         List<String> names = new ArrayList<>();
-        for (SyncOutcome outcome : SyncOutcome.values()) {
+        for (OutcomeType outcome : OutcomeType.values()) {
             if (integration.publishedOutcomes().contains(outcome)) {
                 names.add(outcome.detailType());
             }
