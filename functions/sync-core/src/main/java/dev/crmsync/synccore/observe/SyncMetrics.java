@@ -72,6 +72,6 @@ public final class SyncMetrics {
 
     public synchronized void flush() {
         metrics.flush();
-        metrics.setDefaultDimensions(DimensionSet.of("integration", integration));
+        metrics.setDefaultDimensions(DimensionSet.of(MetricName.DIMENSION, integration));
     }
 }

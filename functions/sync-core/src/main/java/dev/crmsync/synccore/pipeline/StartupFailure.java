@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.contract.EnvVar;
 import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.MetricName;
 import dev.crmsync.contract.StatusOutcome;
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.event.MessageIds;
@@ -92,7 +93,7 @@ public final class StartupFailure implements SyncFunction {
                 : built.map(c -> new SyncStateStore(c.dynamo(), table.get(), clock, STATUS_TTL));
         Optional<VisibilityChanges> visibility = queueUrl.flatMap(url -> built.map(c -> new VisibilityChanges(c.sqs(), url)));
         var powertoolsMetrics = MetricsFactory.getMetricsInstance();
-        powertoolsMetrics.setNamespace("CrmSync");
+        powertoolsMetrics.setNamespace(MetricName.NAMESPACE);
         return new StartupFailure(problem, integration.orElse("unknown"), store, visibility,
                 receiveCount(environment), new SyncMetrics(powertoolsMetrics, integration.orElse("unknown")), clock);
     }
