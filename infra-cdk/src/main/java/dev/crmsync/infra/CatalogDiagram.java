@@ -1,10 +1,7 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.observe.SyncOutcome;
+import dev.crmsync.contract.OutcomeType;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,53 +9,31 @@ import java.util.stream.Collectors;
 /**
  * The README's architecture diagram (a Mermaid flowchart of every flow) and its catalog table,
  * generated from {@link Catalog} so that they stay true as integrations are added. {@link #main}
- * writes both into README.md between their markers; run it with {@value #COMMAND} from the
- * repository root. A template test regenerates both in memory and fails when the README differs.
+ * writes them into README.md between their markers, with the other generated tables of the docs
+ * ({@link GeneratedDocs}); run it with {@value #COMMAND} from the repository root. A template test
+ * regenerates each in memory and fails when the file differs.
  */
 public final class CatalogDiagram {
 
-    /** The one command that regenerates the README's diagram and catalog table. */
+    /** The one command that regenerates every generated region of the docs (README.md's and docs/'s). */
     public static final String COMMAND = "mvn -q -pl infra-cdk -am compile exec:java@catalog-diagram -Dexec.skip=true -Dexec.mainClass=dev.crmsync.infra.CatalogDiagram";
 
-    public static final Region DIAGRAM = new Region("<!-- catalog-diagram:start -->", "<!-- catalog-diagram:end -->");
-    public static final Region TABLE = new Region("<!-- catalog-table:start -->", "<!-- catalog-table:end -->");
+    public static final MarkedRegion DIAGRAM =
+            new MarkedRegion("README.md", "<!-- catalog-diagram:start -->", "<!-- catalog-diagram:end -->");
+    public static final MarkedRegion TABLE =
+            new MarkedRegion("README.md", "<!-- catalog-table:start -->", "<!-- catalog-table:end -->");
 
-    private static final String GENERATED = "<!-- generated from infra-cdk's Catalog by `" + COMMAND + "`; do not edit by hand -->";
-
-    /** A part of the README between two marker comments. */
-    public record Region(String start, String end) {
-        /** The text between the markers (exclusive), or an error naming the missing marker. */
-        public String in(String text) {
-            int from = text.indexOf(start);
-            int to = text.indexOf(end);
-            if (from < 0 || to < from) {
-                throw new IllegalStateException("README.md needs the markers " + start + " and " + end + ", in that order");
-            }
-            return text.substring(from + start.length(), to);
-        }
-
-        /** {@code text} with {@code content} between the markers. */
-        public String replacedIn(String text, String content) {
-            String current = in(text);
-            int from = text.indexOf(start) + start.length();
-            return text.substring(0, from) + content + text.substring(from + current.length());
-        }
-    }
+    private static final String GENERATED = MarkedRegion.generatedFrom("infra-cdk's Catalog");
 
     private CatalogDiagram() {
     }
 
-    /** Rewrites README.md's diagram and catalog table from {@link Catalog#INTEGRATIONS}. */
+    /**
+     * Rewrites every generated region of the docs: README.md's diagram and catalog table, and the
+     * configuration and error-class tables ({@link GeneratedDocs}).
+     */
     public static void main(String[] args) throws IOException {
-        Path readme = CrmSyncApp.repoRoot(Path.of("")).resolve("README.md");
-        String before = Files.readString(readme, StandardCharsets.UTF_8);
-        String after = render(before, Catalog.INTEGRATIONS);
-        if (after.equals(before)) {
-            System.out.println("README.md: the diagram and the catalog table already match the catalog");
-        } else {
-            Files.writeString(readme, after, StandardCharsets.UTF_8);
-            System.out.println("README.md: diagram and catalog table regenerated for " + Catalog.INTEGRATIONS.size() + " integration(s)");
-        }
+        GeneratedDocs.main(args);
     }
 
     /** {@code readme} with both regions generated for {@code integrations}. */
@@ -115,7 +90,7 @@ public final class CatalogDiagram {
             lines.add("    " + id + "_fn --- " + id + "_secret");
             lines.add("    " + id + "_fn --- table");
             if (!integration.publishedOutcomes().isEmpty()) {
-                lines.add("    " + id + "_fn -. \"" + outcomes(integration, "<br/>") + "<br/>source: " + SyncOutcome.EVENT_SOURCE
+                lines.add("    " + id + "_fn -. \"" + outcomes(integration, "<br/>") + "<br/>source: " + OutcomeType.EVENT_SOURCE
                         + "\" .-> bus");
             }
         }
@@ -140,7 +115,7 @@ public final class CatalogDiagram {
 
     private static String outcomes(Integration integration, String separator) {
         List<String> names = new ArrayList<>();
-        for (SyncOutcome outcome : SyncOutcome.values()) {
+        for (OutcomeType outcome : OutcomeType.values()) {
             if (integration.publishedOutcomes().contains(outcome)) {
                 names.add(outcome.detailType());
             }

@@ -33,4 +33,9 @@ public record ConnectorOption(String value, String contextKey) {
     public static ConnectorOption fromContext(String key) {
         return new ConnectorOption(null, Objects.requireNonNull(key, "key"));
     }
+
+    /** The value of CDK context {@code key} at synth time. */
+    public static ConnectorOption fromContext(ContextKey key) {
+        return fromContext(key.key());
+    }
 }

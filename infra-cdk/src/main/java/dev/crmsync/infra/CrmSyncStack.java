@@ -1,11 +1,12 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.observe.SyncOutcome;
+import dev.crmsync.contract.OutcomeType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
@@ -58,8 +59,8 @@ public final class CrmSyncStack extends Stack {
             if (crmSource.isBlank()) {
                 throw new IllegalArgumentException("context crmSource must not be blank");
             }
-            if (crmSource.strip().equals(SyncOutcome.EVENT_SOURCE)) {
-                throw new IllegalArgumentException("context crmSource must not be '" + SyncOutcome.EVENT_SOURCE
+            if (crmSource.strip().equals(OutcomeType.EVENT_SOURCE)) {
+                throw new IllegalArgumentException("context crmSource must not be '" + OutcomeType.EVENT_SOURCE
                         + "': that is the source of crm-sync's own outcome events (sync.applied, sync.failed, sync.skipped)."
                         + " The integrations' rules match the CRM's source, so they would consume crm-sync's outcome events"
                         + " as CRM changes. Give the CRM's events another source, e.g. the default 'crm'.");
@@ -71,15 +72,10 @@ public final class CrmSyncStack extends Stack {
 
         public static Settings fromContext(Node node) {
             return new Settings(
-                    context(node, "stage").orElse("dev"),
-                    context(node, "crmSource").orElse("crm"),
-                    context(node, "eventBusName"),
-                    context(node, "alarmEmail"));
-        }
-
-        private static Optional<String> context(Node node, String key) {
-            return Optional.ofNullable(node.tryGetContext(key)).map(Object::toString).map(String::strip)
-                    .filter(value -> !value.isEmpty());
+                    ContextKey.STAGE.in(node).orElse("dev"),
+                    ContextKey.CRM_SOURCE.in(node).orElse("crm"),
+                    ContextKey.EVENT_BUS_NAME.in(node),
+                    ContextKey.ALARM_EMAIL.in(node));
         }
 
         public String stackName() {
@@ -124,7 +120,7 @@ public final class CrmSyncStack extends Stack {
             String id = pascalCase(integration.name());
             IntegrationPipeline pipeline = new IntegrationPipeline(this, id, new IntegrationPipelineProps(
                     integration, settings.stage(), settings.crmSource(), eventBus, table, alarmTopic,
-                    functionJar(repoRoot, integration)));
+                    functionJar(repoRoot, integration), connectorOptions(integration)));
             new CfnOutput(this, id + "QueueUrl", outputOf(pipeline.queue().getQueueUrl(), integration.name() + " queue"));
             new CfnOutput(this, id + "DeadLetterQueueUrl", outputOf(pipeline.deadLetterQueue().getQueueUrl(), integration.name() + " DLQ: redrive from here"));
             new CfnOutput(this, id + "RuleDeadLetterQueueUrl", outputOf(pipeline.ruleDeadLetterQueue().getQueueUrl(), integration.name() + " rule-target DLQ: events EventBridge could not deliver"));
@@ -171,6 +167,19 @@ public final class CrmSyncStack extends Stack {
                 .build());
         settings.alarmEmail().ifPresent(email -> topic.addSubscription(new EmailSubscription(email)));
         return topic;
+    }
+
+    /**
+     * The integration's connector options by NAME, each written in the catalog or taken from this
+     * stack's context; one whose context key is unset is left out (the default stack synthesizes without
+     * warnings, and a connector names a missing option in the reason it fails with).
+     */
+    private Map<String, String> connectorOptions(Integration integration) {
+        Map<String, String> values = new TreeMap<>();
+        integration.options().forEach((name, option) -> (option.value() != null
+                ? Optional.of(option.value())
+                : ContextKey.valueOf(getNode(), option.contextKey())).ifPresent(value -> values.put(name, value)));
+        return values;
     }
 
     private static Path functionJar(Path repoRoot, Integration integration) {

@@ -1,7 +1,9 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.observe.SyncOutcome;
-import dev.crmsync.synccore.retry.RetryPolicy;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.IntegrationId;
+import dev.crmsync.contract.OutcomeType;
+import dev.crmsync.contract.ReceiveBackstop;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>Retries end by time: a change that keeps failing for a retryable reason (vendor down, 5xx,
  * 429, timeout) is retried until {@code retryWindow} has passed since the queue first delivered
  * it, and only then goes to the DLQ with a status record. The default window,
- * {@link RetryPolicy#DEFAULT_WINDOW} (7 h), rides out a vendor outage of up to 6 h 45 min (the
+ * {@link ReceiveBackstop#DEFAULT_WINDOW} (7 h), rides out a vendor outage of up to 6 h 45 min (the
  * window less one backoff cap) with nothing in the DLQ. The stack derives the rest from the
  * window: the queue's maxReceiveCount (only a backstop, see
  * {@link RetryArithmetic#maxReceiveCount}), its retention and the age alarm's threshold.
@@ -42,7 +44,7 @@ import java.util.regex.Pattern;
  *                       null until {@link Builder#vendor} names it (the catalog test then fails)
  * @param publishedOutcomes which outcome events ({@code sync.applied}, {@code sync.failed},
  *                       {@code sync.skipped}) the function publishes on the bus
- *                       ({@code CRM_SYNC_PUBLISH_OUTCOMES}); default {@link SyncOutcome#DEFAULT}
+ *                       ({@code CRM_SYNC_PUBLISH_OUTCOMES}); default {@link OutcomeType#defaults}
  *                       (applied and failed); empty for none
  * @param vendorCallsPerInvocation most vendor calls one invocation has in flight at once
  *                       ({@code CRM_SYNC_MAX_CONCURRENCY}); default {@link IntegrationPipeline#DEFAULT_VENDOR_CALLS_PER_INVOCATION}
@@ -64,7 +66,7 @@ public record Integration(
         Duration timeout,
         int memoryMb,
         String vendor,
-        Set<SyncOutcome> publishedOutcomes,
+        Set<OutcomeType> publishedOutcomes,
         int vendorCallsPerInvocation,
         int vendorConnectionLimit,
         Map<String, ConnectorOption> options) {
@@ -83,13 +85,13 @@ public record Integration(
         if (detailTypes.isEmpty()) {
             throw new IllegalArgumentException(name + ": an integration consumes at least one detail-type");
         }
-        for (SyncOutcome outcome : SyncOutcome.values()) {
+        for (OutcomeType outcome : OutcomeType.values()) {
             if (detailTypes.contains(outcome.detailType())) {
                 throw new IllegalArgumentException(name + ": " + outcome.detailType() + " is crm-sync's own outcome event, not a CRM"
                         + " change; an integration's rule must never consume it (subscribe to outcome events with a rule of your own)");
             }
         }
-        requireRetryWindow(name, retryWindow);
+        RetryArithmetic.requireRetryWindow(name, retryWindow);
         requireBetween(name, "batchSize", batchSize, 1, 10_000);
         requireBetween(name, "batchingWindow (s)", batchingWindow.toSeconds(), 0, 300);
         if (batchSize > 10 && batchingWindow.isZero()) {
@@ -127,6 +129,11 @@ public record Integration(
         return new Builder(name);
     }
 
+    /** An entry for integration {@code id}: its name and detail-types as the contract writes them. */
+    public static Builder builder(IntegrationId id) {
+        return new Builder(id.wireName()).detailTypes(id.detailTypes());
+    }
+
     /** A builder holding this entry's values: for an entry that differs from it in one or two. */
     public Builder toBuilder() {
         Builder builder = new Builder(name).handler(handlerClass).functionJar(functionJar).detailTypes(detailTypes)
@@ -149,14 +156,14 @@ public record Integration(
         private String handlerClass;
         private String functionJar;
         private List<String> detailTypes = List.of();
-        private Duration retryWindow = RetryPolicy.DEFAULT_WINDOW;
+        private Duration retryWindow = ReceiveBackstop.DEFAULT_WINDOW;
         private int batchSize = IntegrationPipeline.DEFAULT_BATCH_SIZE;
         private Duration batchingWindow = IntegrationPipeline.DEFAULT_BATCHING_WINDOW;
         private int maxConcurrency = IntegrationPipeline.DEFAULT_MAX_CONCURRENCY;
         private Duration timeout = IntegrationPipeline.DEFAULT_TIMEOUT;
         private int memoryMb = IntegrationPipeline.DEFAULT_MEMORY_MB;
         private String vendor;
-        private Set<SyncOutcome> publishedOutcomes = SyncOutcome.DEFAULT;
+        private Set<OutcomeType> publishedOutcomes = OutcomeType.defaults();
         private int vendorCallsPerInvocation = IntegrationPipeline.DEFAULT_VENDOR_CALLS_PER_INVOCATION;
         private int vendorConnectionLimit;
         private final Map<String, ConnectorOption> options = new TreeMap<>();
@@ -222,7 +229,7 @@ public record Integration(
         }
 
         /** The outcome events the function publishes (none when empty). */
-        public Builder publishedOutcomes(Set<SyncOutcome> outcomes) {
+        public Builder publishedOutcomes(Set<OutcomeType> outcomes) {
             this.publishedOutcomes = Set.copyOf(outcomes);
             return this;
         }
@@ -248,6 +255,11 @@ public record Integration(
             return this;
         }
 
+        /** Connector option {@code variable} (one of {@link EnvVar}'s {@code CRM_SYNC_OPTION_<NAME>}) set to {@code value}. */
+        public Builder option(EnvVar variable, ConnectorOption value) {
+            return option(variable.optionName(), value);
+        }
+
         public Integration build() {
             return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
                     maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit,
@@ -267,36 +279,6 @@ public record Integration(
     public String moduleDirectory() {
         int target = functionJar.indexOf("/target/");
         return target < 0 ? functionJar.substring(0, Math.max(0, functionJar.lastIndexOf('/'))) : functionJar.substring(0, target);
-    }
-
-    private static void requireRetryWindow(String name, Duration window) {
-        if (window == null || window.isNegative() || window.isZero() || window.getNano() != 0) {
-            throw new IllegalArgumentException(name + ": retryWindow must be a positive whole number of seconds, was " + window);
-        }
-        // The queue must still hold a message when its window is over (SQS would delete it silently,
-        // with no status record and nothing in the DLQ), and SQS holds messages 14 days at most.
-        if (window.compareTo(RetryArithmetic.LONGEST_RETAINED_WINDOW) > 0) {
-            throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
-                    + " is longer than SQS allows. The queue must keep a message for the window, the last backoff ("
-                    + readable(RetryArithmetic.BACKOFF_CAP) + "), the age alarm's grace ("
-                    + readable(RetryArithmetic.OLDEST_MESSAGE_AGE_GRACE) + ") and "
-                    + readable(RetryArithmetic.RETENTION_AFTER_AGE_ALARM)
-                    + " for on-call after that alarm, and SQS keeps a message at most "
-                    + readable(RetryArithmetic.SQS_MAX_RETENTION) + ": choose a retryWindow of at most "
-                    + readable(RetryArithmetic.LONGEST_RETRY_WINDOW) + ".");
-        }
-        // Past this the queue's maxReceiveCount would be SQS's limit, reached before the window ends.
-        if (window.compareTo(RetryArithmetic.LONGEST_COUNTED_WINDOW) > 0) {
-            throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
-                    + " is longer than SQS allows. Retried with a backoff of at most " + readable(RetryArithmetic.BACKOFF_CAP)
-                    + ", a message would reach SQS's largest maxReceiveCount (" + RetryPolicy.SQS_MAX_RECEIVE_COUNT
-                    + ") before its window ends: choose a retryWindow of at most "
-                    + readable(RetryArithmetic.LONGEST_RETRY_WINDOW) + ".");
-        }
-    }
-
-    private static String readable(Duration duration) {
-        return RetryArithmetic.readable(duration);
     }
 
     private static void requireBetween(String name, String what, long value, long min, long max) {

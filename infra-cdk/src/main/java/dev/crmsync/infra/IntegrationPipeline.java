@@ -1,11 +1,11 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.observe.SyncOutcome;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.MetricName;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
@@ -14,9 +14,7 @@ import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -61,7 +59,7 @@ public final class IntegrationPipeline extends Construct {
      */
     public static final int DEFAULT_MAX_CONCURRENCY = 5;
     /** Vendor calls one invocation has in flight at most, unless the catalog says otherwise (sync-core's own default). */
-    public static final int DEFAULT_VENDOR_CALLS_PER_INVOCATION = 8;
+    public static final int DEFAULT_VENDOR_CALLS_PER_INVOCATION = EnvVar.CRM_SYNC_MAX_CONCURRENCY.defaultNumber();
     /** Function timeout: room for a batch of vendor calls with retries inside the pipeline. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** Function memory in MB; Lambda gives CPU in proportion, which the JVM's start-up needs. */
@@ -73,7 +71,7 @@ public final class IntegrationPipeline extends Construct {
     /** Function log retention. */
     public static final RetentionDays LOG_RETENTION = RetentionDays.ONE_MONTH;
     /** The namespace of the functions' EMF metrics (Powertools), and the only one they may write. */
-    public static final String METRICS_NAMESPACE = "CrmSync";
+    public static final String METRICS_NAMESPACE = MetricName.NAMESPACE;
     /** The alias the event source mapping invokes: a published version, as SnapStart requires. */
     public static final String LIVE_ALIAS = "live";
 
@@ -173,11 +171,7 @@ public final class IntegrationPipeline extends Construct {
                 .retention(LOG_RETENTION)
                 .build();
 
-        Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Runs the " + integration.name() + " sync function: its table items, queue, secret, logs, metrics and outcome events only")
-                .build();
-        grantLeastPrivilege(role, props);
+        Role role = FunctionRole.create(this, props, logGroup, secret);
 
         this.function = Function.Builder.create(this, "Function")
                 .functionName(resourceName)
@@ -191,7 +185,7 @@ public final class IntegrationPipeline extends Construct {
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(role)
                 .logGroup(logGroup)
-                .environment(FunctionEnvironment.of(integration, props, queue, secret, maxReceiveCount, this::contextValue))
+                .environment(FunctionEnvironment.of(integration, props, queue, secret, maxReceiveCount))
                 .build();
 
         // SnapStart snapshots published versions only, so the queue feeds an alias of the current
@@ -213,52 +207,6 @@ public final class IntegrationPipeline extends Construct {
                 props.eventBus().getEventBusName(), function);
         PipelineAlarms.addTo(this, parts, notifyOnCall, retryWindow, maxReceiveCount);
         PipelineDashboard.addTo(this, parts);
-    }
-
-    /** A context value, or null when the context does not set it (or sets it blank). */
-    private String contextValue(String key) {
-        Object value = getNode().tryGetContext(key);
-        String text = value == null ? "" : value.toString().strip();
-        return text.isEmpty() ? null : text;
-    }
-
-    private void grantLeastPrivilege(Role role, IntegrationPipelineProps props) {
-        // Its own policy instead of AWSLambdaBasicExecutionRole: its own log group only.
-        logGroup.grantWrite(role);
-        // The hot path's reads and conditional writes: no Scan, Query or DeleteItem.
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("StateTable")
-                .actions(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
-                .resources(List.of(props.table().getTableArn()))
-                .build());
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("OwnSecret")
-                .actions(List.of("secretsmanager:GetSecretValue"))
-                .resources(List.of(secret.getRef()))
-                .build());
-        if (!props.integration().publishedOutcomes().isEmpty()) {
-            // Outcome events, on the stack's bus only and under crm-sync's own source: the function
-            // cannot put an event that looks like the CRM's and so reach another integration's rule.
-            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                    .sid("OutcomeEvents")
-                    .actions(List.of("events:PutEvents"))
-                    .resources(List.of(props.eventBus().getEventBusArn()))
-                    .conditions(Map.of("StringEquals", Map.of("events:source", SyncOutcome.EVENT_SOURCE)))
-                    .build());
-        }
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("OwnMetrics")
-                .actions(List.of("cloudwatch:PutMetricData"))
-                .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", METRICS_NAMESPACE)))
-                .build());
-        // The event source mapping adds the consume actions on this queue to the same default policy.
-        NagSuppressions.addResourceSuppressions(role.getNode().findChild("DefaultPolicy"), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the namespace "
-                        + METRICS_NAMESPACE + " by the condition cloudwatch:namespace.")
-                .appliesTo(List.of("Resource::*"))
-                .build()), true);
     }
 
     private static software.amazon.awscdk.Duration cdk(Duration duration) {

@@ -1,6 +1,7 @@
 package dev.crmsync.infra;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.services.dynamodb.ITableV2;
 import software.amazon.awscdk.services.events.IEventBus;
@@ -16,6 +17,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param table       the shared state table
  * @param alarmTopic  where the pipeline's alarms notify on-call
  * @param functionJar the integration's function jar (absolute; it must exist)
+ * @param connectorOptions the connector options by NAME, resolved by the stack (catalog values and CDK
+ *                    context); an option left out is not set on the function
  */
 public record IntegrationPipelineProps(
         Integration integration,
@@ -24,7 +27,8 @@ public record IntegrationPipelineProps(
         IEventBus eventBus,
         ITableV2 table,
         ITopic alarmTopic,
-        Path functionJar) {
+        Path functionJar,
+        Map<String, String> connectorOptions) {
 
     public IntegrationPipelineProps {
         Objects.requireNonNull(integration, "integration");
@@ -34,5 +38,6 @@ public record IntegrationPipelineProps(
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(alarmTopic, "alarmTopic");
         Objects.requireNonNull(functionJar, "functionJar");
+        connectorOptions = Map.copyOf(connectorOptions);
     }
 }

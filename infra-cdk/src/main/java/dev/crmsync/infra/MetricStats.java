@@ -1,5 +1,6 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.contract.MetricName;
 import java.util.Map;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -20,6 +21,11 @@ final class MetricStats {
 
     static MetricOptions stat(String statistic) {
         return MetricOptions.builder().statistic(statistic).period(ONE_MINUTE).build();
+    }
+
+    /** One of the functions' own metrics of {@code integration}, summed per minute. */
+    static Metric summed(MetricName metric, String integration) {
+        return summed(metric.namespace(), metric.wireName(), Map.of(MetricName.DIMENSION, integration));
     }
 
     /** A metric of {@code namespace}, summed per minute. */

@@ -1,8 +1,8 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.observe.SyncMetrics;
-import dev.crmsync.synccore.pipeline.StartupFailure;
-import dev.crmsync.synccore.retry.RetryPolicy;
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.MetricName;
+import dev.crmsync.contract.ReceiveBackstop;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -73,11 +73,11 @@ final class PipelineAlarms {
         alarm("FunctionCannotStart", "startup-failed",
                 "The sync function could not start (a configuration error: an environment variable or connector option"
                         + " missing or malformed): every record is answered as failed and comes back every "
-                        + RetryPolicy.STARTUP_FAILURE_BACKOFF.toMinutes() + " min; the status item of any of its events"
-                        + " (errorClass " + StartupFailure.ERROR_CLASS + ") names the problem. Fix the configuration and deploy;"
-                        + " after about " + RetryArithmetic.readable(RetryPolicy.STARTUP_FAILURE_BACKOFF.multipliedBy(maxReceiveCount))
+                        + ReceiveBackstop.STARTUP_FAILURE_BACKOFF.toMinutes() + " min; the status item of any of its events"
+                        + " (errorClass " + ErrorClass.STARTUP_FAILED + ") names the problem. Fix the configuration and deploy;"
+                        + " after about " + RetryArithmetic.readable(ReceiveBackstop.STARTUP_FAILURE_BACKOFF.multipliedBy(maxReceiveCount))
                         + " the messages reach the DLQ (redrive them then).",
-                MetricStats.summed(SyncMetrics.HEALTH_NAMESPACE, SyncMetrics.STARTUP_FAILED, Map.of("integration", parts.integration())), 0, TreatMissingData.NOT_BREACHING);
+                MetricStats.summed(MetricName.STARTUP_FAILED, parts.integration()), 0, TreatMissingData.NOT_BREACHING);
         alarm("FunctionThrottles", "function-throttles",
                 "The sync function was throttled: the account's concurrency is exhausted.",
                 parts.function().metricThrottles(MetricStats.sum()), 0, TreatMissingData.NOT_BREACHING);

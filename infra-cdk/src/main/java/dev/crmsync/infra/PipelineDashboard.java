@@ -1,7 +1,7 @@
 package dev.crmsync.infra;
 
+import dev.crmsync.contract.MetricName;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
@@ -34,9 +34,9 @@ final class PipelineDashboard {
                         parts.function().metricDuration(MetricStats.max())));
         List<IWidget> outcomes = List.of(
                 graph("Sync outcomes (records)",
-                        MetricStats.summed(IntegrationPipeline.METRICS_NAMESPACE, "succeeded", Map.of("integration", parts.integration())),
-                        MetricStats.summed(IntegrationPipeline.METRICS_NAMESPACE, "failed", Map.of("integration", parts.integration())),
-                        MetricStats.summed(IntegrationPipeline.METRICS_NAMESPACE, "skipped", Map.of("integration", parts.integration()))));
+                        MetricStats.summed(MetricName.SUCCEEDED, parts.integration()),
+                        MetricStats.summed(MetricName.FAILED, parts.integration()),
+                        MetricStats.summed(MetricName.SKIPPED, parts.integration())));
         Dashboard.Builder.create(scope, "Dashboard")
                 .dashboardName(parts.resourceName())
                 .widgets(List.of(queues, invocations, outcomes))

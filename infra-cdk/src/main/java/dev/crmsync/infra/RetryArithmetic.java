@@ -1,6 +1,7 @@
 package dev.crmsync.infra;
 
-import dev.crmsync.synccore.retry.RetryPolicy;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.ReceiveBackstop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * <p>The function retries a change by time, not by count: a retryable failure makes the message
  * invisible for an exponential backoff ({@link #BACKOFF_BASE} doubling up to {@link #BACKOFF_CAP})
  * until the retry window, counted from the message's first receive, is over. The default window,
- * {@link RetryPolicy#DEFAULT_WINDOW} (7 h), rides out a vendor outage of up to 6 h 45 min (the
+ * {@link ReceiveBackstop#DEFAULT_WINDOW} (7 h), rides out a vendor outage of up to 6 h 45 min (the
  * window less one backoff cap) without a single message in the DLQ. The queue's maxReceiveCount is
  * only a backstop, high enough that the window always ends first; the queue's retention and the
  * age alarm follow from the window too, so an outage shorter than the window pages no one.
@@ -23,9 +24,9 @@ public final class RetryArithmetic {
      * The first retry's backoff bound; it doubles with every receive. The function's own default,
      * set on it explicitly because the queue's maxReceiveCount is computed from it.
      */
-    public static final Duration BACKOFF_BASE = Duration.ofSeconds(2);
+    public static final Duration BACKOFF_BASE = Duration.ofSeconds(EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS.defaultNumber());
     /** The largest backoff bound (the function's default, set on it explicitly like the base). */
-    public static final Duration BACKOFF_CAP = Duration.ofSeconds(900);
+    public static final Duration BACKOFF_CAP = Duration.ofSeconds(EnvVar.CRM_SYNC_BACKOFF_CAP_SECONDS.defaultNumber());
     /**
      * How much older than its retry window and one last backoff the oldest message may get before
      * on-call is paged (see {@link #oldestMessageAgeAlarm}).
@@ -48,7 +49,7 @@ public final class RetryArithmetic {
             SQS_MAX_RETENTION.minus(RETENTION_AFTER_AGE_ALARM).minus(OLDEST_MESSAGE_AGE_GRACE).minus(BACKOFF_CAP);
     /**
      * The longest window whose receives fit under SQS's largest maxReceiveCount with room for
-     * deferrals (about 5 days with this backoff). Beyond it {@link RetryPolicy#maxReceiveCount}
+     * deferrals (about 5 days with this backoff). Beyond it {@link ReceiveBackstop#maxReceiveCount}
      * returns SQS's limit, and the count, not the window, would end a message's retries.
      */
     public static final Duration LONGEST_COUNTED_WINDOW = longestCountedWindow();
@@ -61,9 +62,9 @@ public final class RetryArithmetic {
      * there (13 d 17 h at the default window, about 9 days at the longest).
      */
     public static final Duration DEAD_LETTER_RETENTION = SQS_MAX_RETENTION;
-    /** The queue's maxReceiveCount for {@code window}: {@link RetryPolicy}'s backstop for this construct's backoff. */
+    /** The queue's maxReceiveCount for {@code window}: {@link ReceiveBackstop}'s backstop for this construct's backoff. */
     public static int maxReceiveCount(Duration window) {
-        return RetryPolicy.maxReceiveCount(window, BACKOFF_BASE, BACKOFF_CAP);
+        return ReceiveBackstop.maxReceiveCount(window, BACKOFF_BASE, BACKOFF_CAP);
     }
 
     /** The largest whole-second window whose backstop stays below SQS's limit (the count grows with the window). */
@@ -72,7 +73,7 @@ public final class RetryArithmetic {
         long atLimit = SQS_MAX_RETENTION.toSeconds();
         while (atLimit - below > 1) {
             long middle = (below + atLimit) / 2;
-            if (maxReceiveCount(Duration.ofSeconds(middle)) < RetryPolicy.SQS_MAX_RECEIVE_COUNT) {
+            if (maxReceiveCount(Duration.ofSeconds(middle)) < ReceiveBackstop.SQS_MAX_RECEIVE_COUNT) {
                 below = middle;
             } else {
                 atLimit = middle;
@@ -103,6 +104,36 @@ public final class RetryArithmetic {
     public static Duration queueRetention(Duration window) {
         Duration needed = oldestMessageAgeAlarm(window).plus(RETENTION_AFTER_AGE_ALARM);
         return needed.compareTo(QUEUE_RETENTION) > 0 ? needed : QUEUE_RETENTION;
+    }
+
+    /**
+     * Refuses a catalog entry's window that is not a positive whole number of seconds, or longer than
+     * {@link #LONGEST_RETRY_WINDOW}, with a reason that says which SQS limit it would break.
+     */
+    static void requireRetryWindow(String name, Duration window) {
+        if (window == null || window.isNegative() || window.isZero() || window.getNano() != 0) {
+            throw new IllegalArgumentException(name + ": retryWindow must be a positive whole number of seconds, was " + window);
+        }
+        // The queue must still hold a message when its window is over (SQS would delete it silently,
+        // with no status record and nothing in the DLQ), and SQS holds messages 14 days at most.
+        if (window.compareTo(LONGEST_RETAINED_WINDOW) > 0) {
+            throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
+                    + " is longer than SQS allows. The queue must keep a message for the window, the last backoff ("
+                    + readable(BACKOFF_CAP) + "), the age alarm's grace ("
+                    + readable(OLDEST_MESSAGE_AGE_GRACE) + ") and "
+                    + readable(RETENTION_AFTER_AGE_ALARM)
+                    + " for on-call after that alarm, and SQS keeps a message at most "
+                    + readable(SQS_MAX_RETENTION) + ": choose a retryWindow of at most "
+                    + readable(LONGEST_RETRY_WINDOW) + ".");
+        }
+        // Past this the queue's maxReceiveCount would be SQS's limit, reached before the window ends.
+        if (window.compareTo(LONGEST_COUNTED_WINDOW) > 0) {
+            throw new IllegalArgumentException(name + ": retryWindow " + readable(window)
+                    + " is longer than SQS allows. Retried with a backoff of at most " + readable(BACKOFF_CAP)
+                    + ", a message would reach SQS's largest maxReceiveCount (" + ReceiveBackstop.SQS_MAX_RECEIVE_COUNT
+                    + ") before its window ends: choose a retryWindow of at most "
+                    + readable(LONGEST_RETRY_WINDOW) + ".");
+        }
     }
 
     /** {@code 10 d 23 h 30 min}: durations as on-call reads them in alarm descriptions and errors. */

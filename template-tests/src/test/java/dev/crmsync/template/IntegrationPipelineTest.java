@@ -7,14 +7,14 @@ import static dev.crmsync.template.SynthesizedStack.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.MetricName;
+import dev.crmsync.contract.OutcomeType;
+import dev.crmsync.contract.ReceiveBackstop;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
 import dev.crmsync.infra.RetryArithmetic;
-import dev.crmsync.synccore.observe.SyncMetrics;
-import dev.crmsync.synccore.observe.SyncOutcome;
-import dev.crmsync.synccore.pipeline.StartupFailure;
-import dev.crmsync.synccore.retry.RetryPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ class IntegrationPipelineTest {
                 .functionJar("functions/example/target/example.jar").detailTypes("deal.closed").build();
 
         assertThat(entry.handler()).isEqualTo("dev.crmsync.example.ExampleSyncHandler::handleRequest");
-        assertThat(entry.retryWindow()).isEqualTo(Duration.ofHours(7)).isEqualTo(RetryPolicy.DEFAULT_WINDOW);
+        assertThat(entry.retryWindow()).isEqualTo(Duration.ofHours(7)).isEqualTo(ReceiveBackstop.DEFAULT_WINDOW);
         assertThat(entry.batchSize()).isEqualTo(10);
         assertThat(entry.batchingWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(entry.maxConcurrency()).isEqualTo(5);
@@ -206,10 +206,10 @@ class IntegrationPipelineTest {
                 Map.entry("CRM_SYNC_SECRET_ID", ref(p.secret())),
                 Map.entry("CRM_SYNC_RETRY_WINDOW_SECONDS", String.valueOf(integration.retryWindow().toSeconds())),
                 Map.entry("CRM_SYNC_MAX_RECEIVE_COUNT", String.valueOf(
-                        RetryPolicy.maxReceiveCount(integration.retryWindow(), Duration.ofSeconds(2), Duration.ofSeconds(900)))),
+                        ReceiveBackstop.maxReceiveCount(integration.retryWindow(), Duration.ofSeconds(2), Duration.ofSeconds(900)))),
                 Map.entry("CRM_SYNC_BACKOFF_BASE_SECONDS", "2"),
                 Map.entry("CRM_SYNC_BACKOFF_CAP_SECONDS", "900"),
-                Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes())),
+                Map.entry("CRM_SYNC_PUBLISH_OUTCOMES", OutcomeType.format(integration.publishedOutcomes())),
                 // vendor calls in flight per invocation; connector options (CRM_SYNC_OPTION_*) only where set
                 Map.entry("CRM_SYNC_MAX_CONCURRENCY", String.valueOf(integration.vendorCallsPerInvocation())),
                 Map.entry("POWERTOOLS_SERVICE_NAME", "crm-sync-" + integration.name()),
@@ -326,14 +326,14 @@ class IntegrationPipelineTest {
     @ParameterizedTest
     @FieldSource("INTEGRATIONS")
     void anAlarmFiresWhenTheFunctionCannotStart(Integration integration) {
-        assertAlarm(SyncMetrics.HEALTH_NAMESPACE, SyncMetrics.STARTUP_FAILED, List.of(dimension("integration", integration.name())), 0);
+        assertAlarm(MetricName.HEALTH_NAMESPACE, MetricName.STARTUP_FAILED.wireName(), List.of(dimension("integration", integration.name())), 0);
         synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "AlarmName", "crm-sync-" + STAGE + "-" + integration.name() + "-startup-failed",
-                "MetricName", SyncMetrics.STARTUP_FAILED,
+                "MetricName", MetricName.STARTUP_FAILED.wireName(),
                 "Statistic", "Sum",
                 "Period", 60,
                 "TreatMissingData", "notBreaching",
-                "AlarmDescription", Match.stringLikeRegexp(".*could not start.*" + StartupFailure.ERROR_CLASS + ".*")));
+                "AlarmDescription", Match.stringLikeRegexp(".*could not start.*" + ErrorClass.STARTUP_FAILED.wireName() + ".*")));
     }
 
     @ParameterizedTest

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.contract.OutcomeType;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
-import dev.crmsync.synccore.observe.SyncOutcome;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +51,8 @@ class OutcomeEventsStackTest {
             String crmEvent = envelope("crm", integration.detailTypes().getFirst(), integration, "applied");
             assertThat(RULES.rulesForJSONEvent(crmEvent)).as("control: %s", crmEvent).isNotEmpty();
 
-            for (SyncOutcome outcome : SyncOutcome.values()) {
-                String event = envelope(SyncOutcome.EVENT_SOURCE, outcome.detailType(), integration, outcome.settingName());
+            for (OutcomeType outcome : OutcomeType.values()) {
+                String event = envelope(OutcomeType.EVENT_SOURCE, outcome.detailType(), integration, outcome.settingName());
                 assertThat(RULES.rulesForJSONEvent(event)).as(event).isEmpty();
             }
         }
@@ -75,7 +75,7 @@ class OutcomeEventsStackTest {
             Map<String, Object> variables = typed(SynthesizedStack.<Map<String, Object>>typed(
                     synth.properties(p.function()).get("Environment")).get("Variables"));
             assertThat(variables).containsEntry("CRM_SYNC_EVENT_BUS", ref(bus))
-                    .containsEntry("CRM_SYNC_PUBLISH_OUTCOMES", SyncOutcome.format(integration.publishedOutcomes()));
+                    .containsEntry("CRM_SYNC_PUBLISH_OUTCOMES", OutcomeType.format(integration.publishedOutcomes()));
             if (integration.publishedOutcomes().isEmpty()) {
                 assertThat(putEventsStatements(synth, p.role())).isEmpty();
             } else {

@@ -2,8 +2,8 @@ package dev.crmsync.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.contract.ReceiveBackstop;
 import dev.crmsync.infra.RetryArithmetic;
-import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ class RetryArithmeticTest {
 
     @Test
     void theDefaultWindowGivesItsBackstopAgeAlarmAndRetention() {
-        Duration window = RetryPolicy.DEFAULT_WINDOW;
+        Duration window = ReceiveBackstop.DEFAULT_WINDOW;
 
         assertThat(RetryArithmetic.maxReceiveCount(window)).isEqualTo(95);
         assertThat(RetryArithmetic.oldestMessageAgeAlarm(window)).isEqualTo(Duration.ofMinutes(7 * 60 + 30));
@@ -31,9 +31,9 @@ class RetryArithmeticTest {
     @Test
     void theLongestWindowFitsBothSqsRetentionAndItsReceiveLimit() {
         assertThat(RetryArithmetic.LONGEST_RETAINED_WINDOW).isEqualTo(Duration.ofDays(10).plusHours(23).plusMinutes(30));
-        assertThat(RetryArithmetic.maxReceiveCount(RetryArithmetic.LONGEST_COUNTED_WINDOW)).isLessThan(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
+        assertThat(RetryArithmetic.maxReceiveCount(RetryArithmetic.LONGEST_COUNTED_WINDOW)).isLessThan(ReceiveBackstop.SQS_MAX_RECEIVE_COUNT);
         assertThat(RetryArithmetic.maxReceiveCount(RetryArithmetic.LONGEST_COUNTED_WINDOW.plusSeconds(1)))
-                .isEqualTo(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
+                .isEqualTo(ReceiveBackstop.SQS_MAX_RECEIVE_COUNT);
         assertThat(RetryArithmetic.LONGEST_RETRY_WINDOW)
                 .isEqualTo(RetryArithmetic.LONGEST_COUNTED_WINDOW.compareTo(RetryArithmetic.LONGEST_RETAINED_WINDOW) < 0
                         ? RetryArithmetic.LONGEST_COUNTED_WINDOW : RetryArithmetic.LONGEST_RETAINED_WINDOW);

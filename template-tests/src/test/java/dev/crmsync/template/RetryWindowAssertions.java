@@ -6,7 +6,7 @@ import static dev.crmsync.template.SynthesizedStack.render;
 import static dev.crmsync.template.SynthesizedStack.typed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crmsync.synccore.retry.RetryPolicy;
+import dev.crmsync.contract.ReceiveBackstop;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ final class RetryWindowAssertions {
         Map<String, Object> env = environment(synth, p);
         Duration base = Duration.ofSeconds(Long.parseLong((String) env.get("CRM_SYNC_BACKOFF_BASE_SECONDS")));
         Duration cap = Duration.ofSeconds(Long.parseLong((String) env.get("CRM_SYNC_BACKOFF_CAP_SECONDS")));
-        int backstop = RetryPolicy.maxReceiveCount(window, base, cap);
+        int backstop = ReceiveBackstop.maxReceiveCount(window, base, cap);
 
         assertThat(maxReceiveCount(synth, p)).as("%s RedrivePolicy maxReceiveCount", p.name()).isEqualTo(backstop);
         assertThat(env).as("%s function environment", p.name())

@@ -5,11 +5,11 @@ import static dev.crmsync.template.RetryWindowAssertions.maxReceiveCount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crmsync.contract.ReceiveBackstop;
 import dev.crmsync.infra.Catalog;
 import dev.crmsync.infra.Integration;
 import dev.crmsync.infra.IntegrationPipeline;
 import dev.crmsync.infra.RetryArithmetic;
-import dev.crmsync.synccore.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +45,7 @@ class RetryWindowStackTest {
         RetryWindowAssertions.assertBackstopMatchesTheWindow(synth, shortPipeline, SHORT_WINDOW);
         RetryWindowAssertions.assertBackstopMatchesTheWindow(synth, longPipeline, LONG_WINDOW);
 
-        int defaultBackstop = RetryPolicy.maxReceiveCount(RetryPolicy.DEFAULT_WINDOW, Duration.ofSeconds(2), Duration.ofSeconds(900));
+        int defaultBackstop = ReceiveBackstop.maxReceiveCount(ReceiveBackstop.DEFAULT_WINDOW, Duration.ofSeconds(2), Duration.ofSeconds(900));
         assertThat(maxReceiveCount(synth, shortPipeline)).isLessThan(defaultBackstop);
         assertThat(maxReceiveCount(synth, longPipeline)).isGreaterThan(defaultBackstop);
         assertThat(environment(synth, shortPipeline)).containsEntry("CRM_SYNC_RETRY_WINDOW_SECONDS", "1800");
@@ -87,8 +87,8 @@ class RetryWindowStackTest {
         // the longest accepted window: its backstop is below SQS's limit, and the DLQ keeps its messages for days
         Duration longest = BILLING.toBuilder().retryWindow(RetryArithmetic.LONGEST_RETRY_WINDOW).build().retryWindow();
         assertThat(longest).isGreaterThan(Duration.ofDays(4));
-        assertThat(RetryPolicy.maxReceiveCount(longest, Duration.ofSeconds(2), Duration.ofSeconds(900)))
-                .isLessThan(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
+        assertThat(ReceiveBackstop.maxReceiveCount(longest, Duration.ofSeconds(2), Duration.ofSeconds(900)))
+                .isLessThan(ReceiveBackstop.SQS_MAX_RECEIVE_COUNT);
         assertThat(RetryArithmetic.DEAD_LETTER_RETENTION.minus(RetryArithmetic.oldestMessageAgeAlarm(longest)))
                 .isGreaterThanOrEqualTo(Duration.ofDays(3));
     }

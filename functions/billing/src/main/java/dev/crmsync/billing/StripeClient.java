@@ -2,6 +2,7 @@ package dev.crmsync.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -151,20 +152,20 @@ final class StripeClient {
         String message = error.path("message").asText("");
         String reason = message.isEmpty() ? what : what + ": " + message;
         if (status == 429) {
-            return new SyncFailure.Retryable("rate_limited", reason, retryAfter);
+            return new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, reason, retryAfter);
         }
         if (status == 409 || code.equals("idempotency_key_in_use")) {
-            return new SyncFailure.Retryable("conflict", reason, retryAfter);
+            return new SyncFailure.Retryable(ErrorClass.CONFLICT, reason, retryAfter);
         }
         if (status >= 500) {
-            return new SyncFailure.Retryable("vendor_5xx", reason, retryAfter);
+            return new SyncFailure.Retryable(ErrorClass.VENDOR_5XX, reason, retryAfter);
         }
         if (type.equals("idempotency_error")) {
-            return new SyncFailure.Retryable("idempotency_error", reason
+            return new SyncFailure.Retryable(ErrorClass.IDEMPOTENCY_ERROR, reason
                     + " — an earlier attempt sent this key with other parameters, and so did every later key generation tried",
                     retryAfter);
         }
-        return new SyncFailure.Permanent("vendor_rejected", reason);
+        return new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, reason);
     }
 
     static String formEncode(Map<String, String> params) {

@@ -2,6 +2,8 @@ package dev.crmsync.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.IntegrationId;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
@@ -40,7 +42,7 @@ import java.util.Optional;
  * after a crash reaches the same keys again.
  */
 public final class StripeConnector implements Connector {
-    public static final String INTEGRATION = "billing";
+    public static final String INTEGRATION = IntegrationId.BILLING.wireName();
     public static final String DEFAULT_BASE_URL = "https://api.stripe.com/";
     /** Generations one attempt moves through at most; each step answers a replayed 5xx. */
     private static final int MAX_GENERATION_STEPS = 5;
@@ -81,7 +83,7 @@ public final class StripeConnector implements Connector {
             return switch (request.operation()) {
                 case Operation.SyncRecord r -> upsertCustomer(request);
                 case Operation.Action a -> invoiceDeal(request);
-                case Operation.Unsupported u -> SyncResult.permanent("unsupported_detail_type", u.reason());
+                case Operation.Unsupported u -> SyncResult.permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, u.reason());
             };
         } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
@@ -155,7 +157,7 @@ public final class StripeConnector implements Connector {
         String accountId = deal.text("accountId");
         Optional<String> customer = request.dependency("account", accountId);
         if (customer.isEmpty()) {
-            return SyncResult.retryable("dependency_missing",
+            return SyncResult.retryable(ErrorClass.DEPENDENCY_MISSING,
                     "account " + accountId + " has no Stripe customer yet; the invoice waits until the account is synced");
         }
         InvoiceTerms terms;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -98,7 +99,7 @@ final class ZendeskClient {
         try {
             json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("request_unsendable", method + " " + path + " not sent: " + e.getOriginalMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.REQUEST_UNSENDABLE, method + " " + path + " not sent: " + e.getOriginalMessage()));
         }
         return send(method + " " + path, credentials, calls, personal, request -> request.uri(baseUrl.resolve(path))
                 .header("Content-Type", "application/json")
@@ -204,7 +205,7 @@ final class ZendeskClient {
         String answered = error.isEmpty()
                 ? "a " + response.headers().firstValue("Content-Type").orElse("body without Content-Type") + " answer"
                 : "Zendesk's " + error;
-        return new SyncFailure.Permanent("endpoint_not_found", call + " → 404 " + answered + ", not RecordNotFound: the request did not reach"
+        return new SyncFailure.Permanent(ErrorClass.ENDPOINT_NOT_FOUND, call + " → 404 " + answered + ", not RecordNotFound: the request did not reach"
                 + " the account's object (check CRM_SYNC_OPTION_SUBDOMAIN / CRM_SYNC_VENDOR_URL and anything in between)");
     }
 
@@ -217,22 +218,22 @@ final class ZendeskClient {
         String reason = what + describe(body, personal);
         if (status == 403) {
             // the token is valid but its user's role may not make this call: no retry gives it another role
-            return new SyncFailure.Permanent("forbidden", reason + " — the secret's token must belong to an admin, or to an agent whose"
+            return new SyncFailure.Permanent(ErrorClass.FORBIDDEN, reason + " — the secret's token must belong to an admin, or to an agent whose"
                     + " custom role can manage end users and organizations (Enterprise); give the token's user that role, or put an"
                     + " admin's e-mail and token in the secret, then redrive");
         }
         Optional<Duration> retryAfter = VendorHttp.retryAfter(response);
         if (status == 429) {
             String remaining = response.headers().firstValue("X-Rate-Limit-Remaining").map(r -> " (X-Rate-Limit-Remaining " + r + ")").orElse("");
-            return new SyncFailure.Retryable("rate_limited", reason + remaining, retryAfter);
+            return new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, reason + remaining, retryAfter);
         }
         if (status == 409) {
-            return new SyncFailure.Retryable("conflict", reason, retryAfter);
+            return new SyncFailure.Retryable(ErrorClass.CONFLICT, reason, retryAfter);
         }
         if (status >= 500) {
-            return new SyncFailure.Retryable("vendor_5xx", reason, retryAfter);
+            return new SyncFailure.Retryable(ErrorClass.VENDOR_5XX, reason, retryAfter);
         }
-        return new SyncFailure.Permanent("vendor_rejected", reason);
+        return new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, reason);
     }
 
     /**

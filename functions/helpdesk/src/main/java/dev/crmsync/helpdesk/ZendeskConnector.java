@@ -3,6 +3,9 @@ package dev.crmsync.helpdesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.IntegrationId;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
@@ -32,9 +35,9 @@ import java.util.regex.Pattern;
  * redrive updates the object the first attempt created instead of creating a second one.
  */
 public final class ZendeskConnector implements Connector {
-    public static final String INTEGRATION = "helpdesk";
+    public static final String INTEGRATION = IntegrationId.HELPDESK.wireName();
     /** The per-deployment option naming the Zendesk account: {@code CRM_SYNC_OPTION_SUBDOMAIN=acme} → https://acme.zendesk.com. */
-    public static final String SUBDOMAIN_OPTION = "SUBDOMAIN";
+    public static final String SUBDOMAIN_OPTION = EnvVar.CRM_SYNC_OPTION_SUBDOMAIN.optionName();
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     /** The record item's note of the external_id the object carries; its absence marks a mapping from before the case-distinct encoding. */
@@ -42,7 +45,7 @@ public final class ZendeskConnector implements Connector {
     /** The record item's fingerprint of the e-mail address last written to the user ({@link ZendeskMapping#emailFingerprint}). */
     static final String WRITTEN_EMAIL = "zendeskEmailSha256";
     /** The error class of a contact that maps to an agent or an admin. */
-    static final String STAFF_USER = "staff_user";
+    static final String STAFF_USER = ErrorClass.STAFF_USER.wireName();
     /** Search-and-delete rounds before a delete that keeps finding objects is retried later. */
     private static final int DELETE_ROUNDS = 3;
 
@@ -65,11 +68,11 @@ public final class ZendeskConnector implements Connector {
             return settings.vendorUrlOr("");
         }
         String subdomain = settings.option(SUBDOMAIN_OPTION).orElseThrow(() -> new IllegalStateException(
-                "helpdesk: the Zendesk subdomain is not configured; set CRM_SYNC_OPTION_" + SUBDOMAIN_OPTION
+                "helpdesk: the Zendesk subdomain is not configured; set " + EnvVar.CRM_SYNC_OPTION_SUBDOMAIN
                         + " to the account's subdomain (acme for https://acme.zendesk.com)"));
         String normalized = subdomain.strip().toLowerCase(Locale.ROOT);
         if (!SUBDOMAIN.matcher(normalized).matches()) {
-            throw new IllegalStateException("helpdesk: CRM_SYNC_OPTION_" + SUBDOMAIN_OPTION + " must be the subdomain alone"
+            throw new IllegalStateException("helpdesk: " + EnvVar.CRM_SYNC_OPTION_SUBDOMAIN + " must be the subdomain alone"
                     + " (letters, digits, hyphens: acme for https://acme.zendesk.com), not '" + subdomain + "'");
         }
         return URI.create("https://" + normalized + ".zendesk.com/");
@@ -108,7 +111,7 @@ public final class ZendeskConnector implements Connector {
                 case "contact.upserted" -> upsertUser(request);
                 case "account.deleted" -> delete(request, ZendeskObject.ORGANIZATION);
                 case "contact.deleted" -> delete(request, ZendeskObject.USER);
-                default -> SyncResult.permanent("unsupported_detail_type", "helpdesk does not handle " + request.event().detailType());
+                default -> SyncResult.permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, "helpdesk does not handle " + request.event().detailType());
             };
         } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
@@ -127,7 +130,7 @@ public final class ZendeskConnector implements Connector {
             organization = request.dependency("account", accountId);
             if (organization.isEmpty()) {
                 // The pipeline decides this before claiming; kept so that no path ever makes a user without its organization.
-                return SyncResult.retryable("dependency_missing",
+                return SyncResult.retryable(ErrorClass.DEPENDENCY_MISSING,
                         "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
@@ -189,7 +192,7 @@ public final class ZendeskConnector implements Connector {
         }
         String id = answer.body().path(kind.key()).path("id").asText();
         if (id.isEmpty()) {
-            return SyncResult.retryable("vendor_5xx", "Zendesk answered without the " + kind.key() + "'s id");
+            return SyncResult.retryable(ErrorClass.VENDOR_5XX, "Zendesk answered without the " + kind.key() + "'s id");
         }
         if (kind == ZendeskObject.USER && isStaff(answer.body().path("user"))) {
             // matched by external_id (set on an agent by hand), by an address the lookup did not find
@@ -222,7 +225,7 @@ public final class ZendeskConnector implements Connector {
                                                                ZendeskClient.ExternalIdTaken taken) throws VendorHttp.CallFailed {
         Optional<String> mapped = request.externalId();
         if (mapped.isEmpty() || !zendesk.isSoftDeleted(mapped.get(), request.credentials(), request.calls())) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("vendor_rejected", taken.failure().reason()
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, taken.failure().reason()
                     + " — held by a Zendesk user this contact is not mapped to (deleted by hand before the contact's first sync?);"
                     + " permanently delete that user in Admin Center → Deleted users, or clear its External ID, then redrive"));
         }
@@ -251,10 +254,10 @@ public final class ZendeskConnector implements Connector {
         }
         if (named.isEmpty()) {
             // taken a moment ago and gone again, or not found by name yet: the next attempt tries again
-            throw new VendorHttp.CallFailed(new SyncFailure.Retryable("conflict", taken.failure().reason()
+            throw new VendorHttp.CallFailed(new SyncFailure.Retryable(ErrorClass.CONFLICT, taken.failure().reason()
                     + " — and no organization of that name was found to adopt"));
         }
-        throw new VendorHttp.CallFailed(new SyncFailure.Permanent("name_conflict", "the organization name is taken in Zendesk by organization "
+        throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.NAME_CONFLICT, "the organization name is taken in Zendesk by organization "
                 + named.getFirst().path("id").asText() + ", which belongs to external_id " + named.getFirst().path("external_id").asText()
                 + " (another CRM account with the same name, or one linked by hand): Zendesk names are unique; rename one of the"
                 + " accounts in the CRM, or change that organization's External ID in Zendesk, then redrive"));
@@ -308,7 +311,7 @@ public final class ZendeskConnector implements Connector {
                 lastDeleted = Optional.of(id);
             }
         }
-        return SyncResult.retryable("conflict", "Zendesk still lists a " + kind.key() + " with external_id " + externalId
+        return SyncResult.retryable(ErrorClass.CONFLICT, "Zendesk still lists a " + kind.key() + " with external_id " + externalId
                 + " after " + DELETE_ROUNDS + " rounds of deletes (something keeps creating it?)");
     }
 

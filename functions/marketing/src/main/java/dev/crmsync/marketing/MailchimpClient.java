@@ -2,6 +2,7 @@ package dev.crmsync.marketing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -100,22 +101,22 @@ final class MailchimpClient {
         }
         if (status == 429) {
             // Mailchimp promises no Retry-After; without one the pipeline's own backoff (with jitter) decides.
-            return new SyncFailure.Retryable("rate_limited", reason, VendorHttp.retryAfter(response));
+            return new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, reason, VendorHttp.retryAfter(response));
         }
         if (status >= 500) {
-            return new SyncFailure.Retryable("vendor_5xx", reason, VendorHttp.retryAfter(response));
+            return new SyncFailure.Retryable(ErrorClass.VENDOR_5XX, reason, VendorHttp.retryAfter(response));
         }
         if (status == 400 && problem.path("detail").asText("").contains(SIGNUP_THROTTLE)) {
             // A time-based throttle on one address, not a refusal of the data: it passes, so it is
             // retried, and not sooner than the long wait Mailchimp's users report it takes.
-            return new SyncFailure.Retryable("rate_limited", reason + " — Mailchimp's signup throttle for this address; retried later",
+            return new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, reason + " — Mailchimp's signup throttle for this address; retried later",
                     Optional.of(SIGNUP_THROTTLE_WAIT));
         }
         if (status == 400 && CONTACT_REFUSED.contains(title)) {
-            return new SyncFailure.Permanent("member_refused", reason
+            return new SyncFailure.Permanent(ErrorClass.MEMBER_REFUSED, reason
                     + " — Mailchimp refuses this e-mail address for this audience; nothing to retry");
         }
-        return new SyncFailure.Permanent("vendor_rejected", reason);
+        return new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, reason);
     }
 
     /** title, detail, errors[] and instance of the problem; e-mail addresses in them are masked (personal data). */

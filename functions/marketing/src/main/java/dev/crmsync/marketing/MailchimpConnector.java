@@ -2,6 +2,9 @@ package dev.crmsync.marketing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.IntegrationId;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
@@ -37,9 +40,9 @@ import java.util.TreeSet;
  * calls with the same effect, so no idempotency key is needed (Mailchimp has none).
  */
 public final class MailchimpConnector implements Connector {
-    public static final String INTEGRATION = "marketing";
+    public static final String INTEGRATION = IntegrationId.MARKETING.wireName();
     /** The audience: {@code CRM_SYNC_OPTION_LIST_ID}, set by the stack. */
-    public static final String LIST_ID_OPTION = "LIST_ID";
+    public static final String LIST_ID_OPTION = EnvVar.CRM_SYNC_OPTION_LIST_ID.optionName();
 
     private final MailchimpClient mailchimp;
     private final ObjectMapper json = new ObjectMapper();
@@ -70,10 +73,10 @@ public final class MailchimpConnector implements Connector {
     @Override
     public SyncResult apply(SyncRequest request) {
         if (request.operation() instanceof Operation.Unsupported u) {
-            return SyncResult.permanent("unsupported_detail_type", u.reason());
+            return SyncResult.permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, u.reason());
         }
         if (listId.isEmpty()) {
-            return SyncResult.permanent("configuration", "no audience: CRM_SYNC_OPTION_" + LIST_ID_OPTION
+            return SyncResult.permanent(ErrorClass.CONFIGURATION, "no audience: " + EnvVar.CRM_SYNC_OPTION_LIST_ID
                     + " is not set (deploy with the marketing list id, then redrive)");
         }
         try {
@@ -178,8 +181,8 @@ public final class MailchimpConnector implements Connector {
     }
 
     private SyncResult unknownList() {
-        return SyncResult.permanent("configuration", "Mailchimp has no audience " + listId.orElseThrow()
-                + " (GET /3.0/lists/" + listId.orElseThrow() + " → 404): CRM_SYNC_OPTION_" + LIST_ID_OPTION
+        return SyncResult.permanent(ErrorClass.CONFIGURATION, "Mailchimp has no audience " + listId.orElseThrow()
+                + " (GET /3.0/lists/" + listId.orElseThrow() + " → 404): " + EnvVar.CRM_SYNC_OPTION_LIST_ID
                 + " names a list this API key's account does not have; deploy with the right -c marketingListId=<id>, then redrive");
     }
 

@@ -1,6 +1,7 @@
 package dev.crmsync.notifications;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.contract.EnvVar;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URLEncoder;
@@ -81,13 +82,13 @@ final class DealMessage {
     /** Why a template cannot be used, or empty when it can. */
     static Optional<String> templateProblem(String template) {
         if (!template.startsWith("https://") && !template.startsWith("http://")) {
-            return Optional.of("CRM_SYNC_OPTION_RECORD_URL_TEMPLATE must be an http(s) URL, e.g. https://crm.example.com/deals/{recordId}");
+            return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must be an http(s) URL, e.g. https://crm.example.com/deals/{recordId}");
         }
         if (!template.contains(PLACEHOLDER)) {
-            return Optional.of("CRM_SYNC_OPTION_RECORD_URL_TEMPLATE must contain " + PLACEHOLDER);
+            return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must contain " + PLACEHOLDER);
         }
         if (template.chars().anyMatch(c -> c <= ' ' || c == '|' || c == '<' || c == '>')) {
-            return Optional.of("CRM_SYNC_OPTION_RECORD_URL_TEMPLATE must not contain spaces, '|', '<' or '>'");
+            return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must not contain spaces, '|', '<' or '>'");
         }
         return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.crmsync.notifications;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.VendorHttp;
@@ -113,7 +114,7 @@ final class HistoryLookup {
     }
 
     private static SyncFailure.Permanent tooLong(String channelId, String dealId) {
-        return new SyncFailure.Permanent("history_too_long",
+        return new SyncFailure.Permanent(ErrorClass.HISTORY_TOO_LONG,
                 "more than " + MAX_MESSAGES + " messages in " + channelId + " since deal " + dealId
                         + " closed: not posted, since an earlier attempt's message may be among them; look for it in the channel"
                         + " (metadata deal_id " + dealId + "), post by hand if it is missing, and delete this message from the DLQ");

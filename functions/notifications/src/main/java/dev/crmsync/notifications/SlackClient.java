@@ -2,6 +2,7 @@ package dev.crmsync.notifications;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Credentials;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -76,7 +77,7 @@ final class SlackClient {
             // With token rotation on, a bot token (xoxe.xoxb-…) expires after 12 hours and needs the
             // app's client secret to refresh (https://docs.slack.dev/authentication/using-token-rotation);
             // refused before any call rather than failing every record half a day after deployment.
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent("configuration", method
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.CONFIGURATION, method
                     + ": the secret's botToken is a rotating token (xoxe.…), which expires after 12 h; turn token rotation off"
                     + " for the app and put its long-lived xoxb- bot token in the secret"));
         }
@@ -96,16 +97,16 @@ final class SlackClient {
         String what = method + " → " + status + (error.isEmpty() ? "" : " " + error);
         if (status == 429 || error.equals("ratelimited")) {
             // Slack's special limit on chat.postMessage is about one message per second per channel.
-            return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(Duration.ofSeconds(1)))));
+            return Optional.of(new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, what, retryAfter.or(() -> Optional.of(Duration.ofSeconds(1)))));
         }
         if (error.equals("rate_limited")) {
             // HTTP 200 ok:false, chat.postMessage's "Application has posted too many messages" — the
             // workspace-wide posting limit (https://docs.slack.dev/reference/methods/chat.postMessage,
             // https://docs.slack.dev/apis/web-api/rate-limits). It passes; it comes without Retry-After.
-            return Optional.of(new SyncFailure.Retryable("rate_limited", what, retryAfter.or(() -> Optional.of(WORKSPACE_POSTING_BACKOFF))));
+            return Optional.of(new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, what, retryAfter.or(() -> Optional.of(WORKSPACE_POSTING_BACKOFF))));
         }
         if (status >= 500 || TRANSIENT.contains(error)) {
-            return Optional.of(new SyncFailure.Retryable("vendor_5xx", what, retryAfter));
+            return Optional.of(new SyncFailure.Retryable(ErrorClass.VENDOR_5XX, what, retryAfter));
         }
         if (status >= 200 && status < 300 && body.path("ok").asBoolean(false)) {
             return Optional.empty();
@@ -119,9 +120,9 @@ final class SlackClient {
         }
         String hint = HINTS.get(error);
         if (error.isEmpty()) {
-            return Optional.of(new SyncFailure.Permanent("vendor_rejected", what + ": an answer without ok:true"));
+            return Optional.of(new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, what + ": an answer without ok:true"));
         }
-        return Optional.of(new SyncFailure.Permanent("vendor_rejected", hint == null ? what : what + " — " + hint));
+        return Optional.of(new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, hint == null ? what : what + " — " + hint));
     }
 
     private static String encode(String value) {

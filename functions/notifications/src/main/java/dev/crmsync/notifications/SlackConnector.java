@@ -3,6 +3,9 @@ package dev.crmsync.notifications;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.IntegrationId;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.synccore.connector.Operation;
@@ -32,7 +35,7 @@ import java.util.Optional;
  * only when it is not there.
  */
 public final class SlackConnector implements Connector {
-    public static final String INTEGRATION = "notifications";
+    public static final String INTEGRATION = IntegrationId.NOTIFICATIONS.wireName();
     public static final String DEFAULT_BASE_URL = "https://slack.com/";
     /** The metadata event type our messages carry; the history lookup matches on it and the deal id. */
     static final String EVENT_TYPE = "crm_deal_closed";
@@ -50,8 +53,8 @@ public final class SlackConnector implements Connector {
     public SlackConnector(ConnectorSettings settings) {
         this.slack = new SlackClient(settings.vendorUrlOr(DEFAULT_BASE_URL), settings.httpClient(), json);
         this.history = new HistoryLookup(slack);
-        this.channel = settings.option("CHANNEL");
-        this.recordUrlTemplate = settings.option("RECORD_URL_TEMPLATE");
+        this.channel = settings.option(EnvVar.CRM_SYNC_OPTION_CHANNEL.optionName());
+        this.recordUrlTemplate = settings.option(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE.optionName());
     }
 
     @Override
@@ -70,7 +73,7 @@ public final class SlackConnector implements Connector {
     @Override
     public SyncResult apply(SyncRequest request) {
         if (request.operation() instanceof Operation.Unsupported u) {
-            return SyncResult.permanent("unsupported_detail_type", u.reason());
+            return SyncResult.permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, u.reason());
         }
         CrmEvent deal = request.event();
         String stage = deal.text("stage");
@@ -79,7 +82,7 @@ public final class SlackConnector implements Connector {
         }
         Optional<String> configProblem = configurationProblem();
         if (configProblem.isPresent()) {
-            return SyncResult.permanent("configuration", configProblem.get());
+            return SyncResult.permanent(ErrorClass.CONFIGURATION, configProblem.get());
         }
         String channelId = channel.orElseThrow();
         try {
@@ -112,10 +115,10 @@ public final class SlackConnector implements Connector {
 
     private Optional<String> configurationProblem() {
         if (channel.isEmpty()) {
-            return Optional.of("CRM_SYNC_OPTION_CHANNEL is not set: the ID (C…) of the channel to post in");
+            return Optional.of(EnvVar.CRM_SYNC_OPTION_CHANNEL + " is not set: the ID (C…) of the channel to post in");
         }
         if (channel.get().startsWith("#")) {
-            return Optional.of("CRM_SYNC_OPTION_CHANNEL must be a channel ID (C…), not a name: "
+            return Optional.of(EnvVar.CRM_SYNC_OPTION_CHANNEL + " must be a channel ID (C…), not a name: "
                     + "conversations.history takes only IDs, and an ID survives a rename");
         }
         return recordUrlTemplate.flatMap(DealMessage::templateProblem);

@@ -1,5 +1,6 @@
 package dev.crmsync.synccore.config;
 
+import dev.crmsync.contract.EnvVar;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.observe.SyncOutcome;
 import dev.crmsync.synccore.retry.RetryPolicy;
@@ -60,7 +61,7 @@ public record SyncConfig(
         Map<String, String> connectorOptions) {
 
     /** Environment variables with this prefix are options of the integration's connector. */
-    public static final String OPTION_PREFIX = "CRM_SYNC_OPTION_";
+    public static final String OPTION_PREFIX = EnvVar.OPTION_PREFIX;
 
     /** The shortest deadline margin: the lease must outlast every vendor call by at least this much. */
     public static final Duration SHORTEST_DEADLINE_MARGIN = Duration.ofMillis(100);
@@ -90,27 +91,27 @@ public record SyncConfig(
 
     public static SyncConfig from(Map<String, String> env) {
         return new SyncConfig(
-                required(env, "CRM_SYNC_INTEGRATION"),
-                required(env, "CRM_SYNC_TABLE"),
-                required(env, "CRM_SYNC_QUEUE_URL"),
-                optional(env, "CRM_SYNC_EVENT_BUS"),
-                required(env, "CRM_SYNC_SECRET_ID"),
-                optional(env, "CRM_SYNC_VENDOR_URL").map(URI::create),
-                number(env, "CRM_SYNC_MAX_CONCURRENCY", 8),
-                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_BASE_SECONDS", 2)),
-                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900)),
-                Duration.ofSeconds(number(env, "CRM_SYNC_BUSY_BACKOFF_CAP_SECONDS", 10)),
-                Duration.ofMillis(number(env, "CRM_SYNC_DEADLINE_MARGIN_MILLIS", 5_000)),
-                Duration.ofMillis(number(env, "CRM_SYNC_VENDOR_TIMEOUT_MILLIS", 10_000)),
-                Duration.ofSeconds(number(env, "CRM_SYNC_SECRET_MAX_AGE_SECONDS", 300)),
-                Duration.ofDays(number(env, "CRM_SYNC_STATUS_TTL_DAYS", 30)),
-                number(env, "CRM_SYNC_MAX_BODY_BYTES", 256 * 1024),
+                required(env, EnvVar.CRM_SYNC_INTEGRATION),
+                required(env, EnvVar.CRM_SYNC_TABLE),
+                required(env, EnvVar.CRM_SYNC_QUEUE_URL),
+                optional(env, EnvVar.CRM_SYNC_EVENT_BUS),
+                required(env, EnvVar.CRM_SYNC_SECRET_ID),
+                optional(env, EnvVar.CRM_SYNC_VENDOR_URL).map(URI::create),
+                number(env, EnvVar.CRM_SYNC_MAX_CONCURRENCY),
+                Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS)),
+                Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BACKOFF_CAP_SECONDS)),
+                Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BUSY_BACKOFF_CAP_SECONDS)),
+                Duration.ofMillis(number(env, EnvVar.CRM_SYNC_DEADLINE_MARGIN_MILLIS)),
+                Duration.ofMillis(number(env, EnvVar.CRM_SYNC_VENDOR_TIMEOUT_MILLIS)),
+                Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_SECRET_MAX_AGE_SECONDS)),
+                Duration.ofDays(number(env, EnvVar.CRM_SYNC_STATUS_TTL_DAYS)),
+                number(env, EnvVar.CRM_SYNC_MAX_BODY_BYTES),
                 retryWindow(env),
-                optional(env, "CRM_SYNC_MAX_RECEIVE_COUNT").isPresent()
-                        ? number(env, "CRM_SYNC_MAX_RECEIVE_COUNT", 0)
+                optional(env, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT).isPresent()
+                        ? number(env, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT, 0)
                         : RetryPolicy.maxReceiveCount(retryWindow(env),
-                                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_BASE_SECONDS", 2)),
-                                Duration.ofSeconds(number(env, "CRM_SYNC_BACKOFF_CAP_SECONDS", 900))),
+                                Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS)),
+                                Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BACKOFF_CAP_SECONDS))),
                 publishedOutcomes(env),
                 connectorOptions(env));
     }
@@ -128,14 +129,14 @@ public record SyncConfig(
 
     private static Set<SyncOutcome> publishedOutcomes(Map<String, String> env) {
         try {
-            return optional(env, "CRM_SYNC_PUBLISH_OUTCOMES").map(SyncOutcome::parse).orElse(SyncOutcome.DEFAULT);
+            return optional(env, EnvVar.CRM_SYNC_PUBLISH_OUTCOMES).map(SyncOutcome::parse).orElse(SyncOutcome.DEFAULT);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("environment variable CRM_SYNC_PUBLISH_OUTCOMES: " + e.getMessage());
+            throw new IllegalStateException("environment variable " + EnvVar.CRM_SYNC_PUBLISH_OUTCOMES + ": " + e.getMessage());
         }
     }
 
     private static Duration retryWindow(Map<String, String> env) {
-        return Duration.ofSeconds(number(env, "CRM_SYNC_RETRY_WINDOW_SECONDS", (int) RetryPolicy.DEFAULT_WINDOW.toSeconds()));
+        return Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_RETRY_WINDOW_SECONDS, (int) RetryPolicy.DEFAULT_WINDOW.toSeconds()));
     }
 
     /** The same configuration with other tuning, for tests and the local run. */
@@ -152,16 +153,21 @@ public record SyncConfig(
                 window, receives, publishedOutcomes, connectorOptions);
     }
 
-    private static String required(Map<String, String> env, String name) {
+    private static String required(Map<String, String> env, EnvVar name) {
         return optional(env, name).orElseThrow(() -> new IllegalStateException(
                 "environment variable " + name + " is not set; the stack sets it on every sync function"));
     }
 
-    private static Optional<String> optional(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    private static Optional<String> optional(Map<String, String> env, EnvVar name) {
+        return Optional.ofNullable(env.get(name.wireName())).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    private static int number(Map<String, String> env, String name, int defaultValue) {
+    /** The variable's value, or the default {@link EnvVar} states for it. */
+    private static int number(Map<String, String> env, EnvVar name) {
+        return number(env, name, name.defaultNumber());
+    }
+
+    private static int number(Map<String, String> env, EnvVar name, int defaultValue) {
         Optional<String> value = optional(env, name);
         if (value.isEmpty()) {
             return defaultValue;

@@ -1,5 +1,6 @@
 package dev.crmsync.synccore.connector;
 
+import dev.crmsync.contract.ErrorClass;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +69,14 @@ public sealed interface SyncResult {
     }
 
     static SyncResult permanent(String errorClass, String reason) {
+        return new Failed(new SyncFailure.Permanent(errorClass, reason));
+    }
+
+    static SyncResult retryable(ErrorClass errorClass, String reason) {
+        return new Failed(new SyncFailure.Retryable(errorClass, reason));
+    }
+
+    static SyncResult permanent(ErrorClass errorClass, String reason) {
         return new Failed(new SyncFailure.Permanent(errorClass, reason));
     }
 }

@@ -2,6 +2,7 @@ package dev.crmsync.synccore.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.ErrorClass;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,18 +100,18 @@ public final class VendorHttp {
         } catch (IllegalArgumentException e) {
             throw unsendable(call);
         } catch (HttpTimeoutException e) {
-            throw new CallFailed(new SyncFailure.Retryable("timeout", call + " timed out after " + timeout));
+            throw new CallFailed(new SyncFailure.Retryable(ErrorClass.TIMEOUT, call + " timed out after " + timeout));
         } catch (IOException e) {
             String message = e.getMessage() == null ? "" : " " + redact.apply(e.getMessage());
-            throw new CallFailed(new SyncFailure.Retryable("network", call + " failed: " + e.getClass().getSimpleName() + message));
+            throw new CallFailed(new SyncFailure.Retryable(ErrorClass.NETWORK, call + " failed: " + e.getClass().getSimpleName() + message));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CallFailed(new SyncFailure.Retryable("interrupted", call + " was interrupted"));
+            throw new CallFailed(new SyncFailure.Retryable(ErrorClass.INTERRUPTED, call + " was interrupted"));
         }
     }
 
     private static Duration notStartedUnlessTimeLeft(String call, CallBudget calls) throws CallFailed {
-        return calls.nextCallTimeout().orElseThrow(() -> new CallFailed(new SyncFailure.Retryable("deadline",
+        return calls.nextCallTimeout().orElseThrow(() -> new CallFailed(new SyncFailure.Retryable(ErrorClass.DEADLINE,
                 call + " not started: it could outlive this attempt's lease")));
     }
 
@@ -119,7 +120,7 @@ public final class VendorHttp {
      * and the reason says only what was refused.
      */
     private static CallFailed unsendable(String call) {
-        return new CallFailed(new SyncFailure.Permanent("request_unsendable",
+        return new CallFailed(new SyncFailure.Permanent(ErrorClass.REQUEST_UNSENDABLE,
                 call + " not sent: the HTTP client refused a header value or the URL of the request"));
     }
 

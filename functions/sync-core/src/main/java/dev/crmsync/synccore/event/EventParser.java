@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.SyncFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,22 +37,22 @@ public final class EventParser {
 
     public ParsedMessage parse(String body, String messageId) {
         if (body == null || body.isBlank()) {
-            return invalid(messageId, null, null, "malformed_json", "empty message body");
+            return invalid(messageId, null, null, ErrorClass.MALFORMED_JSON, "empty message body");
         }
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxBodyBytes) {
-            return invalid(messageId, null, null, "oversized",
+            return invalid(messageId, null, null, ErrorClass.OVERSIZED,
                     "message body is " + size + " bytes; the limit is " + maxBodyBytes);
         }
         JsonNode envelope;
         try {
             envelope = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            return invalid(messageId, null, null, "malformed_json",
+            return invalid(messageId, null, null, ErrorClass.MALFORMED_JSON,
                     "body is not JSON: " + e.getOriginalMessage());
         }
         if (!envelope.isObject()) {
-            return invalid(messageId, null, null, "malformed_json", "body is not a JSON object");
+            return invalid(messageId, null, null, ErrorClass.MALFORMED_JSON, "body is not a JSON object");
         }
         MessageIds ids = MessageIds.of(envelope, messageId);
         String detailType = ids.detailType();
@@ -59,23 +60,23 @@ public final class EventParser {
         String eventId = ids.eventId();
         String recordId = ids.recordId();
         if (detailType == null) {
-            return invalid(eventId, null, recordId, "schema_invalid", "envelope has no detail-type");
+            return invalid(eventId, null, recordId, ErrorClass.SCHEMA_INVALID, "envelope has no detail-type");
         }
         if (detail == null || !detail.isObject()) {
-            return invalid(eventId, detailType, recordId, "schema_invalid", "envelope has no detail object");
+            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID, "envelope has no detail object");
         }
         if (!validator.knows(detailType)) {
-            return invalid(eventId, detailType, recordId, "unknown_detail_type",
+            return invalid(eventId, detailType, recordId, ErrorClass.UNKNOWN_DETAIL_TYPE,
                     "unknown detail-type '" + detailType + "'; known: " + validator.detailTypes());
         }
         Optional<String> notFinite = firstNumberNoDoubleHolds(detail);
         if (notFinite.isPresent()) {
-            return invalid(eventId, detailType, recordId, "schema_invalid", "detail violates " + detailType + " schema: "
+            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID, "detail violates " + detailType + " schema: "
                     + notFinite.get() + ": not a finite number (a JSON number must lie within a double's range, about ±1.8e308)");
         }
         List<String> violations = validator.validate(detailType, detail);
         if (!violations.isEmpty()) {
-            return invalid(eventId, detailType, recordId, "schema_invalid",
+            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID,
                     "detail violates " + detailType + " schema: " + String.join("; ", violations));
         }
         Instant occurredAt;
@@ -83,7 +84,7 @@ public final class EventParser {
             occurredAt = OffsetDateTime.parse(detail.path("occurredAt").asText()).toInstant();
         } catch (DateTimeParseException e) {
             // The schema's pattern admits dates no calendar has (Feb 30, second 60).
-            return invalid(eventId, detailType, recordId, "schema_invalid",
+            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID,
                     "detail violates " + detailType + " schema: $.occurredAt: not a valid instant: " + e.getParsedString());
         }
         List<String> changed = new ArrayList<>();
@@ -128,7 +129,7 @@ public final class EventParser {
         return Optional.empty();
     }
 
-    private static ParsedMessage invalid(String eventId, String detailType, String recordId, String errorClass, String reason) {
+    private static ParsedMessage invalid(String eventId, String detailType, String recordId, ErrorClass errorClass, String reason) {
         return new ParsedMessage.Invalid(eventId, detailType, recordId, new SyncFailure.Permanent(errorClass, reason));
     }
 }

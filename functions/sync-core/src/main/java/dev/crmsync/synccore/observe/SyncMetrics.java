@@ -1,5 +1,6 @@
 package dev.crmsync.synccore.observe;
 
+import dev.crmsync.contract.MetricName;
 import java.time.Duration;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
@@ -16,9 +17,9 @@ public final class SyncMetrics {
      * {@code CrmSync}: a failed record is retried and pages no one, while a function that cannot
      * start fails every record until someone fixes it, so the stack alarms on this one.
      */
-    public static final String HEALTH_NAMESPACE = "CrmSync/Health";
+    public static final String HEALTH_NAMESPACE = MetricName.HEALTH_NAMESPACE;
     /** Records a function that could not start answered as failed (dimension {@code integration}). */
-    public static final String STARTUP_FAILED = "startupFailed";
+    public static final String STARTUP_FAILED = MetricName.STARTUP_FAILED.wireName();
 
     private final Metrics metrics;
     private final String integration;
@@ -26,22 +27,22 @@ public final class SyncMetrics {
     public SyncMetrics(Metrics metrics, String integration) {
         this.metrics = metrics;
         this.integration = integration;
-        metrics.setDefaultDimensions(DimensionSet.of("integration", integration));
+        metrics.setDefaultDimensions(DimensionSet.of(MetricName.DIMENSION, integration));
     }
 
     public synchronized void succeeded(Duration targetLatency, Duration eventAge) {
-        metrics.addMetric("succeeded", 1, MetricUnit.COUNT);
+        metrics.addMetric(MetricName.SUCCEEDED.wireName(), 1, MetricUnit.COUNT);
         metrics.addMetric("targetLatency", targetLatency.toMillis(), MetricUnit.MILLISECONDS);
         metrics.addMetric("eventAge", Math.max(0, eventAge.toMillis()), MetricUnit.MILLISECONDS);
     }
 
     public synchronized void skipped(String reason) {
-        metrics.addMetric("skipped", 1, MetricUnit.COUNT);
+        metrics.addMetric(MetricName.SKIPPED.wireName(), 1, MetricUnit.COUNT);
         metrics.addMetric("skipped_" + reason, 1, MetricUnit.COUNT);
     }
 
     public synchronized void failed(String errorClass) {
-        metrics.addMetric("failed", 1, MetricUnit.COUNT);
+        metrics.addMetric(MetricName.FAILED.wireName(), 1, MetricUnit.COUNT);
         metrics.addMetric("failed_" + errorClass, 1, MetricUnit.COUNT);
     }
 
@@ -56,7 +57,7 @@ public final class SyncMetrics {
      * later; the stack alarms on any.
      */
     public synchronized void startupFailed(int records) {
-        metrics.flushSingleMetric(STARTUP_FAILED, records, MetricUnit.COUNT, HEALTH_NAMESPACE, DimensionSet.of("integration", integration));
+        metrics.flushSingleMetric(STARTUP_FAILED, records, MetricUnit.COUNT, HEALTH_NAMESPACE, DimensionSet.of(MetricName.DIMENSION, integration));
     }
 
     /** A status record could not be written: a message may sit in a DLQ without one. */
@@ -71,6 +72,6 @@ public final class SyncMetrics {
 
     public synchronized void flush() {
         metrics.flush();
-        metrics.setDefaultDimensions(DimensionSet.of("integration", integration));
+        metrics.setDefaultDimensions(DimensionSet.of(MetricName.DIMENSION, integration));
     }
 }

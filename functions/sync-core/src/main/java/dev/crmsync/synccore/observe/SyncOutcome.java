@@ -1,56 +1,55 @@
 package dev.crmsync.synccore.observe;
 
-import java.util.ArrayList;
+import dev.crmsync.contract.OutcomeType;
+import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * What became of a record, as the outcome events published on the event bus name it
- * (events/README.md, "Outcome events"). The function reads which of them to publish from
- * {@code CRM_SYNC_PUBLISH_OUTCOMES}; the stack writes that variable from the catalog with
- * {@link #format}, so both sides share these names. No dependencies: the CDK app uses it too.
+ * What became of a record, as the outcome events published on the event bus name it: sync-core's
+ * name for {@link OutcomeType}, the contract's enum, whose spellings (setting names, detail-types,
+ * the events' source) every method here takes.
  */
 public enum SyncOutcome {
-    APPLIED,
-    FAILED,
-    SKIPPED;
+    APPLIED(OutcomeType.APPLIED),
+    FAILED(OutcomeType.FAILED),
+    SKIPPED(OutcomeType.SKIPPED);
 
-    /**
-     * The {@code source} of every outcome event. The stack refuses it as the CRM's source, so no
-     * integration's rule (which matches the CRM's source) can ever route an outcome event.
-     */
-    public static final String EVENT_SOURCE = "crm-sync";
+    /** The {@code source} of every outcome event: {@link OutcomeType#EVENT_SOURCE}. */
+    public static final String EVENT_SOURCE = OutcomeType.EVENT_SOURCE;
 
     /** Published when an integration's entry does not say otherwise. */
-    public static final Set<SyncOutcome> DEFAULT = EnumSet.of(APPLIED, FAILED);
+    public static final Set<SyncOutcome> DEFAULT = Collections.unmodifiableSet(of(OutcomeType.defaults()));
 
     /** The value of {@code CRM_SYNC_PUBLISH_OUTCOMES} that publishes nothing. */
-    public static final String NONE = "none";
+    public static final String NONE = OutcomeType.NONE;
+
+    private final OutcomeType type;
+
+    SyncOutcome(OutcomeType type) {
+        this.type = type;
+    }
+
+    /** The contract's constant of this outcome. */
+    public OutcomeType type() {
+        return type;
+    }
 
     /** {@code applied}, as written in {@code CRM_SYNC_PUBLISH_OUTCOMES}. */
     public String settingName() {
-        return name().toLowerCase(Locale.ROOT);
+        return type.settingName();
     }
 
     /** The outcome event's detail-type: {@code sync.applied}, {@code sync.failed}, {@code sync.skipped}. */
     public String detailType() {
-        return "sync." + settingName();
+        return type.detailType();
     }
 
     /** {@code applied,failed}, or {@link #NONE}: the inverse of {@link #parse}. */
     public static String format(Set<SyncOutcome> outcomes) {
-        if (outcomes.isEmpty()) {
-            return NONE;
-        }
-        List<String> names = new ArrayList<>();
-        for (SyncOutcome outcome : values()) {
-            if (outcomes.contains(outcome)) {
-                names.add(outcome.settingName());
-            }
-        }
-        return String.join(",", names);
+        Set<OutcomeType> types = EnumSet.noneOf(OutcomeType.class);
+        outcomes.forEach(outcome -> types.add(outcome.type));
+        return OutcomeType.format(types);
     }
 
     /**
@@ -59,23 +58,15 @@ public enum SyncOutcome {
      * @throws IllegalArgumentException naming the unknown word, so a typo fails the function's start, not silently
      */
     public static Set<SyncOutcome> parse(String value) {
+        return of(OutcomeType.parse(value));
+    }
+
+    private static Set<SyncOutcome> of(Set<OutcomeType> types) {
         Set<SyncOutcome> outcomes = EnumSet.noneOf(SyncOutcome.class);
-        if (value.strip().equalsIgnoreCase(NONE)) {
-            return outcomes;
-        }
-        for (String word : value.split(",")) {
-            String name = word.strip().toLowerCase(Locale.ROOT);
-            SyncOutcome match = null;
-            for (SyncOutcome outcome : values()) {
-                if (outcome.settingName().equals(name)) {
-                    match = outcome;
-                }
+        for (SyncOutcome outcome : values()) {
+            if (types.contains(outcome.type)) {
+                outcomes.add(outcome);
             }
-            if (match == null) {
-                throw new IllegalArgumentException("unknown outcome '" + word.strip() + "': use a comma-separated list of "
-                        + format(EnumSet.allOf(SyncOutcome.class)) + ", or " + NONE);
-            }
-            outcomes.add(match);
         }
         return outcomes;
     }

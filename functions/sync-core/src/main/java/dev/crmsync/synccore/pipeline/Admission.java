@@ -1,6 +1,7 @@
 package dev.crmsync.synccore.pipeline;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.Operation;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -56,7 +57,7 @@ final class Admission {
                         // retry would meet again. This event fails for good; the batch goes on.
                         String reason = "the connector could not plan the event: " + Redaction.describe(e, UnaryOperator.identity());
                         operation = new Operation.Unsupported(reason);
-                        unplannable = Optional.of(new SyncFailure.Permanent("internal", reason));
+                        unplannable = Optional.of(new SyncFailure.Permanent(ErrorClass.INTERNAL, reason));
                     }
                     PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
                     Optional<String> gaveUp = recentGiveUps.of(delivery);
@@ -66,7 +67,7 @@ final class Admission {
                         reporter.report(record, new RecordVerdict.AlreadyGaveUp(gaveUp.get()));
                     } else if (operation instanceof Operation.Unsupported unsupported) {
                         reporter.unsupported(record, unplannable.orElseGet(
-                                () -> new SyncFailure.Permanent("unsupported_detail_type", unsupported.reason())));
+                                () -> new SyncFailure.Permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, unsupported.reason())));
                     } else {
                         groups.computeIfAbsent(record.claimKey(), k -> new ArrayList<>()).add(record);
                     }

@@ -1,5 +1,6 @@
 package dev.crmsync.synccore.pipeline;
 
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.RecordRef;
 import dev.crmsync.synccore.connector.SyncFailure;
@@ -79,7 +80,7 @@ final class BatchRunner {
                 // Checked once a slot is free: a record that would outlive the invocation is not started.
                 RecordVerdict verdict;
                 if (instants.tooLateToStart(clock.instant())) {
-                    verdict = new RecordVerdict.Deferred(new SyncFailure.Retryable("deadline",
+                    verdict = new RecordVerdict.Deferred(new SyncFailure.Retryable(ErrorClass.DEADLINE,
                             "not started, too little invocation time left"));
                 } else {
                     verdict = protocol.run(record, store, instants, mappings, credentials);
@@ -91,7 +92,7 @@ final class BatchRunner {
                 LOG.error("unexpected failure on event {}: {}", record.event().eventId(), described);
                 // Whether a claim landed is unknown: its lease, if any, ends with the invocation;
                 // the status is not rewritten on every such receive.
-                RecordVerdict failed = new RecordVerdict.Failed(new SyncFailure.Retryable("internal", described),
+                RecordVerdict failed = new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.INTERNAL, described),
                         Optional.empty(), Set.of(record.event().eventId()));
                 reporter.report(record, failed);
                 reporter.coalesced(record, failed);
@@ -131,7 +132,7 @@ final class BatchRunner {
                         return false;
                     }
                     // nothing claimed, and no status write per receive for a table that is not answering
-                    RecordVerdict waiting = new RecordVerdict.Failed(new SyncFailure.Retryable("state_unavailable", reason),
+                    RecordVerdict waiting = new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.STATE_UNAVAILABLE, reason),
                             Optional.empty(), Set.of(record.event().eventId()));
                     reporter.report(record, waiting);
                     reporter.coalesced(record, waiting);

@@ -1,6 +1,7 @@
 package dev.crmsync.synccore.pipeline;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.crmsync.contract.StatusOutcome;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.event.ParsedMessage;
 import dev.crmsync.synccore.observe.OutcomeLog;
@@ -90,7 +91,7 @@ final class OutcomeReporter {
         SyncFailure.Permanent failure = invalid.failure();
         // It fails the same way on every receive: one status record says why (again on the last receive, in case).
         if (delivery.isFirst() || delivery.isLast(maxReceiveCount)) {
-            putStatus(invalid.eventId(), invalid.detailType(), invalid.recordId(), delivery, "FAILED_PERMANENT",
+            putStatus(invalid.eventId(), invalid.detailType(), invalid.recordId(), delivery, StatusOutcome.FAILED_PERMANENT,
                     failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
         }
@@ -105,7 +106,7 @@ final class OutcomeReporter {
     /** A valid event this integration cannot handle: permanent, and no item to claim either. */
     void unsupported(PendingRecord record, SyncFailure.Permanent failure) {
         if (record.delivery().isFirst() || record.delivery().isLast(maxReceiveCount)) {
-            putStatus(record, "FAILED_PERMANENT", failure.errorClass(), failure.reason());
+            putStatus(record, StatusOutcome.FAILED_PERMANENT, failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
         }
         if (record.delivery().isFirst()) {
@@ -122,7 +123,7 @@ final class OutcomeReporter {
         events.skipped(record, reason);
         if (failedBefore) {
             // A redrive or retry of an event that had failed: its status record must not keep saying so.
-            putStatus(record, "SKIPPED", null, reason + ": " + detail);
+            putStatus(record, StatusOutcome.SKIPPED, null, reason + ": " + detail);
             try {
                 store.forgetFailure(record.claimKey(), record.event().eventId());
             } catch (RuntimeException e) {
@@ -142,7 +143,7 @@ final class OutcomeReporter {
         log.record(record.outcome("applied", applied.externalId()));
         events.applied(record, applied.externalId());
         if (failedBefore(record, applied)) {
-            putStatus(record, "APPLIED", null, "applied " + applied.externalId());
+            putStatus(record, StatusOutcome.APPLIED, null, "applied " + applied.externalId());
         }
     }
 
@@ -169,7 +170,7 @@ final class OutcomeReporter {
                     return;
                 }
                 // The first failure of this event on its item (the release just noted it there).
-                putStatus(record, "RETRYING", retryable.errorClass(), retryable.reason());
+                putStatus(record, StatusOutcome.RETRYING, retryable.errorClass(), retryable.reason());
             }
             case SyncFailure.Permanent permanent -> giveUp(record, permanent, failed.heldLease());
             case SyncFailure.Unauthorized unauthorized ->
@@ -179,7 +180,7 @@ final class OutcomeReporter {
 
     private void waiting(PendingRecord record, SyncFailure.Retryable failure) {
         if (retry(record, failure, Optional.empty(), Backoff.EXPONENTIAL) && record.delivery().isFirst()) {
-            putStatus(record, "RETRYING", failure.errorClass(), failure.reason());
+            putStatus(record, StatusOutcome.RETRYING, failure.errorClass(), failure.reason());
             noteFailure(record);
         }
     }
@@ -239,7 +240,7 @@ final class OutcomeReporter {
         }
         recentGiveUps.remember(record.delivery(), failure.errorClass());
         if (first) {
-            putStatus(record, "FAILED_PERMANENT", failure.errorClass(), failure.reason());
+            putStatus(record, StatusOutcome.FAILED_PERMANENT, failure.errorClass(), failure.reason());
             metrics.failed(failure.errorClass());
             events.failed(record, failure.errorClass(), false);
         }
@@ -275,15 +276,15 @@ final class OutcomeReporter {
         };
     }
 
-    private void putStatus(PendingRecord record, String status, String errorClass, String reason) {
+    private void putStatus(PendingRecord record, StatusOutcome status, String errorClass, String reason) {
         putStatus(record.event().eventId(), record.event().detailType(), record.event().recordId(), record.delivery(),
                 status, errorClass, reason);
     }
 
-    private void putStatus(String eventId, String detailType, String recordId, Delivery delivery, String status,
+    private void putStatus(String eventId, String detailType, String recordId, Delivery delivery, StatusOutcome status,
                            String errorClass, String reason) {
         try {
-            store.putStatus(new SyncStatus(integration, eventId, detailType, recordId, delivery.messageId(), status,
+            store.putStatus(new SyncStatus(integration, eventId, detailType, recordId, delivery.messageId(), status.wireName(),
                     delivery.receiveCount(), errorClass, reason == null ? null : credentials.redact(reason), clock.instant()));
         } catch (RuntimeException e) {
             // Never silent: on-call would find no record for a message in the DLQ.

@@ -1,5 +1,6 @@
 package dev.crmsync.synccore.pipeline;
 
+import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.CallBudget;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.Credentials;
@@ -44,7 +45,7 @@ final class RecordProtocol {
         // A record this event needs is known missing before anything is claimed: wait without writing.
         Optional<RecordRef> missing = connector.dependencies(event).stream().filter(ref -> !mappings.containsKey(ref)).findFirst();
         if (missing.isPresent()) {
-            return new RecordVerdict.Waiting(new SyncFailure.Retryable("dependency_missing",
+            return new RecordVerdict.Waiting(new SyncFailure.Retryable(ErrorClass.DEPENDENCY_MISSING,
                     missing.get().object() + " " + missing.get().recordId() + " is not synced to " + connector.integration()
                             + " yet; this event waits until it is"));
         }
@@ -61,7 +62,7 @@ final class RecordProtocol {
                     "event " + s.leaseEvent() + " (version " + s.leaseVersion() + ") is applying this record", s.failedEvents());
             case Claim.Overtaken o -> new RecordVerdict.Skipped("superseded", "event " + o.attemptedEvent() + " (version "
                     + o.attemptedVersion() + ") may have reached the vendor and is retried until it is applied", o.failedEvents());
-            case Claim.Busy b -> new RecordVerdict.Deferred(new SyncFailure.Retryable("record_busy",
+            case Claim.Busy b -> new RecordVerdict.Deferred(new SyncFailure.Retryable(ErrorClass.RECORD_BUSY,
                     "event " + b.leaseEvent() + " holds this " + (record.isAction() ? "action" : "record (version " + b.leaseVersion() + ")")
                             + " until " + b.leaseUntil(),
                     // when the holder's lease ends: it may have died holding it
@@ -85,14 +86,14 @@ final class RecordProtocol {
         try {
             result = applyWithCredentials(request, credentials);
         } catch (CredentialsUnavailable e) {
-            return new RecordVerdict.Failed(new SyncFailure.Retryable("credentials_unavailable", e.getMessage()), held, failedBefore);
+            return new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.CREDENTIALS_UNAVAILABLE, e.getMessage()), held, failedBefore);
         } catch (RuntimeException e) {
             // A connector must not throw, so an exception is a bug meeting an input or an answer it did
             // not expect, and a retry would only meet it again — for the whole retry window, with the
             // vendor calls before it each time. Permanent: the DLQ at once, with a status record. Any
             // call made before the throw may have reached the vendor: the give-up keeps this event among
             // the item's failed events, so the next attempt (a redrive) is told to look for its effect.
-            return new RecordVerdict.Failed(new SyncFailure.Permanent("internal", Redaction.describe(e, credentials)
+            return new RecordVerdict.Failed(new SyncFailure.Permanent(ErrorClass.INTERNAL, Redaction.describe(e, credentials)
                     + " (the connector threw; a vendor call before it may have reached the vendor)"), held, failedBefore);
         }
         Duration latency = Duration.between(started, clock.instant());
@@ -123,7 +124,7 @@ final class RecordProtocol {
 
     /** The commit found the lease no longer this attempt's: retryable; the retry's claim skips or redoes the work. */
     private static RecordVerdict leaseLost(Set<String> failedEvents) {
-        return new RecordVerdict.Failed(new SyncFailure.Retryable("lease_lost",
+        return new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.LEASE_LOST,
                 "the lease ran out before the commit; the retry will find the vendor's state"), Optional.empty(), failedEvents);
     }
 
@@ -147,7 +148,7 @@ final class RecordProtocol {
     }
 
     private SyncResult rejectedForGood(String detail) {
-        return SyncResult.permanent("unauthorized",
+        return SyncResult.permanent(ErrorClass.UNAUTHORIZED,
                 "the credentials of secret " + secretId + " were refused also after re-reading it: " + detail);
     }
 

@@ -5,6 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.EnvVar;
+import dev.crmsync.contract.ErrorClass;
+import dev.crmsync.contract.MetricName;
+import dev.crmsync.contract.StatusOutcome;
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.event.MessageIds;
 import dev.crmsync.synccore.observe.SyncMetrics;
@@ -43,7 +47,7 @@ public final class StartupFailure implements SyncFunction {
     /** How long a record answered by a function that could not start stays away ({@link RetryPolicy#STARTUP_FAILURE_BACKOFF}). */
     private static final Duration COMES_BACK_IN = RetryPolicy.STARTUP_FAILURE_BACKOFF;
     /** The error class of the status items and the log line. */
-    public static final String ERROR_CLASS = "startup_failed";
+    public static final String ERROR_CLASS = ErrorClass.STARTUP_FAILED.wireName();
     private static final Logger LOG = LoggerFactory.getLogger(StartupFailure.class);
     /** The calls of one answer end this long before the invocation's deadline. */
     private static final Duration MARGIN = Duration.ofSeconds(1);
@@ -78,9 +82,9 @@ public final class StartupFailure implements SyncFunction {
     static StartupFailure of(Throwable cause, Map<String, String> environment, Supplier<AwsClients> clients, Clock clock) {
         // No secret has been read before the pipeline is built, so the message has none to redact.
         String problem = Redaction.describe(cause, UnaryOperator.identity());
-        Optional<String> integration = variable(environment, "CRM_SYNC_INTEGRATION");
-        Optional<String> table = variable(environment, "CRM_SYNC_TABLE");
-        Optional<String> queueUrl = variable(environment, "CRM_SYNC_QUEUE_URL");
+        Optional<String> integration = variable(environment, EnvVar.CRM_SYNC_INTEGRATION);
+        Optional<String> table = variable(environment, EnvVar.CRM_SYNC_TABLE);
+        Optional<String> queueUrl = variable(environment, EnvVar.CRM_SYNC_QUEUE_URL);
         LOG.error("the function could not start: {}. Every record is answered as failed and comes back in {} min until"
                         + " the configuration is fixed (integration {}, table {}, queue {})",
                 problem, COMES_BACK_IN.toMinutes(), integration.orElse("unknown"), table.orElse("unknown"), queueUrl.orElse("unknown"));
@@ -89,7 +93,7 @@ public final class StartupFailure implements SyncFunction {
                 : built.map(c -> new SyncStateStore(c.dynamo(), table.get(), clock, STATUS_TTL));
         Optional<VisibilityChanges> visibility = queueUrl.flatMap(url -> built.map(c -> new VisibilityChanges(c.sqs(), url)));
         var powertoolsMetrics = MetricsFactory.getMetricsInstance();
-        powertoolsMetrics.setNamespace("CrmSync");
+        powertoolsMetrics.setNamespace(MetricName.NAMESPACE);
         return new StartupFailure(problem, integration.orElse("unknown"), store, visibility,
                 receiveCount(environment), new SyncMetrics(powertoolsMetrics, integration.orElse("unknown")), clock);
     }
@@ -136,7 +140,7 @@ public final class StartupFailure implements SyncFunction {
                         + " min, processed once the configuration is fixed";
         try {
             statusStore.putStatus(new SyncStatus(integration, ids.eventId(), ids.detailType(), ids.recordId(), message.getMessageId(),
-                    last ? "FAILED_PERMANENT" : "RETRYING", delivery.receiveCount(), ERROR_CLASS, reason, clock.instant()));
+                    (last ? StatusOutcome.FAILED_PERMANENT : StatusOutcome.RETRYING).wireName(), delivery.receiveCount(), ERROR_CLASS, reason, clock.instant()));
         } catch (RuntimeException e) {
             metrics.statusWriteFailed();
             LOG.error("could not write the status record of event {}: {}", ids.eventId(), Redaction.describe(e, UnaryOperator.identity()));
@@ -153,13 +157,13 @@ public final class StartupFailure implements SyncFunction {
         }
     }
 
-    private static Optional<String> variable(Map<String, String> environment, String name) {
-        return Optional.ofNullable(environment.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    private static Optional<String> variable(Map<String, String> environment, EnvVar name) {
+        return Optional.ofNullable(environment.get(name.wireName())).map(String::trim).filter(v -> !v.isEmpty());
     }
 
     private static OptionalInt receiveCount(Map<String, String> environment) {
         try {
-            return variable(environment, "CRM_SYNC_MAX_RECEIVE_COUNT").map(v -> OptionalInt.of(Integer.parseInt(v))).orElse(OptionalInt.empty());
+            return variable(environment, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT).map(v -> OptionalInt.of(Integer.parseInt(v))).orElse(OptionalInt.empty());
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }

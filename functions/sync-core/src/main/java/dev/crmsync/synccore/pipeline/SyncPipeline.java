@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmsync.contract.MetricName;
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.connector.Connector;
@@ -79,7 +80,7 @@ public final class SyncPipeline implements SyncFunction {
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.busyBackoffCap(), jitter);
         this.visibility = new VisibilityChanges(clients.sqs(), config.queueUrl());
         var powertoolsMetrics = MetricsFactory.getMetricsInstance();
-        powertoolsMetrics.setNamespace("CrmSync");
+        powertoolsMetrics.setNamespace(MetricName.NAMESPACE);
         this.metrics = new SyncMetrics(powertoolsMetrics, config.integration());
         this.outcomes = new OutcomeLog(config.integration());
         this.outcomeEvents = new OutcomeEvents(clients.events(), config.eventBus(), config.publishedOutcomes(),

@@ -1,5 +1,6 @@
 package dev.crmsync.synccore.retry;
 
+import dev.crmsync.contract.ReceiveBackstop;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -17,26 +18,17 @@ import java.util.function.DoubleSupplier;
  * that are not failures (a busy record, the deadline margin).
  */
 public final class RetryPolicy {
-    /** The default retry window: rides out a vendor outage of 6 h 45 min (the window less one backoff cap). */
-    public static final Duration DEFAULT_WINDOW = Duration.ofHours(7);
+    /** The default retry window: {@link ReceiveBackstop#DEFAULT_WINDOW}. */
+    public static final Duration DEFAULT_WINDOW = ReceiveBackstop.DEFAULT_WINDOW;
     /** SQS's largest maxReceiveCount. */
-    public static final int SQS_MAX_RECEIVE_COUNT = 1000;
+    public static final int SQS_MAX_RECEIVE_COUNT = ReceiveBackstop.SQS_MAX_RECEIVE_COUNT;
     /** Receives beyond the window's own, for deferrals: a busy record, a record not started before the deadline. */
-    public static final int DEFERRAL_ALLOWANCE = 30;
+    public static final int DEFERRAL_ALLOWANCE = ReceiveBackstop.DEFERRAL_ALLOWANCE;
+    /** SQS's maximum visibility timeout less an invocation's longest hold: {@link ReceiveBackstop#MAX_VISIBILITY}. */
+    public static final Duration MAX_VISIBILITY = ReceiveBackstop.MAX_VISIBILITY;
 
-    /**
-     * SQS's maximum visibility timeout is 12 hours counted from the receive, not from the change:
-     * less the longest a Lambda invocation can have held the message before it asks.
-     */
-    public static final Duration MAX_VISIBILITY = Duration.ofHours(12).minusMinutes(15);
-
-    /**
-     * How long a record stays away when the function could not start (a configuration error): the
-     * default backoff cap. A message then costs four receives an hour, so the queue's maxReceiveCount
-     * (95 at the default window) lasts about a day — time for the alarm to be seen and the
-     * configuration fixed — and a fixed function finds every message within 15 minutes.
-     */
-    public static final Duration STARTUP_FAILURE_BACKOFF = Duration.ofMinutes(15);
+    /** How long a record stays away when the function could not start: {@link ReceiveBackstop#STARTUP_FAILURE_BACKOFF}. */
+    public static final Duration STARTUP_FAILURE_BACKOFF = ReceiveBackstop.STARTUP_FAILURE_BACKOFF;
 
     private final Duration base;
     private final Duration cap;
@@ -92,18 +84,11 @@ public final class RetryPolicy {
      * the DLQ.
      */
     public static int maxReceiveCount(Duration window, Duration base, Duration cap) {
-        Duration boundedCap = cap.compareTo(MAX_VISIBILITY) > 0 ? MAX_VISIBILITY : cap;
-        long elapsedMillis = 0;
-        int receives = 1;
-        while (elapsedMillis < window.toMillis() && receives < SQS_MAX_RECEIVE_COUNT) {
-            elapsedMillis += (long) (bound(receives, base, boundedCap) / 2);
-            receives++;
-        }
-        return Math.min(SQS_MAX_RECEIVE_COUNT, receives + DEFERRAL_ALLOWANCE);
+        return ReceiveBackstop.maxReceiveCount(window, base, cap);
     }
 
     private static double bound(int receiveCount, Duration base, Duration cap) {
-        return Math.min(cap.toMillis(), base.toMillis() * Math.pow(2, Math.min(40, Math.max(0, receiveCount - 1))));
+        return ReceiveBackstop.bound(receiveCount, base, cap);
     }
 
     public Duration base() {

@@ -6,7 +6,8 @@ import java.time.Instant;
  * Why an event did not apply (or that it finally did): what on-call reads at 2 a.m. before
  * pressing "redrive".
  *
- * @param outcome     RETRYING, FAILED_PERMANENT, or APPLIED (written when a retried event succeeds)
+ * @param outcome     a {@link dev.crmsync.contract.StatusOutcome}'s wire name: RETRYING, FAILED_PERMANENT, or
+ *                    APPLIED or SKIPPED (written when a retried event succeeds or is skipped)
  * @param attempts    the SQS receive count at the time
  */
 public record SyncStatus(
