@@ -3,9 +3,8 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.synccore.config.SyncConfig;
-import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.DeadlineContext;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
@@ -16,8 +15,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -32,27 +31,18 @@ import software.amazon.awssdk.awscore.AwsRequest;
  */
 class BillingCostTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
-    private BillingHarness harness;
-    private SyncPipeline pipeline;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(stripe, 5, 30);
-        pipeline = harness.pipeline();
-        esm = harness.eventSourceMapping(pipeline);
-    }
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 5, 30));
 
     @Test
     void aRedeliveredDuplicateCostsOneWriteAndNoStatusRead() {
         String account = TestEvents.unique("001");
         String body = TestEvents.accountUpserted(account, 1, "Acme");
-        harness.send(body);
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().send(body);
+        local.esm().drain(Duration.ofSeconds(10));
 
         // SQS delivers the same message again (its second receive)
-        harness.dynamoOperations.clear();
+        local.harness().dynamoOperations.clear();
         SQSEvent.SQSMessage again = new SQSEvent.SQSMessage();
         again.setMessageId("redelivered-" + account);
         again.setReceiptHandle("rh-" + account);
@@ -61,86 +51,84 @@ class BillingCostTest {
                 "ApproximateFirstReceiveTimestamp", Long.toString(Instant.now().minusSeconds(5).toEpochMilli())));
         SQSEvent batch = new SQSEvent();
         batch.setRecords(List.of(again));
-        var response = pipeline.process(batch, new DeadlineContext("billing", Duration.ofSeconds(20)));
+        var response = local.pipeline().process(batch, new DeadlineContext("billing", Duration.ofSeconds(20)));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(harness.writes()).isEqualTo(1);
-        assertThat(harness.reads()).isEqualTo(harness.readsPerRefusedClaim());
+        assertThat(local.harness().writes()).isEqualTo(1);
+        assertThat(local.harness().reads()).isEqualTo(local.harness().readsPerRefusedClaim());
     }
 
     @Test
     void aRetryThatSucceedsReadsNothing() {
         String account = TestEvents.unique("001");
         stripe.failNext("POST", "/v1/customers", 1, 500);
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
-        esm.pollOnce();
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.esm().pollOnce();
         // first receive: claim, release (noting the failure on the item), one status record
-        assertThat(harness.count("UpdateItem")).isEqualTo(2);
-        assertThat(harness.count("PutItem")).isEqualTo(1);
+        assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
+        assertThat(local.harness().count("PutItem")).isEqualTo(1);
 
-        harness.dynamoOperations.clear();
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().dynamoOperations.clear();
+        local.esm().drain(Duration.ofSeconds(10));
         // second receive: claim, commit, the status turned APPLIED — and no read
-        assertThat(harness.count("UpdateItem")).isEqualTo(2);
-        assertThat(harness.count("PutItem")).isEqualTo(1);
-        assertThat(harness.reads()).isZero();
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
+        assertThat(local.harness().count("PutItem")).isEqualTo(1);
+        assertThat(local.harness().reads()).isZero();
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void anInvalidMessageWritesItsStatusOnItsFirstAndLastReceiveOnly() {
-        harness.send("{\"detail-type\": \"account.upserted\", \"detail\": {\"eventId\": \"evt-bad\"}}");
-        esm.drain(Duration.ofSeconds(15));
+        local.harness().send("{\"detail-type\": \"account.upserted\", \"detail\": {\"eventId\": \"evt-bad\"}}");
+        local.esm().drain(Duration.ofSeconds(15));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        assertThat(harness.count("PutItem")).isEqualTo(2);
-        assertThat(harness.count("UpdateItem")).isZero();
-        assertThat(harness.reads()).isZero();
-        assertThat(harness.statusItem("evt-bad").get("errorClass").s()).isEqualTo("schema_invalid");
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        assertThat(local.harness().count("PutItem")).isEqualTo(2);
+        assertThat(local.harness().count("UpdateItem")).isZero();
+        assertThat(local.harness().reads()).isZero();
+        assertThat(local.harness().statusItem("evt-bad").get("errorClass").s()).isEqualTo("schema_invalid");
     }
 
     @Test
     void aDependencyWaitClaimsNothingAndWritesOnlyOnItsFirstReceive() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        harness.send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
-        esm.pollOnce();
+        local.harness().send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+        local.esm().pollOnce();
         // first receive: the status record and the failure noted on the deal's action item
-        assertThat(harness.count("PutItem")).isEqualTo(1);
-        assertThat(harness.count("UpdateItem")).isEqualTo(1);
-        assertThat(harness.count("BatchGetItem")).isEqualTo(1);
+        assertThat(local.harness().count("PutItem")).isEqualTo(1);
+        assertThat(local.harness().count("UpdateItem")).isEqualTo(1);
+        assertThat(local.harness().count("BatchGetItem")).isEqualTo(1);
 
-        harness.dynamoOperations.clear();
+        local.harness().dynamoOperations.clear();
         sleep(Duration.ofMillis(1500));
-        LocalEventSourceMapping.Invocation second = esm.pollOnce();
+        LocalEventSourceMapping.Invocation second = local.esm().pollOnce();
         assertThat(second.received()).isEqualTo(1);
         assertThat(second.failedMessageIds()).hasSize(1);
         // later receives: the one batched mapping read, no claim, no release, no status
-        assertThat(harness.dynamoOperations).containsExactly("BatchGetItem");
+        assertThat(local.harness().dynamoOperations).containsExactly("BatchGetItem");
 
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
-        esm.drain(Duration.ofSeconds(20));
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.esm().drain(Duration.ofSeconds(20));
         assertThat(stripe.invoices()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void afterAKeyRotationOnlyTheFirstRecordOfTheBatchCallsWithTheRejectedKey() {
-        SyncConfig oneAtATime = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2));
-        esm = harness.eventSourceMapping(SyncPipeline.create(oneAtATime, harness.clients(), Clock.systemUTC(), () -> 0.5,
-                StripeConnector::new));
+        local.reconfigure(config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2)));
         // the function has read (and cached) the key in use...
-        harness.send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Before rotation"));
-        esm.drain(Duration.ofSeconds(10));
+        local.harness().send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Before rotation"));
+        local.esm().drain(Duration.ofSeconds(10));
         // ...then the key is rotated: Stripe refuses the old one
         String rotated = "sk_test_51CrmSyncRotatedKey0003";
         stripe.revokeApiKeys(BillingHarness.API_KEY).acceptApiKeys(rotated);
-        harness.aws.putSecret(harness.secretId, "{\"apiKey\":\"" + rotated + "\"}");
+        local.harness().aws.putSecret(local.harness().secretId, "{\"apiKey\":\"" + rotated + "\"}");
         for (int i = 0; i < 4; i++) {
-            harness.send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Account " + i));
+            local.harness().send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Account " + i));
         }
 
-        esm.drain(Duration.ofSeconds(15));
+        local.esm().drain(Duration.ofSeconds(15));
 
         assertThat(stripe.customers()).hasSize(5);
         assertThat(stripe.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
@@ -159,11 +147,11 @@ class BillingCostTest {
                 timeout.ifPresentOrElse(timeouts::add, () -> unbounded.add(request.getClass().getSimpleName()));
             }
         };
-        LocalEventSourceMapping timed = harness.eventSourceMapping(harness.pipeline(Clock.systemUTC(), bounded));
+        LocalEventSourceMapping timed = local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), bounded));
         String account = TestEvents.unique("001");
         stripe.failNext("POST", "/v1/customers", 1, 500);
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
-        harness.send(TestEvents.dealClosed(TestEvents.unique("006"), account, "1.00", "evt-" + TestEvents.unique("d")));
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(TestEvents.dealClosed(TestEvents.unique("006"), account, "1.00", "evt-" + TestEvents.unique("d")));
 
         timed.pollOnce();
 

@@ -2,15 +2,14 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.synccore.config.SyncConfig;
-import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalEventSourceMapping;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A batch that cannot finish before the invocation's deadline: the records that fit are applied
@@ -19,16 +18,17 @@ import org.junit.jupiter.api.Test;
  */
 class BillingDeadlineTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 10, 30));
 
     @Test
     void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() throws InterruptedException {
-        stripe.reset();
-        BillingHarness harness = new BillingHarness(stripe, 10, 30);
+        BillingHarness harness = local.harness();
         // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 5 s invocation
         // and a 2.5 s margin (longer than one record takes): only the first few records of the batch fit.
-        SyncConfig config = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2));
-        SyncPipeline pipeline = SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), () -> 0.999_999, StripeConnector::new);
-        LocalEventSourceMapping esm = harness.eventSourceMapping(pipeline, Duration.ofSeconds(5));
+        local.reconfigure(config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2)),
+                Duration.ofSeconds(5));
+        LocalEventSourceMapping esm = local.esm();
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String account = TestEvents.unique("001");

@@ -3,6 +3,7 @@ package dev.crmsync.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.testkit.LocalEventBridge;
 import dev.crmsync.testkit.LocalEventSourceMapping;
@@ -12,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,16 +33,13 @@ class OutcomeEventsTest {
 
     private final StripeSandbox stripe = StripeSandbox.shared();
     private final LocalEventBridge eventBridge = LocalEventBridge.shared();
-    private BillingHarness harness;
-    private String bus;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(stripe, 5, 30);
-        bus = "crm-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String bus = "crm-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> {
+        BillingHarness harness = new BillingHarness(stripe, 5, 30);
         harness.environment.put("CRM_SYNC_EVENT_BUS", bus);
-    }
+        return harness;
+    });
 
     /** The three records of a batch, sent and processed in one invocation, and how long that invocation took. */
     private record Batch(String account, String echoed, String deal, LocalEventSourceMapping.Invocation invocation, Duration took) {}
@@ -49,17 +48,17 @@ class OutcomeEventsTest {
         String account = TestEvents.unique("001");
         String echoed = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme Corporation"));
-        harness.send(TestEvents.withOrigin(TestEvents.accountUpserted(echoed, 1, "Globex Corporation"), "billing"));
-        harness.send(TestEvents.dealClosed(deal, TestEvents.unique("001"), "1250.50", "evt-" + deal));
-        LocalEventSourceMapping esm = harness.eventSourceMapping(harness.pipeline(), functionTimeout);
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme Corporation"));
+        local.harness().send(TestEvents.withOrigin(TestEvents.accountUpserted(echoed, 1, "Globex Corporation"), "billing"));
+        local.harness().send(TestEvents.dealClosed(deal, TestEvents.unique("001"), "1250.50", "evt-" + deal));
+        local.reconfigure(UnaryOperator.identity(), functionTimeout);
         List<Message> received = new ArrayList<>();
         for (int tries = 0; received.size() < 3 && tries < 20; tries++) {
-            received.addAll(esm.receive(3 - received.size()));
+            received.addAll(local.esm().receive(3 - received.size()));
         }
         assertThat(received).hasSize(3);
         Instant start = Instant.now();
-        LocalEventSourceMapping.Invocation invocation = esm.invoke(received);
+        LocalEventSourceMapping.Invocation invocation = local.esm().invoke(received);
         return new Batch(account, echoed, deal, invocation, Duration.between(start, Instant.now()));
     }
 
@@ -69,7 +68,7 @@ class OutcomeEventsTest {
 
     @Test
     void appliedSkippedAndFailedRecordsAreTheEntriesOfOnePutEventsCall() {
-        harness.environment.put("CRM_SYNC_PUBLISH_OUTCOMES", "applied,failed,skipped");
+        local.harness().environment.put("CRM_SYNC_PUBLISH_OUTCOMES", "applied,failed,skipped");
         Batch batch = processAppliedSkippedAndFailed();
 
         assertThat(eventBridge.calls(bus)).singleElement().satisfies(call -> assertThat(call.entries()).hasSize(3));
@@ -114,7 +113,7 @@ class OutcomeEventsTest {
             "none            | ''"})
     void theIntegrationsSettingChoosesWhichOutcomesArePublished(String setting, String expectedDetailTypes) {
         if (setting != null) {
-            harness.environment.put("CRM_SYNC_PUBLISH_OUTCOMES", setting);
+            local.harness().environment.put("CRM_SYNC_PUBLISH_OUTCOMES", setting);
         }
         processAppliedSkippedAndFailed();
 
@@ -139,12 +138,12 @@ class OutcomeEventsTest {
         // the deal alone failed, as it would have without outcome events; the others were deleted
         Set<String> failed = batch.invocation().failedMessageIds();
         assertThat(failed).hasSize(1);
-        assertThat(harness.queuedMessages()).isEqualTo(1);
-        assertThat(harness.statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
-        assertThat(harness.accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().queuedMessages()).isEqualTo(1);
+        assertThat(local.harness().statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
+        assertThat(local.harness().accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
         assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", batch.account()));
-        assertThat(harness.accountItem(batch.echoed())).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().accountItem(batch.echoed())).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -158,8 +157,8 @@ class OutcomeEventsTest {
         // the invocation (and its deletes) ended before its deadline: Lambda would otherwise fail, and repeat, the batch
         assertThat(batch.took()).isLessThan(functionTimeout);
         assertThat(batch.invocation().failedMessageIds()).hasSize(1);
-        assertThat(harness.accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(harness.queuedMessages()).isEqualTo(1);
+        assertThat(local.harness().accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().queuedMessages()).isEqualTo(1);
     }
 
     private static JsonNode detailOf(List<LocalEventBridge.Entry> entries, String detailType) {

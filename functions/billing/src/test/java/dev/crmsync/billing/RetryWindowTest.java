@@ -2,19 +2,17 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.synccore.config.SyncConfig;
-import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.synccore.state.LeaseToken;
 import dev.crmsync.synccore.state.StateKey;
 import dev.crmsync.synccore.state.SyncStateStore;
-import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -27,33 +25,28 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class RetryWindowTest {
     private static final int BACKSTOP = 50;
     private final StripeSandbox stripe = StripeSandbox.shared();
-    private BillingHarness harness;
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, BACKSTOP, 30));
 
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-    }
-
-    private LocalEventSourceMapping mapping(int maxReceiveCount, Duration window) {
-        harness = new BillingHarness(stripe, maxReceiveCount, 30);
-        SyncConfig config = harness.config().withRetryWindow(window, maxReceiveCount);
-        SyncPipeline pipeline = SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), () -> 0.999_999, StripeConnector::new);
-        return harness.eventSourceMapping(pipeline);
+    /** The deployment's pipeline with {@code window} as its retry window. */
+    private void retryWindow(Duration window) {
+        int maxReceiveCount = local.harness().maxReceiveCount;
+        local.reconfigure(config -> config.withRetryWindow(window, maxReceiveCount));
     }
 
     @Test
     void anOutageLongerThanTheWindowEndsInTheDlqWhenTheWindowIsOverNotAfterTheBackstop() {
-        LocalEventSourceMapping esm = mapping(BACKSTOP, Duration.ofSeconds(6));
+        retryWindow(Duration.ofSeconds(6));
         stripe.failNext("POST", "/v1/customers", 10_000, 503);
         String account = TestEvents.unique("001");
         String eventId = "evt-" + account + "-v1";
         Instant sent = Instant.now();
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
 
-        esm.drain(Duration.ofSeconds(25));
+        local.esm().drain(Duration.ofSeconds(25));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        Map<String, AttributeValue> status = harness.statusItem(eventId);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        Map<String, AttributeValue> status = local.harness().statusItem(eventId);
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("vendor_5xx");
         assertThat(status.get("reason").s()).contains("retry window");
@@ -68,52 +61,53 @@ class RetryWindowTest {
     @Test
     void anOutageWithinTheWindowIsRiddenOutWithNothingInTheDlq() {
         // more failed receives than the old 8-receive budget allowed
-        LocalEventSourceMapping esm = mapping(BACKSTOP, Duration.ofSeconds(40));
+        retryWindow(Duration.ofSeconds(40));
         stripe.failNext("POST", "/v1/customers", 9, 500);
         String account = TestEvents.unique("001");
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
 
-        esm.drain(Duration.ofSeconds(40));
+        local.esm().drain(Duration.ofSeconds(40));
 
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void aPermanentFailureReachesTheDlqWithinSecondsWithoutCallingTheVendorOrTheTableAgain() {
-        LocalEventSourceMapping esm = mapping(BACKSTOP, Duration.ofHours(7));
+        retryWindow(Duration.ofHours(7));
         stripe.rejectNext("POST", "/v1/customers", 1, 400, "invalid_request_error", "parameter_invalid_string", "Invalid string");
         String account = TestEvents.unique("001");
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
         Instant sent = Instant.now();
 
-        esm.pollOnce();
-        harness.dynamoOperations.clear();
-        esm.drain(Duration.ofSeconds(30));
+        local.esm().pollOnce();
+        local.harness().dynamoOperations.clear();
+        local.esm().drain(Duration.ofSeconds(30));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
+        assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(30));
         assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
         // the receives after the give-up were refused from the container's memory: no read, no write
-        assertThat(harness.dynamoOperations).isEmpty();
-        assertThat(harness.statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("vendor_rejected");
+        assertThat(local.harness().dynamoOperations).isEmpty();
+        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("vendor_rejected");
     }
 
     @Test
     void aMessageThatReachesTheDlqAfterDeferralsHasAStatusRecordSayingWhy() {
-        LocalEventSourceMapping esm = mapping(3, Duration.ofHours(7));
+        local.redeploy(() -> new BillingHarness(stripe, 3, 30));
+        retryWindow(Duration.ofHours(7));
         String account = TestEvents.unique("001");
         // another attempt holds the record for an hour (a stuck lease): every receive is deferred as busy
-        SyncStateStore store = new SyncStateStore(harness.aws.dynamo(), harness.table, Clock.systemUTC(), Duration.ofDays(30));
+        SyncStateStore store = new SyncStateStore(local.harness().aws.dynamo(), local.harness().table, Clock.systemUTC(), Duration.ofDays(30));
         store.claimRecord(StateKey.record("billing", "account", account), LeaseToken.newAttempt("evt-holder"), 1,
                 Instant.now().plus(Duration.ofHours(1)), new SyncStateStore.Receipt("m-holder", 1, Instant.now()));
-        harness.send(TestEvents.accountUpserted(account, 2, "Acme", "evt-" + account + "-v2"));
+        local.harness().send(TestEvents.accountUpserted(account, 2, "Acme", "evt-" + account + "-v2"));
 
-        esm.drain(Duration.ofSeconds(20));
+        local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(harness.dlqMessages()).hasSize(1);
-        Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v2");
+        assertThat(local.harness().dlqMessages()).hasSize(1);
+        Map<String, AttributeValue> status = local.harness().statusItem("evt-" + account + "-v2");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("record_busy");
         assertThat(status.get("reason").s()).contains("evt-holder");
