@@ -1,9 +1,10 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.LocalDeployment;
-import dev.crmsync.sandbox.stripe.StripeSandbox;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.example.ExampleSandbox;
 import dev.crmsync.synccore.state.LeaseToken;
 import dev.crmsync.synccore.state.StateKey;
 import dev.crmsync.synccore.state.SyncStateStore;
@@ -24,9 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class RetryWindowTest {
     private static final int BACKSTOP = 50;
-    private final StripeSandbox stripe = StripeSandbox.shared();
+    private final ExampleSandbox vendor = ExampleSandbox.shared();
     @RegisterExtension
-    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, BACKSTOP, 30));
+    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, BACKSTOP, 30));
 
     /** The deployment's pipeline with {@code window} as its retry window. */
     private void retryWindow(Duration window) {
@@ -37,11 +38,11 @@ class RetryWindowTest {
     @Test
     void anOutageLongerThanTheWindowEndsInTheDlqWhenTheWindowIsOverNotAfterTheBackstop() {
         retryWindow(Duration.ofSeconds(6));
-        stripe.failNext("POST", "/v1/customers", 10_000, 503);
-        String account = TestEvents.unique("001");
+        vendor.failNext("PUT", "/records/.*", 10_000, 503);
+        String account = SampleEvents.unique("001");
         String eventId = "evt-" + account + "-v1";
         Instant sent = Instant.now();
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
 
         local.esm().drain(Duration.ofSeconds(25));
 
@@ -54,31 +55,31 @@ class RetryWindowTest {
         assertThat(receives).isLessThan(BACKSTOP);
         // it was retried through the whole window, and the last retry fell just after it
         assertThat(Duration.between(sent, Instant.parse(status.get("at").s()))).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(9));
-        // on its way to the DLQ (visibility 0) it never called Stripe again
-        assertThat(stripe.calls("POST", "/v1/customers")).hasSize(receives);
+        // on its way to the DLQ (visibility 0) it never called the vendor again
+        assertThat(vendor.calls("PUT", "/records/.*")).hasSize(receives);
     }
 
     @Test
     void anOutageWithinTheWindowIsRiddenOutWithNothingInTheDlq() {
         // more failed receives than the old 8-receive budget allowed
         retryWindow(Duration.ofSeconds(40));
-        stripe.failNext("POST", "/v1/customers", 9, 500);
-        String account = TestEvents.unique("001");
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        vendor.failNext("PUT", "/records/.*", 9, 500);
+        String account = SampleEvents.unique("001");
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
 
         local.esm().drain(Duration.ofSeconds(40));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(stripe.customers()).hasSize(1);
+        assertThat(vendor.records()).hasSize(1);
         assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void aPermanentFailureReachesTheDlqWithinSecondsWithoutCallingTheVendorOrTheTableAgain() {
         retryWindow(Duration.ofHours(7));
-        stripe.rejectNext("POST", "/v1/customers", 1, 400, "invalid_request_error", "parameter_invalid_string", "Invalid string");
-        String account = TestEvents.unique("001");
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        vendor.rejectNext("PUT", "/records/.*", 1, 400, "invalid_request", "Invalid string");
+        String account = SampleEvents.unique("001");
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
         Instant sent = Instant.now();
 
         local.esm().pollOnce();
@@ -87,7 +88,7 @@ class RetryWindowTest {
 
         assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(30));
-        assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
+        assertThat(vendor.calls("PUT", "/records/.*")).hasSize(1);
         // the receives after the give-up were refused from the container's memory: no read, no write
         assertThat(local.harness().dynamoOperations).isEmpty();
         assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("vendor_rejected");
@@ -95,14 +96,14 @@ class RetryWindowTest {
 
     @Test
     void aMessageThatReachesTheDlqAfterDeferralsHasAStatusRecordSayingWhy() {
-        local.redeploy(() -> new BillingHarness(stripe, 3, 30));
+        local.redeploy(() -> new ExampleHarness(vendor, 3, 30));
         retryWindow(Duration.ofHours(7));
-        String account = TestEvents.unique("001");
+        String account = SampleEvents.unique("001");
         // another attempt holds the record for an hour (a stuck lease): every receive is deferred as busy
         SyncStateStore store = new SyncStateStore(local.harness().aws.dynamo(), local.harness().table, Clock.systemUTC(), Duration.ofDays(30));
-        store.claimRecord(StateKey.record("billing", "account", account), LeaseToken.newAttempt("evt-holder"), 1,
+        store.claimRecord(StateKey.record(ExampleConnector.INTEGRATION, "account", account), LeaseToken.newAttempt("evt-holder"), 1,
                 Instant.now().plus(Duration.ofHours(1)), new SyncStateStore.Receipt("m-holder", 1, Instant.now()));
-        local.harness().send(TestEvents.accountUpserted(account, 2, "Acme", "evt-" + account + "-v2"));
+        local.harness().send(SampleEvents.accountUpserted(account, 2, "Acme", "evt-" + account + "-v2"));
 
         local.esm().drain(Duration.ofSeconds(20));
 

@@ -1,10 +1,12 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.harness.CapturedLogs;
 import dev.crmsync.harness.LocalDeployment;
-import dev.crmsync.sandbox.stripe.StripeSandbox;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.example.ExampleSandbox;
 import dev.crmsync.testkit.LocalEventBridge;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
@@ -22,8 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The outcome events of the billing pipeline, on real local servers (dynalite, ElasticMQ, the Secrets
- * Manager endpoint, the Stripe sandbox) and the local EventBridge endpoint, which keeps what the SDK
+ * The outcome events of the pipeline, on real local servers (dynalite, ElasticMQ, the Secrets
+ * Manager endpoint, the example vendor) and the local EventBridge endpoint, which keeps what the SDK
  * client sent it. Each batch holds an applied record, a skipped one (an echo) and a failed one (a deal
  * whose account is not synced yet).
  */
@@ -31,12 +33,12 @@ class OutcomeEventsTest {
     private static final Set<String> DETAIL_FIELDS = Set.of("integration", "eventId", "crmDetailType", "object", "recordId",
             "version", "attempt", "externalId", "skipReason", "errorClass", "retrying");
 
-    private final StripeSandbox stripe = StripeSandbox.shared();
+    private final ExampleSandbox vendor = ExampleSandbox.shared();
     private final LocalEventBridge eventBridge = LocalEventBridge.shared();
     private final String bus = "crm-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
     @RegisterExtension
-    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> {
-        BillingHarness harness = new BillingHarness(stripe, 5, 30);
+    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> {
+        ExampleHarness harness = new ExampleHarness(vendor, 5, 30);
         harness.environment.put("CRM_SYNC_EVENT_BUS", bus);
         return harness;
     });
@@ -45,12 +47,12 @@ class OutcomeEventsTest {
     private record Batch(String account, String echoed, String deal, LocalEventSourceMapping.Invocation invocation, Duration took) {}
 
     private Batch processAppliedSkippedAndFailed(Duration functionTimeout) {
-        String account = TestEvents.unique("001");
-        String echoed = TestEvents.unique("001");
-        String deal = TestEvents.unique("006");
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme Corporation"));
-        local.harness().send(TestEvents.withOrigin(TestEvents.accountUpserted(echoed, 1, "Globex Corporation"), "billing"));
-        local.harness().send(TestEvents.dealClosed(deal, TestEvents.unique("001"), "1250.50", "evt-" + deal));
+        String account = SampleEvents.unique("001");
+        String echoed = SampleEvents.unique("001");
+        String deal = SampleEvents.unique("006");
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme Corporation"));
+        local.harness().send(SampleEvents.withOrigin(SampleEvents.accountUpserted(echoed, 1, "Globex Corporation"), ExampleConnector.INTEGRATION));
+        local.harness().send(SampleEvents.dealClosed(deal, SampleEvents.unique("001"), "1250.50", "evt-" + deal));
         local.reconfigure(UnaryOperator.identity(), functionTimeout);
         List<Message> received = new ArrayList<>();
         for (int tries = 0; received.size() < 3 && tries < 20; tries++) {
@@ -63,7 +65,7 @@ class OutcomeEventsTest {
     }
 
     private Batch processAppliedSkippedAndFailed() {
-        return processAppliedSkippedAndFailed(BillingHarness.FUNCTION_TIMEOUT);
+        return processAppliedSkippedAndFailed(ExampleHarness.FUNCTION_TIMEOUT);
     }
 
     @Test
@@ -77,21 +79,21 @@ class OutcomeEventsTest {
             assertThat(entry.source()).isEqualTo("crm-sync");
             assertThat(entry.eventBusName()).isEqualTo(bus);
             assertThat(entry.time()).isBetween(Instant.now().minusSeconds(30), Instant.now());
-            assertThat(entry.detail().get("integration").asText()).isEqualTo("billing");
+            assertThat(entry.detail().get("integration").asText()).isEqualTo(ExampleConnector.INTEGRATION);
             assertThat(entry.detail().get("attempt").asInt()).isEqualTo(1);
             // ids, versions and classes only: nothing of the record's data, no reason text
             assertThat(fieldNames(entry.detail())).isSubsetOf(DETAIL_FIELDS);
             assertThat(entry.detail().toString()).doesNotContain("Acme", "Globex", "acme.example", "1250");
         });
 
-        String customerId = stripe.customerByCrmId(batch.account()).orElseThrow().get("id");
+        String vendorId = vendor.record(batch.account()).orElseThrow().get("id").asText();
         JsonNode applied = detailOf(entries, "sync.applied");
         assertThat(applied.get("eventId").asText()).isEqualTo("evt-" + batch.account() + "-v1");
         assertThat(applied.get("crmDetailType").asText()).isEqualTo("account.upserted");
         assertThat(applied.get("object").asText()).isEqualTo("account");
         assertThat(applied.get("recordId").asText()).isEqualTo(batch.account());
         assertThat(applied.get("version").asLong()).isEqualTo(1);
-        assertThat(applied.get("externalId").asText()).isEqualTo(customerId);
+        assertThat(applied.get("externalId").asText()).isEqualTo(vendorId);
         JsonNode skipped = detailOf(entries, "sync.skipped");
         assertThat(skipped.get("recordId").asText()).isEqualTo(batch.echoed());
         assertThat(skipped.get("skipReason").asText()).isEqualTo("echo");
@@ -141,7 +143,7 @@ class OutcomeEventsTest {
         assertThat(local.harness().queuedMessages()).isEqualTo(1);
         assertThat(local.harness().statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
         assertThat(local.harness().accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", batch.account()));
+        assertThat(vendor.records()).singleElement().satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(batch.account()));
         assertThat(local.harness().accountItem(batch.echoed())).isEmpty();
         assertThat(local.harness().dlqMessages()).isEmpty();
     }

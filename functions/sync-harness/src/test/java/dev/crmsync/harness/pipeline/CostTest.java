@@ -1,10 +1,11 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.crmsync.harness.LocalDeployment;
-import dev.crmsync.sandbox.stripe.StripeSandbox;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.example.ExampleSandbox;
 import dev.crmsync.testkit.DeadlineContext;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
@@ -29,15 +30,15 @@ import software.amazon.awssdk.awscore.AwsRequest;
  * DLQ, a dependency wait, a key rotation; and that every call the function makes is bounded by
  * an API call timeout that fits the invocation.
  */
-class BillingCostTest {
-    private final StripeSandbox stripe = StripeSandbox.shared();
+class CostTest {
+    private final ExampleSandbox vendor = ExampleSandbox.shared();
     @RegisterExtension
-    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 5, 30));
+    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 5, 30));
 
     @Test
     void aRedeliveredDuplicateCostsOneWriteAndNoStatusRead() {
-        String account = TestEvents.unique("001");
-        String body = TestEvents.accountUpserted(account, 1, "Acme");
+        String account = SampleEvents.unique("001");
+        String body = SampleEvents.accountUpserted(account, 1, "Acme");
         local.harness().send(body);
         local.esm().drain(Duration.ofSeconds(10));
 
@@ -51,7 +52,7 @@ class BillingCostTest {
                 "ApproximateFirstReceiveTimestamp", Long.toString(Instant.now().minusSeconds(5).toEpochMilli())));
         SQSEvent batch = new SQSEvent();
         batch.setRecords(List.of(again));
-        var response = local.pipeline().process(batch, new DeadlineContext("billing", Duration.ofSeconds(20)));
+        var response = local.pipeline().process(batch, new DeadlineContext(ExampleConnector.INTEGRATION, Duration.ofSeconds(20)));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(local.harness().writes()).isEqualTo(1);
@@ -60,9 +61,9 @@ class BillingCostTest {
 
     @Test
     void aRetryThatSucceedsReadsNothing() {
-        String account = TestEvents.unique("001");
-        stripe.failNext("POST", "/v1/customers", 1, 500);
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        String account = SampleEvents.unique("001");
+        vendor.failNext("PUT", "/records/.*", 1, 500);
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
         local.esm().pollOnce();
         // first receive: claim, release (noting the failure on the item), one status record
         assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
@@ -91,9 +92,9 @@ class BillingCostTest {
 
     @Test
     void aDependencyWaitClaimsNothingAndWritesOnlyOnItsFirstReceive() {
-        String account = TestEvents.unique("001");
-        String deal = TestEvents.unique("006");
-        local.harness().send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+        String account = SampleEvents.unique("001");
+        String deal = SampleEvents.unique("006");
+        local.harness().send(SampleEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
         local.esm().pollOnce();
         // first receive: the status record and the failure noted on the deal's action item
         assertThat(local.harness().count("PutItem")).isEqualTo(1);
@@ -108,9 +109,9 @@ class BillingCostTest {
         // later receives: the one batched mapping read, no claim, no release, no status
         assertThat(local.harness().dynamoOperations).containsExactly("BatchGetItem");
 
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
         local.esm().drain(Duration.ofSeconds(20));
-        assertThat(stripe.invoices()).hasSize(1);
+        assertThat(vendor.orders()).hasSize(1);
         assertThat(local.harness().statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
     }
 
@@ -118,20 +119,20 @@ class BillingCostTest {
     void afterAKeyRotationOnlyTheFirstRecordOfTheBatchCallsWithTheRejectedKey() {
         local.reconfigure(config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2)));
         // the function has read (and cached) the key in use...
-        local.harness().send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Before rotation"));
+        local.harness().send(SampleEvents.accountUpserted(SampleEvents.unique("001"), 1, "Before rotation"));
         local.esm().drain(Duration.ofSeconds(10));
-        // ...then the key is rotated: Stripe refuses the old one
-        String rotated = "sk_test_51CrmSyncRotatedKey0003";
-        stripe.revokeApiKeys(BillingHarness.API_KEY).acceptApiKeys(rotated);
+        // ...then the key is rotated: the vendor refuses the old one
+        String rotated = "ex_test_CrmSyncRotatedKey0003";
+        vendor.revokeApiKeys(ExampleHarness.API_KEY).acceptApiKeys(rotated);
         local.harness().aws.putSecret(local.harness().secretId, "{\"apiKey\":\"" + rotated + "\"}");
         for (int i = 0; i < 4; i++) {
-            local.harness().send(TestEvents.accountUpserted(TestEvents.unique("001"), 1, "Account " + i));
+            local.harness().send(SampleEvents.accountUpserted(SampleEvents.unique("001"), 1, "Account " + i));
         }
 
         local.esm().drain(Duration.ofSeconds(15));
 
-        assertThat(stripe.customers()).hasSize(5);
-        assertThat(stripe.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
+        assertThat(vendor.records()).hasSize(5);
+        assertThat(vendor.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
     }
 
     @Test
@@ -148,15 +149,15 @@ class BillingCostTest {
             }
         };
         LocalEventSourceMapping timed = local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), bounded));
-        String account = TestEvents.unique("001");
-        stripe.failNext("POST", "/v1/customers", 1, 500);
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
-        local.harness().send(TestEvents.dealClosed(TestEvents.unique("006"), account, "1.00", "evt-" + TestEvents.unique("d")));
+        String account = SampleEvents.unique("001");
+        vendor.failNext("PUT", "/records/.*", 1, 500);
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
+        local.harness().send(SampleEvents.dealClosed(SampleEvents.unique("006"), account, "1.00", "evt-" + SampleEvents.unique("d")));
 
         timed.pollOnce();
 
         assertThat(unbounded).isEmpty();
-        assertThat(timeouts).isNotEmpty().allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(BillingHarness.FUNCTION_TIMEOUT));
+        assertThat(timeouts).isNotEmpty().allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(ExampleHarness.FUNCTION_TIMEOUT));
     }
 
     private static void sleep(Duration duration) {
