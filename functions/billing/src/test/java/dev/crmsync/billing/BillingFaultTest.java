@@ -234,11 +234,7 @@ class BillingFaultTest {
         // on-call fixes the cause days later — Stripe has forgotten the keys — then
         // "Start DLQ redrive" → "Redrive to source queue(s)"
         stripe.forgetIdempotencyKeys();
-        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (!local.harness().dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
+        local.harness().redriveTheDlq();
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();

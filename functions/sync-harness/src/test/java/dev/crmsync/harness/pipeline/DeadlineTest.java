@@ -58,7 +58,7 @@ class DeadlineTest {
         harness.eventSourceMapping(harness.pipeline()).drain(Duration.ofSeconds(20));
         assertThat(vendor.records()).hasSize(8);
         for (String account : accounts) {
-            assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
+            assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
         }
         assertThat(harness.dlqMessages()).isEmpty();
     }

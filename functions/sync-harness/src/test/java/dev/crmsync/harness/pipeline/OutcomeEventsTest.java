@@ -142,9 +142,9 @@ class OutcomeEventsTest {
         assertThat(failed).hasSize(1);
         assertThat(local.harness().queuedMessages()).isEqualTo(1);
         assertThat(local.harness().statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
-        assertThat(local.harness().accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().recordItem("account", batch.account()).get("appliedVersion").n()).isEqualTo("1");
         assertThat(vendor.records()).singleElement().satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(batch.account()));
-        assertThat(local.harness().accountItem(batch.echoed())).isEmpty();
+        assertThat(local.harness().recordItem("account", batch.echoed())).isEmpty();
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -159,7 +159,7 @@ class OutcomeEventsTest {
         // the invocation (and its deletes) ended before its deadline: Lambda would otherwise fail, and repeat, the batch
         assertThat(batch.took()).isLessThan(functionTimeout);
         assertThat(batch.invocation().failedMessageIds()).hasSize(1);
-        assertThat(local.harness().accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().recordItem("account", batch.account()).get("appliedVersion").n()).isEqualTo("1");
         assertThat(local.harness().queuedMessages()).isEqualTo(1);
     }
 
