@@ -1,0 +1,74 @@
+package dev.crmsync.harness.pipeline;
+
+import dev.crmsync.harness.IntegrationHarness;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.harness.contract.ActionSyncBinding;
+import dev.crmsync.harness.contract.ActionSyncContract;
+import dev.crmsync.harness.contract.VendorCall;
+import dev.crmsync.harness.contract.VendorProfile;
+import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
+import dev.crmsync.sandbox.example.ExampleSandbox;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The example connector binds the action contract: a won deal is one order at the example vendor, for the deal's account. */
+class ExampleOrdersContractTest extends ActionSyncContract {
+    private static final String ORDER_PUT = "/orders/[^/]+";
+
+    @Override
+    protected ActionSyncBinding binding() {
+        return new ExampleOrders(ExampleSandbox.shared(), new ConcurrentHashMap<>());
+    }
+
+    /** @param accounts each business key's account, made with the key */
+    private record ExampleOrders(ExampleSandbox vendor, Map<String, String> accounts) implements ActionSyncBinding {
+        @Override
+        public IntegrationHarness deploy(int maxReceiveCount, int queueVisibilitySeconds) {
+            return new ExampleHarness(vendor, maxReceiveCount, queueVisibilitySeconds);
+        }
+
+        @Override
+        public String action() {
+            return "order";
+        }
+
+        @Override
+        public String newBusinessKey() {
+            String deal = SampleEvents.unique("006");
+            accounts.put(deal, SampleEvents.unique("001"));
+            return deal;
+        }
+
+        @Override
+        public List<String> prerequisites(String deal) {
+            return List.of(SampleEvents.accountUpserted(accounts.get(deal), 1, "Account of " + deal));
+        }
+
+        @Override
+        public String actionEvent(String deal, String eventId) {
+            return SampleEvents.dealClosed(deal, accounts.get(deal), "120.00", eventId);
+        }
+
+        @Override
+        public VendorCall effectCall() {
+            return new VendorCall("PUT", ORDER_PUT);
+        }
+
+        @Override
+        public int effectsOf(String deal) {
+            return (int) vendor.orders().stream().filter(order -> deal.equals(order.path("key").asText())).count();
+        }
+
+        @Override
+        public void refuseNextEffects(int times) {
+            vendor.rejectNext("PUT", ORDER_PUT, times, 400, "invalid_request", "The amount is refused");
+        }
+
+        @Override
+        public VendorProfile profile() {
+            return new VendorProfile(ExampleHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected", List.of("400", "invalid_request", "The amount is refused"));
+        }
+    }
+}
