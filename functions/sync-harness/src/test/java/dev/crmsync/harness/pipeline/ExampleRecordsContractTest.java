@@ -1,7 +1,7 @@
 package dev.crmsync.harness.pipeline;
 
 import dev.crmsync.harness.IntegrationHarness;
-import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.harness.contract.AccountRecordsBinding;
 import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
 import dev.crmsync.harness.contract.VendorCall;
@@ -21,25 +21,10 @@ class ExampleRecordsContractTest extends RecordSyncContract {
         return new ExampleRecords(ExampleSandbox.shared());
     }
 
-    private record ExampleRecords(ExampleSandbox vendor) implements RecordSyncBinding {
+    private record ExampleRecords(ExampleSandbox vendor) implements AccountRecordsBinding {
         @Override
         public IntegrationHarness deploy(int maxReceiveCount, int queueVisibilitySeconds) {
             return new ExampleHarness(vendor, maxReceiveCount, queueVisibilitySeconds);
-        }
-
-        @Override
-        public String object() {
-            return "account";
-        }
-
-        @Override
-        public String newRecordId() {
-            return SampleEvents.unique("001");
-        }
-
-        @Override
-        public String upserted(String recordId, long version, String label) {
-            return SampleEvents.accountUpserted(recordId, version, label);
         }
 
         @Override
