@@ -1,9 +1,9 @@
 package dev.crmsync.harness.pipeline;
 
 import dev.crmsync.harness.IntegrationHarness;
-import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.harness.contract.ActionSyncBinding;
 import dev.crmsync.harness.contract.ActionSyncContract;
+import dev.crmsync.harness.contract.DealActionsBinding;
 import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.harness.contract.VendorProfile;
 import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
@@ -22,7 +22,7 @@ class ExampleOrdersContractTest extends ActionSyncContract {
     }
 
     /** @param accounts each business key's account, made with the key */
-    private record ExampleOrders(ExampleSandbox vendor, Map<String, String> accounts) implements ActionSyncBinding {
+    private record ExampleOrders(ExampleSandbox vendor, Map<String, String> accounts) implements DealActionsBinding {
         @Override
         public IntegrationHarness deploy(int maxReceiveCount, int queueVisibilitySeconds) {
             return new ExampleHarness(vendor, maxReceiveCount, queueVisibilitySeconds);
@@ -31,23 +31,6 @@ class ExampleOrdersContractTest extends ActionSyncContract {
         @Override
         public String action() {
             return "order";
-        }
-
-        @Override
-        public String newBusinessKey() {
-            String deal = SampleEvents.unique("006");
-            accounts.put(deal, SampleEvents.unique("001"));
-            return deal;
-        }
-
-        @Override
-        public List<String> prerequisites(String deal) {
-            return List.of(SampleEvents.accountUpserted(accounts.get(deal), 1, "Account of " + deal));
-        }
-
-        @Override
-        public String actionEvent(String deal, String eventId) {
-            return SampleEvents.dealClosed(deal, accounts.get(deal), "120.00", eventId);
         }
 
         @Override
