@@ -6,9 +6,7 @@ import dev.crmsync.harness.contract.ActionSyncContract;
 import dev.crmsync.harness.contract.DealActionsBinding;
 import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.harness.contract.VendorProfile;
-import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
 import dev.crmsync.sandbox.example.ExampleSandbox;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,13 +43,12 @@ class ExampleOrdersContractTest extends ActionSyncContract {
 
         @Override
         public void refuseNextEffects(int times) {
-            vendor.rejectNext("PUT", ORDER_PUT, times, 400, "invalid_request", "The amount is refused");
+            ExampleHarness.refuseNextPuts(vendor, ORDER_PUT, times);
         }
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(ExampleHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
-                    "vendor_rejected", List.of("400", "invalid_request", "The amount is refused"));
+            return ExampleHarness.PROFILE;
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
 import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.harness.contract.VendorProfile;
-import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.example.ExampleSandbox;
 import java.util.List;
@@ -50,13 +49,12 @@ class ExampleRecordsContractTest extends RecordSyncContract {
 
         @Override
         public void refuseNextWrites(int times) {
-            vendor.rejectNext("PUT", RECORD_WRITE, times, 400, "invalid_request", "The name is refused");
+            ExampleHarness.refuseNextPuts(vendor, RECORD_WRITE, times);
         }
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(ExampleHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
-                    "vendor_rejected", List.of("400", "invalid_request", "The name is refused"));
+            return ExampleHarness.PROFILE;
         }
     }
 }
