@@ -1,6 +1,7 @@
 package dev.crmsync.billing;
 
 import dev.crmsync.harness.IntegrationHarness;
+import dev.crmsync.harness.contract.AccountRecordsBinding;
 import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
 import dev.crmsync.harness.contract.VendorCall;
@@ -21,7 +22,7 @@ class BillingAccountsContractTest extends RecordSyncContract {
         return new StripeAccounts(StripeSandbox.shared());
     }
 
-    private record StripeAccounts(StripeSandbox stripe) implements RecordSyncBinding {
+    private record StripeAccounts(StripeSandbox stripe) implements AccountRecordsBinding {
         @Override
         public VendorSandbox<?> vendor() {
             return stripe;
@@ -30,21 +31,6 @@ class BillingAccountsContractTest extends RecordSyncContract {
         @Override
         public IntegrationHarness deploy(int maxReceiveCount, int queueVisibilitySeconds) {
             return new BillingHarness(stripe, maxReceiveCount, queueVisibilitySeconds);
-        }
-
-        @Override
-        public String object() {
-            return "account";
-        }
-
-        @Override
-        public String newRecordId() {
-            return TestEvents.unique("001");
-        }
-
-        @Override
-        public String upserted(String recordId, long version, String label) {
-            return TestEvents.accountUpserted(recordId, version, label);
         }
 
         @Override

@@ -18,10 +18,8 @@ final class BillingHarness extends IntegrationHarness {
     }
 
     BillingHarness(AwsEnvironment aws, StripeSandbox stripe, int maxReceiveCount, int queueVisibilitySeconds) {
-        super(aws, "billing", StripeConnector::new, stripe.baseUrl(), "{\"apiKey\":\"" + API_KEY + "\"}",
-                maxReceiveCount, queueVisibilitySeconds);
+        super(aws, "billing", StripeConnector::new, stripe, API_KEY, maxReceiveCount, queueVisibilitySeconds);
         this.stripe = stripe;
-        stripe.acceptApiKeys(API_KEY);
     }
 
     Map<String, AttributeValue> accountItem(String accountId) {

@@ -3,6 +3,7 @@ package dev.crmsync.billing;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.contract.ActionSyncBinding;
 import dev.crmsync.harness.contract.ActionSyncContract;
+import dev.crmsync.harness.contract.DealActionsBinding;
 import dev.crmsync.harness.contract.VendorProfile;
 import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
 import dev.crmsync.harness.contract.VendorCall;
@@ -21,7 +22,7 @@ class BillingInvoicesContractTest extends ActionSyncContract {
     }
 
     /** @param accounts each deal's account, made with the deal */
-    private record StripeInvoices(StripeSandbox stripe, Map<String, String> accounts) implements ActionSyncBinding {
+    private record StripeInvoices(StripeSandbox stripe, Map<String, String> accounts) implements DealActionsBinding {
         @Override
         public VendorSandbox<?> vendor() {
             return stripe;
@@ -35,23 +36,6 @@ class BillingInvoicesContractTest extends ActionSyncContract {
         @Override
         public String action() {
             return "invoice";
-        }
-
-        @Override
-        public String newBusinessKey() {
-            String deal = TestEvents.unique("006");
-            accounts.put(deal, TestEvents.unique("001"));
-            return deal;
-        }
-
-        @Override
-        public List<String> prerequisites(String deal) {
-            return List.of(TestEvents.accountUpserted(accounts.get(deal), 1, "Account of " + deal));
-        }
-
-        @Override
-        public String actionEvent(String deal, String eventId) {
-            return TestEvents.dealClosed(deal, accounts.get(deal), "120.00", eventId);
         }
 
         @Override

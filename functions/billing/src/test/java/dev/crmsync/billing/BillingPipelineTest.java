@@ -2,15 +2,14 @@ package dev.crmsync.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.AwsEnvironment;
 import dev.crmsync.testkit.LocalAws;
 import dev.crmsync.testkit.LocalEventSourceMapping;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -20,57 +19,43 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class BillingPipelineTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
-    private BillingHarness harness;
-    private SyncPipeline pipeline;
-    private LocalEventSourceMapping esm;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(environment(), stripe, 5, 30);
-        pipeline = harness.pipeline();
-        esm = harness.eventSourceMapping(pipeline);
-    }
+    @RegisterExtension
+    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(environment(), stripe, 5, 30));
 
     /** Where the AWS services run; a subclass runs the same tests on LocalStack. */
     AwsEnvironment environment() {
         return LocalAws.get();
     }
 
-    private void deliver(String... bodies) {
-        for (String body : bodies) harness.send(body);
-        esm.drain(Duration.ofSeconds(20));
-    }
-
     @Test
     void accountUpsertCreatesTheCustomerOnceAndKeepsItAtTheLatestState() {
         String account = TestEvents.unique("001");
-        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+        local.deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
 
         assertThat(stripe.customers()).hasSize(1);
         Map<String, String> customer = stripe.customers().getFirst();
         assertThat(customer).containsEntry("name", "Acme Corp")
                 .containsEntry("metadata[crm_id]", account)
                 .containsEntry("metadata[crm_version]", "1");
-        Map<String, AttributeValue> item = harness.accountItem(account);
+        Map<String, AttributeValue> item = local.harness().accountItem(account);
         assertThat(item.get("externalId").s()).isEqualTo(customer.get("id"));
         assertThat(item.get("appliedVersion").n()).isEqualTo("1");
         assertThat(item).doesNotContainKeys("leaseOwner", "leaseUntil");
 
-        deliver(TestEvents.accountUpserted(account, 2, "Acme Corporation"));
+        local.deliver(TestEvents.accountUpserted(account, 2, "Acme Corporation"));
         assertThat(stripe.customers()).hasSize(1);
         assertThat(stripe.customers().getFirst()).containsEntry("name", "Acme Corporation").containsEntry("metadata[crm_version]", "2");
         assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
         assertThat(stripe.calls("POST", "/v1/customers")).allSatisfy(c -> assertThat(c.params()).containsOnlyKeys("metadata[crm_id]"));
-        assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().accountItem(account).get("appliedVersion").n()).isEqualTo("2");
     }
 
     @Test
     void everyStripeCallAsksForThePinnedApiVersion() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
-        deliver(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+        local.deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+        local.deliver(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
 
         assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
         assertThat(stripe.calls()).hasSizeGreaterThanOrEqualTo(5)
@@ -81,8 +66,8 @@ class BillingPipelineTest {
     void closedDealBecomesOneInvoiceOfItsAccountsCustomer() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
-        deliver(TestEvents.dealClosed(deal, account, "1250.50", "evt-" + deal));
+        local.deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
+        local.deliver(TestEvents.dealClosed(deal, account, "1250.50", "evt-" + deal));
 
         String customerId = stripe.customers().getFirst().get("id");
         assertThat(stripe.invoices()).singleElement().satisfies(invoice -> {
@@ -96,7 +81,7 @@ class BillingPipelineTest {
             assertThat(item).containsEntry("amount", "125050").containsEntry("currency", "usd")
                     .containsEntry("invoice", stripe.invoices().getFirst().get("id"));
         });
-        Map<String, AttributeValue> action = harness.invoiceItem(deal);
+        Map<String, AttributeValue> action = local.harness().invoiceItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
         assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
         assertThat(action.get("externalIds").m().get("invoiceItem").s()).isEqualTo(stripe.invoiceItems().getFirst().get("id"));
@@ -106,30 +91,30 @@ class BillingPipelineTest {
     void dealWaitsForItsAccountAndIsInvoicedOnceTheAccountIsSynced() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        harness.send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
-        LocalEventSourceMapping.Invocation first = esm.pollOnce();
+        local.harness().send(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
+        LocalEventSourceMapping.Invocation first = local.esm().pollOnce();
 
         assertThat(first.failedMessageIds()).hasSize(1);
-        assertThat(harness.statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("dependency_missing");
-        assertThat(harness.statusItem("evt-" + deal).get("reason").s()).contains(account);
+        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("dependency_missing");
+        assertThat(local.harness().statusItem("evt-" + deal).get("reason").s()).contains(account);
         assertThat(stripe.calls("POST", "/v1/invoices")).isEmpty();
 
-        deliver(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.deliver(TestEvents.accountUpserted(account, 1, "Acme"));
         assertThat(stripe.invoices()).singleElement().satisfies(i ->
                 assertThat(i).containsEntry("customer", stripe.customers().getFirst().get("id")));
-        assertThat(harness.statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness().statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
     }
 
     @Test
     void aDealReadsItsAccountsMappingInOneBatchThenCostsTwoWrites() {
         String account = TestEvents.unique("001");
-        deliver(TestEvents.accountUpserted(account, 1, "Acme"));
+        local.deliver(TestEvents.accountUpserted(account, 1, "Acme"));
 
         String deal = TestEvents.unique("006");
-        harness.dynamoOperations.clear();
-        deliver(TestEvents.dealClosed(deal, account, "1.00", "evt-" + deal));
-        assertThat(harness.count("UpdateItem")).isEqualTo(2);
-        assertThat(harness.count("BatchGetItem")).isEqualTo(1);
-        assertThat(harness.count("PutItem") + harness.count("TransactWriteItems")).isZero();
+        local.harness().dynamoOperations.clear();
+        local.deliver(TestEvents.dealClosed(deal, account, "1.00", "evt-" + deal));
+        assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
+        assertThat(local.harness().count("BatchGetItem")).isEqualTo(1);
+        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems")).isZero();
     }
 }

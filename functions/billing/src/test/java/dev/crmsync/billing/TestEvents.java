@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.harness.SampleEvents;
 import java.nio.file.Path;
 
-/** Billing's events for tests: accounts and closed deals made from the contract's samples ({@link SampleEvents}). */
+/** Billing's events for tests, the local run and the benchmark: accounts and closed deals ({@link SampleEvents}). */
 final class TestEvents {
     static final Path SAMPLES = SampleEvents.samples();
 
@@ -15,25 +15,19 @@ final class TestEvents {
     }
 
     static String accountUpserted(String accountId, long version, String name) {
-        return accountUpserted(accountId, version, name, "evt-" + accountId + "-v" + version);
+        return SampleEvents.accountUpserted(accountId, version, name);
     }
 
     static String accountUpserted(String accountId, long version, String name, String eventId) {
-        return SampleEvents.event("account.upserted", eventId, accountId, version, data -> data.put("name", name));
+        return SampleEvents.accountUpserted(accountId, version, name, eventId);
     }
 
     static String dealClosed(String dealId, String accountId, String amount, String eventId) {
-        ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
-        return dealClosed(dealId, accountId, amount, detail.path("data").path("name").asText(), eventId);
+        return SampleEvents.dealClosed(dealId, accountId, amount, eventId);
     }
 
     static String dealClosed(String dealId, String accountId, String amount, String name, String eventId) {
-        ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
-        return SampleEvents.event("deal.closed", eventId, dealId, detail.get("version").asLong(), data -> {
-            data.put("accountId", accountId);
-            data.put("amount", new java.math.BigDecimal(amount));
-            data.put("name", name);
-        });
+        return SampleEvents.dealClosed(dealId, accountId, amount, name, eventId);
     }
 
     static String withOrigin(String body, String origin) {

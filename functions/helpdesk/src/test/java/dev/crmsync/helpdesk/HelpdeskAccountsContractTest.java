@@ -1,7 +1,7 @@
 package dev.crmsync.helpdesk;
 
 import dev.crmsync.harness.IntegrationHarness;
-import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.harness.contract.AccountRecordsBinding;
 import dev.crmsync.harness.contract.RecordSyncBinding;
 import dev.crmsync.harness.contract.RecordSyncContract;
 import dev.crmsync.harness.contract.VendorCall;
@@ -23,7 +23,7 @@ class HelpdeskAccountsContractTest extends RecordSyncContract {
         return new ZendeskOrganizations(ZendeskSandbox.shared());
     }
 
-    private record ZendeskOrganizations(ZendeskSandbox zendesk) implements RecordSyncBinding {
+    private record ZendeskOrganizations(ZendeskSandbox zendesk) implements AccountRecordsBinding {
         @Override
         public VendorSandbox<?> vendor() {
             return zendesk;
@@ -32,21 +32,6 @@ class HelpdeskAccountsContractTest extends RecordSyncContract {
         @Override
         public IntegrationHarness deploy(int maxReceiveCount, int queueVisibilitySeconds) {
             return new HelpdeskHarness(zendesk, maxReceiveCount, queueVisibilitySeconds);
-        }
-
-        @Override
-        public String object() {
-            return "account";
-        }
-
-        @Override
-        public String newRecordId() {
-            return SampleEvents.unique("001");
-        }
-
-        @Override
-        public String upserted(String recordId, long version, String label) {
-            return HelpdeskHarness.accountUpserted(recordId, version, label);
         }
 
         @Override

@@ -122,11 +122,7 @@ class HelpdeskFaultTest {
 
         // on-call renames the hand-made organization, then "Start DLQ redrive" → "Redrive to source queue(s)"
         zendesk.renameOrganization(handMade, name + " (old)");
-        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (!local.harness().dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
+        local.harness().redriveTheDlq();
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();

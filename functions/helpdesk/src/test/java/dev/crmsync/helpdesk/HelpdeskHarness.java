@@ -26,7 +26,7 @@ final class HelpdeskHarness extends IntegrationHarness {
 
     /** account.upserted of {@code accountId} at {@code version}, named {@code name}, event id {@code evt-<id>-v<version>}. */
     static String accountUpserted(String accountId, long version, String name) {
-        return SampleEvents.event("account.upserted", "evt-" + accountId + "-v" + version, accountId, version, data -> data.put("name", name));
+        return SampleEvents.accountUpserted(accountId, version, name);
     }
 
     /** contact.upserted of {@code contactId} in {@code accountId} (null: no account), named {@code firstName} Lee. */

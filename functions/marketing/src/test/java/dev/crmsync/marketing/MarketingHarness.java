@@ -20,10 +20,9 @@ final class MarketingHarness extends IntegrationHarness {
     final MailchimpSandbox mailchimp;
 
     MarketingHarness(MailchimpSandbox mailchimp, int maxReceiveCount, int queueVisibilitySeconds) {
-        super(LocalAws.get(), "marketing", MailchimpConnector::new, mailchimp.baseUrl(), "{\"apiKey\":\"" + API_KEY + "\"}",
-                maxReceiveCount, queueVisibilitySeconds);
+        super(LocalAws.get(), "marketing", MailchimpConnector::new, mailchimp, API_KEY, maxReceiveCount, queueVisibilitySeconds);
         this.mailchimp = mailchimp;
-        mailchimp.acceptApiKeys(API_KEY).createList(LIST_ID);
+        mailchimp.createList(LIST_ID);
         environment.put("CRM_SYNC_OPTION_LIST_ID", LIST_ID);
     }
 

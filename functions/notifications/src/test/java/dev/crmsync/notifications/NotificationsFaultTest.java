@@ -196,11 +196,7 @@ class NotificationsFaultTest {
 
         // on-call creates the channel and invites the app, then "Start DLQ redrive"
         slack.addChannel(NotificationsHarness.CHANNEL, "sales");
-        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (!local.harness().dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
+        local.harness().redriveTheDlq();
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();

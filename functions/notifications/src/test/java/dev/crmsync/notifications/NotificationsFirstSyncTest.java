@@ -3,14 +3,15 @@ package dev.crmsync.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The first sync into a channel that is already busy: the deals' messages are added to what people
@@ -21,24 +22,22 @@ import org.junit.jupiter.api.Test;
 class NotificationsFirstSyncTest {
     private static final int MESSAGES_BY_PEOPLE = 250;
     private final SlackSandbox slack = SlackSandbox.shared();
-    private NotificationsHarness harness;
-
-    @BeforeEach
-    void deploy() {
-        slack.reset();
+    @RegisterExtension
+    final LocalDeployment<NotificationsHarness> local = LocalDeployment.of(slack, () -> {
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
-        harness = new NotificationsHarness(slack, 4, 30);
-    }
+        return new NotificationsHarness(slack, 4, 30);
+    });
 
     @Test
     void wonDealsAreAddedToABusyChannelAndARetryFindsItsPostAmongThePeoplesMessages() {
+        NotificationsHarness harness = local.harness();
         for (int i = 0; i < 100; i++) {
             slack.addMessageFromAPerson(NotificationsHarness.CHANNEL, "standup notes " + i);
         }
         List<JsonNode> before = harness.messages();
         String retried = SampleEvents.unique("006");
         List<String> deals = List.of(retried, SampleEvents.unique("006"), SampleEvents.unique("006"));
-        LocalEventSourceMapping esm = harness.eventSourceMapping(harness.pipeline());
+        LocalEventSourceMapping esm = local.esm();
 
         // the first deal's post reaches Slack, but its answer is lost (a 503 after the work) ...
         slack.failAfterWorkNext("POST", "/api/chat\\.postMessage", 1, 503);

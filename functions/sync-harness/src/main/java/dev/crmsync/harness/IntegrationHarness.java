@@ -2,6 +2,7 @@ package dev.crmsync.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.synccore.config.AwsClients;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
@@ -14,6 +15,7 @@ import dev.crmsync.testkit.LocalEventBridge;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -76,6 +78,16 @@ public class IntegrationHarness {
         this.queues = aws.createQueuePair(integration + "-" + id, maxReceiveCount, queueVisibilitySeconds);
         this.secretId = "crm-sync/test/" + integration + "-" + id;
         aws.putSecret(secretId, secretJson);
+    }
+
+    /**
+     * Deployed against {@code vendor}, which is made to accept {@code apiKey}; the integration's secret
+     * holds the key as {@code {"apiKey":"…"}} (the shape of Stripe's, Mailchimp's and the example vendor's).
+     */
+    public IntegrationHarness(AwsEnvironment aws, String integration, Function<ConnectorSettings, Connector> connector,
+                              VendorSandbox<?> vendor, String apiKey, int maxReceiveCount, int queueVisibilitySeconds) {
+        this(aws, integration, connector, vendor.baseUrl(), "{\"apiKey\":\"" + apiKey + "\"}", maxReceiveCount, queueVisibilitySeconds);
+        vendor.acceptApiKeys(apiKey);
     }
 
     /** The function's configuration as the stack sets it, with short backoffs for tests. */
@@ -178,6 +190,18 @@ public class IntegrationHarness {
     public List<Message> dlqMessages() {
         return aws.sqs().receiveMessage(b -> b.queueUrl(queues.dlqUrl()).maxNumberOfMessages(10)
                 .visibilityTimeout(0).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
+    /**
+     * What on-call does once the cause is fixed, "Start DLQ redrive" → "Redrive to source queue(s)":
+     * the DLQ's messages moved back to the integration queue, waited for until the DLQ is empty (at most 10 s).
+     */
+    public void redriveTheDlq() throws InterruptedException {
+        aws.sqs().startMessageMoveTask(b -> b.sourceArn(queues.dlqArn()));
+        Instant until = Instant.now().plusSeconds(10);
+        while (!dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
     }
 
     /** Messages in the integration queue, visible or in flight. */

@@ -1,10 +1,14 @@
 package dev.crmsync.harness;
 
 import dev.crmsync.sandbox.VendorSandbox;
+import dev.crmsync.synccore.config.SyncConfig;
+import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalEventSourceMapping;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -17,8 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
  * }</pre>
  *
- * The test then reaches the deployment by {@link #harness()}, the event source mapping by
- * {@link #esm()}, and sends and drains events with {@link #deliver}.
+ * The test then reaches the deployment by {@link #harness()}, the pipeline the function built by
+ * {@link #pipeline()}, the event source mapping by {@link #esm()}, and sends and drains events with
+ * {@link #deliver}.
  */
 public final class LocalDeployment<H extends IntegrationHarness> implements BeforeEachCallback {
     /** How long {@link #deliver} waits for the queue to empty. */
@@ -27,6 +32,7 @@ public final class LocalDeployment<H extends IntegrationHarness> implements Befo
     private final VendorSandbox<?> vendor;
     private final Supplier<H> deploy;
     private H harness;
+    private SyncPipeline pipeline;
     private LocalEventSourceMapping esm;
 
     private LocalDeployment(VendorSandbox<?> vendor, Supplier<H> deploy) {
@@ -48,17 +54,36 @@ public final class LocalDeployment<H extends IntegrationHarness> implements Befo
     /** Replaces the deployment for the rest of the test (e.g. one whose queue has another visibility timeout). */
     public H redeploy(Supplier<H> other) {
         harness = other.get();
-        esm = harness.eventSourceMapping(harness.pipeline());
+        rebuildPipeline();
         return harness;
     }
 
     /** The same deployment with its pipeline built again, as a new function version reads its changed configuration. */
     public void rebuildPipeline() {
-        esm = harness.eventSourceMapping(harness.pipeline());
+        reconfigure(UnaryOperator.identity(), IntegrationHarness.FUNCTION_TIMEOUT);
+    }
+
+    /**
+     * The same deployment with its pipeline built from the configuration {@code change} makes of the
+     * stack's (e.g. another retry window or tuning), invoked with {@code functionTimeout}.
+     */
+    public void reconfigure(UnaryOperator<SyncConfig> change, Duration functionTimeout) {
+        pipeline = harness.pipeline(change.apply(harness.config()), Clock.systemUTC());
+        esm = harness.eventSourceMapping(pipeline, functionTimeout);
+    }
+
+    /** {@link #reconfigure(UnaryOperator, Duration)} with the function's usual timeout. */
+    public void reconfigure(UnaryOperator<SyncConfig> change) {
+        reconfigure(change, IntegrationHarness.FUNCTION_TIMEOUT);
     }
 
     public H harness() {
         return harness;
+    }
+
+    /** The pipeline the event source mapping invokes, to hand it a batch directly (e.g. a redelivery). */
+    public SyncPipeline pipeline() {
+        return pipeline;
     }
 
     /** The deployment's event source mapping, polling its queue with the pipeline as the function builds it. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -33,6 +34,30 @@ public final class SampleEvents {
         detail.put("version", version);
         editData.accept((ObjectNode) detail.get("data"));
         return envelope.toString();
+    }
+
+    /** An {@code account.upserted} of {@code accountId} at {@code version}, named {@code name}, with the event id {@code evt-<account>-v<version>}. */
+    public static String accountUpserted(String accountId, long version, String name) {
+        return accountUpserted(accountId, version, name, "evt-" + accountId + "-v" + version);
+    }
+
+    public static String accountUpserted(String accountId, long version, String name, String eventId) {
+        return event("account.upserted", eventId, accountId, version, data -> data.put("name", name));
+    }
+
+    /** A {@code deal.closed} of {@code dealId} for {@code accountId} over {@code amount}, named as the sample names it. */
+    public static String dealClosed(String dealId, String accountId, String amount, String eventId) {
+        ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
+        return dealClosed(dealId, accountId, amount, detail.path("data").path("name").asText(), eventId);
+    }
+
+    public static String dealClosed(String dealId, String accountId, String amount, String name, String eventId) {
+        ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
+        return event("deal.closed", eventId, dealId, detail.get("version").asLong(), data -> {
+            data.put("accountId", accountId);
+            data.put("amount", new BigDecimal(amount));
+            data.put("name", name);
+        });
     }
 
     /** A sample of events/samples, by its path there (e.g. {@code valid/contact.upserted.json}). */

@@ -159,7 +159,7 @@ public abstract class ActionSyncContract {
         VendorCall effect = vendor.effectCall();
         assertThat(vendor.vendor().calls(effect.method(), effect.pathRegex())).hasSize(1);
 
-        ContractSteps.redriveTheDlq(local.harness());
+        local.harness().redriveTheDlq();
         local.esm().drain(Duration.ofSeconds(20));
 
         assertPerformedOnce(key);

@@ -5,23 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.testkit.LocalAws;
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Steps both contract suites take: on-call's redrive, a key rotation, and what a refused key must leave behind. */
+/** Steps both contract suites take: a key rotation, and what a refused key must leave behind. */
 final class ContractSteps {
     private ContractSteps() {}
-
-    /** "Start DLQ redrive" → "Redrive to source queue(s)", waited for until the DLQ is empty (at most 10 s). */
-    static void redriveTheDlq(IntegrationHarness harness) throws InterruptedException {
-        harness.aws.sqs().startMessageMoveTask(b -> b.sourceArn(harness.queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (!harness.dlqMessages().isEmpty() && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
-    }
 
     /**
      * Warms the function up (its secret read once), then rotates the key as on-call does: the vendor

@@ -160,7 +160,7 @@ public abstract class RecordSyncContract {
         local.deliver(vendor.upserted(record, 1, "redriven"));
         assertThat(local.harness().dlqMessages()).hasSize(1);
 
-        ContractSteps.redriveTheDlq(local.harness());
+        local.harness().redriveTheDlq();
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();

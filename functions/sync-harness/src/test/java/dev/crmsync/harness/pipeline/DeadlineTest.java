@@ -1,41 +1,42 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crmsync.sandbox.stripe.StripeSandbox;
-import dev.crmsync.synccore.config.SyncConfig;
-import dev.crmsync.synccore.pipeline.SyncPipeline;
+import dev.crmsync.harness.LocalDeployment;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.example.ExampleSandbox;
 import dev.crmsync.testkit.LocalEventSourceMapping;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A batch that cannot finish before the invocation's deadline: the records that fit are applied
  * and acknowledged, the rest are not started and come back soon — the batch is never sent back
  * whole, and nothing is lost.
  */
-class BillingDeadlineTest {
-    private final StripeSandbox stripe = StripeSandbox.shared();
+class DeadlineTest {
+    private final ExampleSandbox vendor = ExampleSandbox.shared();
+    @RegisterExtension
+    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 10, 30));
 
     @Test
     void recordsThatWouldOutliveTheInvocationAreNotStartedAndComeBackLater() throws InterruptedException {
-        stripe.reset();
-        BillingHarness harness = new BillingHarness(stripe, 10, 30);
-        // One vendor call at a time, each Stripe request 400 ms (an account takes two), a 5 s invocation
+        ExampleHarness harness = local.harness();
+        // One vendor call at a time, each of 800 ms (an account is one call), a 5 s invocation
         // and a 2.5 s margin (longer than one record takes): only the first few records of the batch fit.
-        SyncConfig config = harness.config().withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2));
-        SyncPipeline pipeline = SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), () -> 0.999_999, StripeConnector::new);
-        LocalEventSourceMapping esm = harness.eventSourceMapping(pipeline, Duration.ofSeconds(5));
+        local.reconfigure(config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2)),
+                Duration.ofSeconds(5));
+        LocalEventSourceMapping esm = local.esm();
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            String account = TestEvents.unique("001");
+            String account = SampleEvents.unique("001");
             accounts.add(account);
-            harness.send(TestEvents.accountUpserted(account, 1, "Account " + i));
+            harness.send(SampleEvents.accountUpserted(account, 1, "Account " + i));
         }
-        stripe.setLatency(Duration.ofMillis(400));
+        vendor.setLatency(Duration.ofMillis(800));
 
         List<software.amazon.awssdk.services.sqs.model.Message> batch = new ArrayList<>();
         for (int tries = 0; batch.size() < 8 && tries < 20; tries++) {
@@ -45,19 +46,19 @@ class BillingDeadlineTest {
 
         assertThat(invocation.received()).isEqualTo(8);
         assertThat(invocation.failedMessageIds()).isNotEmpty().hasSizeLessThan(8);
-        // no record was left running past the response: nothing reaches Stripe afterwards
-        int callsAtResponse = stripe.calls().size();
+        // no record was left running past the response: nothing reaches the vendor afterwards
+        int callsAtResponse = vendor.calls().size();
         Thread.sleep(Duration.ofMillis(1500));
-        assertThat(stripe.calls()).hasSize(callsAtResponse);
-        assertThat(stripe.customers()).hasSize(8 - invocation.failedMessageIds().size());
+        assertThat(vendor.calls()).hasSize(callsAtResponse);
+        assertThat(vendor.records()).hasSize(8 - invocation.failedMessageIds().size());
         // not-started records come back within seconds, not after the queue's 30 s visibility timeout
         assertThat(harness.visibilityTimeouts).hasSize(invocation.failedMessageIds().size()).allSatisfy(v -> assertThat(v).isLessThanOrEqualTo(1));
 
-        stripe.setLatency(Duration.ZERO);
+        vendor.setLatency(Duration.ZERO);
         harness.eventSourceMapping(harness.pipeline()).drain(Duration.ofSeconds(20));
-        assertThat(stripe.customers()).hasSize(8);
+        assertThat(vendor.records()).hasSize(8);
         for (String account : accounts) {
-            assertThat(harness.accountItem(account).get("appliedVersion").n()).isEqualTo("1");
+            assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
         }
         assertThat(harness.dlqMessages()).isEmpty();
     }

@@ -1,9 +1,12 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crmsync.sandbox.stripe.StripeSandbox;
+import dev.crmsync.harness.CapturedLogs;
+import dev.crmsync.harness.LocalDeployment;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.example.ExampleSandbox;
 import dev.crmsync.testkit.LocalEventBridge;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Duration;
@@ -12,16 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The outcome events of the billing pipeline, on real local servers (dynalite, ElasticMQ, the Secrets
- * Manager endpoint, the Stripe sandbox) and the local EventBridge endpoint, which keeps what the SDK
+ * The outcome events of the pipeline, on real local servers (dynalite, ElasticMQ, the Secrets
+ * Manager endpoint, the example vendor) and the local EventBridge endpoint, which keeps what the SDK
  * client sent it. Each batch holds an applied record, a skipped one (an echo) and a failed one (a deal
  * whose account is not synced yet).
  */
@@ -29,47 +33,44 @@ class OutcomeEventsTest {
     private static final Set<String> DETAIL_FIELDS = Set.of("integration", "eventId", "crmDetailType", "object", "recordId",
             "version", "attempt", "externalId", "skipReason", "errorClass", "retrying");
 
-    private final StripeSandbox stripe = StripeSandbox.shared();
+    private final ExampleSandbox vendor = ExampleSandbox.shared();
     private final LocalEventBridge eventBridge = LocalEventBridge.shared();
-    private BillingHarness harness;
-    private String bus;
-
-    @BeforeEach
-    void deploy() {
-        stripe.reset();
-        harness = new BillingHarness(stripe, 5, 30);
-        bus = "crm-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String bus = "crm-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
+    @RegisterExtension
+    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> {
+        ExampleHarness harness = new ExampleHarness(vendor, 5, 30);
         harness.environment.put("CRM_SYNC_EVENT_BUS", bus);
-    }
+        return harness;
+    });
 
     /** The three records of a batch, sent and processed in one invocation, and how long that invocation took. */
     private record Batch(String account, String echoed, String deal, LocalEventSourceMapping.Invocation invocation, Duration took) {}
 
     private Batch processAppliedSkippedAndFailed(Duration functionTimeout) {
-        String account = TestEvents.unique("001");
-        String echoed = TestEvents.unique("001");
-        String deal = TestEvents.unique("006");
-        harness.send(TestEvents.accountUpserted(account, 1, "Acme Corporation"));
-        harness.send(TestEvents.withOrigin(TestEvents.accountUpserted(echoed, 1, "Globex Corporation"), "billing"));
-        harness.send(TestEvents.dealClosed(deal, TestEvents.unique("001"), "1250.50", "evt-" + deal));
-        LocalEventSourceMapping esm = harness.eventSourceMapping(harness.pipeline(), functionTimeout);
+        String account = SampleEvents.unique("001");
+        String echoed = SampleEvents.unique("001");
+        String deal = SampleEvents.unique("006");
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme Corporation"));
+        local.harness().send(SampleEvents.withOrigin(SampleEvents.accountUpserted(echoed, 1, "Globex Corporation"), ExampleConnector.INTEGRATION));
+        local.harness().send(SampleEvents.dealClosed(deal, SampleEvents.unique("001"), "1250.50", "evt-" + deal));
+        local.reconfigure(UnaryOperator.identity(), functionTimeout);
         List<Message> received = new ArrayList<>();
         for (int tries = 0; received.size() < 3 && tries < 20; tries++) {
-            received.addAll(esm.receive(3 - received.size()));
+            received.addAll(local.esm().receive(3 - received.size()));
         }
         assertThat(received).hasSize(3);
         Instant start = Instant.now();
-        LocalEventSourceMapping.Invocation invocation = esm.invoke(received);
+        LocalEventSourceMapping.Invocation invocation = local.esm().invoke(received);
         return new Batch(account, echoed, deal, invocation, Duration.between(start, Instant.now()));
     }
 
     private Batch processAppliedSkippedAndFailed() {
-        return processAppliedSkippedAndFailed(BillingHarness.FUNCTION_TIMEOUT);
+        return processAppliedSkippedAndFailed(ExampleHarness.FUNCTION_TIMEOUT);
     }
 
     @Test
     void appliedSkippedAndFailedRecordsAreTheEntriesOfOnePutEventsCall() {
-        harness.environment.put("CRM_SYNC_PUBLISH_OUTCOMES", "applied,failed,skipped");
+        local.harness().environment.put("CRM_SYNC_PUBLISH_OUTCOMES", "applied,failed,skipped");
         Batch batch = processAppliedSkippedAndFailed();
 
         assertThat(eventBridge.calls(bus)).singleElement().satisfies(call -> assertThat(call.entries()).hasSize(3));
@@ -78,21 +79,21 @@ class OutcomeEventsTest {
             assertThat(entry.source()).isEqualTo("crm-sync");
             assertThat(entry.eventBusName()).isEqualTo(bus);
             assertThat(entry.time()).isBetween(Instant.now().minusSeconds(30), Instant.now());
-            assertThat(entry.detail().get("integration").asText()).isEqualTo("billing");
+            assertThat(entry.detail().get("integration").asText()).isEqualTo(ExampleConnector.INTEGRATION);
             assertThat(entry.detail().get("attempt").asInt()).isEqualTo(1);
             // ids, versions and classes only: nothing of the record's data, no reason text
             assertThat(fieldNames(entry.detail())).isSubsetOf(DETAIL_FIELDS);
             assertThat(entry.detail().toString()).doesNotContain("Acme", "Globex", "acme.example", "1250");
         });
 
-        String customerId = stripe.customerByCrmId(batch.account()).orElseThrow().get("id");
+        String vendorId = vendor.record(batch.account()).orElseThrow().get("id").asText();
         JsonNode applied = detailOf(entries, "sync.applied");
         assertThat(applied.get("eventId").asText()).isEqualTo("evt-" + batch.account() + "-v1");
         assertThat(applied.get("crmDetailType").asText()).isEqualTo("account.upserted");
         assertThat(applied.get("object").asText()).isEqualTo("account");
         assertThat(applied.get("recordId").asText()).isEqualTo(batch.account());
         assertThat(applied.get("version").asLong()).isEqualTo(1);
-        assertThat(applied.get("externalId").asText()).isEqualTo(customerId);
+        assertThat(applied.get("externalId").asText()).isEqualTo(vendorId);
         JsonNode skipped = detailOf(entries, "sync.skipped");
         assertThat(skipped.get("recordId").asText()).isEqualTo(batch.echoed());
         assertThat(skipped.get("skipReason").asText()).isEqualTo("echo");
@@ -114,7 +115,7 @@ class OutcomeEventsTest {
             "none            | ''"})
     void theIntegrationsSettingChoosesWhichOutcomesArePublished(String setting, String expectedDetailTypes) {
         if (setting != null) {
-            harness.environment.put("CRM_SYNC_PUBLISH_OUTCOMES", setting);
+            local.harness().environment.put("CRM_SYNC_PUBLISH_OUTCOMES", setting);
         }
         processAppliedSkippedAndFailed();
 
@@ -139,12 +140,12 @@ class OutcomeEventsTest {
         // the deal alone failed, as it would have without outcome events; the others were deleted
         Set<String> failed = batch.invocation().failedMessageIds();
         assertThat(failed).hasSize(1);
-        assertThat(harness.queuedMessages()).isEqualTo(1);
-        assertThat(harness.statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
-        assertThat(harness.accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("metadata[crm_id]", batch.account()));
-        assertThat(harness.accountItem(batch.echoed())).isEmpty();
-        assertThat(harness.dlqMessages()).isEmpty();
+        assertThat(local.harness().queuedMessages()).isEqualTo(1);
+        assertThat(local.harness().statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
+        assertThat(local.harness().recordItem("account", batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(vendor.records()).singleElement().satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(batch.account()));
+        assertThat(local.harness().recordItem("account", batch.echoed())).isEmpty();
+        assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
     @Test
@@ -158,8 +159,8 @@ class OutcomeEventsTest {
         // the invocation (and its deletes) ended before its deadline: Lambda would otherwise fail, and repeat, the batch
         assertThat(batch.took()).isLessThan(functionTimeout);
         assertThat(batch.invocation().failedMessageIds()).hasSize(1);
-        assertThat(harness.accountItem(batch.account()).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(harness.queuedMessages()).isEqualTo(1);
+        assertThat(local.harness().recordItem("account", batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness().queuedMessages()).isEqualTo(1);
     }
 
     private static JsonNode detailOf(List<LocalEventBridge.Entry> entries, String detailType) {

@@ -1,11 +1,11 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.LocalDeployment;
-import dev.crmsync.sandbox.stripe.StripeSandbox;
+import dev.crmsync.harness.SampleEvents;
+import dev.crmsync.sandbox.example.ExampleSandbox;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,37 +15,33 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * events of one record had failed.
  */
 class StatusRecordTest {
-    private final StripeSandbox stripe = StripeSandbox.shared();
+    private final ExampleSandbox vendor = ExampleSandbox.shared();
     @RegisterExtension
-    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 3, 30));
+    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 3, 30));
 
     @Test
     void afterARedriveEveryStatusOfTheRecordSaysAppliedOrSkippedNeverFailed() throws InterruptedException {
-        String account = TestEvents.unique("001");
+        String account = SampleEvents.unique("001");
         String first = "evt-" + account + "-v1";
         String second = "evt-" + account + "-v2";
-        // Stripe rejects both versions (say, an e-mail it refuses): both end in the DLQ
-        stripe.rejectNext("POST", "/v1/customers", 2, 400, "invalid_request_error", "email_invalid", "Invalid email");
-        local.harness().send(TestEvents.accountUpserted(account, 1, "Acme", first));
+        // the vendor rejects both versions (say, a field it refuses): both end in the DLQ
+        vendor.rejectNext("PUT", "/records/.*", 2, 400, "invalid_request", "Invalid field");
+        local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme", first));
         local.esm().drain(Duration.ofSeconds(10));
-        local.harness().send(TestEvents.accountUpserted(account, 2, "Acme v2", second));
+        local.harness().send(SampleEvents.accountUpserted(account, 2, "Acme v2", second));
         local.esm().drain(Duration.ofSeconds(10));
         assertThat(local.harness().dlqMessages()).hasSize(2);
         assertThat(local.harness().statusItem(first).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(local.harness().statusItem(second).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
 
         // on-call fixes the cause and redrives the DLQ
-        local.harness().aws.sqs().startMessageMoveTask(b -> b.sourceArn(local.harness().queues.dlqArn()));
-        Instant until = Instant.now().plusSeconds(10);
-        while (local.harness().queuedMessages() < 2 && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
+        local.harness().redriveTheDlq();
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(local.harness().accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().recordItem("account", account).get("appliedVersion").n()).isEqualTo("2");
         assertThat(local.harness().statusItem(first).get("outcome").s()).isIn("APPLIED", "SKIPPED");
         assertThat(local.harness().statusItem(second).get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(local.harness().accountItem(account)).doesNotContainKey("failedEvents");
+        assertThat(local.harness().recordItem("account", account)).doesNotContainKey("failedEvents");
     }
 }

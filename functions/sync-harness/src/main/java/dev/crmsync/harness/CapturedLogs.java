@@ -1,4 +1,4 @@
-package dev.crmsync.billing;
+package dev.crmsync.harness;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +17,7 @@ import org.apache.logging.log4j.core.config.Property;
  * Every log line written while it is open, from every configured logger, with the message and
  * the full text of any exception logged with it (messages of causes and stack traces included).
  */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final AbstractAppender appender = new AbstractAppender("captured-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
@@ -31,7 +31,7 @@ final class CapturedLogs implements AutoCloseable {
         }
     };
 
-    CapturedLogs() {
+    public CapturedLogs() {
         appender.start();
         for (LoggerConfig logger : context.getConfiguration().getLoggers().values()) {
             logger.addAppender(appender, null, null);
@@ -39,7 +39,7 @@ final class CapturedLogs implements AutoCloseable {
         context.updateLoggers();
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
