@@ -70,8 +70,8 @@ public final class VendorHttp {
      * is built: a thread paused anywhere before the send (a GC, a frozen container) finds the time
      * it lost already spent, so the call either ends by the call deadline, inside the attempt's
      * lease, or is not sent at all. What remains is the JDK's own step from the timeout to the
-     * socket, and a vendor still working on a request it got before the timeout (README, "How a
-     * change is processed").
+     * socket, and a vendor still working on a request it got before the timeout (docs/architecture.md,
+     * "How a change is processed").
      *
      * @param call    what the call is, for reasons ("POST v1/customers"); never holds a secret
      * @param calls   the attempt's call budget; when too little of it is left, the call is not sent
