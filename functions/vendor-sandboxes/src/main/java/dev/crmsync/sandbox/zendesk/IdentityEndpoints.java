@@ -45,7 +45,7 @@ final class IdentityEndpoints {
     SandboxReply createIdentity(SandboxRequest request, long userId) {
         JsonNode given = request.json() == null ? null : request.json().get("identity");
         if (given == null || !"email".equals(text(given, "type"))) {
-            throw new Rejection(400, "InvalidRequest", "the sandbox models e-mail account.identities only");
+            throw new Rejection(400, "InvalidRequest", "the sandbox models e-mail identities only");
         }
         String value = text(given, "value");
         synchronized (account.lock) {

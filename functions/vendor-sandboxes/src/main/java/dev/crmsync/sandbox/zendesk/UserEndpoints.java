@@ -182,7 +182,7 @@ final class UserEndpoints {
     SandboxReply usersMatching(String query) {
         Matcher email = EMAIL_QUERY.matcher(query == null ? "" : query.strip());
         if (!email.matches()) {
-            throw new Rejection(400, "InvalidSearch", "the sandbox's account.users search understands only email:<address>");
+            throw new Rejection(400, "InvalidSearch", "the sandbox's users search understands only email:<address>");
         }
         String address = email.group(1);
         synchronized (account.lock) {
