@@ -1,6 +1,7 @@
 package dev.crmsync.sandbox.zendesk;
 
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.copyFields;
+import static dev.crmsync.sandbox.zendesk.ZendeskReplies.given;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.notFound;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.one;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.page;
@@ -12,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.sandbox.SandboxReply;
 import dev.crmsync.sandbox.SandboxRequest;
-import dev.crmsync.sandbox.VendorSandbox.Rejection;
 import java.util.Optional;
 
 /**
@@ -29,10 +29,7 @@ final class OrganizationEndpoints {
     }
 
     SandboxReply createOrUpdateOrganization(SandboxRequest request) {
-        JsonNode given = request.json() == null ? null : request.json().get("organization");
-        if (given == null || !given.isObject()) {
-            throw new Rejection(400, "InvalidRequest", "organization parameter is missing");
-        }
+        JsonNode given = given(request, "organization");
         synchronized (account.lock) {
             String externalId = text(given, "external_id");
             Optional<ObjectNode> existing = externalId == null ? Optional.empty() : account.findOrganization(externalId);
@@ -57,10 +54,7 @@ final class OrganizationEndpoints {
 
     /** Update Organization ({@code PUT /api/v2/organizations/{id}}): the given fields replace the stored ones; names stay unique. */
     SandboxReply updateOrganization(SandboxRequest request, long id) {
-        JsonNode given = request.json() == null ? null : request.json().get("organization");
-        if (given == null || !given.isObject()) {
-            throw new Rejection(400, "InvalidRequest", "organization parameter is missing");
-        }
+        JsonNode given = given(request, "organization");
         synchronized (account.lock) {
             ObjectNode org = account.organizations.get(id);
             if (org == null) {

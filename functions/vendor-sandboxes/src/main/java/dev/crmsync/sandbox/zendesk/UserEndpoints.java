@@ -1,6 +1,7 @@
 package dev.crmsync.sandbox.zendesk;
 
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.EMAIL;
+import static dev.crmsync.sandbox.zendesk.ZendeskReplies.given;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.notFound;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.one;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.page;
@@ -38,10 +39,7 @@ final class UserEndpoints {
     }
 
     SandboxReply createOrUpdateUser(SandboxRequest request) {
-        JsonNode given = request.json() == null ? null : request.json().get("user");
-        if (given == null || !given.isObject()) {
-            throw new Rejection(400, "InvalidRequest", "user parameter is missing");
-        }
+        JsonNode given = given(request, "user");
         synchronized (account.lock) {
             String externalId = text(given, "external_id");
             String email = text(given, "email");
@@ -98,10 +96,7 @@ final class UserEndpoints {
 
     /** Update User ({@code PUT /api/v2/users/{id}}); a soft-deleted user is not found. */
     SandboxReply updateUser(SandboxRequest request, long id) {
-        JsonNode given = request.json() == null ? null : request.json().get("user");
-        if (given == null || !given.isObject()) {
-            throw new Rejection(400, "InvalidRequest", "user parameter is missing");
-        }
+        JsonNode given = given(request, "user");
         synchronized (account.lock) {
             ObjectNode user = account.users.get(id);
             if (user == null || !user.path("active").asBoolean()) {

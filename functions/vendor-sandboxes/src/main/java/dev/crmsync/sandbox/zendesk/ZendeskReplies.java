@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.sandbox.SandboxError;
 import dev.crmsync.sandbox.SandboxReply;
+import dev.crmsync.sandbox.SandboxRequest;
 import dev.crmsync.sandbox.VendorSandbox.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -36,6 +37,15 @@ final class ZendeskReplies {
             case SandboxError.Unauthorized(String key) ->
                     SandboxReply.json(401, JSON.createObjectNode().put("error", "Couldn't authenticate you"));
         };
+    }
+
+    /** The request body's {@code {"<key>": {…}}} object; without it, 400 {@code InvalidRequest}. */
+    static JsonNode given(SandboxRequest request, String key) {
+        JsonNode given = request.json() == null ? null : request.json().get(key);
+        if (given == null || !given.isObject()) {
+            throw new Rejection(400, "InvalidRequest", key + " parameter is missing");
+        }
+        return given;
     }
 
     /** A missing object: 404 {@code RecordNotFound}. */
