@@ -1,7 +1,6 @@
 package dev.crmsync.sandbox.zendesk;
 
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.EMAIL;
-import static dev.crmsync.sandbox.zendesk.ZendeskReplies.notFound;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.one;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.page;
 import static dev.crmsync.sandbox.zendesk.ZendeskReplies.recordInvalid;
