@@ -30,11 +30,6 @@ final class MailchimpView implements VendorView {
     }
 
     @Override
-    public Map<Integer, List<ActionObject>> actions() {
-        return Map.of();
-    }
-
-    @Override
     public List<String> orphans() {
         List<String> orphans = new ArrayList<>();
         for (MailchimpSandbox.Member member : mailchimp.members()) {

@@ -31,8 +31,10 @@ interface VendorView {
     /** The live objects of each record, by the version each one carries. */
     Map<Integer, List<Long>> liveObjects();
 
-    /** The objects of each deal's one-time action. */
-    Map<Integer, List<ActionObject>> actions();
+    /** The objects of each deal's one-time action; none for a vendor that only holds record state. */
+    default Map<Integer, List<ActionObject>> actions() {
+        return Map.of();
+    }
 
     /** Objects that belong to no record of the run (e.g. created and never given a state): each one is an object too many. */
     List<String> orphans();

@@ -1,10 +1,5 @@
 package dev.crmsync.faultrun;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crmsync.harness.SampleEvents;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -15,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.LongFunction;
 
 /**
@@ -23,7 +17,7 @@ import java.util.function.LongFunction;
  * the faults a CRM and EventBridge bring themselves — duplicates, out-of-order versions, bursts on
  * one record, e-mail changes, deletes and re-creates, case-only id pairs, several closes per deal
  * with other names and amounts, malformed and schema-invalid events. The same seed and size give
- * the same events. Events are made from the contract's own samples ({@link SampleEvents}).
+ * the same events. Events are made from the contract's own samples ({@link CrmEvents}).
  *
  * <p>Accounts that contacts and deals refer to ("stable" accounts) are never deleted, in the CRM or
  * by hand: a CRM does not delete an account that still has contacts and open deals.
@@ -47,6 +41,7 @@ final class Workload {
     /** The objects whose events were sent twice at least once (the first event of each object is). */
     private final Set<String> duplicated = new HashSet<>();
     private final Random random;
+    private final CrmEvents crm;
     private final List<Placed> placed = new ArrayList<>();
     private int nextIndex = 1;
     private long sequence;
@@ -55,6 +50,7 @@ final class Workload {
 
     private Workload(long seed) {
         this.random = new Random(seed);
+        this.crm = new CrmEvents(random);
     }
 
     /** About {@code size} events (a little more: a story is never cut short). */
@@ -84,7 +80,7 @@ final class Workload {
             }
         }
         for (int i = 0; i < invalid; i++) {
-            invalidEvent(i, random.nextDouble() * size);
+            placed.add(new Placed(random.nextDouble() * size, sequence++, crm.invalid(i)));
         }
         placed.sort(Comparator.comparingDouble(Placed::position).thenComparingLong(Placed::sequence));
         placed.forEach(p -> events.add(p.event()));
@@ -130,13 +126,13 @@ final class Workload {
         List<SentEvent> story = new ArrayList<>();
         long version = 0;
         for (int n = 1 + random.nextInt(3); n > 0; n--) {
-            story.add(accountUpserted(account, ++version));
+            story.add(crm.accountUpserted(account, ++version));
         }
-        version = mayBeDeleted ? maybeBurst(account, story, version, v -> accountUpserted(account, v)) : version;
+        version = mayBeDeleted ? maybeBurst(account, story, version, v -> crm.accountUpserted(account, v)) : version;
         if (mayBeDeleted && chance("account", 0.25)) {
-            story.add(deleted(account, "account.deleted", ++version));
+            story.add(crm.deleted(account, "account.deleted", ++version));
                         if (chance("account", 0.5)) {
-                story.add(accountUpserted(account, ++version));
+                story.add(crm.accountUpserted(account, ++version));
             }
         }
         place(story, start);
@@ -144,7 +140,7 @@ final class Workload {
             CrmRecord partner = casePartner(account);
             List<SentEvent> partnerStory = new ArrayList<>();
             for (long v = 1; v <= 1 + random.nextInt(3); v++) {
-                partnerStory.add(accountUpserted(partner, v));
+                partnerStory.add(crm.accountUpserted(partner, v));
             }
             place(partnerStory, start + random.nextDouble() * 5);
         }
@@ -156,30 +152,30 @@ final class Workload {
     private void contactStory(CrmRecord contact, double start) {
         String accountId = random.nextDouble() < 0.8 ? stableAccounts.get(random.nextInt(stableAccounts.size())).recordId() : null;
         List<String> addresses = emails.computeIfAbsent(contact.index(), i -> new ArrayList<>());
-        addresses.add(email(contact, 1));
+        addresses.add(CrmEvents.email(contact, 1));
         List<SentEvent> story = new ArrayList<>();
         long version = 0;
         for (int n = chance("contact", 0) ? 3 : 1 + random.nextInt(3); n > 0; n--) {
             if (version > 0 && chance("contact", 0.3)) {
-                addresses.add(email(contact, addresses.size() + 1));
+                addresses.add(CrmEvents.email(contact, addresses.size() + 1));
                 count(FaultKind.EMAIL_CHANGE, contact);
             }
-            story.add(contactUpserted(contact, ++version, addresses.getLast(), accountId));
+            story.add(crm.contactUpserted(contact, ++version, addresses.getLast(), accountId));
         }
         String address = addresses.getLast();
-        version = maybeBurst(contact, story, version, v -> contactUpserted(contact, v, address, accountId));
+        version = maybeBurst(contact, story, version, v -> crm.contactUpserted(contact, v, address, accountId));
         if (random.nextDouble() < 0.25) {
-            story.add(deleted(contact, "contact.deleted", ++version));
+            story.add(crm.deleted(contact, "contact.deleted", ++version));
                         if (random.nextBoolean()) {
-                addresses.add(email(contact, addresses.size() + 1));
-                story.add(contactUpserted(contact, ++version, addresses.getLast(), accountId));
+                addresses.add(CrmEvents.email(contact, addresses.size() + 1));
+                story.add(crm.contactUpserted(contact, ++version, addresses.getLast(), accountId));
             }
         }
         place(story, start);
         if (chance("contact", 0.05)) {
             CrmRecord partner = casePartner(contact);
-            emails.computeIfAbsent(partner.index(), i -> new ArrayList<>()).add(email(partner, 1));
-            place(List.of(contactUpserted(partner, 1, email(partner, 1), accountId)), start + random.nextDouble() * 5);
+            emails.computeIfAbsent(partner.index(), i -> new ArrayList<>()).add(CrmEvents.email(partner, 1));
+            place(List.of(crm.contactUpserted(partner, 1, CrmEvents.email(partner, 1), accountId)), start + random.nextDouble() * 5);
         }
         firstStoryTold.add("contact");
     }
@@ -192,12 +188,12 @@ final class Workload {
         }
         List<SentEvent> story = new ArrayList<>();
         for (int close = 1; close <= closes; close++) {
-            story.add(dealClosed(deal, close, account.recordId()));
+            story.add(crm.dealClosed(deal, close, account.recordId()));
         }
         place(story, start);
         if (chance("deal", 0.05)) {
             CrmRecord partner = casePartner(deal);
-            place(List.of(dealClosed(partner, 1, account.recordId())), start + random.nextDouble() * 5);
+            place(List.of(crm.dealClosed(partner, 1, account.recordId())), start + random.nextDouble() * 5);
         }
         firstStoryTold.add("deal");
     }
@@ -249,12 +245,12 @@ final class Workload {
     List<SentEvent> freshEvents(int count) {
         List<SentEvent> fresh = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            fresh.add(accountUpserted(newRecord("account", "001"), 1));
+            fresh.add(crm.accountUpserted(newRecord("account", "001"), 1));
             CrmRecord contact = newRecord("contact", "003");
-            emails.computeIfAbsent(contact.index(), c -> new ArrayList<>()).add(email(contact, 1));
-            fresh.add(contactUpserted(contact, 1, email(contact, 1), stableAccounts.get(i % stableAccounts.size()).recordId()));
+            emails.computeIfAbsent(contact.index(), c -> new ArrayList<>()).add(CrmEvents.email(contact, 1));
+            fresh.add(crm.contactUpserted(contact, 1, CrmEvents.email(contact, 1), stableAccounts.get(i % stableAccounts.size()).recordId()));
             if (i % 2 == 0) {
-                fresh.add(dealClosed(newRecord("deal", "006"), 1, stableAccounts.get(i % stableAccounts.size()).recordId()));
+                fresh.add(crm.dealClosed(newRecord("deal", "006"), 1, stableAccounts.get(i % stableAccounts.size()).recordId()));
             }
         }
         events.addAll(fresh);
@@ -267,82 +263,12 @@ final class Workload {
      */
     List<SentEvent> nextVersions(CrmRecord account) {
         long latest = events.stream().filter(e -> e.record() == account).mapToLong(SentEvent::version).max().orElse(0);
-        List<SentEvent> next = new ArrayList<>(List.of(accountUpserted(account, latest + 1)));
+        List<SentEvent> next = new ArrayList<>(List.of(crm.accountUpserted(account, latest + 1)));
         if (random.nextBoolean()) {
-            next.add(deleted(account, "account.deleted", latest + 2));
+            next.add(crm.deleted(account, "account.deleted", latest + 2));
         }
         events.addAll(next);
         return next;
-    }
-
-    // ---------------------------------------------------------------- events
-
-    private SentEvent accountUpserted(CrmRecord account, long version) {
-        String body = SampleEvents.event("account.upserted", eventId(account, version), account.recordId(), version, data -> {
-            data.put("name", account.label(version));
-            data.put("email", "billing@a" + account.index() + ".example");
-            data.put("domain", "a" + account.index() + ".example");
-        });
-        return new SentEvent(eventId(account, version), "account.upserted", account, version, SentEvent.Change.UPSERT, body);
-    }
-
-    private SentEvent contactUpserted(CrmRecord contact, long version, String email, String accountId) {
-        String body = SampleEvents.event("contact.upserted", eventId(contact, version), contact.recordId(), version, data -> {
-            data.put("email", email);
-            data.put("firstName", "C " + contact.index());
-            data.put("lastName", "v" + version);
-            data.put("marketingConsent", "subscribed");
-            if (accountId == null) {
-                data.remove("accountId");
-            } else {
-                data.put("accountId", accountId);
-            }
-        });
-        return new SentEvent(eventId(contact, version), "contact.upserted", contact, version, SentEvent.Change.UPSERT, body);
-    }
-
-    private SentEvent deleted(CrmRecord record, String detailType, long version) {
-        String body = SampleEvents.event(detailType, eventId(record, version), record.recordId(), version, data -> {});
-        return new SentEvent(eventId(record, version), detailType, record, version, SentEvent.Change.DELETE, body);
-    }
-
-    private SentEvent dealClosed(CrmRecord deal, int close, String accountId) {
-        BigDecimal amount = BigDecimal.valueOf(10_000 + random.nextInt(990_000)).divide(BigDecimal.valueOf(100), 2, RoundingMode.UNNECESSARY);
-        String body = SampleEvents.event("deal.closed", eventId(deal, close), deal.recordId(), close, (ObjectNode data) -> {
-            data.put("name", deal.label(close));
-            data.put("accountId", accountId);
-            data.put("amount", amount);
-            data.put("currency", "usd");
-            data.put("stage", "closed_won");
-        });
-        return new SentEvent(eventId(deal, close), "deal.closed", deal, close, SentEvent.Change.CLOSE, body);
-    }
-
-    /** Invalid input: bodies that are not JSON, and the contract's schema-invalid samples under new event ids. */
-    private void invalidEvent(int n, double position) {
-        SentEvent event;
-        if (n % 2 == 0) {
-            String id = "malformed-" + n;
-            event = new SentEvent(id, null, null, 0, SentEvent.Change.MALFORMED, "{\"detail-type\": \"account.upserted\", \"" + id + "\"");
-        } else {
-            String[] samples = {"invalid/wrong-types.json", "invalid/missing-record-id.json", "invalid/version-not-a-number.json"};
-            ObjectNode envelope = SampleEvents.sample(samples[n % samples.length]);
-            String id = "schema-invalid-" + n;
-            envelope.put("id", UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString());
-            if (envelope.get("detail") instanceof ObjectNode detail) {
-                detail.put("eventId", id);
-            }
-            event = new SentEvent(id, envelope.path("detail-type").asText(), null, 0, SentEvent.Change.SCHEMA_INVALID, envelope.toString());
-        }
-        placed.add(new Placed(position, sequence++, event));
-    }
-
-    private static String eventId(CrmRecord record, long version) {
-        return "evt-" + record.index() + "-v" + version;
-    }
-
-    private static String email(CrmRecord contact, int generation) {
-        return "c" + contact.index() + ".e" + generation + "@acme.example";
     }
 
     private void count(FaultKind kind, CrmRecord record) {

@@ -27,11 +27,6 @@ final class ZendeskView implements VendorView {
     }
 
     @Override
-    public Map<Integer, List<ActionObject>> actions() {
-        return Map.of();
-    }
-
-    @Override
     public List<String> orphans() {
         List<String> orphans = new ArrayList<>();
         for (JsonNode object : liveOnes()) {

@@ -2,6 +2,7 @@ package dev.crmsync.sandbox;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.function.Predicate;
 
 /**
  * How a vendor's requests present their API key ({@link VendorSandbox#apiKeyScheme}). The sandbox
@@ -28,12 +29,35 @@ public interface ApiKeyScheme {
 
     /** {@code Authorization: Basic base64(<any user>:<key>)} (Mailchimp: any user name, the key as password). */
     static ApiKeyScheme basicPassword() {
-        return request -> basicPart(request, false);
+        return basicPassword(user -> true);
+    }
+
+    /**
+     * {@code Authorization: Basic base64(<user>:<key>)} where the user name must pass {@code
+     * userAccepted} (Zendesk's API token: {@code {email}/token}); another user name presents an
+     * unreadable key ("").
+     */
+    static ApiKeyScheme basicPassword(Predicate<String> userAccepted) {
+        return request -> {
+            String decoded = basicCredentials(request);
+            if (decoded == null || decoded.isEmpty()) {
+                return decoded;
+            }
+            int colon = decoded.indexOf(':');
+            return colon < 0 || !userAccepted.test(decoded.substring(0, colon)) ? "" : decoded.substring(colon + 1);
+        };
     }
 
     /** {@code Authorization: Basic base64(<key>:)} (Stripe also accepts its key as the user name). */
     static ApiKeyScheme basicUser() {
-        return request -> basicPart(request, true);
+        return request -> {
+            String decoded = basicCredentials(request);
+            if (decoded == null) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? decoded : decoded.substring(0, colon);
+        };
     }
 
     /** The whole {@code Authorization} value, when no other scheme applied. */
@@ -53,21 +77,16 @@ public interface ApiKeyScheme {
         return a.regionMatches(true, 0, scheme, 0, scheme.length()) ? a.substring(scheme.length()).trim() : null;
     }
 
-    private static String basicPart(SandboxRequest request, boolean user) {
+    /** The decoded {@code user:password} of Basic credentials; null without them, "" when they cannot be decoded. */
+    private static String basicCredentials(SandboxRequest request) {
         String encoded = credentials(request, "Basic ");
         if (encoded == null) {
             return null;
         }
-        String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return "";
         }
-        int colon = decoded.indexOf(':');
-        if (user) {
-            return colon < 0 ? decoded : decoded.substring(0, colon);
-        }
-        return colon < 0 ? "" : decoded.substring(colon + 1);
     }
 }

@@ -40,9 +40,15 @@ public record SandboxReply(
 
     /** This reply with a header set (replacing one of the same name). */
     public SandboxReply withHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(withoutHeader(name).headers());
+        h.put(name, value);
+        return new SandboxReply(status, body, h, resetConnection, delayMillis, replayed);
+    }
+
+    /** This reply without the header (any case of its name). */
+    public SandboxReply withoutHeader(String name) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.keySet().removeIf(name::equalsIgnoreCase);
-        h.put(name, value);
         return new SandboxReply(status, body, h, resetConnection, delayMillis, replayed);
     }
 

@@ -1,34 +1,13 @@
 package dev.crmsync.sandbox;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * What every local vendor server shares: a WireMock 3 server on 127.0.0.1 with a free port (one
@@ -41,8 +20,12 @@ import java.util.regex.Pattern;
  * #serve} (by default the endpoint, {@link #route}) → the delay of a {@link #delayNext} rule → the
  * request log. The latency is spent once per request ({@link SandboxRequest#awaitLatency}).
  *
+ * <p>This class is the configuration every test sees; the jobs behind it have classes of their
+ * own: the HTTP server ({@link SandboxServer}), a request's way through ({@link RequestPipeline}),
+ * the keys ({@link ApiKeys}), the faults ({@link FaultSchedule}), the log ({@link RequestLog}).
+ *
  * <p>Use {@link #shared} per test JVM, or a fresh one per test class, and {@link #reset()} before
- * each test. Do not reset the underlying WireMock server: that would remove the catch-all stub.
+ * each test.
  *
  * @param <S> the vendor sandbox itself, so that configuration calls chain
  */
@@ -50,55 +33,31 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
 
     private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String TRANSFORMER_NAME = "vendor-sandbox";
-    private static final Map<Class<?>, VendorSandbox<?>> SHARED = new HashMap<>();
 
     private final String vendor;
-    private final WireMockServer server;
-    private final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
-    private final Object faultLock = new Object();
-    private final List<FaultRule> faults = new ArrayList<>(); // guarded by faultLock
-    private final ConcurrentSkipListMap<Long, RecordedCall> calls = new ConcurrentSkipListMap<>();
-    private final AtomicLong arrivals = new AtomicLong();
+    private final ApiKeys apiKeys = new ApiKeys();
+    private final FaultSchedule faults = new FaultSchedule(this::errorReply);
+    private final RequestLog log = new RequestLog();
     private volatile Duration latency = Duration.ZERO;
-    private volatile RandomFaults randomFaults; // null: none
+    private final SandboxServer server =
+            new SandboxServer(new RequestPipeline(this, apiKeys, faults, log, () -> latency)::handle);
 
     /** @param vendor the vendor's name, for thread names and messages ("stripe") */
     protected VendorSandbox(String vendor) {
         this.vendor = Objects.requireNonNull(vendor);
-        this.server =
-                new WireMockServer(
-                        wireMockConfig()
-                                .bindAddress("127.0.0.1")
-                                .dynamicPort()
-                                // Plain HTTP/1.1 only: WireMock's connection faults do not work over h2c, and
-                                // the JDK HttpClient would otherwise upgrade.
-                                .http2PlainDisabled(true)
-                                .containerThreads(64)
-                                .disableRequestJournal()
-                                .extensions(new Transformer()));
     }
 
     /**
      * The sandbox of {@code type} for this JVM, started by {@code start} on first use and stopped at
      * exit (starting one per test class costs seconds). A vendor's {@code shared()} calls this.
      */
-    protected static synchronized <T extends VendorSandbox<T>> T shared(Class<T> type, Supplier<T> start) {
-        VendorSandbox<?> existing = SHARED.get(type);
-        if (existing != null) {
-            return type.cast(existing);
-        }
-        T sandbox = start.get();
-        SHARED.put(type, sandbox);
-        VendorSandbox<?> started = sandbox;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, started.vendor + "-sandbox-stop"));
-        return sandbox;
+    protected static <T extends VendorSandbox<T>> T shared(Class<T> type, Supplier<T> start) {
+        return SharedSandboxes.get(type, start);
     }
 
     /** Starts the server on 127.0.0.1 with a free port; a vendor's {@code start()} calls this on a new instance. */
     protected final S startServer() {
         server.start();
-        server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(TRANSFORMER_NAME)));
         return self();
     }
 
@@ -114,30 +73,24 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
 
     /** Forgets the vendor's state ({@link #resetState}), API keys, faults, latency and calls. */
     public final void reset() {
-        synchronized (faultLock) {
-            faults.clear();
-        }
+        faults.clearRules();
         apiKeys.clear();
         latency = Duration.ZERO;
         resetState();
-        calls.clear();
+        log.clear();
     }
 
     // ---------------------------------------------------------------- configuration
 
     /** Registers API keys the sandbox accepts; every other key is refused ({@link SandboxError.Unauthorized}). */
     public S acceptApiKeys(String... keys) {
-        for (String k : keys) {
-            apiKeys.add(Objects.requireNonNull(k));
-        }
+        apiKeys.accept(keys);
         return self();
     }
 
     /** Makes previously accepted keys invalid (an expired or rotated key: refused from now on). */
     public S revokeApiKeys(String... keys) {
-        for (String k : keys) {
-            apiKeys.remove(k);
-        }
+        apiKeys.revoke(keys);
         return self();
     }
 
@@ -204,7 +157,7 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
      * turns random faults off. Replaces the previous random faults.
      */
     public S randomFaults(RandomFaults faults) {
-        this.randomFaults = faults;
+        this.faults.randomFaults(faults);
         return self();
     }
 
@@ -228,15 +181,12 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
 
     /** Every request received, in arrival order (a request appears once it has been answered). */
     public List<RecordedCall> calls() {
-        return List.copyOf(calls.values());
+        return log.all();
     }
 
     /** Calls whose method matches ({@code "*"}/null = any) and whose path matches the whole regex. */
     public List<RecordedCall> calls(String method, String pathRegex) {
-        Pattern p = Pattern.compile(pathRegex);
-        return calls.values().stream()
-                .filter(c -> FaultRule.methodMatches(method, c.method()) && p.matcher(c.path()).matches())
-                .toList();
+        return log.matching(method, pathRegex);
     }
 
     // ---------------------------------------------------------------- what a vendor implements
@@ -320,135 +270,12 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
     }
 
     private S addFault(FaultRule rule) {
-        synchronized (faultLock) {
-            faults.add(rule);
-        }
+        faults.add(rule);
         return self();
     }
 
-    private FaultRule takeFault(String method, String path) {
-        synchronized (faultLock) {
-            for (Iterator<FaultRule> it = faults.iterator(); it.hasNext(); ) {
-                FaultRule r = it.next();
-                if (r.matches(method, path)) {
-                    if (r.use()) {
-                        it.remove();
-                    }
-                    return r;
-                }
-            }
-        }
-        RandomFaults random = randomFaults;
-        return random == null ? null : random.draw(method, path).map(kind -> ruleFor(kind, random)).orElse(null);
-    }
-
-    /** A one-time rule that strikes as {@code kind} does. */
-    private FaultRule ruleFor(RandomFaults.Kind kind, RandomFaults drawnBy) {
-        return switch (kind) {
-            case SERVER_ERROR -> FaultRule.answer("*", ".*", 1, request -> errorReply(request, new SandboxError.Failure(503, null)));
-            case SERVER_ERROR_AFTER_START -> FaultRule.inEndpoint("*", ".*", 1, new EndpointFailure(500, false));
-            case SERVER_ERROR_AFTER_WORK -> FaultRule.inEndpoint("*", ".*", 1, new EndpointFailure(500, true));
-            case RATE_LIMITED_WITH_RETRY_AFTER -> FaultRule.answer("*", ".*", 1,
-                    request -> errorReply(request, new SandboxError.RateLimited(1)));
-            case RATE_LIMITED_WITHOUT_RETRY_AFTER -> FaultRule.answer("*", ".*", 1,
-                    request -> withoutHeader(errorReply(request, new SandboxError.RateLimited(1)), "Retry-After"));
-            case TIMEOUT -> FaultRule.delay("*", ".*", 1, drawnBy.timeoutDelay());
-            case CONNECTION_RESET -> FaultRule.reset("*", ".*", 1);
-        };
-    }
-
-    private static SandboxReply withoutHeader(SandboxReply reply, String name) {
-        Map<String, String> headers = new LinkedHashMap<>(reply.headers());
-        headers.keySet().removeIf(name::equalsIgnoreCase);
-        return new SandboxReply(reply.status(), reply.body(), headers, reply.resetConnection(), reply.delayMillis(), reply.replayed());
-    }
-
-    /** A reply and whether the endpoint ran ({@link RecordedCall#executed}). */
-    private record Answered(SandboxReply reply, boolean executed) {}
-
-    private Answered answer(SandboxRequest request) {
-        FaultRule fault = takeFault(request.method(), request.path());
-        if (fault != null && fault.actsAtTheEdge()) {
-            request.awaitLatency();
-            return new Answered(fault.kind == FaultRule.Kind.RESET ? SandboxReply.connectionReset() : fault.answer.apply(request), false);
-        }
-        SandboxReply reply = authenticate(request);
-        boolean executed = reply == null && (fault == null || fault.failure == null || fault.failure.workDone());
-        if (reply == null) {
-            try {
-                reply = serve(request, fault != null ? fault.failure : null);
-            } catch (Rejection r) {
-                reply = errorReply(request, r.error());
-            }
-        }
-        return new Answered(fault != null && fault.kind == FaultRule.Kind.DELAY ? reply.delayedBy(fault.delay.toMillis()) : reply, executed);
-    }
-
-    private SandboxReply authenticate(SandboxRequest request) {
-        String key = apiKeyScheme().presentedKey(request);
-        if (key == null || key.isEmpty()) {
-            return errorReply(request, new SandboxError.Unauthorized(null));
-        }
-        return apiKeys.contains(key) ? null : errorReply(request, new SandboxError.Unauthorized(key));
-    }
-
-    private Map<String, String> recorded(SandboxRequest request) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : recordedHeaders()) {
-            String value = request.header(name);
-            if (value != null && !name.equalsIgnoreCase("Authorization")) {
-                headers.put(name, value);
-            }
-        }
-        return Map.copyOf(headers);
-    }
-
-    private static ResponseDefinition toDefinition(SandboxReply r) {
-        ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition();
-        if (r.resetConnection()) {
-            return b.withFault(Fault.CONNECTION_RESET_BY_PEER).build();
-        }
-        b.withStatus(r.status()).withBody(r.body());
-        r.headers().forEach(b::withHeader);
-        if (r.delayMillis() > 0) {
-            b.withFixedDelay((int) Math.min(Integer.MAX_VALUE, r.delayMillis()));
-        }
-        return b.build();
-    }
-
-    /** The WireMock extension behind the catch-all stub: every request comes through here. */
-    private final class Transformer implements ResponseDefinitionTransformerV2 {
-        @Override
-        public String getName() {
-            return TRANSFORMER_NAME;
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
-        }
-
-        @Override
-        public ResponseDefinition transform(ServeEvent event) {
-            long arrival = arrivals.incrementAndGet();
-            SandboxRequest request = new SandboxRequest(event.getRequest(), randomId(14), Instant.now(), latency);
-            SandboxReply reply;
-            boolean executed;
-            try {
-                Answered answered = answer(request);
-                reply = answered.reply();
-                executed = answered.executed();
-            } catch (RuntimeException e) {
-                reply = errorReply(request, new SandboxError.Failure(500, e.toString()));
-                executed = false;
-            }
-            request.awaitLatency();
-            calls.put(
-                    arrival,
-                    new RecordedCall(
-                            request.method(), request.path(), request.query(), recorded(request), request.params(),
-                            request.json(), reply.resetConnection() ? 0 : reply.status(), reply.replayed(), request.at(), executed));
-            return toDefinition(reply);
-        }
+    /** The vendor's name ("stripe"), for the thread that stops a shared sandbox. */
+    final String vendor() {
+        return vendor;
     }
 }
