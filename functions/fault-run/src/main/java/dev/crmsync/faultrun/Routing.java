@@ -1,39 +1,28 @@
 package dev.crmsync.faultrun;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.crmsync.harness.SampleEvents;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import dev.crmsync.contract.IntegrationId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Where EventBridge delivers an event: the {@code integrations} table of events/routing.json (which
- * RoutingTest proves equal to the synthesized rules), by detail-type. A body that is not JSON has no
+ * Where EventBridge delivers an event: each integration's detail-types as {@link IntegrationId} names
+ * them (the catalog's; RoutingTest proves the synthesized rules route by them), by detail-type. A body that is not JSON has no
  * detail-type and no rule would deliver it; the run puts each one on one integration's queue
  * directly, taking the integrations in turn, as a mis-sent message would arrive.
  */
 final class Routing {
     private final Map<String, Set<String>> detailTypes = new LinkedHashMap<>();
 
-    private Routing(JsonNode integrations) {
-        integrations.properties().forEach(e -> {
-            List<String> types = new ArrayList<>();
-            e.getValue().forEach(t -> types.add(t.asText()));
-            detailTypes.put(e.getKey(), Set.copyOf(types));
-        });
+    private Routing() {
+        for (IntegrationId integration : IntegrationId.values()) {
+            detailTypes.put(integration.wireName(), Set.copyOf(integration.detailTypes()));
+        }
     }
 
     static Routing fromContract() {
-        try {
-            return new Routing(new ObjectMapper().readTree(SampleEvents.samples().resolveSibling("routing.json").toFile()).path("integrations"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Routing();
     }
 
     List<String> integrations() {
