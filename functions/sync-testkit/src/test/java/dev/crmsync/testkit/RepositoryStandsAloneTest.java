@@ -2,16 +2,12 @@ package dev.crmsync.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.Test;
  * ({@code shared/}) or an absolute home or workspace path. Needs no server.
  */
 class RepositoryStandsAloneTest {
-    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules", "cdk.out", ".idea");
     private static final Pattern PARENT_CHAIN = Pattern.compile("\\.\\.(?:[/\\\\]\\.\\.)*(?![.\\w])");
     private static final List<Pattern> OUTSIDE = List.of(
             Pattern.compile("(?<![\\w-])shared[/\\\\](?:vendor|hooks|DESIGN|DEPENDENCIES|STYLE)"),
@@ -31,10 +26,10 @@ class RepositoryStandsAloneTest {
 
     @Test
     void noFileReadsOutsideTheRepository() {
-        Path root = repositoryRoot();
+        Path root = RepositoryFiles.root();
         List<String> violations = new ArrayList<>();
-        for (Path file : scannedFiles(root)) {
-            violations.addAll(violations(root, file, read(file)));
+        for (Path file : RepositoryFiles.under(root, RepositoryStandsAloneTest::isCodeOrBuild)) {
+            violations.addAll(violations(root, file, RepositoryFiles.read(file)));
         }
         assertThat(violations).as("references outside the repository root").isEmpty();
     }
@@ -95,42 +90,11 @@ class RepositoryStandsAloneTest {
         return file.getParent();
     }
 
-    private static List<Path> scannedFiles(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> root.relativize(f).getNameCount() > 0
-                            && java.util.stream.StreamSupport.stream(root.relativize(f).spliterator(), false)
-                                    .noneMatch(part -> SKIPPED_DIRECTORIES.contains(part.toString())))
-                    .filter(RepositoryStandsAloneTest::isCodeOrBuild)
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static boolean isCodeOrBuild(Path file) {
         String name = file.getFileName().toString();
         String parent = file.getParent().getFileName().toString();
         return name.endsWith(".java") || name.endsWith(".js") || name.endsWith(".sh") || name.endsWith(".xml")
                 || name.equals("cdk.json") || name.equals("package.json")
                 || Set.of("local", "bench", ".ci").contains(parent);
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file.toString(), e);
-        }
-    }
-
-    /** The nearest folder at or above the working directory that holds the root pom and cdk.json. */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("cdk.json")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("not inside the crm-sync repository: " + Path.of("").toAbsolutePath());
     }
 }
