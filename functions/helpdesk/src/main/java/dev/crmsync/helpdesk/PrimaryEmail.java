@@ -33,7 +33,7 @@ final class PrimaryEmail {
      */
     void moveTo(SyncRequest request, JsonNode user, String email) throws VendorHttp.CallFailed {
         String answered = user.path("email").asText("");
-        Optional<String> written = Optional.ofNullable(request.externalIds().get(ZendeskConnector.WRITTEN_EMAIL));
+        Optional<String> written = Optional.ofNullable(request.externalIds().get(ZendeskUserSync.WRITTEN_EMAIL));
         String fingerprint = ZendeskMapping.emailFingerprint(email);
         if (answered.equalsIgnoreCase(email) && written.map(fingerprint::equals).orElse(true)) {
             return;
