@@ -32,17 +32,22 @@ public final class Catalog {
                     .handler("dev.crmsync.helpdesk.HelpdeskSyncHandler")
                     .functionJar("functions/helpdesk/target/helpdesk.jar")
                     .vendor("Zendesk")
-                    .option(EnvVar.CRM_SYNC_OPTION_SUBDOMAIN, ConnectorOption.fromContext(ContextKey.HELPDESK_SUBDOMAIN))
+                    .option(
+                            EnvVar.CRM_SYNC_OPTION_SUBDOMAIN,
+                            ConnectorOption.fromContext(ContextKey.HELPDESK_SUBDOMAIN))
                     .build(),
             // The channel (an ID, C…) and the link back to the CRM are the deployment's, never the event's.
             Integration.builder(IntegrationId.NOTIFICATIONS)
                     .handler("dev.crmsync.notifications.NotificationsSyncHandler")
                     .functionJar("functions/notifications/target/notifications.jar")
                     .vendor("Slack")
-                    .option(EnvVar.CRM_SYNC_OPTION_CHANNEL, ConnectorOption.fromContext(ContextKey.NOTIFICATIONS_CHANNEL))
-                    .option(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE, ConnectorOption.fromContext(ContextKey.CRM_RECORD_URL_TEMPLATE))
+                    .option(
+                            EnvVar.CRM_SYNC_OPTION_CHANNEL,
+                            ConnectorOption.fromContext(ContextKey.NOTIFICATIONS_CHANNEL))
+                    .option(
+                            EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE,
+                            ConnectorOption.fromContext(ContextKey.CRM_RECORD_URL_TEMPLATE))
                     .build());
 
-    private Catalog() {
-    }
+    private Catalog() {}
 }

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 public final class CatalogDiagram {
 
     /** The one command that regenerates every generated region of the docs (README.md's and docs/'s). */
-    public static final String COMMAND = "mvn -q -pl infra-cdk -am compile exec:java@catalog-diagram -Dexec.skip=true -Dexec.mainClass=dev.crmsync.infra.CatalogDiagram";
+    public static final String COMMAND =
+            "mvn -q -pl infra-cdk -am compile exec:java@catalog-diagram -Dexec.skip=true -Dexec.mainClass=dev.crmsync.infra.CatalogDiagram";
 
     public static final MarkedRegion DIAGRAM =
             new MarkedRegion("README.md", "<!-- catalog-diagram:start -->", "<!-- catalog-diagram:end -->");
@@ -25,8 +26,7 @@ public final class CatalogDiagram {
 
     private static final String GENERATED = MarkedRegion.generatedFrom("infra-cdk's Catalog");
 
-    private CatalogDiagram() {
-    }
+    private CatalogDiagram() {}
 
     /**
      * Rewrites every generated region of the docs: README.md's diagram and catalog table, and the
@@ -50,7 +50,8 @@ public final class CatalogDiagram {
     public static String tableRegion(List<Integration> integrations) {
         return "\n" + GENERATED + "\n"
                 + "The integrations of the catalog ([Catalog.java](infra-cdk/src/main/java/dev/crmsync/infra/Catalog.java)). This"
-                + " table and the diagram above are generated from it: after changing the catalog, run `" + COMMAND + "` from the"
+                + " table and the diagram above are generated from it: after changing the catalog, run `" + COMMAND
+                + "` from the"
                 + " repository root (`CatalogDiagramTest` fails until README.md agrees with the catalog).\n\n"
                 + table(integrations);
     }
@@ -64,23 +65,26 @@ public final class CatalogDiagram {
     static String diagram(List<Integration> integrations) {
         List<String> lines = new ArrayList<>();
         lines.add("flowchart LR");
-        lines.add("    crm([\"CRM\"]) -- \"PutEvents<br/>source: crm (context crmSource)\" --> bus{{\"EventBridge bus<br/>crm-sync-{stage}\"}}");
+        lines.add(
+                "    crm([\"CRM\"]) -- \"PutEvents<br/>source: crm (context crmSource)\" --> bus{{\"EventBridge bus<br/>crm-sync-{stage}\"}}");
         lines.add("    table[(\"DynamoDB state table<br/>claims, mapping, status\")]");
         for (Integration integration : integrations) {
             String id = integration.name().replace('-', '_');
             String resource = "crm-sync-{stage}-" + integration.name();
             lines.add("    subgraph " + id + "_pipeline[\"" + integration.name() + "\"]");
-            lines.add("        " + id + "_rule[\"rule " + resource + "<br/>" + String.join("<br/>", integration.detailTypes()) + "\"]");
+            lines.add("        " + id + "_rule[\"rule " + resource + "<br/>"
+                    + String.join("<br/>", integration.detailTypes()) + "\"]");
             lines.add("        " + id + "_queue[[\"queue " + resource + "\"]]");
-            lines.add("        " + id + "_fn(\"function " + resource + "<br/>" + simpleName(integration.handlerClass()) + "\")");
+            lines.add("        " + id + "_fn(\"function " + resource + "<br/>" + simpleName(integration.handlerClass())
+                    + "\")");
             lines.add("        " + id + "_rule_dlq[[\"rule-target DLQ<br/>" + resource + "-rule-dlq\"]]");
             lines.add("        " + id + "_dlq[[\"DLQ " + resource + "-dlq\"]]");
             lines.add("        " + id + "_secret[/\"secret crm-sync/{stage}/" + integration.name() + "\"/]");
             lines.add("    end");
             lines.add("    " + id + "_vendor([\"" + vendor(integration) + "\"])");
             lines.add("    bus -- \"source + detail-type\" --> " + id + "_rule");
-            lines.add("    " + id + "_rule -- \"retries up to " + IntegrationPipeline.RULE_MAX_EVENT_AGE.toHours() + " h\" --> "
-                    + id + "_queue");
+            lines.add("    " + id + "_rule -- \"retries up to " + IntegrationPipeline.RULE_MAX_EVENT_AGE.toHours()
+                    + " h\" --> " + id + "_queue");
             lines.add("    " + id + "_rule -. \"undeliverable\" .-> " + id + "_rule_dlq");
             lines.add("    " + id + "_queue -- \"batches of " + integration.batchSize() + "\" --> " + id + "_fn");
             lines.add("    " + id + "_queue -. \"retry window (" + RetryArithmetic.readable(integration.retryWindow())
@@ -90,8 +94,8 @@ public final class CatalogDiagram {
             lines.add("    " + id + "_fn --- " + id + "_secret");
             lines.add("    " + id + "_fn --- table");
             if (!integration.publishedOutcomes().isEmpty()) {
-                lines.add("    " + id + "_fn -. \"" + outcomes(integration, "<br/>") + "<br/>source: " + OutcomeType.EVENT_SOURCE
-                        + "\" .-> bus");
+                lines.add("    " + id + "_fn -. \"" + outcomes(integration, "<br/>") + "<br/>source: "
+                        + OutcomeType.EVENT_SOURCE + "\" .-> bus");
             }
         }
         return lines.stream().map(line -> line + "\n").collect(Collectors.joining());
@@ -104,11 +108,22 @@ public final class CatalogDiagram {
                 .append("|---|---|---|---|---|\n");
         for (Integration integration : integrations) {
             String contract = integration.moduleDirectory() + "/CONTRACT.md";
-            table.append("| `").append(integration.name()).append("` | ")
-                    .append(integration.detailTypes().stream().map(t -> "`" + t + "`").collect(Collectors.joining(", "))).append(" | ")
-                    .append(vendor(integration)).append(" | ")
-                    .append(integration.publishedOutcomes().isEmpty() ? "none" : outcomes(integration, ", ")).append(" | ")
-                    .append("[").append(contract).append("](").append(contract).append(") |\n");
+            table.append("| `")
+                    .append(integration.name())
+                    .append("` | ")
+                    .append(integration.detailTypes().stream()
+                            .map(t -> "`" + t + "`")
+                            .collect(Collectors.joining(", ")))
+                    .append(" | ")
+                    .append(vendor(integration))
+                    .append(" | ")
+                    .append(integration.publishedOutcomes().isEmpty() ? "none" : outcomes(integration, ", "))
+                    .append(" | ")
+                    .append("[")
+                    .append(contract)
+                    .append("](")
+                    .append(contract)
+                    .append(") |\n");
         }
         return table.toString();
     }

@@ -16,21 +16,34 @@ public final class ConfigurationTable {
 
     /** What belongs between the configuration markers. */
     public static String region() {
-        StringBuilder text = new StringBuilder("\n").append(MarkedRegion.generatedFrom("sync-contract's EnvVar and infra-cdk's ContextKey"))
-                .append("\nEach function reads its environment, set by the stack"
-                        + " ([EnvVar.java](../functions/sync-contract/src/main/java/dev/crmsync/contract/EnvVar.java)):\n\n")
+        StringBuilder text = new StringBuilder("\n")
+                .append(MarkedRegion.generatedFrom("sync-contract's EnvVar and infra-cdk's ContextKey"))
+                .append(
+                        "\nEach function reads its environment, set by the stack"
+                                + " ([EnvVar.java](../functions/sync-contract/src/main/java/dev/crmsync/contract/EnvVar.java)):\n\n")
                 .append("| variable | read by | meaning | default |\n|---|---|---|---|\n");
         for (EnvVar variable : EnvVar.values()) {
-            text.append("| `").append(variable.wireName()).append("` | ").append(reader(variable.reader())).append(" | ")
-                    .append(MarkedRegion.cell(variable.meaning())).append(" | ")
-                    .append(MarkedRegion.cell(variable.defaultValue())).append(" |\n");
+            text.append("| `")
+                    .append(variable.wireName())
+                    .append("` | ")
+                    .append(reader(variable.reader()))
+                    .append(" | ")
+                    .append(MarkedRegion.cell(variable.meaning()))
+                    .append(" | ")
+                    .append(MarkedRegion.cell(variable.defaultValue()))
+                    .append(" |\n");
         }
         text.append("\nThe stack reads the CDK context (`cdk deploy -c <key>=<value>`, or cdk.json;"
                         + " [ContextKey.java](../infra-cdk/src/main/java/dev/crmsync/infra/ContextKey.java)):\n\n")
                 .append("| context key | meaning | default |\n|---|---|---|\n");
         for (ContextKey key : ContextKey.values()) {
-            text.append("| `").append(key.key()).append("` | ").append(MarkedRegion.cell(key.meaning())).append(" | ")
-                    .append(MarkedRegion.cell(key.defaultValue())).append(" |\n");
+            text.append("| `")
+                    .append(key.key())
+                    .append("` | ")
+                    .append(MarkedRegion.cell(key.meaning()))
+                    .append(" | ")
+                    .append(MarkedRegion.cell(key.defaultValue()))
+                    .append(" |\n");
         }
         return text.toString();
     }

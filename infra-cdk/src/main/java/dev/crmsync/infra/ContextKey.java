@@ -10,16 +10,28 @@ import software.constructs.Node;
  */
 public enum ContextKey {
     STAGE("stage", "part of the stack and every resource name (`[a-z0-9][a-z0-9-]{0,15}`)", "`dev`"),
-    CRM_SOURCE("crmSource", "the EventBridge `source` of the CRM's events; never `crm-sync`, the source of crm-sync's own"
-            + " outcome events", "`crm`"),
-    EVENT_BUS_NAME("eventBusName", "an existing (e.g. partner) bus to listen on instead of a new one", "a new bus `crm-sync-<stage>`"),
+    CRM_SOURCE(
+            "crmSource",
+            "the EventBridge `source` of the CRM's events; never `crm-sync`, the source of crm-sync's own"
+                    + " outcome events",
+            "`crm`"),
+    EVENT_BUS_NAME(
+            "eventBusName",
+            "an existing (e.g. partner) bus to listen on instead of a new one",
+            "a new bus `crm-sync-<stage>`"),
     ALARM_EMAIL("alarmEmail", "an address subscribed to the alarm topic", "none"),
     MARKETING_LIST_ID("marketingListId", "(marketing) the Mailchimp audience: `CRM_SYNC_OPTION_LIST_ID`", "unset"),
-    HELPDESK_SUBDOMAIN("helpdeskSubdomain", "(helpdesk) the Zendesk subdomain (`acme` for acme.zendesk.com):"
-            + " `CRM_SYNC_OPTION_SUBDOMAIN`", "unset (the function refuses to start)"),
-    NOTIFICATIONS_CHANNEL("notificationsChannel", "(notifications) the Slack channel's ID (C…): `CRM_SYNC_OPTION_CHANNEL`", "unset"),
-    CRM_RECORD_URL_TEMPLATE("crmRecordUrlTemplate", "(notifications) the link back to the CRM, e.g."
-            + " `https://crm.example.com/deals/{recordId}`: `CRM_SYNC_OPTION_RECORD_URL_TEMPLATE`", "no link");
+    HELPDESK_SUBDOMAIN(
+            "helpdeskSubdomain",
+            "(helpdesk) the Zendesk subdomain (`acme` for acme.zendesk.com):" + " `CRM_SYNC_OPTION_SUBDOMAIN`",
+            "unset (the function refuses to start)"),
+    NOTIFICATIONS_CHANNEL(
+            "notificationsChannel", "(notifications) the Slack channel's ID (C…): `CRM_SYNC_OPTION_CHANNEL`", "unset"),
+    CRM_RECORD_URL_TEMPLATE(
+            "crmRecordUrlTemplate",
+            "(notifications) the link back to the CRM, e.g."
+                    + " `https://crm.example.com/deals/{recordId}`: `CRM_SYNC_OPTION_RECORD_URL_TEMPLATE`",
+            "no link");
 
     private final String key;
     private final String meaning;
@@ -53,7 +65,9 @@ public enum ContextKey {
 
     /** The value of context {@code key} in {@code node}'s context, stripped; empty when unset or blank. */
     static Optional<String> valueOf(Node node, String key) {
-        return Optional.ofNullable(node.tryGetContext(key)).map(Object::toString).map(String::strip)
+        return Optional.ofNullable(node.tryGetContext(key))
+                .map(Object::toString)
+                .map(String::strip)
                 .filter(value -> !value.isEmpty());
     }
 }

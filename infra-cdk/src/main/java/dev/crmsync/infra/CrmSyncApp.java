@@ -13,8 +13,7 @@ import software.amazon.awscdk.Aspects;
  */
 public final class CrmSyncApp {
 
-    private CrmSyncApp() {
-    }
+    private CrmSyncApp() {}
 
     public static void main(String[] args) {
         App app = new App();
@@ -24,9 +23,10 @@ public final class CrmSyncApp {
 
     /** Adds the stack for the app's context to {@code app}; the tests build their stacks this way too. */
     public static CrmSyncStack create(App app, Path repoRoot) {
-        CrmSyncStack stack = new CrmSyncStack(app, CrmSyncStack.Settings.fromContext(app.getNode()), repoRoot,
-                Catalog.INTEGRATIONS);
-        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        CrmSyncStack stack =
+                new CrmSyncStack(app, CrmSyncStack.Settings.fromContext(app.getNode()), repoRoot, Catalog.INTEGRATIONS);
+        Aspects.of(app)
+                .add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }
 
@@ -37,6 +37,7 @@ public final class CrmSyncApp {
                 return dir;
             }
         }
-        throw new IllegalStateException("No cdk.json in " + start + " or above: run the app from the crm-sync repository");
+        throw new IllegalStateException(
+                "No cdk.json in " + start + " or above: run the app from the crm-sync repository");
     }
 }

@@ -84,10 +84,14 @@ public final class CrmSyncStack extends Stack {
     }
 
     public CrmSyncStack(Construct scope, Settings settings, Path repoRoot, List<Integration> integrations) {
-        super(scope, settings.stackName(), StackProps.builder()
-                .stackName(settings.stackName())
-                .description("crm-sync (" + settings.stage() + "): CRM events to billing, marketing, helpdesk and chat systems")
-                .build());
+        super(
+                scope,
+                settings.stackName(),
+                StackProps.builder()
+                        .stackName(settings.stackName())
+                        .description("crm-sync (" + settings.stage()
+                                + "): CRM events to billing, marketing, helpdesk and chat systems")
+                        .build());
 
         IEventBus eventBus = settings.eventBusName()
                 .map(name -> EventBus.fromEventBusName(this, "EventBus", name))
@@ -99,7 +103,10 @@ public final class CrmSyncStack extends Stack {
         // One table for every integration; keys are namespaced by integration. It holds the
         // CRM-id ↔ external-id mapping, so it outlives the stack.
         TableV2 table = TableV2.Builder.create(this, "StateTable")
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .partitionKey(Attribute.builder()
+                        .name("pk")
+                        .type(AttributeType.STRING)
+                        .build())
                 .billing(Billing.onDemand())
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true)
@@ -112,20 +119,45 @@ public final class CrmSyncStack extends Stack {
 
         Topic alarmTopic = alarmTopic(settings);
 
-        new CfnOutput(this, "EventBusName", outputOf(eventBus.getEventBusName(), "The bus the CRM sends its events to"));
+        new CfnOutput(
+                this, "EventBusName", outputOf(eventBus.getEventBusName(), "The bus the CRM sends its events to"));
         new CfnOutput(this, "StateTableName", outputOf(table.getTableName(), "The sync state table"));
         new CfnOutput(this, "AlarmTopicArn", outputOf(alarmTopic.getTopicArn(), "On-call alarms; subscribe to it"));
 
         for (Integration integration : integrations) {
             String id = pascalCase(integration.name());
-            IntegrationPipeline pipeline = new IntegrationPipeline(this, id, new IntegrationPipelineProps(
-                    integration, settings.stage(), settings.crmSource(), eventBus, table, alarmTopic,
-                    functionJar(repoRoot, integration), connectorOptions(integration)));
-            new CfnOutput(this, id + "QueueUrl", outputOf(pipeline.queue().getQueueUrl(), integration.name() + " queue"));
-            new CfnOutput(this, id + "DeadLetterQueueUrl", outputOf(pipeline.deadLetterQueue().getQueueUrl(), integration.name() + " DLQ: redrive from here"));
-            new CfnOutput(this, id + "RuleDeadLetterQueueUrl", outputOf(pipeline.ruleDeadLetterQueue().getQueueUrl(), integration.name() + " rule-target DLQ: events EventBridge could not deliver"));
-            new CfnOutput(this, id + "SecretArn", outputOf(pipeline.secretArn(), integration.name() + " credentials: put-secret-value here"));
-            new CfnOutput(this, id + "LogGroupName", outputOf(pipeline.logGroup().getLogGroupName(), integration.name() + " function logs"));
+            IntegrationPipeline pipeline = new IntegrationPipeline(
+                    this,
+                    id,
+                    new IntegrationPipelineProps(
+                            integration,
+                            settings.stage(),
+                            settings.crmSource(),
+                            eventBus,
+                            table,
+                            alarmTopic,
+                            functionJar(repoRoot, integration),
+                            connectorOptions(integration)));
+            new CfnOutput(
+                    this, id + "QueueUrl", outputOf(pipeline.queue().getQueueUrl(), integration.name() + " queue"));
+            new CfnOutput(
+                    this,
+                    id + "DeadLetterQueueUrl",
+                    outputOf(pipeline.deadLetterQueue().getQueueUrl(), integration.name() + " DLQ: redrive from here"));
+            new CfnOutput(
+                    this,
+                    id + "RuleDeadLetterQueueUrl",
+                    outputOf(
+                            pipeline.ruleDeadLetterQueue().getQueueUrl(),
+                            integration.name() + " rule-target DLQ: events EventBridge could not deliver"));
+            new CfnOutput(
+                    this,
+                    id + "SecretArn",
+                    outputOf(pipeline.secretArn(), integration.name() + " credentials: put-secret-value here"));
+            new CfnOutput(
+                    this,
+                    id + "LogGroupName",
+                    outputOf(pipeline.logGroup().getLogGroupName(), integration.name() + " function logs"));
         }
     }
 
@@ -157,13 +189,16 @@ public final class CrmSyncStack extends Stack {
                 .principals(List.of(cloudWatch))
                 .actions(List.of("sns:Publish"))
                 .resources(List.of(topic.getTopicArn()))
-                .conditions(Map.of("ArnLike", Map.of("aws:SourceArn",
-                        formatArn(ArnComponents.builder()
-                                .service("cloudwatch")
-                                .resource("alarm")
-                                .resourceName("*")
-                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                                .build()))))
+                .conditions(Map.of(
+                        "ArnLike",
+                        Map.of(
+                                "aws:SourceArn",
+                                formatArn(ArnComponents.builder()
+                                        .service("cloudwatch")
+                                        .resource("alarm")
+                                        .resourceName("*")
+                                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                                        .build()))))
                 .build());
         settings.alarmEmail().ifPresent(email -> topic.addSubscription(new EmailSubscription(email)));
         return topic;
@@ -176,9 +211,12 @@ public final class CrmSyncStack extends Stack {
      */
     private Map<String, String> connectorOptions(Integration integration) {
         Map<String, String> values = new TreeMap<>();
-        integration.options().forEach((name, option) -> (option.value() != null
-                ? Optional.of(option.value())
-                : ContextKey.valueOf(getNode(), option.contextKey())).ifPresent(value -> values.put(name, value)));
+        integration
+                .options()
+                .forEach((name, option) -> (option.value() != null
+                                ? Optional.of(option.value())
+                                : ContextKey.valueOf(getNode(), option.contextKey()))
+                        .ifPresent(value -> values.put(name, value)));
         return values;
     }
 
@@ -186,7 +224,8 @@ public final class CrmSyncStack extends Stack {
         Path jar = repoRoot.resolve(integration.functionJar()).toAbsolutePath().normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The " + integration.name() + " function jar " + integration.functionJar()
-                    + " does not exist (looked in " + repoRoot + "). Build it first: run `mvn package` (or `mvn -B verify`)"
+                    + " does not exist (looked in " + repoRoot
+                    + "). Build it first: run `mvn package` (or `mvn -B verify`)"
                     + " in the repository root, then synthesize again.");
         }
         return jar;

@@ -18,14 +18,21 @@ public final class ErrorClassTable {
 
     /** What belongs between the error-class markers. */
     public static String region() {
-        StringBuilder text = new StringBuilder("\n").append(MarkedRegion.generatedFrom("sync-contract's ErrorClass")).append("\n")
+        StringBuilder text = new StringBuilder("\n")
+                .append(MarkedRegion.generatedFrom("sync-contract's ErrorClass"))
+                .append("\n")
                 .append("| errorClass | kind | cause | fix |\n|---|---|---|---|\n");
         for (List<ErrorClass> row : rows()) {
             ErrorClass first = row.get(0);
-            text.append("| ").append(row.stream().map(c -> "`" + c.wireName() + "`").collect(Collectors.joining(", "))).append(" | ")
-                    .append(first.kind().wireName()).append(" | ")
-                    .append(MarkedRegion.cell(first.cause())).append(" | ")
-                    .append(MarkedRegion.cell(first.fix())).append(" |\n");
+            text.append("| ")
+                    .append(row.stream().map(c -> "`" + c.wireName() + "`").collect(Collectors.joining(", ")))
+                    .append(" | ")
+                    .append(first.kind().wireName())
+                    .append(" | ")
+                    .append(MarkedRegion.cell(first.cause()))
+                    .append(" | ")
+                    .append(MarkedRegion.cell(first.fix()))
+                    .append(" |\n");
         }
         return text.toString();
     }

@@ -17,8 +17,12 @@ final class FunctionEnvironment {
      * queue agrees with, its bound on vendor calls per invocation, and its connector options
      * ({@code CRM_SYNC_OPTION_<NAME>}, as the stack resolved them: {@link IntegrationPipelineProps#connectorOptions}).
      */
-    static Map<String, String> of(Integration integration, IntegrationPipelineProps props, Queue queue, CfnSecret secret,
-                                  int maxReceiveCount) {
+    static Map<String, String> of(
+            Integration integration,
+            IntegrationPipelineProps props,
+            Queue queue,
+            CfnSecret secret,
+            int maxReceiveCount) {
         Duration retryWindow = integration.retryWindow();
         Map<EnvVar, String> variables = new TreeMap<>(Map.ofEntries(
                 Map.entry(EnvVar.CRM_SYNC_INTEGRATION, integration.name()),
@@ -30,7 +34,8 @@ final class FunctionEnvironment {
                 // function treats the receive with this count as the message's last.
                 Map.entry(EnvVar.CRM_SYNC_RETRY_WINDOW_SECONDS, Long.toString(retryWindow.toSeconds())),
                 Map.entry(EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT, Integer.toString(maxReceiveCount)),
-                Map.entry(EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS, Long.toString(RetryArithmetic.BACKOFF_BASE.toSeconds())),
+                Map.entry(
+                        EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS, Long.toString(RetryArithmetic.BACKOFF_BASE.toSeconds())),
                 Map.entry(EnvVar.CRM_SYNC_BACKOFF_CAP_SECONDS, Long.toString(RetryArithmetic.BACKOFF_CAP.toSeconds())),
                 Map.entry(EnvVar.CRM_SYNC_PUBLISH_OUTCOMES, OutcomeType.format(integration.publishedOutcomes())),
                 Map.entry(EnvVar.POWERTOOLS_SERVICE_NAME, "crm-sync-" + integration.name()),

@@ -26,14 +26,16 @@ final class FunctionRole {
     static Role create(Construct scope, IntegrationPipelineProps props, LogGroup logGroup, CfnSecret secret) {
         Role role = Role.Builder.create(scope, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Runs the " + props.integration().name() + " sync function: its table items, queue, secret, logs, metrics and outcome events only")
+                .description("Runs the " + props.integration().name()
+                        + " sync function: its table items, queue, secret, logs, metrics and outcome events only")
                 .build();
         // Its own policy instead of AWSLambdaBasicExecutionRole: its own log group only.
         logGroup.grantWrite(role);
         // The hot path's reads and conditional writes: no Scan, Query or DeleteItem.
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("StateTable")
-                .actions(List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
+                .actions(
+                        List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
                 .resources(List.of(props.table().getTableArn()))
                 .build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -58,12 +60,16 @@ final class FunctionRole {
                 .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricName.NAMESPACE)))
                 .build());
         // The event source mapping adds the consume actions on this queue to the same default policy.
-        NagSuppressions.addResourceSuppressions(role.getNode().findChild("DefaultPolicy"), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason("cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the namespace "
-                        + MetricName.NAMESPACE + " by the condition cloudwatch:namespace.")
-                .appliesTo(List.of("Resource::*"))
-                .build()), true);
+        NagSuppressions.addResourceSuppressions(
+                role.getNode().findChild("DefaultPolicy"),
+                List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM5")
+                        .reason(
+                                "cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the namespace "
+                                        + MetricName.NAMESPACE + " by the condition cloudwatch:namespace.")
+                        .appliesTo(List.of("Resource::*"))
+                        .build()),
+                true);
         return role;
     }
 }

@@ -37,7 +37,8 @@ public final class GeneratedDocs {
         Path root = CrmSyncApp.repoRoot(Path.of(""));
         Map<String, List<Part>> byFile = new LinkedHashMap<>();
         for (Part part : parts()) {
-            byFile.computeIfAbsent(part.region().file(), file -> new ArrayList<>()).add(part);
+            byFile.computeIfAbsent(part.region().file(), file -> new ArrayList<>())
+                    .add(part);
         }
         for (Map.Entry<String, List<Part>> file : byFile.entrySet()) {
             Path path = root.resolve(file.getKey());

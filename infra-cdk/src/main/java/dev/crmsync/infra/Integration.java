@@ -87,8 +87,9 @@ public record Integration(
         }
         for (OutcomeType outcome : OutcomeType.values()) {
             if (detailTypes.contains(outcome.detailType())) {
-                throw new IllegalArgumentException(name + ": " + outcome.detailType() + " is crm-sync's own outcome event, not a CRM"
-                        + " change; an integration's rule must never consume it (subscribe to outcome events with a rule of your own)");
+                throw new IllegalArgumentException(
+                        name + ": " + outcome.detailType() + " is crm-sync's own outcome event, not a CRM"
+                                + " change; an integration's rule must never consume it (subscribe to outcome events with a rule of your own)");
             }
         }
         RetryArithmetic.requireRetryWindow(name, retryWindow);
@@ -108,9 +109,10 @@ public record Integration(
         requireBetween(name, "vendorCallsPerInvocation", vendorCallsPerInvocation, 1, 256);
         requireBetween(name, "vendorConnectionLimit", vendorConnectionLimit, 0, 100_000);
         if (vendorConnectionLimit > 0 && (long) maxConcurrency * vendorCallsPerInvocation > vendorConnectionLimit) {
-            throw new IllegalArgumentException(name + ": maxConcurrency (" + maxConcurrency + ") × vendorCallsPerInvocation ("
-                    + vendorCallsPerInvocation + ") = " + (long) maxConcurrency * vendorCallsPerInvocation
-                    + " simultaneous vendor requests, above the vendor's limit of " + vendorConnectionLimit);
+            throw new IllegalArgumentException(
+                    name + ": maxConcurrency (" + maxConcurrency + ") × vendorCallsPerInvocation ("
+                            + vendorCallsPerInvocation + ") = " + (long) maxConcurrency * vendorCallsPerInvocation
+                            + " simultaneous vendor requests, above the vendor's limit of " + vendorConnectionLimit);
         }
         options = Map.copyOf(options);
         for (String option : options.keySet()) {
@@ -136,10 +138,19 @@ public record Integration(
 
     /** A builder holding this entry's values: for an entry that differs from it in one or two. */
     public Builder toBuilder() {
-        Builder builder = new Builder(name).handler(handlerClass).functionJar(functionJar).detailTypes(detailTypes)
-                .retryWindow(retryWindow).batchSize(batchSize).batchingWindow(batchingWindow).maxConcurrency(maxConcurrency)
-                .timeout(timeout).memoryMb(memoryMb).publishedOutcomes(publishedOutcomes)
-                .vendorCallsPerInvocation(vendorCallsPerInvocation).vendorConnectionLimit(vendorConnectionLimit);
+        Builder builder = new Builder(name)
+                .handler(handlerClass)
+                .functionJar(functionJar)
+                .detailTypes(detailTypes)
+                .retryWindow(retryWindow)
+                .batchSize(batchSize)
+                .batchingWindow(batchingWindow)
+                .maxConcurrency(maxConcurrency)
+                .timeout(timeout)
+                .memoryMb(memoryMb)
+                .publishedOutcomes(publishedOutcomes)
+                .vendorCallsPerInvocation(vendorCallsPerInvocation)
+                .vendorConnectionLimit(vendorConnectionLimit);
         builder.vendor = vendor;
         options.forEach(builder::option);
         return builder;
@@ -261,8 +272,21 @@ public record Integration(
         }
 
         public Integration build() {
-            return new Integration(name, handlerClass, functionJar, detailTypes, retryWindow, batchSize, batchingWindow,
-                    maxConcurrency, timeout, memoryMb, vendor, publishedOutcomes, vendorCallsPerInvocation, vendorConnectionLimit,
+            return new Integration(
+                    name,
+                    handlerClass,
+                    functionJar,
+                    detailTypes,
+                    retryWindow,
+                    batchSize,
+                    batchingWindow,
+                    maxConcurrency,
+                    timeout,
+                    memoryMb,
+                    vendor,
+                    publishedOutcomes,
+                    vendorCallsPerInvocation,
+                    vendorConnectionLimit,
                     options);
         }
     }
@@ -278,12 +302,15 @@ public record Integration(
      */
     public String moduleDirectory() {
         int target = functionJar.indexOf("/target/");
-        return target < 0 ? functionJar.substring(0, Math.max(0, functionJar.lastIndexOf('/'))) : functionJar.substring(0, target);
+        return target < 0
+                ? functionJar.substring(0, Math.max(0, functionJar.lastIndexOf('/')))
+                : functionJar.substring(0, target);
     }
 
     private static void requireBetween(String name, String what, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + ": " + what + " must be within " + min + ".." + max + ", was " + value);
+            throw new IllegalArgumentException(
+                    name + ": " + what + " must be within " + min + ".." + max + ", was " + value);
         }
     }
 }

@@ -97,11 +97,12 @@ public final class IntegrationPipeline extends Construct {
         // The DLQ's redrive allow policy names the queue, and the queue's redrive policy names the
         // DLQ: a reference both ways would be a cycle, so the DLQ names the queue by its ARN,
         // built from the queue's fixed name.
-        String queueArn = Stack.of(this).formatArn(ArnComponents.builder()
-                .service("sqs")
-                .resource(resourceName)
-                .arnFormat(ArnFormat.NO_RESOURCE_NAME)
-                .build());
+        String queueArn = Stack.of(this)
+                .formatArn(ArnComponents.builder()
+                        .service("sqs")
+                        .resource(resourceName)
+                        .arnFormat(ArnFormat.NO_RESOURCE_NAME)
+                        .build());
         this.deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
                 .queueName(resourceName + "-dlq")
                 .encryption(QueueEncryption.SQS_MANAGED)
@@ -134,10 +135,13 @@ public final class IntegrationPipeline extends Construct {
                 .enforceSsl(true)
                 .retentionPeriod(cdk(RetryArithmetic.DEAD_LETTER_RETENTION))
                 .build();
-        NagSuppressions.addResourceSuppressions(ruleDeadLetterQueue, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SQS3")
-                .reason("This queue is a DLQ: the dead-letter target of the EventBridge rule that feeds the integration queue.")
-                .build()));
+        NagSuppressions.addResourceSuppressions(
+                ruleDeadLetterQueue,
+                List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-SQS3")
+                        .reason(
+                                "This queue is a DLQ: the dead-letter target of the EventBridge rule that feeds the integration queue.")
+                        .build()));
 
         // The target adds the queue policies that let only this rule (aws:SourceArn) send to the
         // queue and to the rule-target DLQ.
@@ -160,12 +164,16 @@ public final class IntegrationPipeline extends Construct {
         // credential, and the operator puts it with put-secret-value; it never enters the template.
         this.secret = CfnSecret.Builder.create(this, "Secret")
                 .name("crm-sync/" + props.stage() + "/" + integration.name())
-                .description("Credentials of the " + integration.name() + " integration's vendor API, as JSON (e.g. {\"apiKey\": \"...\"})")
+                .description("Credentials of the " + integration.name()
+                        + " integration's vendor API, as JSON (e.g. {\"apiKey\": \"...\"})")
                 .build();
-        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SMG4")
-                .reason("The value is a vendor-issued API key that no rotation Lambda can renew; operators rotate it in the vendor's dashboard and put the new value, and the function re-reads the secret on a 401.")
-                .build()));
+        NagSuppressions.addResourceSuppressions(
+                secret,
+                List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-SMG4")
+                        .reason(
+                                "The value is a vendor-issued API key that no rotation Lambda can renew; operators rotate it in the vendor's dashboard and put the new value, and the function re-reads the secret on a 401.")
+                        .build()));
 
         this.logGroup = LogGroup.Builder.create(this, "LogGroup")
                 .retention(LOG_RETENTION)
@@ -200,11 +208,21 @@ public final class IntegrationPipeline extends Construct {
                 .reportBatchItemFailures(true)
                 .maxConcurrency(integration.maxConcurrency())
                 .build());
-        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                "The event source mapping invokes the alias '" + LIVE_ALIAS + "' of the current published version.");
+        Annotations.of(function)
+                .acknowledgeWarning(
+                        "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                        "The event source mapping invokes the alias '" + LIVE_ALIAS
+                                + "' of the current published version.");
 
-        PipelineParts parts = new PipelineParts(resourceName, integration.name(), queue, deadLetterQueue, ruleDeadLetterQueue, rule,
-                props.eventBus().getEventBusName(), function);
+        PipelineParts parts = new PipelineParts(
+                resourceName,
+                integration.name(),
+                queue,
+                deadLetterQueue,
+                ruleDeadLetterQueue,
+                rule,
+                props.eventBus().getEventBusName(),
+                function);
         PipelineAlarms.addTo(this, parts, notifyOnCall, retryWindow, maxReceiveCount);
         PipelineDashboard.addTo(this, parts);
     }

@@ -17,26 +17,31 @@ final class PipelineDashboard {
 
     static void addTo(Construct scope, PipelineParts parts) {
         List<IWidget> queues = List.of(
-                graph("Messages waiting",
+                graph(
+                        "Messages waiting",
                         parts.queue().metricApproximateNumberOfMessagesVisible(MetricStats.max()),
                         parts.queue().metricApproximateNumberOfMessagesNotVisible(MetricStats.max()),
                         parts.deadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricStats.max()),
                         parts.ruleDeadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricStats.max())),
-                graph("Age of oldest message (s)", parts.queue().metricApproximateAgeOfOldestMessage(MetricStats.max())));
+                graph(
+                        "Age of oldest message (s)",
+                        parts.queue().metricApproximateAgeOfOldestMessage(MetricStats.max())));
         List<IWidget> invocations = List.of(
-                graph("Invocations",
+                graph(
+                        "Invocations",
                         parts.function().metricInvocations(MetricStats.sum()),
                         parts.function().metricErrors(MetricStats.sum()),
                         parts.function().metricThrottles(MetricStats.sum())),
-                graph("Duration (ms)",
+                graph(
+                        "Duration (ms)",
                         parts.function().metricDuration(MetricStats.stat("p50")),
                         parts.function().metricDuration(MetricStats.stat("p99")),
                         parts.function().metricDuration(MetricStats.max())));
-        List<IWidget> outcomes = List.of(
-                graph("Sync outcomes (records)",
-                        MetricStats.summed(MetricName.SUCCEEDED, parts.integration()),
-                        MetricStats.summed(MetricName.FAILED, parts.integration()),
-                        MetricStats.summed(MetricName.SKIPPED, parts.integration())));
+        List<IWidget> outcomes = List.of(graph(
+                "Sync outcomes (records)",
+                MetricStats.summed(MetricName.SUCCEEDED, parts.integration()),
+                MetricStats.summed(MetricName.FAILED, parts.integration()),
+                MetricStats.summed(MetricName.SKIPPED, parts.integration())));
         Dashboard.Builder.create(scope, "Dashboard")
                 .dashboardName(parts.resourceName())
                 .widgets(List.of(queues, invocations, outcomes))
@@ -44,6 +49,11 @@ final class PipelineDashboard {
     }
 
     private static GraphWidget graph(String title, IMetric... metrics) {
-        return GraphWidget.Builder.create().title(title).left(List.of(metrics)).width(12).height(6).build();
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(List.of(metrics))
+                .width(12)
+                .height(6)
+                .build();
     }
 }

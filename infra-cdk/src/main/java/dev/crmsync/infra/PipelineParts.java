@@ -11,5 +11,12 @@ import software.amazon.awscdk.services.sqs.Queue;
  * @param integration  the integration's name (the metrics' dimension)
  * @param busName      the name of the bus the rule is on (the rule's metrics' dimension)
  */
-record PipelineParts(String resourceName, String integration, Queue queue, Queue deadLetterQueue, Queue ruleDeadLetterQueue,
-                     Rule rule, String busName, Function function) {}
+record PipelineParts(
+        String resourceName,
+        String integration,
+        Queue queue,
+        Queue deadLetterQueue,
+        Queue ruleDeadLetterQueue,
+        Rule rule,
+        String busName,
+        Function function) {}

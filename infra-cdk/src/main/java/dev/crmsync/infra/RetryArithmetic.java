@@ -24,7 +24,8 @@ public final class RetryArithmetic {
      * The first retry's backoff bound; it doubles with every receive. The function's own default,
      * set on it explicitly because the queue's maxReceiveCount is computed from it.
      */
-    public static final Duration BACKOFF_BASE = Duration.ofSeconds(EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS.defaultNumber());
+    public static final Duration BACKOFF_BASE =
+            Duration.ofSeconds(EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS.defaultNumber());
     /** The largest backoff bound (the function's default, set on it explicitly like the base). */
     public static final Duration BACKOFF_CAP = Duration.ofSeconds(EnvVar.CRM_SYNC_BACKOFF_CAP_SECONDS.defaultNumber());
     /**
@@ -45,8 +46,10 @@ public final class RetryArithmetic {
      * The longest window the queue can hold: its age alarm plus {@link #RETENTION_AFTER_AGE_ALARM}
      * must fit in {@link #SQS_MAX_RETENTION} (10 d 23 h 30 min).
      */
-    public static final Duration LONGEST_RETAINED_WINDOW =
-            SQS_MAX_RETENTION.minus(RETENTION_AFTER_AGE_ALARM).minus(OLDEST_MESSAGE_AGE_GRACE).minus(BACKOFF_CAP);
+    public static final Duration LONGEST_RETAINED_WINDOW = SQS_MAX_RETENTION
+            .minus(RETENTION_AFTER_AGE_ALARM)
+            .minus(OLDEST_MESSAGE_AGE_GRACE)
+            .minus(BACKOFF_CAP);
     /**
      * The longest window whose receives fit under SQS's largest maxReceiveCount with room for
      * deferrals (about 5 days with this backoff). Beyond it {@link ReceiveBackstop#maxReceiveCount}
@@ -54,8 +57,9 @@ public final class RetryArithmetic {
      */
     public static final Duration LONGEST_COUNTED_WINDOW = longestCountedWindow();
     /** The longest retry window a catalog entry may ask for: the shorter of the two above. */
-    public static final Duration LONGEST_RETRY_WINDOW =
-            LONGEST_COUNTED_WINDOW.compareTo(LONGEST_RETAINED_WINDOW) < 0 ? LONGEST_COUNTED_WINDOW : LONGEST_RETAINED_WINDOW;
+    public static final Duration LONGEST_RETRY_WINDOW = LONGEST_COUNTED_WINDOW.compareTo(LONGEST_RETAINED_WINDOW) < 0
+            ? LONGEST_COUNTED_WINDOW
+            : LONGEST_RETAINED_WINDOW;
     /**
      * DLQ retention: SQS's maximum. SQS keeps a message's original enqueue time when it moves to
      * the DLQ, so a message that reached it at the end of its window has 14 days less the window
@@ -112,7 +116,8 @@ public final class RetryArithmetic {
      */
     static void requireRetryWindow(String name, Duration window) {
         if (window == null || window.isNegative() || window.isZero() || window.getNano() != 0) {
-            throw new IllegalArgumentException(name + ": retryWindow must be a positive whole number of seconds, was " + window);
+            throw new IllegalArgumentException(
+                    name + ": retryWindow must be a positive whole number of seconds, was " + window);
         }
         // The queue must still hold a message when its window is over (SQS would delete it silently,
         // with no status record and nothing in the DLQ), and SQS holds messages 14 days at most.

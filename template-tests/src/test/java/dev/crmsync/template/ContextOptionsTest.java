@@ -26,10 +26,7 @@ class ContextOptionsTest {
     @BeforeAll
     static void synthesize() {
         synth = SynthesizedStack.withContext(Map.of(
-                "stage", "prod",
-                "crmSource", SOURCE,
-                "eventBusName", PARTNER_BUS,
-                "alarmEmail", "oncall@example.com"));
+                "stage", "prod", "crmSource", SOURCE, "eventBusName", PARTNER_BUS, "alarmEmail", "oncall@example.com"));
     }
 
     @Test
@@ -49,11 +46,15 @@ class ContextOptionsTest {
         for (Integration integration : Catalog.INTEGRATIONS) {
             PipelineResources p = PipelineResources.of(synth, integration, "prod");
             assertThat(synth.properties(p.function()).toString()).contains("CRM_SYNC_EVENT_BUS=" + PARTNER_BUS);
-            synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                    "MetricName", "FailedInvocations",
-                    "Dimensions", List.of(
-                            Map.of("Name", "EventBusName", "Value", PARTNER_BUS),
-                            Map.of("Name", "RuleName", "Value", ref(p.rule())))));
+            synth.template.hasResourceProperties(
+                    "AWS::CloudWatch::Alarm",
+                    Map.of(
+                            "MetricName",
+                            "FailedInvocations",
+                            "Dimensions",
+                            List.of(
+                                    Map.of("Name", "EventBusName", "Value", PARTNER_BUS),
+                                    Map.of("Name", "RuleName", "Value", ref(p.rule())))));
         }
     }
 
@@ -69,10 +70,12 @@ class ContextOptionsTest {
     @Test
     void alarmEmailIsSubscribedToTheTopic() {
         String topic = synth.ofType("AWS::SNS::Topic").keySet().iterator().next();
-        synth.template.hasResourceProperties("AWS::SNS::Subscription", Map.of(
-                "Protocol", "email",
-                "Endpoint", "oncall@example.com",
-                "TopicArn", ref(topic)));
+        synth.template.hasResourceProperties(
+                "AWS::SNS::Subscription",
+                Map.of(
+                        "Protocol", "email",
+                        "Endpoint", "oncall@example.com",
+                        "TopicArn", ref(topic)));
     }
 
     @Test

@@ -39,12 +39,17 @@ class ContractNamesTest {
 
     @Test
     void everyConnectorOptionOfTheCatalogIsANamedVariableReadFromANamedContextKey() {
-        Set<String> contextKeys = Arrays.stream(ContextKey.values()).map(ContextKey::key).collect(Collectors.toSet());
+        Set<String> contextKeys =
+                Arrays.stream(ContextKey.values()).map(ContextKey::key).collect(Collectors.toSet());
         for (Integration integration : Catalog.INTEGRATIONS) {
             integration.options().forEach((name, option) -> {
-                assertThat(EnvVar.ofOption(name)).as("%s's option %s is an EnvVar", integration.name(), name).isPresent();
+                assertThat(EnvVar.ofOption(name))
+                        .as("%s's option %s is an EnvVar", integration.name(), name)
+                        .isPresent();
                 if (option.contextKey() != null) {
-                    assertThat(contextKeys).as("%s's option %s's context key", integration.name(), name).contains(option.contextKey());
+                    assertThat(contextKeys)
+                            .as("%s's option %s's context key", integration.name(), name)
+                            .contains(option.contextKey());
                 }
             });
         }
@@ -64,11 +69,16 @@ class ContractNamesTest {
             Map<String, Object> properties = typed(resource.get("Properties"));
             Map<String, Object> environment = typed(properties.get("Environment"));
             if (environment != null) {
-                set.addAll(SynthesizedStack.<Map<String, Object>>typed(environment.get("Variables")).keySet());
+                set.addAll(SynthesizedStack.<Map<String, Object>>typed(environment.get("Variables"))
+                        .keySet());
             }
         });
-        assertThat(set).contains(EnvVar.CRM_SYNC_OPTION_LIST_ID.wireName(), EnvVar.CRM_SYNC_OPTION_SUBDOMAIN.wireName(),
-                EnvVar.CRM_SYNC_OPTION_CHANNEL.wireName(), EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE.wireName());
+        assertThat(set)
+                .contains(
+                        EnvVar.CRM_SYNC_OPTION_LIST_ID.wireName(),
+                        EnvVar.CRM_SYNC_OPTION_SUBDOMAIN.wireName(),
+                        EnvVar.CRM_SYNC_OPTION_CHANNEL.wireName(),
+                        EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE.wireName());
         assertThat(named).containsAll(set);
     }
 }

@@ -44,21 +44,27 @@ class CrmSyncStackTest {
     void oneStateTableKeyedOnPkOnDemandWithPitrTtlAndEncryption() {
         assertThat(synth.ofType("AWS::DynamoDB::Table")).isEmpty();
         synth.template.resourceCountIs("AWS::DynamoDB::GlobalTable", 1);
-        String table = synth.ofType("AWS::DynamoDB::GlobalTable").keySet().iterator().next();
+        String table =
+                synth.ofType("AWS::DynamoDB::GlobalTable").keySet().iterator().next();
         Map<String, Object> properties = synth.properties(table);
 
         assertThat(properties.get("KeySchema")).isEqualTo(List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")));
-        assertThat(properties.get("AttributeDefinitions")).isEqualTo(List.of(Map.of("AttributeName", "pk", "AttributeType", "S")));
+        assertThat(properties.get("AttributeDefinitions"))
+                .isEqualTo(List.of(Map.of("AttributeName", "pk", "AttributeType", "S")));
         assertThat(properties).doesNotContainKeys("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "TableName");
         assertThat(properties.get("BillingMode")).isEqualTo("PAY_PER_REQUEST");
-        assertThat(properties.get("TimeToLiveSpecification")).isEqualTo(Map.of("AttributeName", "expiresAt", "Enabled", true));
+        assertThat(properties.get("TimeToLiveSpecification"))
+                .isEqualTo(Map.of("AttributeName", "expiresAt", "Enabled", true));
         assertThat(properties.get("SSESpecification")).isEqualTo(Map.of("SSEEnabled", true, "SSEType", "KMS"));
         List<Map<String, Object>> replicas = typed(properties.get("Replicas"));
         assertThat(replicas).singleElement().satisfies(replica -> {
-            assertThat(replica.get("PointInTimeRecoverySpecification")).isEqualTo(Map.of("PointInTimeRecoveryEnabled", true));
+            assertThat(replica.get("PointInTimeRecoverySpecification"))
+                    .isEqualTo(Map.of("PointInTimeRecoveryEnabled", true));
             assertThat(replica.get("DeletionProtectionEnabled")).isEqualTo(true);
         });
-        assertThat(synth.resource(table)).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+        assertThat(synth.resource(table))
+                .containsEntry("DeletionPolicy", "Retain")
+                .containsEntry("UpdateReplacePolicy", "Retain");
         synth.template.hasOutput("StateTableName", Map.of("Value", ref(table)));
     }
 
@@ -69,19 +75,43 @@ class CrmSyncStackTest {
         Map<String, Object> kmsKey = typed(synth.properties(topic).get("KmsMasterKeyId"));
         String key = String.valueOf(((List<?>) kmsKey.get("Fn::GetAtt")).get(0));
         synth.template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
-        synth.template.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(
-                Match.objectLike(Map.of("Effect", "Allow",
-                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
-                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"))))))));
+        synth.template.hasResourceProperties(
+                "AWS::KMS::Key",
+                Map.of(
+                        "KeyPolicy",
+                        Map.of(
+                                "Statement",
+                                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                        "Effect",
+                                        "Allow",
+                                        "Principal",
+                                        Map.of("Service", "cloudwatch.amazonaws.com"),
+                                        "Action",
+                                        List.of("kms:Decrypt", "kms:GenerateDataKey*"))))))));
         assertThat(synth.ofType("AWS::KMS::Key")).containsOnlyKeys(key);
 
-        synth.template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of(
-                "Topics", List.of(ref(topic)),
-                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Effect", "Deny", "Action", "sns:Publish",
-                                "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
-                        Match.objectLike(Map.of("Effect", "Allow", "Action", "sns:Publish",
-                                "Principal", Map.of("Service", "cloudwatch.amazonaws.com"))))))));
+        synth.template.hasResourceProperties(
+                "AWS::SNS::TopicPolicy",
+                Map.of(
+                        "Topics", List.of(ref(topic)),
+                        "PolicyDocument",
+                                Map.of(
+                                        "Statement",
+                                        Match.arrayWith(List.of(
+                                                Match.objectLike(Map.of(
+                                                        "Effect",
+                                                        "Deny",
+                                                        "Action",
+                                                        "sns:Publish",
+                                                        "Condition",
+                                                        Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
+                                                Match.objectLike(Map.of(
+                                                        "Effect",
+                                                        "Allow",
+                                                        "Action",
+                                                        "sns:Publish",
+                                                        "Principal",
+                                                        Map.of("Service", "cloudwatch.amazonaws.com"))))))));
         // no e-mail unless the context names one
         synth.template.resourceCountIs("AWS::SNS::Subscription", 0);
         synth.template.hasOutput("AlarmTopicArn", Map.of("Value", ref(topic)));
@@ -91,9 +121,11 @@ class CrmSyncStackTest {
     void everyAlarmNotifiesTheTopicOnAlarmAndRecovery() {
         String topic = synth.ofType("AWS::SNS::Topic").keySet().iterator().next();
         assertThat(synth.ofType("AWS::CloudWatch::Alarm")).isNotEmpty();
-        synth.template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of(
-                "AlarmActions", List.of(ref(topic)),
-                "OKActions", List.of(ref(topic))));
+        synth.template.allResourcesProperties(
+                "AWS::CloudWatch::Alarm",
+                Map.of(
+                        "AlarmActions", List.of(ref(topic)),
+                        "OKActions", List.of(ref(topic))));
     }
 
     @Test
@@ -121,7 +153,9 @@ class CrmSyncStackTest {
             Map<String, Object> nag = typed(metadata.getOrDefault("cdk_nag", Map.of()));
             List<Map<String, Object>> rules = typed(nag.getOrDefault("rules_to_suppress", List.of()));
             for (Map<String, Object> rule : rules) {
-                assertThat(String.valueOf(rule.get("reason"))).as("reason of %s on %s", rule.get("id"), id).hasSizeGreaterThan(30);
+                assertThat(String.valueOf(rule.get("reason")))
+                        .as("reason of %s on %s", rule.get("id"), id)
+                        .hasSizeGreaterThan(30);
                 Object appliesTo = rule.get("applies_to");
                 actual.add(id + " " + rule.get("id") + (appliesTo == null ? "" : " " + appliesTo.toString()));
             }
@@ -136,7 +170,8 @@ class CrmSyncStackTest {
             String prefix = CrmSyncStack.pascalCase(integration.name());
             synth.template.hasOutput(prefix + "QueueUrl", Map.of("Value", ref(pipeline.queue())));
             synth.template.hasOutput(prefix + "DeadLetterQueueUrl", Map.of("Value", ref(pipeline.deadLetterQueue())));
-            synth.template.hasOutput(prefix + "RuleDeadLetterQueueUrl", Map.of("Value", ref(pipeline.ruleDeadLetterQueue())));
+            synth.template.hasOutput(
+                    prefix + "RuleDeadLetterQueueUrl", Map.of("Value", ref(pipeline.ruleDeadLetterQueue())));
             synth.template.hasOutput(prefix + "SecretArn", Map.of("Value", ref(pipeline.secret())));
             synth.template.hasOutput(prefix + "LogGroupName", Map.of("Value", ref(pipeline.logGroup())));
         }

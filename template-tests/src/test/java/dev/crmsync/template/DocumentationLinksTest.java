@@ -36,12 +36,16 @@ class DocumentationLinksTest {
         Path root = SynthesizedStack.REPO_ROOT;
         List<Path> documents = new ArrayList<>();
         try (Stream<Path> top = Files.list(root)) {
-            top.filter(path -> path.getFileName().toString().endsWith(".md")).sorted().forEach(documents::add);
+            top.filter(path -> path.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .forEach(documents::add);
         }
         Path docs = root.resolve("docs");
         if (Files.isDirectory(docs)) {
             try (Stream<Path> pages = Files.list(docs)) {
-                pages.filter(path -> path.getFileName().toString().endsWith(".md")).sorted().forEach(documents::add);
+                pages.filter(path -> path.getFileName().toString().endsWith(".md"))
+                        .sorted()
+                        .forEach(documents::add);
             }
         }
         documents.add(root.resolve("events/README.md"));
@@ -60,9 +64,17 @@ class DocumentationLinksTest {
                 .map(path -> SynthesizedStack.REPO_ROOT.relativize(path).toString())
                 .toList();
 
-        assertThat(names).contains("README.md", "docs/architecture.md", "docs/deploy.md", "docs/configuration.md",
-                "docs/RUNBOOK.md", "docs/adding-an-integration.md", "docs/CONTRIBUTING.md",
-                "functions/billing/CONTRACT.md", "functions/notifications/CONTRACT.md");
+        assertThat(names)
+                .contains(
+                        "README.md",
+                        "docs/architecture.md",
+                        "docs/deploy.md",
+                        "docs/configuration.md",
+                        "docs/RUNBOOK.md",
+                        "docs/adding-an-integration.md",
+                        "docs/CONTRIBUTING.md",
+                        "functions/billing/CONTRACT.md",
+                        "functions/notifications/CONTRACT.md");
     }
 
     @Test
@@ -74,12 +86,17 @@ class DocumentationLinksTest {
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
                 String anchor = hash < 0 ? null : target.substring(hash + 1);
-                Path resolved = file.isEmpty() ? document : document.getParent().resolve(file).normalize();
+                Path resolved = file.isEmpty()
+                        ? document
+                        : document.getParent().resolve(file).normalize();
                 String where = SynthesizedStack.REPO_ROOT.relativize(document) + ": " + target;
                 if (!Files.exists(resolved)) {
                     broken.add(where + " (no such file)");
-                } else if (anchor != null && resolved.getFileName().toString().endsWith(".md")
-                        && !anchorsByFile.computeIfAbsent(resolved, DocumentationLinksTest::anchors).contains(anchor)) {
+                } else if (anchor != null
+                        && resolved.getFileName().toString().endsWith(".md")
+                        && !anchorsByFile
+                                .computeIfAbsent(resolved, DocumentationLinksTest::anchors)
+                                .contains(anchor)) {
                     broken.add(where + " (no such heading)");
                 }
             }

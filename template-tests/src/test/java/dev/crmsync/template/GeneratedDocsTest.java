@@ -35,11 +35,18 @@ class GeneratedDocsTest {
     @TestFactory
     Stream<DynamicTest> everyGeneratedRegionOfTheDocsIsWhatTheCodeGenerates() {
         // README.md's regions are CatalogDiagramTest's, the test the README's own generated text names.
-        return GeneratedDocs.parts().stream().filter(part -> !part.region().file().equals(CatalogDiagram.TABLE.file())).map(part -> DynamicTest.dynamicTest(part.region().file() + " " + part.region().start(),
-                () -> assertThat(part.region().in(read(part.region())))
-                        .as("%s between %s and %s disagrees with the code: run `%s` from the repository root", part.region().file(),
-                                part.region().start(), part.region().end(), CatalogDiagram.COMMAND)
-                        .isEqualTo(part.content().get())));
+        return GeneratedDocs.parts().stream()
+                .filter(part -> !part.region().file().equals(CatalogDiagram.TABLE.file()))
+                .map(part -> DynamicTest.dynamicTest(
+                        part.region().file() + " " + part.region().start(),
+                        () -> assertThat(part.region().in(read(part.region())))
+                                .as(
+                                        "%s between %s and %s disagrees with the code: run `%s` from the repository root",
+                                        part.region().file(),
+                                        part.region().start(),
+                                        part.region().end(),
+                                        CatalogDiagram.COMMAND)
+                                .isEqualTo(part.content().get())));
     }
 
     @Test
@@ -62,15 +69,21 @@ class GeneratedDocsTest {
                 firstColumn.add(name.replace("`", ""));
             }
         });
-        assertThat(firstColumn).containsExactly(Arrays.stream(ErrorClass.values()).map(ErrorClass::wireName).toArray(String[]::new));
-        assertThat(table).contains("| `schema_invalid`, `malformed_json`, `unknown_detail_type`, `oversized` | permanent |",
-                "| `vendor_5xx`, `rate_limited`, `timeout`, `network`, `conflict`, `deadline` | retryable |");
+        assertThat(firstColumn)
+                .containsExactly(Arrays.stream(ErrorClass.values())
+                        .map(ErrorClass::wireName)
+                        .toArray(String[]::new));
+        assertThat(table)
+                .contains(
+                        "| `schema_invalid`, `malformed_json`, `unknown_detail_type`, `oversized` | permanent |",
+                        "| `vendor_5xx`, `rate_limited`, `timeout`, `network`, `conflict`, `deadline` | retryable |");
     }
 
     @Test
     void aMissingMarkerIsNamedWithItsFile() {
         MarkedRegion region = ErrorClassTable.REGION;
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> region.in("# Runbook\n"))
-                .hasMessageContaining("docs/RUNBOOK.md").hasMessageContaining("<!-- error-classes:begin -->");
+                .hasMessageContaining("docs/RUNBOOK.md")
+                .hasMessageContaining("<!-- error-classes:begin -->");
     }
 }

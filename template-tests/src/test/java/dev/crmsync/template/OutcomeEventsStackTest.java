@@ -31,13 +31,15 @@ class OutcomeEventsStackTest {
 
     private static SynthesizedStack synth;
     private static String bus;
-    private static final GenericMachine<String> RULES = GenericMachine.<String>builder().build();
+    private static final GenericMachine<String> RULES =
+            GenericMachine.<String>builder().build();
 
     @BeforeAll
     static void synthesize() throws Exception {
         synth = SynthesizedStack.withDefaults();
         bus = synth.ofType("AWS::Events::EventBus").keySet().iterator().next();
-        for (Map.Entry<String, Map<String, Object>> rule : synth.ofType("AWS::Events::Rule").entrySet()) {
+        for (Map.Entry<String, Map<String, Object>> rule :
+                synth.ofType("AWS::Events::Rule").entrySet()) {
             Map<String, Object> properties = typed(rule.getValue().get("Properties"));
             RULES.addRule(rule.getKey(), JSON.writeValueAsString(properties.get("EventPattern")));
         }
@@ -49,10 +51,13 @@ class OutcomeEventsStackTest {
         for (Integration integration : Catalog.INTEGRATIONS) {
             // the control: the same envelope with the CRM's source and a detail-type the rule takes is matched
             String crmEvent = envelope("crm", integration.detailTypes().getFirst(), integration, "applied");
-            assertThat(RULES.rulesForJSONEvent(crmEvent)).as("control: %s", crmEvent).isNotEmpty();
+            assertThat(RULES.rulesForJSONEvent(crmEvent))
+                    .as("control: %s", crmEvent)
+                    .isNotEmpty();
 
             for (OutcomeType outcome : OutcomeType.values()) {
-                String event = envelope(OutcomeType.EVENT_SOURCE, outcome.detailType(), integration, outcome.settingName());
+                String event =
+                        envelope(OutcomeType.EVENT_SOURCE, outcome.detailType(), integration, outcome.settingName());
                 assertThat(RULES.rulesForJSONEvent(event)).as(event).isEmpty();
             }
         }
@@ -63,8 +68,11 @@ class OutcomeEventsStackTest {
         assertThatThrownBy(() -> SynthesizedStack.withContext(Map.of("crmSource", "crm-sync")))
                 .hasMessageContaining("crmSource must not be 'crm-sync'")
                 .hasMessageContaining("outcome events");
-        assertThatThrownBy(() -> Integration.builder("audit").handler("X").functionJar("x.jar")
-                .detailTypes("deal.closed", "sync.failed").build())
+        assertThatThrownBy(() -> Integration.builder("audit")
+                        .handler("X")
+                        .functionJar("x.jar")
+                        .detailTypes("deal.closed", "sync.failed")
+                        .build())
                 .hasMessageContaining("sync.failed is crm-sync's own outcome event");
     }
 
@@ -73,25 +81,30 @@ class OutcomeEventsStackTest {
         for (Integration integration : Catalog.INTEGRATIONS) {
             PipelineResources p = PipelineResources.of(synth, integration, "dev");
             Map<String, Object> variables = typed(SynthesizedStack.<Map<String, Object>>typed(
-                    synth.properties(p.function()).get("Environment")).get("Variables"));
-            assertThat(variables).containsEntry("CRM_SYNC_EVENT_BUS", ref(bus))
+                            synth.properties(p.function()).get("Environment"))
+                    .get("Variables"));
+            assertThat(variables)
+                    .containsEntry("CRM_SYNC_EVENT_BUS", ref(bus))
                     .containsEntry("CRM_SYNC_PUBLISH_OUTCOMES", OutcomeType.format(integration.publishedOutcomes()));
             if (integration.publishedOutcomes().isEmpty()) {
                 assertThat(putEventsStatements(synth, p.role())).isEmpty();
             } else {
-                assertThat(putEventsStatements(synth, p.role())).containsExactly(Map.of(
-                        "Effect", "Allow",
-                        "Action", "events:PutEvents",
-                        "Resource", getAtt(bus, "Arn"),
-                        "Condition", Map.of("StringEquals", Map.of("events:source", "crm-sync")),
-                        "Sid", "OutcomeEvents"));
+                assertThat(putEventsStatements(synth, p.role()))
+                        .containsExactly(Map.of(
+                                "Effect", "Allow",
+                                "Action", "events:PutEvents",
+                                "Resource", getAtt(bus, "Arn"),
+                                "Condition", Map.of("StringEquals", Map.of("events:source", "crm-sync")),
+                                "Sid", "OutcomeEvents"));
             }
         }
     }
 
     @Test
     void anIntegrationThatPublishesNoOutcomesMayNotPutEvents() {
-        Integration silent = Catalog.INTEGRATIONS.getFirst().toBuilder().publishedOutcomes(Set.of()).build();
+        Integration silent = Catalog.INTEGRATIONS.getFirst().toBuilder()
+                .publishedOutcomes(Set.of())
+                .build();
         SynthesizedStack stack = SynthesizedStack.withCatalog(List.of(silent));
         PipelineResources p = PipelineResources.of(stack, silent, "dev");
 
@@ -100,7 +113,8 @@ class OutcomeEventsStackTest {
     }
 
     /** An outcome event as EventBridge delivers it to rules (events/README.md, "Outcome events"). */
-    private static String envelope(String source, String detailType, Integration integration, String outcome) throws IOException {
+    private static String envelope(String source, String detailType, Integration integration, String outcome)
+            throws IOException {
         ObjectNode event = JSON.createObjectNode()
                 .put("version", "0")
                 .put("id", "7c1d2a8e-0000-4000-8000-000000000001")
@@ -128,10 +142,16 @@ class OutcomeEventsStackTest {
 
     private static List<Map<String, Object>> putEventsStatements(SynthesizedStack stack, String role) {
         List<Map<String, Object>> statements = new ArrayList<>();
-        stack.template.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of("Roles", Match.arrayWith(List.of(ref(role))))))
-                .values().forEach(policy -> {
-                    Map<String, Object> document = typed(SynthesizedStack.<Map<String, Object>>typed(policy.get("Properties")).get("PolicyDocument"));
-                    for (Map<String, Object> statement : SynthesizedStack.<List<Map<String, Object>>>typed(document.get("Statement"))) {
+        stack.template
+                .findResources(
+                        "AWS::IAM::Policy", Map.of("Properties", Map.of("Roles", Match.arrayWith(List.of(ref(role))))))
+                .values()
+                .forEach(policy -> {
+                    Map<String, Object> document =
+                            typed(SynthesizedStack.<Map<String, Object>>typed(policy.get("Properties"))
+                                    .get("PolicyDocument"));
+                    for (Map<String, Object> statement :
+                            SynthesizedStack.<List<Map<String, Object>>>typed(document.get("Statement"))) {
                         if (String.valueOf(statement.get("Action")).contains("events:")) {
                             statements.add(statement);
                         }

@@ -40,7 +40,8 @@ record PipelineResources(
                 function,
                 logicalIdIn(functionProperties.get("Role"), "Fn::GetAtt"),
                 logicalIdIn(loggingConfig.get("LogGroup"), "Ref"),
-                synth.idOf("AWS::SecretsManager::Secret", Map.of("Name", "crm-sync/" + stage + "/" + integration.name())),
+                synth.idOf(
+                        "AWS::SecretsManager::Secret", Map.of("Name", "crm-sync/" + stage + "/" + integration.name())),
                 synth.idOf("AWS::Lambda::Alias", Map.of("FunctionName", ref(function))),
                 synth.idOf("AWS::Lambda::EventSourceMapping", Map.of("EventSourceArn", getAtt(queue, "Arn"))));
     }

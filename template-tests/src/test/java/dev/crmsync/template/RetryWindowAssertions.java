@@ -21,8 +21,7 @@ final class RetryWindowAssertions {
 
     private static final Duration DLQ_TIME_AFTER_THE_WINDOW = Duration.ofDays(3);
 
-    private RetryWindowAssertions() {
-    }
+    private RetryWindowAssertions() {}
 
     /**
      * The queue's maxReceiveCount is RetryPolicy's count for the window and the backoff the function
@@ -34,8 +33,11 @@ final class RetryWindowAssertions {
         Duration cap = Duration.ofSeconds(Long.parseLong((String) env.get("CRM_SYNC_BACKOFF_CAP_SECONDS")));
         int backstop = ReceiveBackstop.maxReceiveCount(window, base, cap);
 
-        assertThat(maxReceiveCount(synth, p)).as("%s RedrivePolicy maxReceiveCount", p.name()).isEqualTo(backstop);
-        assertThat(env).as("%s function environment", p.name())
+        assertThat(maxReceiveCount(synth, p))
+                .as("%s RedrivePolicy maxReceiveCount", p.name())
+                .isEqualTo(backstop);
+        assertThat(env)
+                .as("%s function environment", p.name())
                 .containsEntry("CRM_SYNC_RETRY_WINDOW_SECONDS", String.valueOf(window.toSeconds()))
                 .containsEntry("CRM_SYNC_MAX_RECEIVE_COUNT", String.valueOf(backstop));
     }
@@ -46,44 +48,58 @@ final class RetryWindowAssertions {
      * invocations, never per-record failures), rule delivery. The queue keeps a message past that
      * alarm, and the DLQ keeps a message that reached it at the end of its window for days.
      */
-    static void assertAlarmsAndRetentionFitTheWindow(SynthesizedStack synth, PipelineResources p, Duration window,
-                                                      String topic) {
+    static void assertAlarmsAndRetentionFitTheWindow(
+            SynthesizedStack synth, PipelineResources p, Duration window, String topic) {
         Set<String> resources = Set.of(
-                render(getAtt(p.queue(), "QueueName")), render(getAtt(p.deadLetterQueue(), "QueueName")),
-                render(getAtt(p.ruleDeadLetterQueue(), "QueueName")), render(ref(p.function())), render(ref(p.rule())));
+                render(getAtt(p.queue(), "QueueName")),
+                render(getAtt(p.deadLetterQueue(), "QueueName")),
+                render(getAtt(p.ruleDeadLetterQueue(), "QueueName")),
+                render(ref(p.function())),
+                render(ref(p.rule())));
         List<Map<String, Object>> allAlarms = synth.ofType("AWS::CloudWatch::Alarm").keySet().stream()
                 .map(synth::properties)
                 .toList();
-        assertThat(allAlarms).as("alarms on the pipeline's per-record outcomes (failed records are retried)")
+        assertThat(allAlarms)
+                .as("alarms on the pipeline's per-record outcomes (failed records are retried)")
                 .noneMatch(alarm -> "CrmSync".equals(alarm.get("Namespace")));
         Map<String, Map<String, Object>> alarms = allAlarms.stream()
                 .filter(alarm -> resources.contains(resource(alarm)))
                 .collect(Collectors.toMap(RetryWindowAssertions::watches, alarm -> alarm));
         String queueName = render(getAtt(p.queue(), "QueueName"));
         String ageOfQueue = "AWS/SQS ApproximateAgeOfOldestMessage " + queueName;
-        assertThat(alarms.keySet()).as("what the alarms of %s watch", p.name()).isEqualTo(Set.of(
-                "AWS/SQS ApproximateNumberOfMessagesVisible " + render(getAtt(p.deadLetterQueue(), "QueueName")),
-                "AWS/SQS ApproximateNumberOfMessagesVisible " + render(getAtt(p.ruleDeadLetterQueue(), "QueueName")),
-                ageOfQueue,
-                "AWS/Lambda Errors " + render(ref(p.function())),
-                "AWS/Lambda Throttles " + render(ref(p.function())),
-                "AWS/Events FailedInvocations " + render(ref(p.rule())),
-                "AWS/Events InvocationsFailedToBeSentToDlq " + render(ref(p.rule()))));
+        assertThat(alarms.keySet())
+                .as("what the alarms of %s watch", p.name())
+                .isEqualTo(Set.of(
+                        "AWS/SQS ApproximateNumberOfMessagesVisible "
+                                + render(getAtt(p.deadLetterQueue(), "QueueName")),
+                        "AWS/SQS ApproximateNumberOfMessagesVisible "
+                                + render(getAtt(p.ruleDeadLetterQueue(), "QueueName")),
+                        ageOfQueue,
+                        "AWS/Lambda Errors " + render(ref(p.function())),
+                        "AWS/Lambda Throttles " + render(ref(p.function())),
+                        "AWS/Events FailedInvocations " + render(ref(p.rule())),
+                        "AWS/Events InvocationsFailedToBeSentToDlq " + render(ref(p.rule()))));
         alarms.values().forEach(alarm -> assertThat(alarm.get("AlarmActions")).isEqualTo(List.of(ref(topic))));
 
         Map<String, Object> env = environment(synth, p);
         Duration cap = Duration.ofSeconds(Long.parseLong((String) env.get("CRM_SYNC_BACKOFF_CAP_SECONDS")));
-        Duration ageThreshold = Duration.ofSeconds(((Number) alarms.get(ageOfQueue).get("Threshold")).longValue());
-        assertThat(ageThreshold).as("age alarm of %s: not within the window and its last backoff", p.name())
+        Duration ageThreshold =
+                Duration.ofSeconds(((Number) alarms.get(ageOfQueue).get("Threshold")).longValue());
+        assertThat(ageThreshold)
+                .as("age alarm of %s: not within the window and its last backoff", p.name())
                 .isGreaterThanOrEqualTo(window.plus(cap));
 
-        Duration retention = Duration.ofSeconds(((Number) synth.properties(p.queue()).get("MessageRetentionPeriod")).longValue());
-        assertThat(retention).as("queue retention of %s: past the window's age alarm, by days", p.name())
+        Duration retention =
+                Duration.ofSeconds(((Number) synth.properties(p.queue()).get("MessageRetentionPeriod")).longValue());
+        assertThat(retention)
+                .as("queue retention of %s: past the window's age alarm, by days", p.name())
                 .isGreaterThanOrEqualTo(ageThreshold.plus(Duration.ofDays(3)))
                 .isLessThanOrEqualTo(Duration.ofDays(14));
-        Duration dlqRetention = Duration.ofSeconds(((Number) synth.properties(p.deadLetterQueue()).get("MessageRetentionPeriod")).longValue());
+        Duration dlqRetention = Duration.ofSeconds(
+                ((Number) synth.properties(p.deadLetterQueue()).get("MessageRetentionPeriod")).longValue());
         // SQS keeps the first enqueue time when it moves a message to the DLQ.
-        assertThat(dlqRetention).isEqualTo(Duration.ofDays(14))
+        assertThat(dlqRetention)
+                .isEqualTo(Duration.ofDays(14))
                 .isGreaterThanOrEqualTo(ageThreshold.plus(DLQ_TIME_AFTER_THE_WINDOW));
     }
 

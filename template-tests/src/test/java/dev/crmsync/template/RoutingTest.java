@@ -43,17 +43,20 @@ class RoutingTest {
     /** Strict: a file with anything after its JSON value is not a parseable sample. */
     private static final ObjectReader STRICT_JSON = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private static final GenericMachine<String> RULES = GenericMachine.<String>builder().build();
+    private static final GenericMachine<String> RULES =
+            GenericMachine.<String>builder().build();
     private static final Set<String> INTEGRATIONS_WITH_A_RULE = new TreeSet<>();
     private static JsonNode routing;
 
     @BeforeAll
     static void loadRulesAndRoutingTable() throws IOException {
         SynthesizedStack synth = SynthesizedStack.withDefaults();
-        for (Map.Entry<String, Map<String, Object>> rule : synth.ofType("AWS::Events::Rule").entrySet()) {
+        for (Map.Entry<String, Map<String, Object>> rule :
+                synth.ofType("AWS::Events::Rule").entrySet()) {
             Map<String, Object> properties = typed(rule.getValue().get("Properties"));
             String pattern = JSON.writeValueAsString(properties.get("EventPattern"));
-            for (Map<String, Object> target : SynthesizedStack.<List<Map<String, Object>>>typed(properties.get("Targets"))) {
+            for (Map<String, Object> target :
+                    SynthesizedStack.<List<Map<String, Object>>>typed(properties.get("Targets"))) {
                 String integration = integrationFedBy(synth, target.get("Arn"));
                 RULES.addRule(integration, pattern);
                 INTEGRATIONS_WITH_A_RULE.add(integration);
@@ -64,12 +67,15 @@ class RoutingTest {
 
     @TestFactory
     Stream<DynamicTest> eachSampleReachesExactlyTheIntegrationsOfTheRoutingTable() {
-        return entries(routing.get("samples")).entrySet().stream().map(entry -> dynamicTest(entry.getKey(), () -> {
-            String event = Files.readString(SAMPLES.resolve(entry.getKey()));
-            Set<String> expected = new TreeSet<>();
-            entry.getValue().forEach(integration -> expected.add(integration.asText()));
-            assertThat(new TreeSet<>(RULES.rulesForJSONEvent(event))).as(entry.getKey()).isEqualTo(expected);
-        }));
+        return entries(routing.get("samples")).entrySet().stream()
+                .map(entry -> dynamicTest(entry.getKey(), () -> {
+                    String event = Files.readString(SAMPLES.resolve(entry.getKey()));
+                    Set<String> expected = new TreeSet<>();
+                    entry.getValue().forEach(integration -> expected.add(integration.asText()));
+                    assertThat(new TreeSet<>(RULES.rulesForJSONEvent(event)))
+                            .as(entry.getKey())
+                            .isEqualTo(expected);
+                }));
     }
 
     @Test
@@ -98,7 +104,9 @@ class RoutingTest {
             catalog.add(integration.name());
         }
         Set<String> named = new TreeSet<>();
-        entries(routing.get("samples")).values().forEach(integrations -> integrations.forEach(i -> named.add(i.asText())));
+        entries(routing.get("samples"))
+                .values()
+                .forEach(integrations -> integrations.forEach(i -> named.add(i.asText())));
         assertThat(INTEGRATIONS_WITH_A_RULE).isEqualTo(catalog);
         assertThat(named).as("integrations named in events/routing.json").isEqualTo(catalog);
     }
@@ -116,7 +124,8 @@ class RoutingTest {
             }
         });
         assertThat(functions).as("function fed by %s", queue).hasSize(1);
-        Map<String, Object> environment = typed(synth.properties(functions.iterator().next()).get("Environment"));
+        Map<String, Object> environment =
+                typed(synth.properties(functions.iterator().next()).get("Environment"));
         Map<String, Object> variables = typed(environment.get("Variables"));
         return String.valueOf(variables.get("CRM_SYNC_INTEGRATION"));
     }

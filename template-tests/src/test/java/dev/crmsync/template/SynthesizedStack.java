@@ -53,8 +53,10 @@ final class SynthesizedStack {
             Matcher report = Pattern.compile("(\\S+validation-report\\.json)").matcher(String.valueOf(e.getMessage()));
             if (report.find() && Files.isReadable(Path.of(report.group(1)))) {
                 try {
-                    throw new AssertionError("synthesis failed validation (an unsuppressed cdk-nag error?):\n"
-                            + Files.readString(Path.of(report.group(1))), e);
+                    throw new AssertionError(
+                            "synthesis failed validation (an unsuppressed cdk-nag error?):\n"
+                                    + Files.readString(Path.of(report.group(1))),
+                            e);
                 } catch (IOException unreadable) {
                     e.addSuppressed(unreadable);
                 }
@@ -77,8 +79,8 @@ final class SynthesizedStack {
      */
     static SynthesizedStack withCatalog(List<Integration> integrations) {
         App app = new App(AppProps.builder().context(cdkJsonContext()).build());
-        return new SynthesizedStack(new CrmSyncStack(app, CrmSyncStack.Settings.fromContext(app.getNode()), REPO_ROOT,
-                integrations));
+        return new SynthesizedStack(
+                new CrmSyncStack(app, CrmSyncStack.Settings.fromContext(app.getNode()), REPO_ROOT, integrations));
     }
 
     /** A stack with {@code options} as {@code -c key=value} on top of cdk.json's context. */
@@ -91,8 +93,8 @@ final class SynthesizedStack {
 
     private static Map<String, Object> cdkJsonContext() {
         try {
-            Map<String, Object> cdkJson = JSON.readValue(REPO_ROOT.resolve("cdk.json").toFile(), new TypeReference<>() {
-            });
+            Map<String, Object> cdkJson =
+                    JSON.readValue(REPO_ROOT.resolve("cdk.json").toFile(), new TypeReference<>() {});
             return typed(cdkJson.getOrDefault("context", Map.of()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,8 +110,8 @@ final class SynthesizedStack {
 
     /** The logical id of the one resource of {@code type} whose properties contain {@code properties}. */
     String idOf(String type, Map<String, ?> properties) {
-        Map<String, Map<String, Object>> found = template.findResources(type,
-                Map.of("Properties", Match.objectLike(properties)));
+        Map<String, Map<String, Object>> found =
+                template.findResources(type, Map.of("Properties", Match.objectLike(properties)));
         if (found.size() != 1) {
             throw new AssertionError("expected one " + type + " with " + properties + ", found " + found.keySet());
         }
@@ -160,11 +162,12 @@ final class SynthesizedStack {
                 }
                 case "Fn::Join" -> {
                     List<?> args = (List<?>) entry.getValue();
-                    return ((List<?>) args.get(1)).stream().map(SynthesizedStack::render)
-                            .collect(Collectors.joining(String.valueOf(args.get(0))));
+                    return ((List<?>) args.get(1))
+                            .stream()
+                                    .map(SynthesizedStack::render)
+                                    .collect(Collectors.joining(String.valueOf(args.get(0))));
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         try {

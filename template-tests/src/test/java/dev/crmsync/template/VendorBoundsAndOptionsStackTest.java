@@ -28,24 +28,31 @@ class VendorBoundsAndOptionsStackTest {
 
     private static Map<String, Object> variables(SynthesizedStack stack, Integration integration) {
         PipelineResources p = PipelineResources.of(stack, integration, "dev");
-        return typed(SynthesizedStack.<Map<String, Object>>typed(stack.properties(p.function()).get("Environment")).get("Variables"));
+        return typed(SynthesizedStack.<Map<String, Object>>typed(
+                        stack.properties(p.function()).get("Environment"))
+                .get("Variables"));
     }
 
     private static int maximumConcurrency(SynthesizedStack stack, Integration integration) {
         PipelineResources p = PipelineResources.of(stack, integration, "dev");
-        Map<String, Object> scaling = typed(stack.properties(p.eventSourceMapping()).get("ScalingConfig"));
+        Map<String, Object> scaling =
+                typed(stack.properties(p.eventSourceMapping()).get("ScalingConfig"));
         return ((Number) scaling.get("MaximumConcurrency")).intValue();
     }
 
     private static Integration marketing() {
-        return Catalog.INTEGRATIONS.stream().filter(i -> i.name().equals("marketing")).findFirst().orElseThrow();
+        return Catalog.INTEGRATIONS.stream()
+                .filter(i -> i.name().equals("marketing"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void marketingNeverHasMoreThanTenMailchimpRequestsInFlight() {
         Integration marketing = marketing();
         int invocations = maximumConcurrency(synth, marketing);
-        int callsPerInvocation = Integer.parseInt((String) variables(synth, marketing).get("CRM_SYNC_MAX_CONCURRENCY"));
+        int callsPerInvocation =
+                Integer.parseInt((String) variables(synth, marketing).get("CRM_SYNC_MAX_CONCURRENCY"));
 
         assertThat(invocations * callsPerInvocation).isLessThanOrEqualTo(10);
         assertThat(invocations).isEqualTo(marketing.maxConcurrency());
@@ -56,10 +63,13 @@ class VendorBoundsAndOptionsStackTest {
     void everyFunctionGetsItsVendorCallBoundAndStaysWithinItsVendorsLimit() {
         for (Integration integration : Catalog.INTEGRATIONS) {
             Map<String, Object> variables = variables(synth, integration);
-            assertThat(variables).as(integration.name())
-                    .containsEntry("CRM_SYNC_MAX_CONCURRENCY", Integer.toString(integration.vendorCallsPerInvocation()));
+            assertThat(variables)
+                    .as(integration.name())
+                    .containsEntry(
+                            "CRM_SYNC_MAX_CONCURRENCY", Integer.toString(integration.vendorCallsPerInvocation()));
             if (integration.vendorConnectionLimit() > 0) {
-                assertThat(maximumConcurrency(synth, integration) * integration.vendorCallsPerInvocation()).as(integration.name())
+                assertThat(maximumConcurrency(synth, integration) * integration.vendorCallsPerInvocation())
+                        .as(integration.name())
                         .isLessThanOrEqualTo(integration.vendorConnectionLimit());
             }
         }
@@ -67,12 +77,22 @@ class VendorBoundsAndOptionsStackTest {
 
     @Test
     void aCatalogEntryOverItsVendorsLimitIsRefused() {
-        assertThatThrownBy(() -> Integration.builder("mail").handler("X").functionJar("x.jar").detailTypes("contact.upserted")
-                .maxConcurrency(3).vendorCallsPerInvocation(4).vendorConnectionLimit(10).build())
+        assertThatThrownBy(() -> Integration.builder("mail")
+                        .handler("X")
+                        .functionJar("x.jar")
+                        .detailTypes("contact.upserted")
+                        .maxConcurrency(3)
+                        .vendorCallsPerInvocation(4)
+                        .vendorConnectionLimit(10)
+                        .build())
                 .hasMessageContaining("maxConcurrency (3) × vendorCallsPerInvocation (4) = 12")
                 .hasMessageContaining("limit of 10");
-        assertThatThrownBy(() -> Integration.builder("mail").handler("X").functionJar("x.jar").detailTypes("contact.upserted")
-                .option("list id", ConnectorOption.value("x")).build())
+        assertThatThrownBy(() -> Integration.builder("mail")
+                        .handler("X")
+                        .functionJar("x.jar")
+                        .detailTypes("contact.upserted")
+                        .option("list id", ConnectorOption.value("x"))
+                        .build())
                 .hasMessageContaining("CRM_SYNC_OPTION_<NAME>");
     }
 
@@ -86,7 +106,9 @@ class VendorBoundsAndOptionsStackTest {
 
     @Test
     void anOptionWrittenInTheCatalogIsSetAsIs() {
-        Integration billing = Catalog.INTEGRATIONS.getFirst().toBuilder().option("CHANNEL", ConnectorOption.value("C0123456")).build();
+        Integration billing = Catalog.INTEGRATIONS.getFirst().toBuilder()
+                .option("CHANNEL", ConnectorOption.value("C0123456"))
+                .build();
         SynthesizedStack stack = SynthesizedStack.withCatalog(List.of(billing));
 
         assertThat(variables(stack, billing)).containsEntry("CRM_SYNC_OPTION_CHANNEL", "C0123456");

@@ -55,8 +55,8 @@ record InvoiceTerms(long amountMinor, String currency, String description) {
         if (!stored.containsKey(AMOUNT) || !stored.containsKey(CURRENCY)) {
             return Optional.empty();
         }
-        return Optional.of(new InvoiceTerms(Long.parseLong(stored.get(AMOUNT)), stored.get(CURRENCY),
-                stored.getOrDefault(DESCRIPTION, "")));
+        return Optional.of(new InvoiceTerms(
+                Long.parseLong(stored.get(AMOUNT)), stored.get(CURRENCY), stored.getOrDefault(DESCRIPTION, "")));
     }
 
     Map<String, String> stored() {

@@ -13,7 +13,8 @@ import java.util.Set;
 final class StripeAmounts {
     /** Stripe's zero-decimal currencies. */
     private static final Set<String> ZERO_DECIMAL = Set.of(
-            "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
+            "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof",
+            "xpf");
     /** Currencies Stripe takes with two decimals where ISO 4217 has fewer. */
     private static final Set<String> TWO_DECIMAL = Set.of("isk");
 
@@ -28,12 +29,14 @@ final class StripeAmounts {
         } else if (TWO_DECIMAL.contains(code)) {
             digits = 2;
         } else {
-            digits = Math.max(0, Currency.getInstance(code.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+            digits = Math.max(
+                    0, Currency.getInstance(code.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
         }
         try {
             return amount.movePointRight(digits).longValueExact();
         } catch (ArithmeticException e) {
-            throw new ArithmeticException(amount.toPlainString() + " " + code + " has more decimals than Stripe allows for " + code);
+            throw new ArithmeticException(
+                    amount.toPlainString() + " " + code + " has more decimals than Stripe allows for " + code);
         }
     }
 }

@@ -77,17 +77,26 @@ final class StripeClient {
         }
     }
 
-    JsonNode post(String path, Map<String, String> params, String idempotencyKey, Credentials credentials,
-                  CallBudget calls) throws VendorHttp.CallFailed {
-        return send("POST " + path, credentials, calls, request -> request.uri(baseUrl.resolve(path))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(formEncode(params))));
+    JsonNode post(
+            String path, Map<String, String> params, String idempotencyKey, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
+        return send(
+                "POST " + path,
+                credentials,
+                calls,
+                request -> request.uri(baseUrl.resolve(path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Idempotency-Key", idempotencyKey)
+                        .POST(HttpRequest.BodyPublishers.ofString(formEncode(params))));
     }
 
     /** The object at {@code path} as it is now (retrieval by id is not eventually consistent, search is). */
     JsonNode get(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
-        return send("GET " + path, credentials, calls, request -> request.uri(baseUrl.resolve(path)).GET());
+        return send(
+                "GET " + path,
+                credentials,
+                calls,
+                request -> request.uri(baseUrl.resolve(path)).GET());
     }
 
     /**
@@ -99,11 +108,17 @@ final class StripeClient {
      * exact equality, so a record never adopts the object of an id that differs only in case. One
      * page of 100 is more case variants of one id than any CRM has.
      */
-    Optional<JsonNode> findByMetadata(String resource, String key, String value, Credentials credentials,
-                                      CallBudget calls) throws VendorHttp.CallFailed {
-        String query = "v1/" + resource + "/search?limit=100&query=" + encode("metadata['" + key + "']:'" + value + "'");
-        JsonNode data = send("GET v1/" + resource + "/search", credentials, calls,
-                request -> request.uri(baseUrl.resolve(query)).GET()).path("data");
+    Optional<JsonNode> findByMetadata(
+            String resource, String key, String value, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
+        String query =
+                "v1/" + resource + "/search?limit=100&query=" + encode("metadata['" + key + "']:'" + value + "'");
+        JsonNode data = send(
+                        "GET v1/" + resource + "/search",
+                        credentials,
+                        calls,
+                        request -> request.uri(baseUrl.resolve(query)).GET())
+                .path("data");
         for (JsonNode hit : data) {
             if (hit.path("metadata").path(key).asText("").equals(value)) {
                 return Optional.of(hit);
@@ -112,11 +127,16 @@ final class StripeClient {
         return Optional.empty();
     }
 
-    private JsonNode send(String call, Credentials credentials, CallBudget calls,
-                          UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
+    private JsonNode send(
+            String call, Credentials credentials, CallBudget calls, UnaryOperator<HttpRequest.Builder> specifics)
+            throws VendorHttp.CallFailed {
         String apiKey = VendorHttp.secret(credentials, "apiKey", call);
-        HttpResponse<String> response = http.send(call, calls, message -> message.replace(apiKey, "****"),
-                request -> specifics.apply(request)
+        HttpResponse<String> response = http.send(
+                call,
+                calls,
+                message -> message.replace(apiKey, "****"),
+                request -> specifics
+                        .apply(request)
                         .header("Authorization", "Bearer " + apiKey)
                         .header("Stripe-Version", API_VERSION));
         int status = response.statusCode();
@@ -125,9 +145,15 @@ final class StripeClient {
             return body;
         }
         SyncFailure failure = classify(call, status, body, VendorHttp.retryAfter(response));
-        if (status >= 500 && response.headers().firstValue("Idempotent-Replayed").filter("true"::equalsIgnoreCase).isPresent()) {
-            throw new ReplayedServerError(new SyncFailure.Retryable(failure.errorClass(),
-                    failure.reason() + " (a stored answer Stripe replays for this idempotency key)", VendorHttp.retryAfter(response)));
+        if (status >= 500
+                && response.headers()
+                        .firstValue("Idempotent-Replayed")
+                        .filter("true"::equalsIgnoreCase)
+                        .isPresent()) {
+            throw new ReplayedServerError(new SyncFailure.Retryable(
+                    failure.errorClass(),
+                    failure.reason() + " (a stored answer Stripe replays for this idempotency key)",
+                    VendorHttp.retryAfter(response)));
         }
         if (status == 400 && body.path("error").path("type").asText("").equals("idempotency_error")) {
             throw new KeyUsedWithOtherParameters(failure);
@@ -161,8 +187,10 @@ final class StripeClient {
             return new SyncFailure.Retryable(ErrorClass.VENDOR_5XX, reason, retryAfter);
         }
         if (type.equals("idempotency_error")) {
-            return new SyncFailure.Retryable(ErrorClass.IDEMPOTENCY_ERROR, reason
-                    + " — an earlier attempt sent this key with other parameters, and so did every later key generation tried",
+            return new SyncFailure.Retryable(
+                    ErrorClass.IDEMPOTENCY_ERROR,
+                    reason
+                            + " — an earlier attempt sent this key with other parameters, and so did every later key generation tried",
                     retryAfter);
         }
         return new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, reason);

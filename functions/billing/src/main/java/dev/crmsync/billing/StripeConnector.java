@@ -48,7 +48,8 @@ public final class StripeConnector implements Connector {
     private final StripeInvoices invoices;
 
     public StripeConnector(ConnectorSettings settings) {
-        StripeClient stripe = new StripeClient(settings.vendorUrlOr(DEFAULT_BASE_URL), settings.httpClient(), new ObjectMapper());
+        StripeClient stripe =
+                new StripeClient(settings.vendorUrlOr(DEFAULT_BASE_URL), settings.httpClient(), new ObjectMapper());
         this.customers = new StripeCustomers(stripe);
         this.invoices = new StripeInvoices(stripe);
     }
@@ -64,8 +65,9 @@ public final class StripeConnector implements Connector {
             case "account.upserted" -> new Operation.SyncRecord("account", event.recordId());
             // the first claim of the deal's invoice pins these terms: every close then sends the same parameters
             case "deal.closed" -> new Operation.Action("invoice", event.recordId(), InvoiceTerms.storedOf(event));
-            default -> new Operation.Unsupported(
-                    "billing handles account.upserted and deal.closed, not " + event.detailType());
+            default ->
+                new Operation.Unsupported(
+                        "billing handles account.upserted and deal.closed, not " + event.detailType());
         };
     }
 

@@ -22,7 +22,8 @@ final class StripeCustomers {
     SyncResult upsertCustomer(SyncRequest request) throws VendorHttp.CallFailed {
         KeyGeneration keys = new KeyGeneration(request.keyGeneration());
         // the mapped customer, or the one an earlier uncommitted attempt created (found, or replayed by its key)
-        String customerId = request.externalId().isPresent() ? request.externalId().get() : findOrCreateCustomer(request, keys);
+        String customerId =
+                request.externalId().isPresent() ? request.externalId().get() : findOrCreateCustomer(request, keys);
         try {
             updateCustomer(customerId, request, keys);
             return new SyncResult.Applied(customerId, Map.of(), keys.current(), Optional.empty());
@@ -34,8 +35,14 @@ final class StripeCustomers {
             keys.advance();
             String replacement = findOrCreateCustomer(request, keys);
             updateCustomer(replacement, request, keys);
-            return new SyncResult.Applied(replacement, Map.of(), keys.current(), Optional.of(new SyncResult.Remapped(
-                    customerId, "customer " + customerId + " no longer exists in Stripe (deleted there); created " + replacement)));
+            return new SyncResult.Applied(
+                    replacement,
+                    Map.of(),
+                    keys.current(),
+                    Optional.of(new SyncResult.Remapped(
+                            customerId,
+                            "customer " + customerId + " no longer exists in Stripe (deleted there); created "
+                                    + replacement)));
         }
     }
 
@@ -51,25 +58,43 @@ final class StripeCustomers {
                 return earlier.get();
             }
         }
-        return KeyedWrites.send(keys,
-                generation -> stripe.post("v1/customers", Map.of("metadata[crm_id]", accountId),
-                        OutboundIdempotencyKey.of(StripeConnector.INTEGRATION, "customer-create", accountId, generation),
-                        request.credentials(), request.calls()).path("id").asText(),
+        return KeyedWrites.send(
+                keys,
+                generation -> stripe.post(
+                                "v1/customers",
+                                Map.of("metadata[crm_id]", accountId),
+                                OutboundIdempotencyKey.of(
+                                        StripeConnector.INTEGRATION, "customer-create", accountId, generation),
+                                request.credentials(),
+                                request.calls())
+                        .path("id")
+                        .asText(),
                 () -> earlierCustomer(request));
     }
 
     private Optional<String> earlierCustomer(SyncRequest request) throws VendorHttp.CallFailed {
-        return stripe.findByMetadata("customers", "crm_id", request.event().recordId(), request.credentials(), request.calls())
+        return stripe.findByMetadata(
+                        "customers", "crm_id", request.event().recordId(), request.credentials(), request.calls())
                 .map(customer -> customer.path("id").asText());
     }
 
-    private void updateCustomer(String customerId, SyncRequest request, KeyGeneration keys) throws VendorHttp.CallFailed {
+    private void updateCustomer(String customerId, SyncRequest request, KeyGeneration keys)
+            throws VendorHttp.CallFailed {
         CrmEvent account = request.event();
         // The update sets the whole state: sending it again under the next generation is harmless.
-        KeyedWrites.send(keys,
-                generation -> stripe.post("v1/customers/" + customerId, StripeCustomerMapping.customerParams(account),
-                        OutboundIdempotencyKey.ofVersion(StripeConnector.INTEGRATION, "customer-update", account.recordId(), account.version(), generation),
-                        request.credentials(), request.calls()),
+        KeyedWrites.send(
+                keys,
+                generation -> stripe.post(
+                        "v1/customers/" + customerId,
+                        StripeCustomerMapping.customerParams(account),
+                        OutboundIdempotencyKey.ofVersion(
+                                StripeConnector.INTEGRATION,
+                                "customer-update",
+                                account.recordId(),
+                                account.version(),
+                                generation),
+                        request.credentials(),
+                        request.calls()),
                 Optional::empty);
     }
 }

@@ -36,8 +36,10 @@ final class StripeInvoices {
         String accountId = deal.text("accountId");
         Optional<String> customer = request.dependency("account", accountId);
         if (customer.isEmpty()) {
-            return SyncResult.retryable(ErrorClass.DEPENDENCY_MISSING,
-                    "account " + accountId + " has no Stripe customer yet; the invoice waits until the account is synced");
+            return SyncResult.retryable(
+                    ErrorClass.DEPENDENCY_MISSING,
+                    "account " + accountId
+                            + " has no Stripe customer yet; the invoice waits until the account is synced");
         }
         InvoiceTerms terms;
         try {
@@ -65,9 +67,14 @@ final class StripeInvoices {
             // Only the item created below goes on this invoice, never other pending items of the customer.
             invoiceParams.put("pending_invoice_items_behavior", "exclude");
             invoiceParams.put("metadata[crm_deal_id]", dealId);
-            invoice = KeyedWrites.send(keys,
-                    generation -> stripe.post("v1/invoices", invoiceParams,
-                            OutboundIdempotencyKey.of(StripeConnector.INTEGRATION, "invoice", dealId, generation), request.credentials(), request.calls()),
+            invoice = KeyedWrites.send(
+                    keys,
+                    generation -> stripe.post(
+                            "v1/invoices",
+                            invoiceParams,
+                            OutboundIdempotencyKey.of(StripeConnector.INTEGRATION, "invoice", dealId, generation),
+                            request.credentials(),
+                            request.calls()),
                     () -> earlierInvoice(request));
             if (request.retry()) {
                 // A replayed create shows the draft as it was created, without what an earlier
@@ -82,24 +89,38 @@ final class StripeInvoices {
         }
 
         Optional<String> earlierItem = lineItem(invoice);
-        String itemId = earlierItem.isPresent() ? earlierItem.get() : KeyedWrites.send(keys,
-                generation -> stripe.post("v1/invoiceitems", itemParams(dealId, customer.get(), invoiceId, terms),
-                        OutboundIdempotencyKey.of(StripeConnector.INTEGRATION, "invoice-item", dealId, generation),
-                        request.credentials(), request.calls()).path("id").asText(),
-                () -> lineItem(currentInvoice(invoiceId, request)));
+        String itemId = earlierItem.isPresent()
+                ? earlierItem.get()
+                : KeyedWrites.send(
+                        keys,
+                        generation -> stripe.post(
+                                        "v1/invoiceitems",
+                                        itemParams(dealId, customer.get(), invoiceId, terms),
+                                        OutboundIdempotencyKey.of(
+                                                StripeConnector.INTEGRATION, "invoice-item", dealId, generation),
+                                        request.credentials(),
+                                        request.calls())
+                                .path("id")
+                                .asText(),
+                        () -> lineItem(currentInvoice(invoiceId, request)));
         if (!itemId.isEmpty()) {
             externalIds.put("invoiceItem", itemId);
         }
 
-        KeyedWrites.send(keys,
-                generation -> stripe.post("v1/invoices/" + invoiceId + "/finalize", Map.of("auto_advance", "true"),
+        KeyedWrites.send(
+                keys,
+                generation -> stripe.post(
+                        "v1/invoices/" + invoiceId + "/finalize",
+                        Map.of("auto_advance", "true"),
                         OutboundIdempotencyKey.of(StripeConnector.INTEGRATION, "invoice-finalize", dealId, generation),
-                        request.credentials(), request.calls()),
+                        request.credentials(),
+                        request.calls()),
                 () -> Optional.of(currentInvoice(invoiceId, request)).filter(current -> !isDraft(current)));
         return new SyncResult.Applied(invoiceId, externalIds, keys.current(), Optional.empty());
     }
 
-    private static Map<String, String> itemParams(String dealId, String customer, String invoiceId, InvoiceTerms terms) {
+    private static Map<String, String> itemParams(
+            String dealId, String customer, String invoiceId, InvoiceTerms terms) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("customer", customer);
         params.put("invoice", invoiceId);
@@ -112,10 +133,12 @@ final class StripeInvoices {
 
     /** The deal's invoice as it is now, when an earlier attempt created one (search, then retrieval by id). */
     private Optional<JsonNode> earlierInvoice(SyncRequest request) throws VendorHttp.CallFailed {
-        Optional<JsonNode> hit = stripe.findByMetadata("invoices", "crm_deal_id", request.event().recordId(),
-                request.credentials(), request.calls());
+        Optional<JsonNode> hit = stripe.findByMetadata(
+                "invoices", "crm_deal_id", request.event().recordId(), request.credentials(), request.calls());
         // A search hit may be as old as the index; retrieval by id is current.
-        return hit.isEmpty() ? hit : Optional.of(currentInvoice(hit.get().path("id").asText(), request));
+        return hit.isEmpty()
+                ? hit
+                : Optional.of(currentInvoice(hit.get().path("id").asText(), request));
     }
 
     private JsonNode currentInvoice(String invoiceId, SyncRequest request) throws VendorHttp.CallFailed {
@@ -135,6 +158,10 @@ final class StripeInvoices {
         if (lines.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(lines.get(0).path("parent").path("invoice_item_details").path("invoice_item").asText(""));
+        return Optional.of(lines.get(0)
+                .path("parent")
+                .path("invoice_item_details")
+                .path("invoice_item")
+                .asText(""));
     }
 }

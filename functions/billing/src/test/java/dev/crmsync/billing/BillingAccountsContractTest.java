@@ -42,7 +42,9 @@ class BillingAccountsContractTest extends RecordSyncContract {
         public List<String> labelsWritten() {
             // the create carries only the CRM id; the update after it carries the account's state
             return stripe.calls("POST", "/v1/customers/cus_[A-Za-z0-9]+").stream()
-                    .filter(RecordedCall::changedState).map(call -> call.params().get("name")).toList();
+                    .filter(RecordedCall::changedState)
+                    .map(call -> call.params().get("name"))
+                    .toList();
         }
 
         @Override
@@ -57,14 +59,24 @@ class BillingAccountsContractTest extends RecordSyncContract {
 
         @Override
         public void refuseNextWrites(int times) {
-            stripe.rejectNext("POST", CUSTOMER_WRITE, times, 400, "invalid_request_error", "email_invalid", "Invalid email address");
+            stripe.rejectNext(
+                    "POST",
+                    CUSTOMER_WRITE,
+                    times,
+                    400,
+                    "invalid_request_error",
+                    "email_invalid",
+                    "Invalid email address");
         }
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(BillingHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
-                    "vendor_rejected", List.of("400", "email_invalid", "Invalid email address"));
+            return new VendorProfile(
+                    BillingHarness.API_KEY,
+                    key -> "{\"apiKey\":\"" + key + "\"}",
+                    RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected",
+                    List.of("400", "email_invalid", "Invalid email address"));
         }
     }
-
 }

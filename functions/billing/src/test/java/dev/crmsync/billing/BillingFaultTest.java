@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class BillingFaultTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 4, 30));
 
@@ -37,10 +38,15 @@ class BillingFaultTest {
         local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
 
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("timeout");
         local.esm().drain(Duration.ofSeconds(20));
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(local.harness().accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
+        assertThat(local.harness().accountItem(account).get("externalId").s())
+                .isEqualTo(stripe.customers().getFirst().get("id"));
     }
 
     @Test
@@ -51,9 +57,16 @@ class BillingFaultTest {
         local.deliver(TestEvents.accountUpserted(account, 1, "Acme"));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
-        assertThat(local.harness().accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
+        assertThat(local.harness().accountItem(account).get("externalId").s())
+                .isEqualTo(stripe.customers().getFirst().get("id"));
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
         assertThat(stripe.calls("POST", "/v1/customers"))
                 .extracting(RecordedCall::idempotencyKey, RecordedCall::status)
                 .containsExactly(
@@ -72,14 +85,17 @@ class BillingFaultTest {
         local.deliver(TestEvents.accountUpserted(account, 2, "Acme Renamed"));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
-                .containsEntry("name", "Acme Renamed")
-                .containsEntry("metadata[crm_id]", account)
-                .containsEntry("metadata[crm_version]", "2"));
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c -> assertThat(c)
+                        .containsEntry("name", "Acme Renamed")
+                        .containsEntry("metadata[crm_id]", account)
+                        .containsEntry("metadata[crm_version]", "2"));
         String replacement = stripe.customers().getFirst().get("id");
         assertThat(replacement).isNotEqualTo(deleted);
         assertThat(local.harness().accountItem(account).get("externalId").s()).isEqualTo(replacement);
-        assertThat(local.harness().accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().accountItem(account).get("appliedVersion").n())
+                .isEqualTo("2");
     }
 
     @Test
@@ -91,9 +107,12 @@ class BillingFaultTest {
         stripe.setSearchLag(Duration.ofMinutes(5));
         ProcessCrash crash = new ProcessCrash();
         local.harness().send(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal));
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
-        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(local.harness().invoiceItem(deal).get("leaseUntil").n()));
+        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(
+                local.harness().invoiceItem(deal).get("leaseUntil").n()));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), leaseEnds).toMillis() + 200));
 
         local.harness().send(TestEvents.dealClosed(deal, account, "900.00", "evt-2-" + deal));
@@ -101,12 +120,16 @@ class BillingFaultTest {
 
         assertThat(local.harness().dlqMessages()).isEmpty();
         assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
-        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i)
-                .containsEntry("status", "open").containsEntry("amount_due", "70000"));
-        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("status", "open").containsEntry("amount_due", "70000"));
+        assertThat(stripe.invoiceItems())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
         Map<String, AttributeValue> action = local.harness().invoiceItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
+        assertThat(action.get("externalId").s())
+                .isEqualTo(stripe.invoices().getFirst().get("id"));
     }
 
     @Test
@@ -118,7 +141,8 @@ class BillingFaultTest {
         stripe.failAfterStartNext("POST", "/v1/invoiceitems", 1, 500);
         local.harness().send(TestEvents.dealClosed(deal, account, "700.00", "First name", "evt-1-" + deal));
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-1-" + deal).get("errorClass").s()).isEqualTo("vendor_5xx");
+        assertThat(local.harness().statusItem("evt-1-" + deal).get("errorClass").s())
+                .isEqualTo("vendor_5xx");
 
         // while the first close waits for its retry, a second close of the deal with another name and amount
         local.harness().send(TestEvents.dealClosed(deal, account, "900.00", "Second name", "evt-2-" + deal));
@@ -127,10 +151,13 @@ class BillingFaultTest {
 
         assertThat(local.harness().dlqMessages()).isEmpty();
         assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
-        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i)
-                .containsEntry("status", "open").containsEntry("amount_due", "70000"));
-        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i)
-                .containsEntry("amount", "70000").containsEntry("description", "First name"));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("status", "open").containsEntry("amount_due", "70000"));
+        assertThat(stripe.invoiceItems())
+                .singleElement()
+                .satisfies(
+                        i -> assertThat(i).containsEntry("amount", "70000").containsEntry("description", "First name"));
         assertThat(stripe.calls("POST", "/v1/invoiceitems"))
                 .extracting(RecordedCall::idempotencyKey, RecordedCall::status, RecordedCall::replayed)
                 .containsExactly(
@@ -138,7 +165,8 @@ class BillingFaultTest {
                         tuple("billing:invoice-item:" + deal, 500, true),
                         tuple("billing:invoice-item:" + deal + ":g1", 200, false));
         assertThat(local.harness().invoiceItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(local.harness().statusItem("evt-1-" + deal).get("outcome").s()).isEqualTo("SKIPPED");
+        assertThat(local.harness().statusItem("evt-1-" + deal).get("outcome").s())
+                .isEqualTo("SKIPPED");
     }
 
     @Test
@@ -177,7 +205,8 @@ class BillingFaultTest {
         assertThat(stripe.invoices().getFirst()).containsEntry("status", "open");
         Map<String, AttributeValue> action = local.harness().invoiceItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
+        assertThat(action.get("externalId").s())
+                .isEqualTo(stripe.invoices().getFirst().get("id"));
         assertThat(action).doesNotContainKey("leaseOwner");
     }
 
@@ -189,14 +218,18 @@ class BillingFaultTest {
         local.deliver(TestEvents.accountUpserted(account, 1, "Acme"));
         ProcessCrash crash = new ProcessCrash();
         local.harness().send(TestEvents.dealClosed(deal, account, "700.00", "evt-" + deal));
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
 
         // more than 24 h later (a DLQ redrive): the keys are gone, the search index has caught up
         stripe.forgetIdempotencyKeys();
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("status", "open"));
         assertThat(stripe.invoiceItems()).hasSize(1);
         assertThat(stripe.calls("POST", "/v1/invoices")).hasSize(1);
         assertThat(local.harness().invoiceItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
@@ -209,13 +242,16 @@ class BillingFaultTest {
         stripe.setSearchLag(Duration.ofMinutes(5));
         ProcessCrash crash = new ProcessCrash();
         local.harness().send(TestEvents.accountUpserted(account, 1, "Acme"));
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
 
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(local.harness().accountItem(account).get("externalId").s()).isEqualTo(stripe.customers().getFirst().get("id"));
+        assertThat(local.harness().accountItem(account).get("externalId").s())
+                .isEqualTo(stripe.customers().getFirst().get("id"));
         List<RecordedCall> updates = stripe.calls("POST", "/v1/customers/cus_.*");
         assertThat(updates).hasSize(2);
         assertThat(updates.get(1).idempotencyKey()).isEqualTo(updates.get(0).idempotencyKey());
@@ -226,7 +262,8 @@ class BillingFaultTest {
     void dlqMessageMovedBackAfterTheFixIsAppliedOnce() throws InterruptedException {
         String account = TestEvents.unique("001");
         // the customer is created, then its update is rejected: the attempt fails after a create
-        stripe.rejectNext("POST", "/v1/customers/cus_.*", 1, 400, "invalid_request_error", "email_invalid", "Invalid email");
+        stripe.rejectNext(
+                "POST", "/v1/customers/cus_.*", 1, 400, "invalid_request_error", "email_invalid", "Invalid email");
         local.deliver(TestEvents.accountUpserted(account, 1, "Acme"));
         assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(stripe.customers()).hasSize(1);
@@ -238,10 +275,17 @@ class BillingFaultTest {
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
-                .containsEntry("metadata[crm_id]", account).containsEntry("name", "Acme"));
-        assertThat(local.harness().accountItem(account).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c ->
+                        assertThat(c).containsEntry("metadata[crm_id]", account).containsEntry("name", "Acme"));
+        assertThat(local.harness().accountItem(account).get("appliedVersion").n())
+                .isEqualTo("1");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
 
         // redriving again months later is recognised as a duplicate
         local.harness().send(TestEvents.accountUpserted(account, 1, "Acme", "evt-" + account + "-v1"));

@@ -17,13 +17,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BillingFirstSyncTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(LocalAws.get(), stripe, 5, 30));
+    final LocalDeployment<BillingHarness> local =
+            LocalDeployment.of(stripe, () -> new BillingHarness(LocalAws.get(), stripe, 5, 30));
 
     @Test
     void aCustomerMadeByHandWithTheAccountsEmailIsLeftAloneAndTheAccountGetsItsOwn() {
-        String email = TestEvents.sample("valid/account.upserted.json").at("/detail/data/email").asText();
-        String byHand = stripe.addCustomerByHand(Map.of("email", email, "name", "Acme (entered by hand)", "metadata[plan]", "legacy"));
+        String email = TestEvents.sample("valid/account.upserted.json")
+                .at("/detail/data/email")
+                .asText();
+        String byHand = stripe.addCustomerByHand(
+                Map.of("email", email, "name", "Acme (entered by hand)", "metadata[plan]", "legacy"));
         Map<String, String> before = stripe.customers().getFirst();
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
@@ -36,11 +41,16 @@ class BillingFirstSyncTest {
         Map<String, String> synced = stripe.customerByCrmId(account).orElseThrow();
         assertThat(synced.get("id")).isNotEqualTo(byHand);
         assertThat(synced).containsEntry("email", email).containsEntry("name", "Acme Corporation");
-        assertThat(stripe.customers()).filteredOn(c -> c.get("id").equals(byHand)).singleElement().isEqualTo(before);
+        assertThat(stripe.customers())
+                .filteredOn(c -> c.get("id").equals(byHand))
+                .singleElement()
+                .isEqualTo(before);
         assertThat(stripe.calls("POST", "/v1/customers/" + byHand)).isEmpty();
-        assertThat(stripe.invoices()).singleElement().satisfies(invoice -> assertThat(invoice)
-                .containsEntry("customer", synced.get("id"))
-                .containsEntry("metadata[crm_deal_id]", deal));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(invoice -> assertThat(invoice)
+                        .containsEntry("customer", synced.get("id"))
+                        .containsEntry("metadata[crm_deal_id]", deal));
         assertThat(local.harness().accountItem(account).get("externalId").s()).isEqualTo(synced.get("id"));
     }
 }

@@ -4,9 +4,9 @@ import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.contract.ActionSyncBinding;
 import dev.crmsync.harness.contract.ActionSyncContract;
 import dev.crmsync.harness.contract.DealActionsBinding;
+import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.harness.contract.VendorProfile;
 import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
-import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import java.util.HashMap;
@@ -46,21 +46,35 @@ class BillingInvoicesContractTest extends ActionSyncContract {
         /** The deal's invoices, each counted once with its one line: an invoice without its line, or with two, counts more than one. */
         @Override
         public int effectsOf(String deal) {
-            long invoices = stripe.invoices().stream().filter(invoice -> deal.equals(invoice.get("metadata[crm_deal_id]"))).count();
-            long lines = stripe.invoiceItems().stream().filter(item -> deal.equals(item.get("metadata[crm_deal_id]"))).count();
+            long invoices = stripe.invoices().stream()
+                    .filter(invoice -> deal.equals(invoice.get("metadata[crm_deal_id]")))
+                    .count();
+            long lines = stripe.invoiceItems().stream()
+                    .filter(item -> deal.equals(item.get("metadata[crm_deal_id]")))
+                    .count();
             return (int) (invoices + Math.abs(lines - invoices));
         }
 
         @Override
         public void refuseNextEffects(int times) {
-            stripe.rejectNext("POST", "/v1/invoices", times, 400, "invalid_request_error", "parameter_invalid_empty",
+            stripe.rejectNext(
+                    "POST",
+                    "/v1/invoices",
+                    times,
+                    400,
+                    "invalid_request_error",
+                    "parameter_invalid_empty",
                     "You passed an empty string for 'description'");
         }
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(BillingHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
-                    "vendor_rejected", List.of("400", "parameter_invalid_empty", "You passed an empty string"));
+            return new VendorProfile(
+                    BillingHarness.API_KEY,
+                    key -> "{\"apiKey\":\"" + key + "\"}",
+                    RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected",
+                    List.of("400", "parameter_invalid_empty", "You passed an empty string"));
         }
     }
 }

@@ -19,8 +19,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class BillingPipelineTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(environment(), stripe, 5, 30));
+    final LocalDeployment<BillingHarness> local =
+            LocalDeployment.of(stripe, () -> new BillingHarness(environment(), stripe, 5, 30));
 
     /** Where the AWS services run; a subclass runs the same tests on LocalStack. */
     AwsEnvironment environment() {
@@ -34,7 +36,8 @@ class BillingPipelineTest {
 
         assertThat(stripe.customers()).hasSize(1);
         Map<String, String> customer = stripe.customers().getFirst();
-        assertThat(customer).containsEntry("name", "Acme Corp")
+        assertThat(customer)
+                .containsEntry("name", "Acme Corp")
                 .containsEntry("metadata[crm_id]", account)
                 .containsEntry("metadata[crm_version]", "1");
         Map<String, AttributeValue> item = local.harness().accountItem(account);
@@ -44,10 +47,14 @@ class BillingPipelineTest {
 
         local.deliver(TestEvents.accountUpserted(account, 2, "Acme Corporation"));
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(stripe.customers().getFirst()).containsEntry("name", "Acme Corporation").containsEntry("metadata[crm_version]", "2");
+        assertThat(stripe.customers().getFirst())
+                .containsEntry("name", "Acme Corporation")
+                .containsEntry("metadata[crm_version]", "2");
         assertThat(stripe.calls("POST", "/v1/customers")).hasSize(1);
-        assertThat(stripe.calls("POST", "/v1/customers")).allSatisfy(c -> assertThat(c.params()).containsOnlyKeys("metadata[crm_id]"));
-        assertThat(local.harness().accountItem(account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(stripe.calls("POST", "/v1/customers"))
+                .allSatisfy(c -> assertThat(c.params()).containsOnlyKeys("metadata[crm_id]"));
+        assertThat(local.harness().accountItem(account).get("appliedVersion").n())
+                .isEqualTo("2");
     }
 
     @Test
@@ -57,9 +64,14 @@ class BillingPipelineTest {
         local.deliver(TestEvents.accountUpserted(account, 1, "Acme Corp"));
         local.deliver(TestEvents.dealClosed(deal, account, "10.00", "evt-" + deal));
 
-        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
-        assertThat(stripe.calls()).hasSizeGreaterThanOrEqualTo(5)
-                .allSatisfy(call -> assertThat(call.header("Stripe-Version")).as(call.method() + " " + call.path()).isEqualTo("2026-07-29.dahlia"));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.calls())
+                .hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(call -> assertThat(call.header("Stripe-Version"))
+                        .as(call.method() + " " + call.path())
+                        .isEqualTo("2026-07-29.dahlia"));
     }
 
     @Test
@@ -71,20 +83,25 @@ class BillingPipelineTest {
 
         String customerId = stripe.customers().getFirst().get("id");
         assertThat(stripe.invoices()).singleElement().satisfies(invoice -> {
-            assertThat(invoice).containsEntry("customer", customerId)
+            assertThat(invoice)
+                    .containsEntry("customer", customerId)
                     .containsEntry("status", "open")
                     .containsEntry("currency", "usd")
                     .containsEntry("metadata[crm_deal_id]", deal)
                     .containsEntry("pending_invoice_items_behavior", "exclude");
         });
         assertThat(stripe.invoiceItems()).singleElement().satisfies(item -> {
-            assertThat(item).containsEntry("amount", "125050").containsEntry("currency", "usd")
+            assertThat(item)
+                    .containsEntry("amount", "125050")
+                    .containsEntry("currency", "usd")
                     .containsEntry("invoice", stripe.invoices().getFirst().get("id"));
         });
         Map<String, AttributeValue> action = local.harness().invoiceItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
-        assertThat(action.get("externalIds").m().get("invoiceItem").s()).isEqualTo(stripe.invoiceItems().getFirst().get("id"));
+        assertThat(action.get("externalId").s())
+                .isEqualTo(stripe.invoices().getFirst().get("id"));
+        assertThat(action.get("externalIds").m().get("invoiceItem").s())
+                .isEqualTo(stripe.invoiceItems().getFirst().get("id"));
     }
 
     @Test
@@ -95,13 +112,16 @@ class BillingPipelineTest {
         LocalEventSourceMapping.Invocation first = local.esm().pollOnce();
 
         assertThat(first.failedMessageIds()).hasSize(1);
-        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("dependency_missing");
+        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s())
+                .isEqualTo("dependency_missing");
         assertThat(local.harness().statusItem("evt-" + deal).get("reason").s()).contains(account);
         assertThat(stripe.calls("POST", "/v1/invoices")).isEmpty();
 
         local.deliver(TestEvents.accountUpserted(account, 1, "Acme"));
-        assertThat(stripe.invoices()).singleElement().satisfies(i ->
-                assertThat(i).containsEntry("customer", stripe.customers().getFirst().get("id")));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i)
+                        .containsEntry("customer", stripe.customers().getFirst().get("id")));
         assertThat(local.harness().statusItem("evt-" + deal).get("outcome").s()).isEqualTo("APPLIED");
     }
 
@@ -115,6 +135,7 @@ class BillingPipelineTest {
         local.deliver(TestEvents.dealClosed(deal, account, "1.00", "evt-" + deal));
         assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
         assertThat(local.harness().count("BatchGetItem")).isEqualTo(1);
-        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems")).isZero();
+        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems"))
+                .isZero();
     }
 }

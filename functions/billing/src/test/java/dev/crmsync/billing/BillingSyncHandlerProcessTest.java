@@ -32,8 +32,10 @@ class BillingSyncHandlerProcessTest {
         LocalAws aws = LocalAws.get();
         ProcessBuilder process = new ProcessBuilder(
                 ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                LocalFunctionMain.class.getName(), harness.queues.queueArn());
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalFunctionMain.class.getName(),
+                harness.queues.queueArn());
         Map<String, String> env = process.environment();
         env.keySet().removeIf(k -> k.startsWith("CRM_SYNC_") || k.startsWith("AWS_ENDPOINT_URL"));
         env.put("CRM_SYNC_INTEGRATION", "billing");
@@ -59,7 +61,9 @@ class BillingSyncHandlerProcessTest {
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as(String.join("\n", lines)).isZero();
 
-        assertThat(stripe.customerByCrmId(account)).get().satisfies(c -> assertThat(c).containsEntry("name", "Acme from a separate JVM"));
+        assertThat(stripe.customerByCrmId(account))
+                .get()
+                .satisfies(c -> assertThat(c).containsEntry("name", "Acme from a separate JVM"));
         assertThat(harness.accountItem(account).get("externalId").s()).startsWith("cus_");
         JsonNode outcome = outcomeLine(lines, "evt-" + account + "-v1");
         assertThat(outcome.path("outcome").asText()).isEqualTo("applied");

@@ -16,8 +16,15 @@ public final class LocalFunctionMain {
 
     public static void main(String[] args) {
         BillingSyncHandler handler = new BillingSyncHandler();
-        try (SqsClient sqs = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            new LocalEventSourceMapping(sqs, System.getenv("CRM_SYNC_QUEUE_URL"), args[0], handler::handleRequest, Duration.ofSeconds(60))
+        try (SqsClient sqs = SqsClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build()) {
+            new LocalEventSourceMapping(
+                            sqs,
+                            System.getenv("CRM_SYNC_QUEUE_URL"),
+                            args[0],
+                            handler::handleRequest,
+                            Duration.ofSeconds(60))
                     .drain(Duration.ofSeconds(30));
         }
     }

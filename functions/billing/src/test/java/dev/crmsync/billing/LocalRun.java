@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Run: {@code local/run [events/samples/...json ...]}.
  */
 public final class LocalRun {
-    private static final List<String> DEFAULT_SAMPLES = List.of(
-            "valid/account.upserted.json", "valid/deal.closed.json", "invalid/wrong-types.json");
+    private static final List<String> DEFAULT_SAMPLES =
+            List.of("valid/account.upserted.json", "valid/deal.closed.json", "invalid/wrong-types.json");
 
     private LocalRun() {}
 
@@ -49,13 +49,18 @@ public final class LocalRun {
 
         StripeSandbox stripe = harness.stripe;
         System.out.println("== Stripe now holds");
-        stripe.customers().forEach(c -> System.out.println("   customer " + c.get("id") + " name=" + c.get("name")
-                + " email=" + c.get("email") + " crm_id=" + c.get("metadata[crm_id]") + " crm_version=" + c.get("metadata[crm_version]")));
-        stripe.invoices().forEach(i -> System.out.println("   invoice  " + i.get("id") + " " + i.get("status") + " " + i.get("total")
-                + " " + i.get("currency") + " customer=" + i.get("customer") + " crm_deal_id=" + i.get("metadata[crm_deal_id]")));
+        stripe.customers()
+                .forEach(c -> System.out.println("   customer " + c.get("id") + " name=" + c.get("name") + " email="
+                        + c.get("email") + " crm_id=" + c.get("metadata[crm_id]") + " crm_version="
+                        + c.get("metadata[crm_version]")));
+        stripe.invoices()
+                .forEach(i -> System.out.println("   invoice  " + i.get("id") + " " + i.get("status") + " "
+                        + i.get("total") + " " + i.get("currency") + " customer=" + i.get("customer") + " crm_deal_id="
+                        + i.get("metadata[crm_deal_id]")));
         System.out.println("   (" + stripe.calls().size() + " API calls received)");
         System.out.println("== state table " + harness.table);
-        for (Map<String, AttributeValue> item : harness.aws.dynamo().scan(b -> b.tableName(harness.table)).items()) {
+        for (Map<String, AttributeValue> item :
+                harness.aws.dynamo().scan(b -> b.tableName(harness.table)).items()) {
             System.out.println("   " + item.get("pk").s() + " " + describe(item));
         }
         System.out.println("== DLQ: " + harness.dlqMessages().size() + " message(s)");
@@ -63,10 +68,14 @@ public final class LocalRun {
 
     private static String describe(Map<String, AttributeValue> item) {
         StringBuilder line = new StringBuilder();
-        for (String field : List.of("externalId", "appliedVersion", "actionStatus", "outcome", "errorClass", "reason")) {
+        for (String field :
+                List.of("externalId", "appliedVersion", "actionStatus", "outcome", "errorClass", "reason")) {
             AttributeValue value = item.get(field);
             if (value != null) {
-                line.append(field).append('=').append(value.s() != null ? value.s() : value.n()).append(' ');
+                line.append(field)
+                        .append('=')
+                        .append(value.s() != null ? value.s() : value.n())
+                        .append(' ');
             }
         }
         return line.toString().trim();

@@ -61,9 +61,18 @@ public final class PipelineBenchmark {
                 | vendor calls in flight | ms per batch of %d (new accounts) | records/s | DynamoDB writes per applied record | DynamoDB writes per duplicate | DynamoDB reads per duplicate | Stripe calls per duplicate | ms per batch of %d (deals) | DynamoDB reads per deal batch | SQS requests by the function per batch |
                 |---|---|---|---|---|---|---|---|---|---|
                 %s
-                """.formatted(Instant.now().toString().substring(0, 10), Runtime.getRuntime().availableProcessors(),
-                Runtime.version().feature(), STRIPE_LATENCY.toMillis(), RECORDS, BATCH, RECORDS, RECORDS / 4,
-                BATCH, BATCH, String.join("\n", rows));
+                """.formatted(
+                        Instant.now().toString().substring(0, 10),
+                        Runtime.getRuntime().availableProcessors(),
+                        Runtime.version().feature(),
+                        STRIPE_LATENCY.toMillis(),
+                        RECORDS,
+                        BATCH,
+                        RECORDS,
+                        RECORDS / 4,
+                        BATCH,
+                        BATCH,
+                        String.join("\n", rows));
         Files.writeString(output, report);
         System.out.println(report);
     }
@@ -71,9 +80,12 @@ public final class PipelineBenchmark {
     private static String applyRun(StripeSandbox stripe, int concurrency) {
         stripe.reset();
         BillingHarness harness = new BillingHarness(stripe, 5, 60);
-        SyncConfig config = harness.config().withTuning(concurrency, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
-        SyncPipeline pipeline = SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), Math::random, StripeConnector::new);
-        LocalEventSourceMapping esm = harness.eventSourceMapping(pipeline, Duration.ofSeconds(60)).batchSize(BATCH);
+        SyncConfig config = harness.config()
+                .withTuning(concurrency, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        SyncPipeline pipeline =
+                SyncPipeline.create(config, harness.clients(), Clock.systemUTC(), Math::random, StripeConnector::new);
+        LocalEventSourceMapping esm =
+                harness.eventSourceMapping(pipeline, Duration.ofSeconds(60)).batchSize(BATCH);
 
         List<String> accounts = new ArrayList<>();
         List<String> events = new ArrayList<>();
@@ -108,14 +120,18 @@ public final class PipelineBenchmark {
         long dealReads = harness.count("BatchGetItem");
         stripe.setLatency(Duration.ZERO);
 
-        return String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |",
+        return String.format(
+                Locale.ROOT,
+                "| %d | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f |",
                 concurrency,
-                applied.millisPerBatch(), RECORDS / (applied.totalMillis / 1000.0),
+                applied.millisPerBatch(),
+                RECORDS / (applied.totalMillis / 1000.0),
                 appliedWrites / (double) RECORDS,
                 duplicateWrites / (double) RECORDS,
                 duplicateReads / (double) RECORDS,
                 duplicateStripeCalls / (double) RECORDS,
-                deals.millisPerBatch(), dealReads / (double) deals.batches,
+                deals.millisPerBatch(),
+                dealReads / (double) deals.batches,
                 sqsRequests / (double) applied.batches);
     }
 

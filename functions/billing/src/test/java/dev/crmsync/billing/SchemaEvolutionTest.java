@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class SchemaEvolutionTest {
     private final StripeSandbox stripe = StripeSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<BillingHarness> local = LocalDeployment.of(stripe, () -> new BillingHarness(stripe, 5, 30));
 
@@ -33,29 +34,48 @@ class SchemaEvolutionTest {
 
         assertThat(local.harness().dlqMessages()).isEmpty();
         Map<String, String> customer = stripe.customerByCrmId(account).orElseThrow();
-        assertThat(customer).containsEntry("name", "Acme Corporation")
+        assertThat(customer)
+                .containsEntry("name", "Acme Corporation")
                 .containsEntry("email", "billing@acme.example")
                 .containsEntry("address[city]", "San Francisco")
                 .containsEntry("address[country]", "US");
         // the unknown fields were ignored: Stripe got the mapped fields and nothing else
-        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).singleElement().satisfies(update ->
-                assertThat(update.params()).containsOnlyKeys("name", "email", "phone", "description",
-                        "address[line1]", "address[line2]", "address[city]", "address[state]",
-                        "address[postal_code]", "address[country]", "metadata[crm_id]", "metadata[crm_version]"));
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*"))
+                .singleElement()
+                .satisfies(update -> assertThat(update.params())
+                        .containsOnlyKeys(
+                                "name",
+                                "email",
+                                "phone",
+                                "description",
+                                "address[line1]",
+                                "address[line2]",
+                                "address[city]",
+                                "address[state]",
+                                "address[postal_code]",
+                                "address[country]",
+                                "metadata[crm_id]",
+                                "metadata[crm_version]"));
         Map<String, AttributeValue> accountItem = local.harness().accountItem(account);
         assertThat(accountItem.get("externalId").s()).isEqualTo(customer.get("id"));
         assertThat(accountItem.get("appliedVersion").n()).isEqualTo("1773481267512");
 
-        assertThat(stripe.invoices()).singleElement().satisfies(invoice ->
-                assertThat(invoice).containsEntry("customer", customer.get("id"))
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(invoice -> assertThat(invoice)
+                        .containsEntry("customer", customer.get("id"))
                         .containsEntry("status", "open")
                         .containsEntry("metadata[crm_deal_id]", deal));
-        assertThat(stripe.invoiceItems()).singleElement().satisfies(item ->
-                assertThat(item).containsEntry("amount", "48000").containsEntry("currency", "usd")
+        assertThat(stripe.invoiceItems())
+                .singleElement()
+                .satisfies(item -> assertThat(item)
+                        .containsEntry("amount", "48000")
+                        .containsEntry("currency", "usd")
                         .containsEntry("description", "Acme Corporation - Support Add-on"));
         Map<String, AttributeValue> invoiceItem = local.harness().invoiceItem(deal);
         assertThat(invoiceItem.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(invoiceItem.get("externalId").s()).isEqualTo(stripe.invoices().getFirst().get("id"));
+        assertThat(invoiceItem.get("externalId").s())
+                .isEqualTo(stripe.invoices().getFirst().get("id"));
     }
 
     @Test

@@ -28,7 +28,8 @@ class StripeAmountsTest {
     @Test
     void tooManyDecimalsIsRejectedNotRounded() {
         assertThatThrownBy(() -> StripeAmounts.minorUnits(new BigDecimal("10.005"), "usd"))
-                .isInstanceOf(ArithmeticException.class).hasMessageContaining("10.005 usd");
+                .isInstanceOf(ArithmeticException.class)
+                .hasMessageContaining("10.005 usd");
         assertThatThrownBy(() -> StripeAmounts.minorUnits(new BigDecimal("10.5"), "jpy"))
                 .isInstanceOf(ArithmeticException.class);
     }

@@ -44,7 +44,8 @@ class StripeConnectorTest {
     void connect() {
         stripe.reset();
         stripe.acceptApiKeys(KEY);
-        connector = new StripeConnector(new ConnectorSettings(Optional.of(URI.create(stripe.baseUrl())),
+        connector = new StripeConnector(new ConnectorSettings(
+                Optional.of(URI.create(stripe.baseUrl())),
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()));
     }
 
@@ -55,22 +56,31 @@ class StripeConnectorTest {
         stripe.failAfterStartNext("POST", "/v1/customers", 1, 500);
 
         SyncResult first = connector.apply(firstAttempt(v1, Optional.empty(), 0));
-        assertThat(first).isInstanceOfSatisfying(SyncResult.Failed.class,
-                f -> assertThat(f.failure()).isInstanceOf(SyncFailure.Retryable.class).extracting(SyncFailure::errorClass).isEqualTo("vendor_5xx"));
+        assertThat(first)
+                .isInstanceOfSatisfying(
+                        SyncResult.Failed.class,
+                        f -> assertThat(f.failure())
+                                .isInstanceOf(SyncFailure.Retryable.class)
+                                .extracting(SyncFailure::errorClass)
+                                .isEqualTo("vendor_5xx"));
 
         SyncResult retried = connector.apply(retry(v1, Optional.empty(), 0));
         assertThat(retried).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
             assertThat(applied.keyGeneration()).isEqualTo(1);
-            assertThat(applied.externalId()).isEqualTo(stripe.customers().getFirst().get("id"));
+            assertThat(applied.externalId())
+                    .isEqualTo(stripe.customers().getFirst().get("id"));
         });
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
         assertThat(stripe.calls("POST", "/v1/customers"))
                 .extracting(RecordedCall::idempotencyKey, RecordedCall::status, RecordedCall::replayed)
                 .containsExactly(
                         tuple("billing:customer-create:" + account, 500, false),
                         tuple("billing:customer-create:" + account, 500, true),
                         tuple("billing:customer-create:" + account + ":g1", 200, false));
-        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(RecordedCall::idempotencyKey)
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*"))
+                .extracting(RecordedCall::idempotencyKey)
                 .containsExactly("billing:customer-update:" + account + ":v1:g1");
 
         // a crash before the commit, retried within Stripe's search lag: the pipeline hands the same
@@ -82,7 +92,8 @@ class StripeConnectorTest {
             assertThat(applied.keyGeneration()).isEqualTo(1);
         });
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(stripe.calls("POST", "/v1/customers/cus_.*")).extracting(RecordedCall::replayed)
+        assertThat(stripe.calls("POST", "/v1/customers/cus_.*"))
+                .extracting(RecordedCall::replayed)
                 .containsExactly(false, true);
     }
 
@@ -98,17 +109,22 @@ class StripeConnectorTest {
 
         assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
             assertThat(applied.keyGeneration()).isZero();
-            assertThat(applied.externalId()).isEqualTo(stripe.customers().getFirst().get("id"));
+            assertThat(applied.externalId())
+                    .isEqualTo(stripe.customers().getFirst().get("id"));
         });
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
-        assertThat(stripe.calls("POST", "/v1/customers")).extracting(RecordedCall::idempotencyKey)
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("name", "Acme"));
+        assertThat(stripe.calls("POST", "/v1/customers"))
+                .extracting(RecordedCall::idempotencyKey)
                 .containsOnly("billing:customer-create:" + account);
     }
 
     @Test
     void aCustomerDeletedInStripeIsReplacedOnceAndReportedAsRemapped() {
         String account = TestEvents.unique("001");
-        SyncResult.Applied v1 = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        SyncResult.Applied v1 = (SyncResult.Applied) connector.apply(
+                firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
         stripe.deleteCustomer(v1.externalId());
         CrmEvent v2 = event(TestEvents.accountUpserted(account, 2, "Acme Two"));
 
@@ -123,17 +139,24 @@ class StripeConnectorTest {
                 assertThat(r.reason()).contains("deleted");
             });
         });
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
-                .containsEntry("name", "Acme Two").containsEntry("metadata[crm_id]", account));
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c ->
+                        assertThat(c).containsEntry("name", "Acme Two").containsEntry("metadata[crm_id]", account));
 
         // the commit was lost: the retry reaches the same replacement, not a third customer
         stripe.setSearchLag(Duration.ofMinutes(5));
         SyncResult again = connector.apply(retry(v2, Optional.of(v1.externalId()), 0));
-        assertThat(again).isInstanceOfSatisfying(SyncResult.Applied.class,
-                applied -> assertThat(applied.externalId()).isEqualTo(replacement));
+        assertThat(again)
+                .isInstanceOfSatisfying(
+                        SyncResult.Applied.class,
+                        applied -> assertThat(applied.externalId()).isEqualTo(replacement));
         assertThat(stripe.customers()).hasSize(1);
-        assertThat(stripe.calls("POST", "/v1/customers")).extracting(RecordedCall::idempotencyKey)
-                .containsExactly("billing:customer-create:" + account, "billing:customer-create:" + account + ":g1",
+        assertThat(stripe.calls("POST", "/v1/customers"))
+                .extracting(RecordedCall::idempotencyKey)
+                .containsExactly(
+                        "billing:customer-create:" + account,
+                        "billing:customer-create:" + account + ":g1",
                         "billing:customer-create:" + account + ":g1");
     }
 
@@ -146,63 +169,89 @@ class StripeConnectorTest {
         stripe.deleteCustomer(uncommitted.externalId());
 
         // the retry's search finds no live customer, and Stripe replays the first create: the deleted customer
-        SyncResult retried = connector.apply(retry(event(TestEvents.accountUpserted(account, 2, "Acme Two")), Optional.empty(), 0));
+        SyncResult retried =
+                connector.apply(retry(event(TestEvents.accountUpserted(account, 2, "Acme Two")), Optional.empty(), 0));
 
         assertThat(retried).isInstanceOf(SyncResult.Applied.class);
         String replacement = stripe.customers().getFirst().get("id");
         assertThat(retried).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> {
             assertThat(applied.externalId()).isEqualTo(replacement).isNotEqualTo(uncommitted.externalId());
             assertThat(applied.keyGeneration()).isEqualTo(1);
-            assertThat(applied.remapped()).hasValueSatisfying(r -> assertThat(r.previousExternalId()).isEqualTo(uncommitted.externalId()));
+            assertThat(applied.remapped())
+                    .hasValueSatisfying(r -> assertThat(r.previousExternalId()).isEqualTo(uncommitted.externalId()));
         });
-        assertThat(stripe.customers()).singleElement().satisfies(c -> assertThat(c)
-                .containsEntry("name", "Acme Two").containsEntry("metadata[crm_id]", account));
+        assertThat(stripe.customers())
+                .singleElement()
+                .satisfies(c ->
+                        assertThat(c).containsEntry("name", "Acme Two").containsEntry("metadata[crm_id]", account));
     }
 
     @Test
     void aSecondCloseWithAnotherAmountAfterAnUncommittedFirstKeepsTheFirstAmount() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(
+                firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
         Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
         // the first close gets its draft and its line, then its finalize never reaches Stripe
         stripe.resetConnectionNext("POST", "/v1/invoices/in_.*/finalize", 1);
-        SyncResult first = connector.apply(request(event(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal)),
-                Optional.empty(), false, 0, dependencies));
+        SyncResult first = connector.apply(request(
+                event(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal)),
+                Optional.empty(),
+                false,
+                0,
+                dependencies));
         assertThat(first).isInstanceOf(SyncResult.Failed.class);
 
         // within Stripe's search lag, a second close of the deal with another amount
         stripe.setSearchLag(Duration.ofMinutes(5));
-        SyncResult second = connector.apply(request(event(TestEvents.dealClosed(deal, account, "900.00", "evt-2-" + deal)),
-                Optional.empty(), true, 0, dependencies));
+        SyncResult second = connector.apply(request(
+                event(TestEvents.dealClosed(deal, account, "900.00", "evt-2-" + deal)),
+                Optional.empty(),
+                true,
+                0,
+                dependencies));
 
         assertThat(second).isInstanceOf(SyncResult.Applied.class);
-        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i)
-                .containsEntry("status", "open").containsEntry("amount_due", "70000"));
-        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("status", "open").containsEntry("amount_due", "70000"));
+        assertThat(stripe.invoiceItems())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("amount", "70000"));
         assertThat(stripe.calls()).noneMatch(c -> c.status() == 400);
-        assertThat(((SyncResult.Applied) second).externalIds()).containsEntry("invoiceItem", stripe.invoiceItems().getFirst().get("id"));
+        assertThat(((SyncResult.Applied) second).externalIds())
+                .containsEntry("invoiceItem", stripe.invoiceItems().getFirst().get("id"));
     }
 
     @Test
     void aKeyStripeSawWithOtherParametersIsAnotherAttemptsAndMovesToTheNextGeneration() {
         String account = TestEvents.unique("001");
         String deal = TestEvents.unique("006");
-        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(
+                firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
         Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
         CrmEvent close = event(TestEvents.dealClosed(deal, account, "700.00", "evt-1-" + deal));
         // the item's key gets a stored 500 with these terms
         stripe.failAfterStartNext("POST", "/v1/invoiceitems", 1, 500);
-        assertThat(connector.apply(withTerms(request(close, Optional.empty(), false, 0, dependencies), "70000", "First")))
+        assertThat(connector.apply(
+                        withTerms(request(close, Optional.empty(), false, 0, dependencies), "70000", "First")))
                 .isInstanceOf(SyncResult.Failed.class);
 
         // an attempt with other terms under the same key (an action claimed before its terms were pinned)
-        SyncResult second = connector.apply(withTerms(request(close, Optional.empty(), true, 0, dependencies), "90000", "Second"));
+        SyncResult second =
+                connector.apply(withTerms(request(close, Optional.empty(), true, 0, dependencies), "90000", "Second"));
 
-        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class, applied -> assertThat(applied.keyGeneration()).isEqualTo(1));
-        assertThat(stripe.invoices()).singleElement().satisfies(i -> assertThat(i).containsEntry("status", "open"));
-        assertThat(stripe.invoiceItems()).singleElement().satisfies(i -> assertThat(i)
-                .containsEntry("amount", "90000").containsEntry("description", "Second"));
+        assertThat(second)
+                .isInstanceOfSatisfying(
+                        SyncResult.Applied.class,
+                        applied -> assertThat(applied.keyGeneration()).isEqualTo(1));
+        assertThat(stripe.invoices())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("status", "open"));
+        assertThat(stripe.invoiceItems())
+                .singleElement()
+                .satisfies(i -> assertThat(i).containsEntry("amount", "90000").containsEntry("description", "Second"));
         assertThat(stripe.calls("POST", "/v1/invoiceitems"))
                 .extracting(RecordedCall::idempotencyKey, RecordedCall::status)
                 .containsExactly(
@@ -219,40 +268,68 @@ class StripeConnectorTest {
                 firstAttempt(event(TestEvents.accountUpserted(base + "aB", 1, "First")), Optional.empty(), 0));
 
         // the second account's create is retried (a crash or a timeout before anything reached Stripe)
-        SyncResult second = connector.apply(retry(event(TestEvents.accountUpserted(base + "Ab", 1, "Second")), Optional.empty(), 0));
+        SyncResult second = connector.apply(
+                retry(event(TestEvents.accountUpserted(base + "Ab", 1, "Second")), Optional.empty(), 0));
 
-        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class,
-                applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
+        assertThat(second)
+                .isInstanceOfSatisfying(
+                        SyncResult.Applied.class,
+                        applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
         assertThat(stripe.customers()).hasSize(2);
-        assertThat(stripe.customerByCrmId(base + "aB")).hasValueSatisfying(c -> assertThat(c)
-                .containsEntry("id", first.externalId()).containsEntry("name", "First"));
-        assertThat(stripe.customerByCrmId(base + "Ab")).hasValueSatisfying(c -> assertThat(c)
-                .containsEntry("id", ((SyncResult.Applied) second).externalId()).containsEntry("name", "Second"));
+        assertThat(stripe.customerByCrmId(base + "aB"))
+                .hasValueSatisfying(c ->
+                        assertThat(c).containsEntry("id", first.externalId()).containsEntry("name", "First"));
+        assertThat(stripe.customerByCrmId(base + "Ab"))
+                .hasValueSatisfying(c -> assertThat(c)
+                        .containsEntry("id", ((SyncResult.Applied) second).externalId())
+                        .containsEntry("name", "Second"));
     }
 
     @Test
     void dealsWhoseIdsDifferOnlyInCaseNeverShareAnInvoice() {
         String account = TestEvents.unique("001");
         String base = TestEvents.unique("006");
-        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
+        SyncResult.Applied customer = (SyncResult.Applied) connector.apply(
+                firstAttempt(event(TestEvents.accountUpserted(account, 1, "Acme")), Optional.empty(), 0));
         Map<RecordRef, String> dependencies = Map.of(new RecordRef("account", account), customer.externalId());
         SyncResult.Applied first = (SyncResult.Applied) connector.apply(request(
-                event(TestEvents.dealClosed(base + "aB", account, "700.00", "evt-" + base + "aB")), Optional.empty(), false, 0, dependencies));
+                event(TestEvents.dealClosed(base + "aB", account, "700.00", "evt-" + base + "aB")),
+                Optional.empty(),
+                false,
+                0,
+                dependencies));
 
         SyncResult second = connector.apply(request(
-                event(TestEvents.dealClosed(base + "Ab", account, "900.00", "evt-" + base + "Ab")), Optional.empty(), true, 0, dependencies));
+                event(TestEvents.dealClosed(base + "Ab", account, "900.00", "evt-" + base + "Ab")),
+                Optional.empty(),
+                true,
+                0,
+                dependencies));
 
-        assertThat(second).isInstanceOfSatisfying(SyncResult.Applied.class,
-                applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
-        assertThat(stripe.invoices()).extracting(i -> i.get("metadata[crm_deal_id]"), i -> i.get("amount_due"), i -> i.get("status"))
+        assertThat(second)
+                .isInstanceOfSatisfying(
+                        SyncResult.Applied.class,
+                        applied -> assertThat(applied.externalId()).isNotEqualTo(first.externalId()));
+        assertThat(stripe.invoices())
+                .extracting(i -> i.get("metadata[crm_deal_id]"), i -> i.get("amount_due"), i -> i.get("status"))
                 .containsExactlyInAnyOrder(tuple(base + "aB", "70000", "open"), tuple(base + "Ab", "90000", "open"));
     }
 
     /** The request as the claim hands it over: with the action's pinned terms. */
     private static SyncRequest withTerms(SyncRequest request, String amountMinor, String description) {
-        return new SyncRequest(request.event(), request.operation(), request.externalId(), request.externalIds(), request.retry(),
-                request.keyGeneration(), request.dependencies(), request.credentials(), request.calls(),
-                Map.of("amount", amountMinor, "currency", "usd", "description", description), Set.of(), Optional.empty());
+        return new SyncRequest(
+                request.event(),
+                request.operation(),
+                request.externalId(),
+                request.externalIds(),
+                request.retry(),
+                request.keyGeneration(),
+                request.dependencies(),
+                request.credentials(),
+                request.calls(),
+                Map.of("amount", amountMinor, "currency", "usd", "description", description),
+                Set.of(),
+                Optional.empty());
     }
 
     private static CrmEvent event(String body) {
@@ -267,9 +344,20 @@ class StripeConnectorTest {
         return request(event, externalId, true, keyGeneration, Map.of());
     }
 
-    private SyncRequest request(CrmEvent event, Optional<String> externalId, boolean retry, int keyGeneration,
-                                Map<RecordRef, String> dependencies) {
-        return new SyncRequest(event, connector.plan(event), externalId, Map.of(), retry, keyGeneration, dependencies,
+    private SyncRequest request(
+            CrmEvent event,
+            Optional<String> externalId,
+            boolean retry,
+            int keyGeneration,
+            Map<RecordRef, String> dependencies) {
+        return new SyncRequest(
+                event,
+                connector.plan(event),
+                externalId,
+                Map.of(),
+                retry,
+                keyGeneration,
+                dependencies,
                 new Credentials(Map.of("apiKey", KEY)),
                 new CallBudget(Clock.systemUTC().instant().plusSeconds(30), Duration.ofSeconds(5), Clock.systemUTC()));
     }

@@ -21,27 +21,31 @@ final class CrmEvents {
     }
 
     SentEvent accountUpserted(CrmRecord account, long version) {
-        String body = SampleEvents.event("account.upserted", eventId(account, version), account.recordId(), version, data -> {
-            data.put("name", account.label(version));
-            data.put("email", "billing@a" + account.index() + ".example");
-            data.put("domain", "a" + account.index() + ".example");
-        });
-        return new SentEvent(eventId(account, version), "account.upserted", account, version, SentEvent.Change.UPSERT, body);
+        String body =
+                SampleEvents.event("account.upserted", eventId(account, version), account.recordId(), version, data -> {
+                    data.put("name", account.label(version));
+                    data.put("email", "billing@a" + account.index() + ".example");
+                    data.put("domain", "a" + account.index() + ".example");
+                });
+        return new SentEvent(
+                eventId(account, version), "account.upserted", account, version, SentEvent.Change.UPSERT, body);
     }
 
     SentEvent contactUpserted(CrmRecord contact, long version, String email, String accountId) {
-        String body = SampleEvents.event("contact.upserted", eventId(contact, version), contact.recordId(), version, data -> {
-            data.put("email", email);
-            data.put("firstName", "C " + contact.index());
-            data.put("lastName", "v" + version);
-            data.put("marketingConsent", "subscribed");
-            if (accountId == null) {
-                data.remove("accountId");
-            } else {
-                data.put("accountId", accountId);
-            }
-        });
-        return new SentEvent(eventId(contact, version), "contact.upserted", contact, version, SentEvent.Change.UPSERT, body);
+        String body =
+                SampleEvents.event("contact.upserted", eventId(contact, version), contact.recordId(), version, data -> {
+                    data.put("email", email);
+                    data.put("firstName", "C " + contact.index());
+                    data.put("lastName", "v" + version);
+                    data.put("marketingConsent", "subscribed");
+                    if (accountId == null) {
+                        data.remove("accountId");
+                    } else {
+                        data.put("accountId", accountId);
+                    }
+                });
+        return new SentEvent(
+                eventId(contact, version), "contact.upserted", contact, version, SentEvent.Change.UPSERT, body);
     }
 
     SentEvent deleted(CrmRecord record, String detailType, long version) {
@@ -50,14 +54,16 @@ final class CrmEvents {
     }
 
     SentEvent dealClosed(CrmRecord deal, int close, String accountId) {
-        BigDecimal amount = BigDecimal.valueOf(10_000 + random.nextInt(990_000)).divide(BigDecimal.valueOf(100), 2, RoundingMode.UNNECESSARY);
-        String body = SampleEvents.event("deal.closed", eventId(deal, close), deal.recordId(), close, (ObjectNode data) -> {
-            data.put("name", deal.label(close));
-            data.put("accountId", accountId);
-            data.put("amount", amount);
-            data.put("currency", "usd");
-            data.put("stage", "closed_won");
-        });
+        BigDecimal amount = BigDecimal.valueOf(10_000 + random.nextInt(990_000))
+                .divide(BigDecimal.valueOf(100), 2, RoundingMode.UNNECESSARY);
+        String body =
+                SampleEvents.event("deal.closed", eventId(deal, close), deal.recordId(), close, (ObjectNode data) -> {
+                    data.put("name", deal.label(close));
+                    data.put("accountId", accountId);
+                    data.put("amount", amount);
+                    data.put("currency", "usd");
+                    data.put("stage", "closed_won");
+                });
         return new SentEvent(eventId(deal, close), "deal.closed", deal, close, SentEvent.Change.CLOSE, body);
     }
 
@@ -65,16 +71,32 @@ final class CrmEvents {
     SentEvent invalid(int n) {
         if (n % 2 == 0) {
             String id = "malformed-" + n;
-            return new SentEvent(id, null, null, 0, SentEvent.Change.MALFORMED, "{\"detail-type\": \"account.upserted\", \"" + id + "\"");
+            return new SentEvent(
+                    id,
+                    null,
+                    null,
+                    0,
+                    SentEvent.Change.MALFORMED,
+                    "{\"detail-type\": \"account.upserted\", \"" + id + "\"");
         } else {
-            String[] samples = {"invalid/wrong-types.json", "invalid/missing-record-id.json", "invalid/version-not-a-number.json"};
+            String[] samples = {
+                "invalid/wrong-types.json", "invalid/missing-record-id.json", "invalid/version-not-a-number.json"
+            };
             ObjectNode envelope = SampleEvents.sample(samples[n % samples.length]);
             String id = "schema-invalid-" + n;
-            envelope.put("id", UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString());
+            envelope.put(
+                    "id",
+                    UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString());
             if (envelope.get("detail") instanceof ObjectNode detail) {
                 detail.put("eventId", id);
             }
-            return new SentEvent(id, envelope.path("detail-type").asText(), null, 0, SentEvent.Change.SCHEMA_INVALID, envelope.toString());
+            return new SentEvent(
+                    id,
+                    envelope.path("detail-type").asText(),
+                    null,
+                    0,
+                    SentEvent.Change.SCHEMA_INVALID,
+                    envelope.toString());
         }
     }
 

@@ -41,8 +41,13 @@ final class DeadLetters {
         DeadLetters letters = new DeadLetters();
         List<Message> all = new ArrayList<>();
         for (int empty = 0; empty < 3; ) {
-            List<Message> batch = harness.aws.sqs().receiveMessage(b -> b.queueUrl(harness.queues.dlqUrl())
-                    .maxNumberOfMessages(10).visibilityTimeout(120).waitTimeSeconds(0)).messages();
+            List<Message> batch = harness.aws
+                    .sqs()
+                    .receiveMessage(b -> b.queueUrl(harness.queues.dlqUrl())
+                            .maxNumberOfMessages(10)
+                            .visibilityTimeout(120)
+                            .waitTimeSeconds(0))
+                    .messages();
             if (batch.isEmpty()) {
                 empty++;
             } else {
@@ -53,21 +58,33 @@ final class DeadLetters {
             String eventId = eventId(message.body());
             String statusKey = eventId != null && !eventId.startsWith("malformed-") ? eventId : message.messageId();
             Map<String, AttributeValue> status = harness.statusItem(statusKey);
-            boolean current = status != null && status.containsKey("outcome") && "FAILED_PERMANENT".equals(status.get("outcome").s());
+            boolean current = status != null
+                    && status.containsKey("outcome")
+                    && "FAILED_PERMANENT".equals(status.get("outcome").s());
             String key = eventId != null ? eventId : "unknown:" + message.messageId();
             letters.statusByEvent.merge(key, current, Boolean::logicalOr);
             if (status != null && status.containsKey("errorClass")) {
-                letters.reasonByEvent.put(key, status.get("errorClass").s()
-                        + (status.containsKey("reason") ? ": " + status.get("reason").s() : ""));
+                letters.reasonByEvent.put(
+                        key,
+                        status.get("errorClass").s()
+                                + (status.containsKey("reason")
+                                        ? ": " + status.get("reason").s()
+                                        : ""));
             }
         }
         for (int from = 0; from < all.size(); from += 10) {
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
             for (Message m : all.subList(from, Math.min(all.size(), from + 10))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id("v" + entries.size())
-                        .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id("v" + entries.size())
+                        .receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(0)
+                        .build());
             }
-            harness.aws.sqs().changeMessageVisibilityBatch(b -> b.queueUrl(harness.queues.dlqUrl()).entries(entries));
+            harness.aws
+                    .sqs()
+                    .changeMessageVisibilityBatch(
+                            b -> b.queueUrl(harness.queues.dlqUrl()).entries(entries));
         }
         return letters;
     }

@@ -34,6 +34,7 @@ import java.util.function.Function;
 final class Deployment implements AutoCloseable {
     /** The queue's receive backstop: far behind every retry window of the run, so that only the window ends retries. */
     static final int MAX_RECEIVE_COUNT = 150;
+
     static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(6);
     /** At least the function timeout, as Lambda requires of an event source's queue. */
     static final int VISIBILITY_TIMEOUT_SECONDS = 7;
@@ -41,7 +42,9 @@ final class Deployment implements AutoCloseable {
     static final Duration FREEZE = Duration.ofSeconds(8);
     /** A timeout fault holds the answer past the vendor call's timeout (the harness sets 2 s). */
     static final Duration TIMEOUT_FAULT = Duration.ofSeconds(3);
-    private static final List<RandomFaults.Kind> OUTAGE = List.of(RandomFaults.Kind.SERVER_ERROR, RandomFaults.Kind.CONNECTION_RESET);
+
+    private static final List<RandomFaults.Kind> OUTAGE =
+            List.of(RandomFaults.Kind.SERVER_ERROR, RandomFaults.Kind.CONNECTION_RESET);
 
     final String integration;
     final VendorSandbox<?> sandbox;
@@ -49,9 +52,11 @@ final class Deployment implements AutoCloseable {
     final VendorView view;
     /** The fault kinds this integration must see in a run (the others do not apply to it). */
     final Set<FaultKind> expectedFaults;
+
     final Tickets tickets = new Tickets();
     /** The requests random faults strike: all, but for Slack its posts (the calls whose outcome matters: a message or none). */
     private final String faultedPath;
+
     final AtomicInteger deletedByHand = new AtomicInteger();
     private final Map<RandomFaults.Kind, Long> randomInjected = new EnumMap<>(RandomFaults.Kind.class);
     private long scriptedBeforeWork;
@@ -63,18 +68,35 @@ final class Deployment implements AutoCloseable {
     private FaultKind currentOutage; // null: the faults in force are no outage
     private FunctionInstances instances;
 
-    private Deployment(String integration, VendorSandbox<?> sandbox, IntegrationHarness harness, VendorView view, Set<FaultKind> specific,
-                       String faultedPath) {
+    private Deployment(
+            String integration,
+            VendorSandbox<?> sandbox,
+            IntegrationHarness harness,
+            VendorView view,
+            Set<FaultKind> specific,
+            String faultedPath) {
         this.integration = integration;
         this.faultedPath = faultedPath;
         this.sandbox = sandbox;
         this.harness = harness;
         this.view = view;
-        Set<FaultKind> expected = EnumSet.of(FaultKind.DUPLICATE, FaultKind.OUT_OF_ORDER, FaultKind.CASE_ONLY_ID_PAIR,
-                FaultKind.MALFORMED, FaultKind.SCHEMA_INVALID, FaultKind.VENDOR_5XX, FaultKind.VENDOR_5XX_BEFORE_WORK,
-                FaultKind.VENDOR_5XX_AFTER_WORK, FaultKind.RATE_LIMITED_WITH_RETRY_AFTER, FaultKind.RATE_LIMITED_WITHOUT_RETRY_AFTER,
-                FaultKind.TIMEOUT, FaultKind.CONNECTION_RESET, FaultKind.CRASH_BEFORE_COMMIT, FaultKind.FROZEN_STRAGGLER,
-                FaultKind.SHORT_OUTAGE, FaultKind.LONG_OUTAGE);
+        Set<FaultKind> expected = EnumSet.of(
+                FaultKind.DUPLICATE,
+                FaultKind.OUT_OF_ORDER,
+                FaultKind.CASE_ONLY_ID_PAIR,
+                FaultKind.MALFORMED,
+                FaultKind.SCHEMA_INVALID,
+                FaultKind.VENDOR_5XX,
+                FaultKind.VENDOR_5XX_BEFORE_WORK,
+                FaultKind.VENDOR_5XX_AFTER_WORK,
+                FaultKind.RATE_LIMITED_WITH_RETRY_AFTER,
+                FaultKind.RATE_LIMITED_WITHOUT_RETRY_AFTER,
+                FaultKind.TIMEOUT,
+                FaultKind.CONNECTION_RESET,
+                FaultKind.CRASH_BEFORE_COMMIT,
+                FaultKind.FROZEN_STRAGGLER,
+                FaultKind.SHORT_OUTAGE,
+                FaultKind.LONG_OUTAGE);
         expected.addAll(specific);
         this.expectedFaults = Set.copyOf(expected);
     }
@@ -86,48 +108,102 @@ final class Deployment implements AutoCloseable {
     private static Deployment billing(AwsEnvironment aws, Workload workload) {
         String key = "sk_test_51FaultRunLocalKey0001";
         StripeSandbox stripe = StripeSandbox.start().acceptApiKeys(key);
-        IntegrationHarness harness = harness(aws, StripeConnector.INTEGRATION, StripeConnector::new, stripe, "{\"apiKey\":\"" + key + "\"}");
+        IntegrationHarness harness =
+                harness(aws, StripeConnector.INTEGRATION, StripeConnector::new, stripe, "{\"apiKey\":\"" + key + "\"}");
         Map<String, Integer> deals = new HashMap<>();
-        workload.records.stream().filter(r -> r.object().equals("deal")).forEach(r -> deals.put(r.recordId(), r.index()));
-        return new Deployment(StripeConnector.INTEGRATION, stripe, harness, new StripeView(stripe, deals),
-                Set.of(FaultKind.BURST, FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.DELETED_BY_HAND, FaultKind.STORED_5XX_REPLAYED), ".*");
+        workload.records.stream()
+                .filter(r -> r.object().equals("deal"))
+                .forEach(r -> deals.put(r.recordId(), r.index()));
+        return new Deployment(
+                StripeConnector.INTEGRATION,
+                stripe,
+                harness,
+                new StripeView(stripe, deals),
+                Set.of(
+                        FaultKind.BURST,
+                        FaultKind.SEVERAL_CLOSES_PER_DEAL,
+                        FaultKind.DELETED_BY_HAND,
+                        FaultKind.STORED_5XX_REPLAYED),
+                ".*");
     }
 
     private static Deployment marketing(AwsEnvironment aws) {
         String key = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-us21";
         String list = "fa17c0ffee";
         MailchimpSandbox mailchimp = MailchimpSandbox.start().acceptApiKeys(key).createList(list);
-        IntegrationHarness harness = harness(aws, MailchimpConnector.INTEGRATION, MailchimpConnector::new, mailchimp, "{\"apiKey\":\"" + key + "\"}");
+        IntegrationHarness harness = harness(
+                aws,
+                MailchimpConnector.INTEGRATION,
+                MailchimpConnector::new,
+                mailchimp,
+                "{\"apiKey\":\"" + key + "\"}");
         harness.environment.put("CRM_SYNC_OPTION_" + MailchimpConnector.LIST_ID_OPTION, list);
-        return new Deployment(MailchimpConnector.INTEGRATION, mailchimp, harness, new MailchimpView(mailchimp),
-                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE), ".*");
+        return new Deployment(
+                MailchimpConnector.INTEGRATION,
+                mailchimp,
+                harness,
+                new MailchimpView(mailchimp),
+                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE),
+                ".*");
     }
 
     private static Deployment helpdesk(AwsEnvironment aws) {
         String token = "FaultRunZendeskToken0000000000000000000001";
         // Zendesk's per-user write window (a minute) on the run's shortened clock, as the retry window is shortened
-        ZendeskSandbox zendesk = ZendeskSandbox.start().acceptApiKeys(token).userWriteLimit(ZendeskSandbox.DEFAULT_USER_WRITES, Duration.ofSeconds(10));
-        IntegrationHarness harness = harness(aws, ZendeskConnector.INTEGRATION, ZendeskConnector::new, zendesk,
+        ZendeskSandbox zendesk = ZendeskSandbox.start()
+                .acceptApiKeys(token)
+                .userWriteLimit(ZendeskSandbox.DEFAULT_USER_WRITES, Duration.ofSeconds(10));
+        IntegrationHarness harness = harness(
+                aws,
+                ZendeskConnector.INTEGRATION,
+                ZendeskConnector::new,
+                zendesk,
                 "{\"email\":\"crm-sync@acme.example\",\"apiToken\":\"" + token + "\"}");
-        return new Deployment(ZendeskConnector.INTEGRATION, zendesk, harness, new ZendeskView(zendesk),
-                Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE, FaultKind.DELETED_BY_HAND), ".*");
+        return new Deployment(
+                ZendeskConnector.INTEGRATION,
+                zendesk,
+                harness,
+                new ZendeskView(zendesk),
+                Set.of(
+                        FaultKind.BURST,
+                        FaultKind.EMAIL_CHANGE,
+                        FaultKind.DELETE,
+                        FaultKind.RE_CREATE,
+                        FaultKind.DELETED_BY_HAND),
+                ".*");
     }
 
     private static Deployment notifications(AwsEnvironment aws) {
         String token = "xoxb-1000000000-fault-run-local";
         String channel = "C0SALES01";
         SlackSandbox slack = SlackSandbox.start().acceptApiKeys(token).addChannel(channel, "sales");
-        IntegrationHarness harness = harness(aws, SlackConnector.INTEGRATION, SlackConnector::new, slack, "{\"botToken\":\"" + token + "\"}");
+        IntegrationHarness harness = harness(
+                aws, SlackConnector.INTEGRATION, SlackConnector::new, slack, "{\"botToken\":\"" + token + "\"}");
         harness.environment.put("CRM_SYNC_OPTION_CHANNEL", channel);
         harness.environment.put("CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://crm.example.com/deals/{recordId}");
-        return new Deployment(SlackConnector.INTEGRATION, slack, harness, new SlackView(slack, channel),
-                Set.of(FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.POST_SUCCEEDED_WITH_ERROR), "/api/chat\\.postMessage");
+        return new Deployment(
+                SlackConnector.INTEGRATION,
+                slack,
+                harness,
+                new SlackView(slack, channel),
+                Set.of(FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.POST_SUCCEEDED_WITH_ERROR),
+                "/api/chat\\.postMessage");
     }
 
-    private static IntegrationHarness harness(AwsEnvironment aws, String integration,
-                                              Function<ConnectorSettings, Connector> connector,
-                                              VendorSandbox<?> sandbox, String secretJson) {
-        return new IntegrationHarness(aws, integration, connector, sandbox.baseUrl(), secretJson, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
+    private static IntegrationHarness harness(
+            AwsEnvironment aws,
+            String integration,
+            Function<ConnectorSettings, Connector> connector,
+            VendorSandbox<?> sandbox,
+            String secretJson) {
+        return new IntegrationHarness(
+                aws,
+                integration,
+                connector,
+                sandbox.baseUrl(),
+                secretJson,
+                MAX_RECEIVE_COUNT,
+                VISIBILITY_TIMEOUT_SECONDS);
     }
 
     /** (Re)deploys the function with this retry window and starts {@code count} instances. */
@@ -142,7 +218,10 @@ final class Deployment implements AutoCloseable {
      * {@code probability} by any kind.
      */
     void randomFaults(long seed, double probability) {
-        faults(new RandomFaults(seed, probability, "*", faultedPath, List.of(RandomFaults.Kind.values()), TIMEOUT_FAULT), null);
+        faults(
+                new RandomFaults(
+                        seed, probability, "*", faultedPath, List.of(RandomFaults.Kind.values()), TIMEOUT_FAULT),
+                null);
     }
 
     /**
@@ -170,7 +249,9 @@ final class Deployment implements AutoCloseable {
 
     private synchronized void faults(RandomFaults next, FaultKind outage) {
         if (current != null) {
-            long total = current.injected().values().stream().mapToLong(Long::longValue).sum();
+            long total = current.injected().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             if (currentOutage == FaultKind.SHORT_OUTAGE) {
                 shortOutageRefusals += total;
             } else if (currentOutage == FaultKind.LONG_OUTAGE) {
@@ -190,19 +271,34 @@ final class Deployment implements AutoCloseable {
         Map<FaultKind, Long> met = new EnumMap<>(FaultKind.class);
         WorkloadFaults.count(sent, workload).forEach(met::put);
         met.put(FaultKind.VENDOR_5XX, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR, 0L));
-        met.put(FaultKind.VENDOR_5XX_BEFORE_WORK, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_START, 0L) + scriptedBeforeWork);
-        met.put(FaultKind.VENDOR_5XX_AFTER_WORK, randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_WORK, 0L) + scriptedAfterWork);
+        met.put(
+                FaultKind.VENDOR_5XX_BEFORE_WORK,
+                randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_START, 0L) + scriptedBeforeWork);
+        met.put(
+                FaultKind.VENDOR_5XX_AFTER_WORK,
+                randomInjected.getOrDefault(RandomFaults.Kind.SERVER_ERROR_AFTER_WORK, 0L) + scriptedAfterWork);
         long injected429 = randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITH_RETRY_AFTER, 0L)
                 + randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITHOUT_RETRY_AFTER, 0L);
-        met.put(FaultKind.RATE_LIMITED_WITH_RETRY_AFTER, randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITH_RETRY_AFTER, 0L));
-        met.put(FaultKind.RATE_LIMITED_WITHOUT_RETRY_AFTER, randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITHOUT_RETRY_AFTER, 0L));
+        met.put(
+                FaultKind.RATE_LIMITED_WITH_RETRY_AFTER,
+                randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITH_RETRY_AFTER, 0L));
+        met.put(
+                FaultKind.RATE_LIMITED_WITHOUT_RETRY_AFTER,
+                randomInjected.getOrDefault(RandomFaults.Kind.RATE_LIMITED_WITHOUT_RETRY_AFTER, 0L));
         met.put(FaultKind.TIMEOUT, randomInjected.getOrDefault(RandomFaults.Kind.TIMEOUT, 0L));
         met.put(FaultKind.CONNECTION_RESET, randomInjected.getOrDefault(RandomFaults.Kind.CONNECTION_RESET, 0L));
         List<RecordedCall> calls = sandbox.calls();
-        met.put(FaultKind.VENDOR_RATE_LIMIT, Math.max(0, calls.stream().filter(c -> c.status() == 429).count() - injected429));
-        met.put(FaultKind.STORED_5XX_REPLAYED, calls.stream().filter(c -> c.replayed() && c.status() >= 500).count());
-        met.put(FaultKind.POST_SUCCEEDED_WITH_ERROR, calls.stream()
-                .filter(c -> c.path().equals("/api/chat.postMessage") && c.executed() && c.status() >= 500).count());
+        met.put(
+                FaultKind.VENDOR_RATE_LIMIT,
+                Math.max(0, calls.stream().filter(c -> c.status() == 429).count() - injected429));
+        met.put(
+                FaultKind.STORED_5XX_REPLAYED,
+                calls.stream().filter(c -> c.replayed() && c.status() >= 500).count());
+        met.put(
+                FaultKind.POST_SUCCEEDED_WITH_ERROR,
+                calls.stream()
+                        .filter(c -> c.path().equals("/api/chat.postMessage") && c.executed() && c.status() >= 500)
+                        .count());
         met.put(FaultKind.DELETED_BY_HAND, (long) deletedByHand.get());
         met.put(FaultKind.CRASH_BEFORE_COMMIT, (long) crashes + (instances == null ? 0 : instances.crashes.get()));
         met.put(FaultKind.FROZEN_STRAGGLER, (long) tickets.freezesTaken());

@@ -42,7 +42,10 @@ final class EventSender {
             }
             sentTo.get(integration).add(event);
             List<SendMessageBatchRequestEntry> batch = pending.get(integration);
-            batch.add(SendMessageBatchRequestEntry.builder().id("m" + batch.size()).messageBody(event.body()).build());
+            batch.add(SendMessageBatchRequestEntry.builder()
+                    .id("m" + batch.size())
+                    .messageBody(event.body())
+                    .build());
             if (batch.size() == 10) {
                 flush(d);
             }
@@ -58,7 +61,8 @@ final class EventSender {
         if (!batch.isEmpty()) {
             List<SendMessageBatchRequestEntry> entries = List.copyOf(batch);
             batch.clear();
-            var result = sqs.sendMessageBatch(b -> b.queueUrl(d.harness.queues.queueUrl()).entries(entries));
+            var result = sqs.sendMessageBatch(
+                    b -> b.queueUrl(d.harness.queues.queueUrl()).entries(entries));
             if (!result.failed().isEmpty()) {
                 throw new IllegalStateException(d.integration + ": the queue refused " + result.failed());
             }
@@ -77,7 +81,9 @@ final class EventSender {
 
     private int visible(Deployment d) {
         return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(d.harness.queues.queueUrl())
-                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().getOrDefault("ApproximateNumberOfMessages", "0"));
+                        .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                .attributesAsStrings()
+                .getOrDefault("ApproximateNumberOfMessages", "0"));
     }
 
     /** Everything put on this integration's queue, in send order (duplicates included). */

@@ -31,7 +31,12 @@ final class FaultRun {
     }
 
     /** What the run found. */
-    record Result(RunSettings settings, Instant startedAt, Duration took, List<Verdict> verdicts, Map<String, Integer> instances) {
+    record Result(
+            RunSettings settings,
+            Instant startedAt,
+            Duration took,
+            List<Verdict> verdicts,
+            Map<String, Integer> instances) {
         long brokenInvariants() {
             return verdicts.stream().mapToLong(Verdict::brokenInvariants).sum();
         }
@@ -83,7 +88,8 @@ final class FaultRun {
             }
             sender.flush();
             Instant outageEnds = Instant.now().plus(settings.longOutage());
-            while (Instant.now().isBefore(outageEnds.plusSeconds(30)) && Instant.now().isBefore(deadline)
+            while (Instant.now().isBefore(outageEnds.plusSeconds(30))
+                    && Instant.now().isBefore(deadline)
                     && (Instant.now().isBefore(outageEnds) || !allDeadLettered(deployments, sender, longOutage))) {
                 Thread.sleep(1000);
             }
@@ -118,8 +124,15 @@ final class FaultRun {
             List<Verdict> verdicts = new ArrayList<>();
             for (Deployment d : deployments) {
                 List<SentEvent> sent = sender.sentTo(d.integration);
-                Verdict verdict = Judge.judge(d.integration, d.expectedFaults, sent, d.view, before.get(d.integration), after.get(d.integration),
-                        shortOutage, longOutage);
+                Verdict verdict = Judge.judge(
+                        d.integration,
+                        d.expectedFaults,
+                        sent,
+                        d.view,
+                        before.get(d.integration),
+                        after.get(d.integration),
+                        shortOutage,
+                        longOutage);
                 d.faultsMet(sent, workload).forEach(verdict::fault);
                 verdicts.add(verdict);
             }
@@ -147,7 +160,8 @@ final class FaultRun {
             if (i > 0 && i % step == 0 && i / step <= mishaps) {
                 for (Deployment d : deployments) {
                     d.tickets.addCrash();
-                    d.tickets.addFreeze(i / step % 2 == 1 ? Tickets.FreezePoint.BEFORE_COMMIT : Tickets.FreezePoint.BEFORE_CLAIM);
+                    d.tickets.addFreeze(
+                            i / step % 2 == 1 ? Tickets.FreezePoint.BEFORE_COMMIT : Tickets.FreezePoint.BEFORE_CLAIM);
                 }
             }
         }
@@ -160,14 +174,25 @@ final class FaultRun {
      * the account (which must bring the object back, as a new one), and every other time its
      * deletion too (which must remove whatever the account maps to by then).
      */
-    private static void deleteByHand(Workload workload, EventSender sender, List<Deployment> deployments, Random random, int count,
-                                     Instant deadline) throws InterruptedException {
-        Set<Integer> stable = workload.stableAccounts.stream().map(CrmRecord::index).collect(Collectors.toSet());
-        Instant giveUp = Instant.now().plusSeconds(60).isBefore(deadline) ? Instant.now().plusSeconds(60) : deadline;
+    private static void deleteByHand(
+            Workload workload,
+            EventSender sender,
+            List<Deployment> deployments,
+            Random random,
+            int count,
+            Instant deadline)
+            throws InterruptedException {
+        Set<Integer> stable =
+                workload.stableAccounts.stream().map(CrmRecord::index).collect(Collectors.toSet());
+        Instant giveUp =
+                Instant.now().plusSeconds(60).isBefore(deadline) ? Instant.now().plusSeconds(60) : deadline;
         for (Deployment d : deployments) {
-            while (d.expectedFaults.contains(FaultKind.DELETED_BY_HAND) && d.deletedByHand.get() < count && Instant.now().isBefore(giveUp)) {
+            while (d.expectedFaults.contains(FaultKind.DELETED_BY_HAND)
+                    && d.deletedByHand.get() < count
+                    && Instant.now().isBefore(giveUp)) {
                 List<Integer> held = new ArrayList<>(d.view.liveObjects().keySet());
-                held.removeIf(index -> stable.contains(index) || !workload.record(index).object().equals("account"));
+                held.removeIf(index -> stable.contains(index)
+                        || !workload.record(index).object().equals("account"));
                 Collections.sort(held);
                 if (held.isEmpty()) {
                     Thread.sleep(200);
@@ -207,8 +232,9 @@ final class FaultRun {
 
     private void awaitRedrivesFinished(List<Deployment> deployments, Instant deadline) throws InterruptedException {
         for (Deployment d : deployments) {
-            while (Instant.now().isBefore(deadline) && aws.sqs().listMessageMoveTasks(b -> b.sourceArn(d.harness.queues.dlqArn()))
-                    .results().stream().anyMatch(t -> "RUNNING".equals(t.status()))) {
+            while (Instant.now().isBefore(deadline)
+                    && aws.sqs().listMessageMoveTasks(b -> b.sourceArn(d.harness.queues.dlqArn())).results().stream()
+                            .anyMatch(t -> "RUNNING".equals(t.status()))) {
                 Thread.sleep(500);
             }
         }

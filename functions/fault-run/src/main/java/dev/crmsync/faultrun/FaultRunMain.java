@@ -11,7 +11,8 @@ public final class FaultRunMain {
     private FaultRunMain() {}
 
     public static void main(String[] args) throws Exception {
-        RunSettings settings = RunSettings.parse(args, SampleEvents.samples().getParent().getParent().resolve("RELIABILITY.md"));
+        RunSettings settings = RunSettings.parse(
+                args, SampleEvents.samples().getParent().getParent().resolve("RELIABILITY.md"));
         FaultRun.Result result = new FaultRun(settings, LocalAws.get()).run();
         ReliabilityReport.write(result);
         System.out.println(ReliabilityReport.render(result));

@@ -41,7 +41,13 @@ final class FunctionInstances implements AutoCloseable {
         }
     }
 
-    FunctionInstances(IntegrationHarness harness, SyncConfig config, int count, Duration functionTimeout, Duration freeze, Tickets tickets) {
+    FunctionInstances(
+            IntegrationHarness harness,
+            SyncConfig config,
+            int count,
+            Duration functionTimeout,
+            Duration freeze,
+            Tickets tickets) {
         this.harness = harness;
         this.tickets = tickets;
         this.config = config;
@@ -52,7 +58,10 @@ final class FunctionInstances implements AutoCloseable {
             synchronized (this) {
                 instances.add(newInstance());
             }
-            Thread poller = Thread.ofPlatform().name(harness.integration + "-instance-" + i).daemon().start(() -> poll(slot));
+            Thread poller = Thread.ofPlatform()
+                    .name(harness.integration + "-instance-" + i)
+                    .daemon()
+                    .start(() -> poll(slot));
             pollers.add(poller);
         }
     }
@@ -60,14 +69,18 @@ final class FunctionInstances implements AutoCloseable {
     private Instance newInstance() {
         Mishap mishap = new Mishap(tickets, freeze);
         SyncPipeline pipeline = harness.pipeline(config, Clock.systemUTC(), mishap);
-        LocalEventSourceMapping mapping = new LocalEventSourceMapping(harness.aws.sqs(), harness.queues.queueUrl(), harness.queues.queueArn(),
+        LocalEventSourceMapping mapping = new LocalEventSourceMapping(
+                harness.aws.sqs(),
+                harness.queues.queueUrl(),
+                harness.queues.queueArn(),
                 (batch, context) -> {
                     SQSBatchResponse response = pipeline.process(batch, context);
                     if (mishap.crashed()) {
                         throw new InstanceDied();
                     }
                     return response;
-                }, functionTimeout);
+                },
+                functionTimeout);
         return new Instance(pipeline, mishap, mapping);
     }
 
@@ -78,7 +91,8 @@ final class FunctionInstances implements AutoCloseable {
                 instance = instances.get(slot);
             }
             try {
-                LocalEventSourceMapping.Invocation invocation = instance.mapping().pollOnce();
+                LocalEventSourceMapping.Invocation invocation =
+                        instance.mapping().pollOnce();
                 if (invocation.received() == 0) {
                     Thread.sleep(100);
                 }

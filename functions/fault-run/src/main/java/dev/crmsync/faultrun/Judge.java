@@ -27,8 +27,15 @@ import java.util.Set;
 final class Judge {
     private Judge() {}
 
-    static Verdict judge(String integration, Set<FaultKind> expectedFaults, List<SentEvent> sent, VendorView vendor,
-                         DeadLetters before, DeadLetters after, Set<String> shortOutageEvents, Set<String> longOutageEvents) {
+    static Verdict judge(
+            String integration,
+            Set<FaultKind> expectedFaults,
+            List<SentEvent> sent,
+            VendorView vendor,
+            DeadLetters before,
+            DeadLetters after,
+            Set<String> shortOutageEvents,
+            Set<String> longOutageEvents) {
         Verdict v = new Verdict(integration, expectedFaults);
         v.messagesSent = sent.size();
         Map<Integer, List<SentEvent>> byRecord = new LinkedHashMap<>();
@@ -43,13 +50,17 @@ final class Judge {
                 v.violation("invalid event " + event.eventId() + " is not in the DLQ with a status item");
             }
         }
-        distinct.values().forEach(e -> byRecord.computeIfAbsent(e.record().index(), i -> new ArrayList<>()).add(e));
+        distinct.values()
+                .forEach(e -> byRecord.computeIfAbsent(e.record().index(), i -> new ArrayList<>())
+                        .add(e));
         v.validEvents = distinct.size();
 
         Map<Integer, List<Long>> live = vendor.liveObjects();
         Map<Integer, List<VendorView.ActionObject>> actions = vendor.actions();
         Map<Integer, List<VendorView.StateWrite>> writes = new HashMap<>();
-        vendor.stateWrites().forEach(w -> writes.computeIfAbsent(w.record(), r -> new ArrayList<>()).add(w));
+        vendor.stateWrites()
+                .forEach(w -> writes.computeIfAbsent(w.record(), r -> new ArrayList<>())
+                        .add(w));
 
         for (List<SentEvent> events : byRecord.values()) {
             events.sort(Comparator.comparingLong(SentEvent::version));
@@ -57,7 +68,13 @@ final class Judge {
             if (events.getFirst().change() == SentEvent.Change.CLOSE) {
                 judgeAction(v, record, events, actions.getOrDefault(record.index(), List.of()), after);
             } else {
-                judgeRecord(v, record, events, live.getOrDefault(record.index(), List.of()), writes.getOrDefault(record.index(), List.of()), after);
+                judgeRecord(
+                        v,
+                        record,
+                        events,
+                        live.getOrDefault(record.index(), List.of()),
+                        writes.getOrDefault(record.index(), List.of()),
+                        after);
             }
         }
         for (String orphan : vendor.orphans()) {
@@ -74,14 +91,16 @@ final class Judge {
                 }
                 if (after.has(event.eventId())) {
                     v.notAppliedAfterRedrive++;
-                    v.violation(event.eventId() + " is still in the DLQ after the redrive (" + after.reason(event.eventId()) + ")");
+                    v.violation(event.eventId() + " is still in the DLQ after the redrive ("
+                            + after.reason(event.eventId()) + ")");
                 } else {
                     v.redrivenApplied++;
                 }
             }
             if (shortOutageEvents.contains(event.eventId()) && before.has(event.eventId())) {
                 v.shortOutageInDlq++;
-                v.violation(event.eventId() + " reached the DLQ in an outage shorter than the retry window (" + before.reason(event.eventId()) + ")");
+                v.violation(event.eventId() + " reached the DLQ in an outage shorter than the retry window ("
+                        + before.reason(event.eventId()) + ")");
             }
             if (longOutageEvents.contains(event.eventId())) {
                 v.longOutageEvents++;
@@ -94,14 +113,20 @@ final class Judge {
         return v;
     }
 
-    private static void judgeRecord(Verdict v, CrmRecord record, List<SentEvent> events, List<Long> live, List<VendorView.StateWrite> writes,
-                                    DeadLetters after) {
+    private static void judgeRecord(
+            Verdict v,
+            CrmRecord record,
+            List<SentEvent> events,
+            List<Long> live,
+            List<VendorView.StateWrite> writes,
+            DeadLetters after) {
         SentEvent latest = events.getLast();
         long highest = Long.MIN_VALUE;
         for (VendorView.StateWrite write : writes) {
             if (write.version() < highest) {
                 v.staleOverwrites++;
-                v.violation(record.object() + " " + record.index() + " (" + record.recordId() + "): version " + write.version()
+                v.violation(record.object() + " " + record.index() + " (" + record.recordId() + "): version "
+                        + write.version()
                         + " written after version " + highest + "; writes in arrival order: "
                         + writes.stream().map(VendorView.StateWrite::describe).toList());
             }
@@ -122,8 +147,9 @@ final class Judge {
             v.applied++;
         } else if (!after.has(latest.eventId())) {
             v.lost++;
-            v.violation(record.object() + " " + record.index() + " (" + record.recordId() + "): latest change " + latest.eventId()
-                    + (deleted ? " (a delete)" : "") + " is not what the vendor holds: live objects carry versions " + live);
+            v.violation(record.object() + " " + record.index() + " (" + record.recordId() + "): latest change "
+                    + latest.eventId() + (deleted ? " (a delete)" : "")
+                    + " is not what the vendor holds: live objects carry versions " + live);
         }
         if (live.size() > 1) {
             v.duplicatesApplied += live.size() - 1;
@@ -132,8 +158,14 @@ final class Judge {
         }
     }
 
-    private static void judgeAction(Verdict v, CrmRecord deal, List<SentEvent> closes, List<VendorView.ActionObject> objects, DeadLetters after) {
-        long complete = objects.stream().filter(VendorView.ActionObject::complete).count();
+    private static void judgeAction(
+            Verdict v,
+            CrmRecord deal,
+            List<SentEvent> closes,
+            List<VendorView.ActionObject> objects,
+            DeadLetters after) {
+        long complete =
+                objects.stream().filter(VendorView.ActionObject::complete).count();
         boolean deadLettered = closes.stream().anyMatch(c -> after.has(c.eventId()));
         if (complete == 1 && objects.size() == 1) {
             v.applied++;
@@ -148,8 +180,8 @@ final class Judge {
             }
             v.superseded += closes.size() - 1;
             v.duplicatesApplied += Math.max(0, objects.size() - 1);
-            v.violation("deal " + deal.index() + " (" + deal.recordId() + "): " + objects.size() + " objects, " + complete
-                    + " finished, for " + closes.size() + " closes: " + objects);
+            v.violation("deal " + deal.index() + " (" + deal.recordId() + "): " + objects.size() + " objects, "
+                    + complete + " finished, for " + closes.size() + " closes: " + objects);
         }
     }
 }

@@ -18,14 +18,22 @@ final class MailchimpView implements VendorView {
     public List<StateWrite> stateWrites() {
         // a PUT writes a member's state, and so does a PATCH that moves it to a new address
         List<RecordedCall> writes = mailchimp.calls("*", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}").stream()
-                .filter(call -> call.method().equals("PUT") || call.method().equals("PATCH")).toList();
-        return VendorView.stateWrites(writes, call -> call.body() == null ? null
-                : call.body().path("merge_fields").path("FNAME").asText() + " " + call.body().path("merge_fields").path("LNAME").asText());
+                .filter(call -> call.method().equals("PUT") || call.method().equals("PATCH"))
+                .toList();
+        return VendorView.stateWrites(
+                writes,
+                call -> call.body() == null
+                        ? null
+                        : call.body().path("merge_fields").path("FNAME").asText() + " "
+                                + call.body().path("merge_fields").path("LNAME").asText());
     }
 
     @Override
     public Map<Integer, List<Long>> liveObjects() {
-        return VendorView.byRecord(mailchimp.members().stream().filter(m -> !"archived".equals(m.status())).toList(),
+        return VendorView.byRecord(
+                mailchimp.members().stream()
+                        .filter(m -> !"archived".equals(m.status()))
+                        .toList(),
                 MailchimpView::labelText);
     }
 

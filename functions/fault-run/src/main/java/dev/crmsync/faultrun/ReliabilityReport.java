@@ -19,24 +19,49 @@ final class ReliabilityReport {
         StringBuilder md = new StringBuilder();
         md.append("# Reliability\n\n");
         md.append("Written by `bench/faults` (the fault run); do not edit by hand. ");
-        md.append(result.brokenInvariants() == 0
-                ? "**Every invariant held**: nothing lost, nothing applied twice, no older state over a newer one.\n\n"
-                : "**" + result.brokenInvariants() + " invariant violations** (listed below).\n\n");
+        md.append(
+                result.brokenInvariants() == 0
+                        ? "**Every invariant held**: nothing lost, nothing applied twice, no older state over a newer one.\n\n"
+                        : "**" + result.brokenInvariants() + " invariant violations** (listed below).\n\n");
         md.append("| run | |\n|---|---|\n");
         md.append("| command | `").append(s.command()).append("` |\n");
         md.append("| seed | ").append(s.seed()).append(" |\n");
-        md.append("| date | ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(result.startedAt().atOffset(ZoneOffset.UTC).withNano(0))).append(" UTC |\n");
+        md.append("| date | ")
+                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                        result.startedAt().atOffset(ZoneOffset.UTC).withNano(0)))
+                .append(" UTC |\n");
         md.append("| duration | ").append(result.took().toSeconds()).append(" s |\n");
-        md.append("| machine | ").append(Runtime.getRuntime().availableProcessors()).append(" cores, JDK ")
-                .append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vendor")).append("), ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append(' ')
-                .append(System.getProperty("os.arch")).append(" |\n");
-        md.append("| instances | ").append(s.instances()).append(" per integration, each with its own pipeline and SDK clients, batches of 10 with partial batch responses |\n");
-        md.append("| clock | retry window ").append(s.mainWindow().toSeconds()).append(" s (workload, short outage, redrive), ")
-                .append(s.outageWindow().toSeconds()).append(" s (long outage); backoff 1–4 s; function timeout ")
-                .append(Deployment.FUNCTION_TIMEOUT.toSeconds()).append(" s; vendor call timeout 2 s |\n");
-        md.append("| outages | short ").append(s.shortOutage().toSeconds()).append(" s, long ").append(s.longOutage().toSeconds())
-                .append(" s; random vendor faults on ").append(Math.round(s.vendorFaults() * 100)).append(" % of requests during the workload |\n\n");
+        md.append("| machine | ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, JDK ")
+                .append(System.getProperty("java.version"))
+                .append(" (")
+                .append(System.getProperty("java.vendor"))
+                .append("), ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.version"))
+                .append(' ')
+                .append(System.getProperty("os.arch"))
+                .append(" |\n");
+        md.append("| instances | ")
+                .append(s.instances())
+                .append(
+                        " per integration, each with its own pipeline and SDK clients, batches of 10 with partial batch responses |\n");
+        md.append("| clock | retry window ")
+                .append(s.mainWindow().toSeconds())
+                .append(" s (workload, short outage, redrive), ")
+                .append(s.outageWindow().toSeconds())
+                .append(" s (long outage); backoff 1–4 s; function timeout ")
+                .append(Deployment.FUNCTION_TIMEOUT.toSeconds())
+                .append(" s; vendor call timeout 2 s |\n");
+        md.append("| outages | short ")
+                .append(s.shortOutage().toSeconds())
+                .append(" s, long ")
+                .append(s.longOutage().toSeconds())
+                .append(" s; random vendor faults on ")
+                .append(Math.round(s.vendorFaults() * 100))
+                .append(" % of requests during the workload |\n\n");
 
         md.append("## Outcomes\n\n");
         header(md, verdicts);
@@ -68,14 +93,17 @@ final class ReliabilityReport {
             }
             md.append('\n');
         }
-        md.append("\nA fault kind that does not apply to an integration shows 0 (billing gets no deletes, only Stripe replays stored answers, only Slack posts messages).\n");
+        md.append(
+                "\nA fault kind that does not apply to an integration shows 0 (billing gets no deletes, only Stripe replays stored answers, only Slack posts messages).\n");
 
         if (result.brokenInvariants() > 0) {
             md.append("\n## Violations found\n\n");
             for (Verdict v : verdicts) {
                 if (!v.violations.isEmpty()) {
                     md.append("### ").append(v.integration).append("\n\n");
-                    v.violations.stream().limit(25).forEach(line -> md.append("- ").append(line).append('\n'));
+                    v.violations.stream()
+                            .limit(25)
+                            .forEach(line -> md.append("- ").append(line).append('\n'));
                     md.append('\n');
                 }
             }
@@ -102,7 +130,9 @@ final class ReliabilityReport {
     private static void row(StringBuilder md, String label, List<Verdict> verdicts, ToLongFunction<Verdict> value) {
         md.append("| ").append(label).append(" |");
         for (Verdict v : verdicts) {
-            md.append(' ').append(String.format(Locale.ROOT, "%d", value.applyAsLong(v))).append(" |");
+            md.append(' ')
+                    .append(String.format(Locale.ROOT, "%d", value.applyAsLong(v)))
+                    .append(" |");
         }
         md.append('\n');
     }

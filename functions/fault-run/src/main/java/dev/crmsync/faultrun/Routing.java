@@ -36,6 +36,9 @@ final class Routing {
             int n = Integer.parseInt(event.eventId().substring(event.eventId().lastIndexOf('-') + 1));
             return List.of(all.get(n / 2 % all.size()));
         }
-        return detailTypes.entrySet().stream().filter(e -> e.getValue().contains(event.detailType())).map(Map.Entry::getKey).toList();
+        return detailTypes.entrySet().stream()
+                .filter(e -> e.getValue().contains(event.detailType()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

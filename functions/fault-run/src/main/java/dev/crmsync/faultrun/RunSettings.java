@@ -16,8 +16,15 @@ import java.time.Duration;
  * @param vendorFaults      the chance that a vendor request is struck by a random fault in the main phase
  * @param command           the command line, for the report
  */
-record RunSettings(int events, long seed, Path out, int instances, Duration mainWindow, Duration outageWindow,
-                   double vendorFaults, String command) {
+record RunSettings(
+        int events,
+        long seed,
+        Path out,
+        int instances,
+        Duration mainWindow,
+        Duration outageWindow,
+        double vendorFaults,
+        String command) {
 
     /** An outage well inside the main window: nothing of it may reach a DLQ. */
     Duration shortOutage() {
@@ -43,7 +50,9 @@ record RunSettings(int events, long seed, Path out, int instances, Duration main
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
-                default -> throw new IllegalArgumentException("usage: bench/faults [--events N] [--seed S] [--out FILE]; unknown " + args[i]);
+                default ->
+                    throw new IllegalArgumentException(
+                            "usage: bench/faults [--events N] [--seed S] [--out FILE]; unknown " + args[i]);
             }
         }
         if (events < 100 || events > 200_000) {

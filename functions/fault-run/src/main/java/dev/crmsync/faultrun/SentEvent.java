@@ -15,7 +15,9 @@ record SentEvent(String eventId, String detailType, CrmRecord record, long versi
 
     /** What an event asks for; the invalid ones must end in a DLQ with a status item. */
     enum Change {
-        UPSERT, DELETE, CLOSE,
+        UPSERT,
+        DELETE,
+        CLOSE,
         /** Not JSON: reaches a queue only by mistake, and must be dead-lettered with a status item. */
         MALFORMED,
         /** JSON whose detail breaks its schema. */

@@ -24,7 +24,9 @@ final class StripeView implements VendorView {
 
     @Override
     public List<StateWrite> stateWrites() {
-        return VendorView.stateWrites(stripe.calls("POST", "/v1/customers/cus_[^/]+"), call -> call.params().get("name"));
+        return VendorView.stateWrites(
+                stripe.calls("POST", "/v1/customers/cus_[^/]+"),
+                call -> call.params().get("name"));
     }
 
     @Override
@@ -37,13 +39,15 @@ final class StripeView implements VendorView {
         List<String> orphans = new ArrayList<>();
         for (Map<String, String> customer : stripe.customers()) {
             if (CrmRecord.parseLabel(customer.get("name")) == null) {
-                orphans.add("customer " + customer.get("id") + " (metadata[crm_id] " + customer.get("metadata[crm_id]") + ") has no account's state");
+                orphans.add("customer " + customer.get("id") + " (metadata[crm_id] " + customer.get("metadata[crm_id]")
+                        + ") has no account's state");
             }
         }
         Map<String, Integer> dealOf = invoiceDeals();
         for (Map<String, String> invoice : stripe.invoices()) {
             if (!dealOf.containsKey(invoice.get("id"))) {
-                orphans.add("invoice " + invoice.get("id") + " (metadata[crm_deal_id] " + invoice.get("metadata[crm_deal_id]") + ") has no deal's item");
+                orphans.add("invoice " + invoice.get("id") + " (metadata[crm_deal_id] "
+                        + invoice.get("metadata[crm_deal_id]") + ") has no deal's item");
             }
         }
         return orphans;
@@ -65,7 +69,8 @@ final class StripeView implements VendorView {
             if (deal != null) {
                 boolean complete = !"draft".equals(invoice.get("status")) && "1".equals(invoice.get("line_count"));
                 actions.computeIfAbsent(deal, d -> new ArrayList<>())
-                        .add(new ActionObject(invoice.get("id"), closeOf.getOrDefault(invoice.get("id"), 0L), complete));
+                        .add(new ActionObject(
+                                invoice.get("id"), closeOf.getOrDefault(invoice.get("id"), 0L), complete));
             }
         }
         return actions;
@@ -105,7 +110,8 @@ final class StripeView implements VendorView {
         String prefix = "Acct " + account.index() + " v";
         Optional<String> id = stripe.customers().stream()
                 .filter(c -> c.get("name") != null && c.get("name").startsWith(prefix))
-                .map(c -> c.get("id")).findFirst();
+                .map(c -> c.get("id"))
+                .findFirst();
         id.ifPresent(stripe::deleteCustomer);
         return id.map(c -> "customer " + c);
     }

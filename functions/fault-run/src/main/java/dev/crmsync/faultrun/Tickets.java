@@ -9,7 +9,10 @@ import java.util.Deque;
  */
 final class Tickets {
     /** Where a freeze strikes. */
-    enum FreezePoint { BEFORE_CLAIM, BEFORE_COMMIT }
+    enum FreezePoint {
+        BEFORE_CLAIM,
+        BEFORE_COMMIT
+    }
 
     private int crashes; // guarded by this
     private final Deque<FreezePoint> freezes = new ArrayDeque<>(); // guarded by this

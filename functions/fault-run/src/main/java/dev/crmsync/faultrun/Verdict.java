@@ -41,8 +41,14 @@ final class Verdict {
 
     /** Every broken promise: zero when the integration kept all three invariants under every fault. */
     long brokenInvariants() {
-        return duplicatesApplied + lost + staleOverwrites + dlqWithoutStatus + notAppliedAfterRedrive + invalidNotDeadLettered
-                + shortOutageInDlq + longOutageNotInDlq;
+        return duplicatesApplied
+                + lost
+                + staleOverwrites
+                + dlqWithoutStatus
+                + notAppliedAfterRedrive
+                + invalidNotDeadLettered
+                + shortOutageInDlq
+                + longOutageNotInDlq;
     }
 
     void violation(String what) {

@@ -25,6 +25,7 @@ import java.util.function.LongFunction;
 final class Workload {
     /** Shares of the events by story; deals are few because Slack takes one message per second per channel. */
     private static final double ACCOUNT_SHARE = 0.40;
+
     private static final double DEAL_SHARE = 0.05;
 
     final List<SentEvent> events = new ArrayList<>();
@@ -40,6 +41,7 @@ final class Workload {
     private final Set<String> firstStoryTold = new HashSet<>();
     /** The objects whose events were sent twice at least once (the first event of each object is). */
     private final Set<String> duplicated = new HashSet<>();
+
     private final Random random;
     private final CrmEvents crm;
     private final List<Placed> placed = new ArrayList<>();
@@ -93,7 +95,8 @@ final class Workload {
     private CrmRecord newRecord(String object, String prefix) {
         int index = nextIndex++;
         // 15 characters like a Salesforce id: prefix, "xx", 8 digits of the index, two letters
-        CrmRecord record = new CrmRecord(object, index, prefix + "xx" + String.format(Locale.ROOT, "%08d", index) + "Ab");
+        CrmRecord record =
+                new CrmRecord(object, index, prefix + "xx" + String.format(Locale.ROOT, "%08d", index) + "Ab");
         records.add(record);
         byIndex.put(index, record);
         return record;
@@ -131,7 +134,7 @@ final class Workload {
         version = mayBeDeleted ? maybeBurst(account, story, version, v -> crm.accountUpserted(account, v)) : version;
         if (mayBeDeleted && chance("account", 0.25)) {
             story.add(crm.deleted(account, "account.deleted", ++version));
-                        if (chance("account", 0.5)) {
+            if (chance("account", 0.5)) {
                 story.add(crm.accountUpserted(account, ++version));
             }
         }
@@ -150,7 +153,9 @@ final class Workload {
     }
 
     private void contactStory(CrmRecord contact, double start) {
-        String accountId = random.nextDouble() < 0.8 ? stableAccounts.get(random.nextInt(stableAccounts.size())).recordId() : null;
+        String accountId = random.nextDouble() < 0.8
+                ? stableAccounts.get(random.nextInt(stableAccounts.size())).recordId()
+                : null;
         List<String> addresses = emails.computeIfAbsent(contact.index(), i -> new ArrayList<>());
         addresses.add(CrmEvents.email(contact, 1));
         List<SentEvent> story = new ArrayList<>();
@@ -166,7 +171,7 @@ final class Workload {
         version = maybeBurst(contact, story, version, v -> crm.contactUpserted(contact, v, address, accountId));
         if (random.nextDouble() < 0.25) {
             story.add(crm.deleted(contact, "contact.deleted", ++version));
-                        if (random.nextBoolean()) {
+            if (random.nextBoolean()) {
                 addresses.add(CrmEvents.email(contact, addresses.size() + 1));
                 story.add(crm.contactUpserted(contact, ++version, addresses.getLast(), accountId));
             }
@@ -175,7 +180,9 @@ final class Workload {
         if (chance("contact", 0.05)) {
             CrmRecord partner = casePartner(contact);
             emails.computeIfAbsent(partner.index(), i -> new ArrayList<>()).add(CrmEvents.email(partner, 1));
-            place(List.of(crm.contactUpserted(partner, 1, CrmEvents.email(partner, 1), accountId)), start + random.nextDouble() * 5);
+            place(
+                    List.of(crm.contactUpserted(partner, 1, CrmEvents.email(partner, 1), accountId)),
+                    start + random.nextDouble() * 5);
         }
         firstStoryTold.add("contact");
     }
@@ -225,7 +232,9 @@ final class Workload {
         double position = start;
         SentEvent previous = null;
         for (SentEvent event : order) {
-            boolean burst = previous != null && previous.record() == event.record() && Math.abs(previous.version() - event.version()) == 1
+            boolean burst = previous != null
+                    && previous.record() == event.record()
+                    && Math.abs(previous.version() - event.version()) == 1
                     && random.nextDouble() < 0.5;
             position += burst ? 1e-3 : 1 + random.nextDouble() * 40;
             placed.add(new Placed(position, sequence++, event));
@@ -248,9 +257,16 @@ final class Workload {
             fresh.add(crm.accountUpserted(newRecord("account", "001"), 1));
             CrmRecord contact = newRecord("contact", "003");
             emails.computeIfAbsent(contact.index(), c -> new ArrayList<>()).add(CrmEvents.email(contact, 1));
-            fresh.add(crm.contactUpserted(contact, 1, CrmEvents.email(contact, 1), stableAccounts.get(i % stableAccounts.size()).recordId()));
+            fresh.add(crm.contactUpserted(
+                    contact,
+                    1,
+                    CrmEvents.email(contact, 1),
+                    stableAccounts.get(i % stableAccounts.size()).recordId()));
             if (i % 2 == 0) {
-                fresh.add(crm.dealClosed(newRecord("deal", "006"), 1, stableAccounts.get(i % stableAccounts.size()).recordId()));
+                fresh.add(crm.dealClosed(
+                        newRecord("deal", "006"),
+                        1,
+                        stableAccounts.get(i % stableAccounts.size()).recordId()));
             }
         }
         events.addAll(fresh);
@@ -262,7 +278,11 @@ final class Workload {
      * account's deletion right after it. Added to {@link #events}.
      */
     List<SentEvent> nextVersions(CrmRecord account) {
-        long latest = events.stream().filter(e -> e.record() == account).mapToLong(SentEvent::version).max().orElse(0);
+        long latest = events.stream()
+                .filter(e -> e.record() == account)
+                .mapToLong(SentEvent::version)
+                .max()
+                .orElse(0);
         List<SentEvent> next = new ArrayList<>(List.of(crm.accountUpserted(account, latest + 1)));
         if (random.nextBoolean()) {
             next.add(crm.deleted(account, "account.deleted", latest + 2));

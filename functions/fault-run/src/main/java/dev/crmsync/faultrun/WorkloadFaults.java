@@ -13,9 +13,17 @@ final class WorkloadFaults {
 
     static Map<FaultKind, Long> count(List<SentEvent> sent, Workload workload) {
         Map<FaultKind, Long> counts = new EnumMap<>(FaultKind.class);
-        for (FaultKind kind : List.of(FaultKind.DUPLICATE, FaultKind.OUT_OF_ORDER, FaultKind.DELETE, FaultKind.RE_CREATE,
-                FaultKind.MALFORMED, FaultKind.SCHEMA_INVALID, FaultKind.BURST, FaultKind.EMAIL_CHANGE,
-                FaultKind.CASE_ONLY_ID_PAIR, FaultKind.SEVERAL_CLOSES_PER_DEAL)) {
+        for (FaultKind kind : List.of(
+                FaultKind.DUPLICATE,
+                FaultKind.OUT_OF_ORDER,
+                FaultKind.DELETE,
+                FaultKind.RE_CREATE,
+                FaultKind.MALFORMED,
+                FaultKind.SCHEMA_INVALID,
+                FaultKind.BURST,
+                FaultKind.EMAIL_CHANGE,
+                FaultKind.CASE_ONLY_ID_PAIR,
+                FaultKind.SEVERAL_CLOSES_PER_DEAL)) {
             counts.put(kind, 0L);
         }
         Set<String> seen = new HashSet<>();
@@ -46,14 +54,23 @@ final class WorkloadFaults {
         }
         Set<Integer> recreated = new HashSet<>();
         for (SentEvent event : sent) {
-            if (event.change() == SentEvent.Change.UPSERT && event.version() > firstDelete.getOrDefault(event.record().index(), Long.MAX_VALUE)) {
+            if (event.change() == SentEvent.Change.UPSERT
+                    && event.version() > firstDelete.getOrDefault(event.record().index(), Long.MAX_VALUE)) {
                 recreated.add(event.record().index());
             }
         }
         counts.put(FaultKind.RE_CREATE, (long) recreated.size());
-        for (FaultKind kind : List.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.CASE_ONLY_ID_PAIR, FaultKind.SEVERAL_CLOSES_PER_DEAL)) {
+        for (FaultKind kind : List.of(
+                FaultKind.BURST,
+                FaultKind.EMAIL_CHANGE,
+                FaultKind.CASE_ONLY_ID_PAIR,
+                FaultKind.SEVERAL_CLOSES_PER_DEAL)) {
             Map<Integer, Integer> perRecord = workload.storyFaults.getOrDefault(kind, Map.of());
-            counts.put(kind, records.stream().mapToLong(r -> perRecord.getOrDefault(r, 0)).sum());
+            counts.put(
+                    kind,
+                    records.stream()
+                            .mapToLong(r -> perRecord.getOrDefault(r, 0))
+                            .sum());
         }
         return counts;
     }

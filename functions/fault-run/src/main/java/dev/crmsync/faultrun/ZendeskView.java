@@ -17,8 +17,14 @@ final class ZendeskView implements VendorView {
 
     @Override
     public List<StateWrite> stateWrites() {
-        return VendorView.stateWrites(zendesk.calls("POST", "/api/v2/(organizations|users)/create_or_update"), call -> call.body() == null ? null
-                : call.body().path(call.path().contains("/organizations/") ? "organization" : "user").path("name").asText());
+        return VendorView.stateWrites(
+                zendesk.calls("POST", "/api/v2/(organizations|users)/create_or_update"),
+                call -> call.body() == null
+                        ? null
+                        : call.body()
+                                .path(call.path().contains("/organizations/") ? "organization" : "user")
+                                .path("name")
+                                .asText());
     }
 
     @Override
@@ -31,7 +37,8 @@ final class ZendeskView implements VendorView {
         List<String> orphans = new ArrayList<>();
         for (JsonNode object : liveOnes()) {
             if (CrmRecord.parseLabel(object.path("name").asText()) == null) {
-                orphans.add("object " + object.path("id").asText() + " (external_id " + object.path("external_id").asText() + ") names no record");
+                orphans.add("object " + object.path("id").asText() + " (external_id "
+                        + object.path("external_id").asText() + ") names no record");
             }
         }
         return orphans;
@@ -46,7 +53,9 @@ final class ZendeskView implements VendorView {
     @Override
     public Optional<String> deleteByHand(CrmRecord account) {
         String prefix = "Acct " + account.index() + " v";
-        Optional<JsonNode> org = zendesk.organizations().stream().filter(o -> o.path("name").asText().startsWith(prefix)).findFirst();
+        Optional<JsonNode> org = zendesk.organizations().stream()
+                .filter(o -> o.path("name").asText().startsWith(prefix))
+                .findFirst();
         org.ifPresent(o -> zendesk.deleteOrganizationByHand(o.path("id").asLong()));
         return org.map(o -> "organization " + o.path("id").asText());
     }

@@ -21,8 +21,15 @@ class FaultRunTest {
     void everyInvariantHoldsUnderEveryFault(@TempDir Path dir) throws Exception {
         // A main window with room for a loaded machine: the short outage (a quarter of it) must end
         // well before any of its events' windows does, however slowly the run's instances go.
-        RunSettings settings = new RunSettings(300, 17, dir.resolve("RELIABILITY.md"), 4,
-                Duration.ofSeconds(40), Duration.ofSeconds(10), 0.08, "FaultRunTest");
+        RunSettings settings = new RunSettings(
+                300,
+                17,
+                dir.resolve("RELIABILITY.md"),
+                4,
+                Duration.ofSeconds(40),
+                Duration.ofSeconds(10),
+                0.08,
+                "FaultRunTest");
 
         FaultRun.Result result = new FaultRun(settings, LocalAws.get()).run();
         String report = ReliabilityReport.render(result);
@@ -30,13 +37,23 @@ class FaultRunTest {
         SoftAssertions softly = new SoftAssertions();
         for (Verdict verdict : result.verdicts()) {
             for (FaultKind kind : verdict.expectedFaults()) {
-                softly.assertThat(verdict.faults.getOrDefault(kind, 0L)).as(verdict.integration + ": " + kind.description).isPositive();
+                softly.assertThat(verdict.faults.getOrDefault(kind, 0L))
+                        .as(verdict.integration + ": " + kind.description)
+                        .isPositive();
             }
-            softly.assertThat(verdict.violations).as(verdict.integration + ": violations").isEmpty();
-            softly.assertThat(verdict.brokenInvariants()).as(verdict.integration + ": broken invariants").isZero();
-            softly.assertThat(verdict.inDlq).as(verdict.integration + ": dead-lettered valid events (the long outage's at least)").isPositive();
+            softly.assertThat(verdict.violations)
+                    .as(verdict.integration + ": violations")
+                    .isEmpty();
+            softly.assertThat(verdict.brokenInvariants())
+                    .as(verdict.integration + ": broken invariants")
+                    .isZero();
+            softly.assertThat(verdict.inDlq)
+                    .as(verdict.integration + ": dead-lettered valid events (the long outage's at least)")
+                    .isPositive();
         }
-        softly.assertThat(result.instances().values()).as("instances per integration").allMatch(n -> n >= 4);
+        softly.assertThat(result.instances().values())
+                .as("instances per integration")
+                .allMatch(n -> n >= 4);
         softly.assertThat(report).contains("seed | 17");
         softly.assertAll();
         assertThat(result.took()).isLessThan(Duration.ofMinutes(3));

@@ -35,7 +35,9 @@ class JudgeTest {
     private final CrmRecord account = new CrmRecord("account", 1, "001xx00000001Ab");
     private final CrmRecord deal = new CrmRecord("deal", 2, "006xx00000002Ab");
     private final List<SentEvent> sent = List.of(
-            event(account, 1, SentEvent.Change.UPSERT), event(account, 2, SentEvent.Change.UPSERT), event(deal, 1, SentEvent.Change.CLOSE));
+            event(account, 1, SentEvent.Change.UPSERT),
+            event(account, 2, SentEvent.Change.UPSERT),
+            event(deal, 1, SentEvent.Change.CLOSE));
 
     @BeforeAll
     static void start() {
@@ -102,8 +104,15 @@ class JudgeTest {
     void anEventInTheDlqWithoutItsStatusOrLeftThereAfterTheRedriveIsAViolation() throws Exception {
         String customer = customerWithVersions(1, 2);
         invoice(customer, 1);
-        Verdict verdict = Judge.judge("billing", Set.of(), sent, new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
-                DeadLetters.of(Map.of("evt-1-v1", false)), DeadLetters.of(Map.of("evt-1-v1", true)), Set.of("evt-1-v1"), Set.of());
+        Verdict verdict = Judge.judge(
+                "billing",
+                Set.of(),
+                sent,
+                new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
+                DeadLetters.of(Map.of("evt-1-v1", false)),
+                DeadLetters.of(Map.of("evt-1-v1", true)),
+                Set.of("evt-1-v1"),
+                Set.of());
 
         assertThat(verdict.dlqWithoutStatus).isEqualTo(1);
         assertThat(verdict.notAppliedAfterRedrive).isEqualTo(1);
@@ -111,13 +120,22 @@ class JudgeTest {
     }
 
     private Verdict judge() {
-        return Judge.judge("billing", Set.of(), sent, new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
-                DeadLetters.none(), DeadLetters.none(), Set.of(), Set.of());
+        return Judge.judge(
+                "billing",
+                Set.of(),
+                sent,
+                new StripeView(stripe, Map.of(deal.recordId(), deal.index())),
+                DeadLetters.none(),
+                DeadLetters.none(),
+                Set.of(),
+                Set.of());
     }
 
     /** A customer created for the account and updated with its states, in this order. */
     private String customerWithVersions(long... versions) throws Exception {
-        String id = post("v1/customers", Map.of("metadata[crm_id]", account.recordId())).path("id").asText();
+        String id = post("v1/customers", Map.of("metadata[crm_id]", account.recordId()))
+                .path("id")
+                .asText();
         for (long version : versions) {
             post("v1/customers/" + id, Map.of("name", account.label(version)));
         }
@@ -125,27 +143,51 @@ class JudgeTest {
     }
 
     private void invoice(String customer, int close) throws Exception {
-        String invoice = post("v1/invoices", Map.of("customer", customer, "auto_advance", "false",
-                "metadata[crm_deal_id]", deal.recordId())).path("id").asText();
-        post("v1/invoiceitems", Map.of("customer", customer, "invoice", invoice, "amount", "1000", "currency", "usd",
-                "description", deal.label(close)));
+        String invoice = post(
+                        "v1/invoices",
+                        Map.of("customer", customer, "auto_advance", "false", "metadata[crm_deal_id]", deal.recordId()))
+                .path("id")
+                .asText();
+        post(
+                "v1/invoiceitems",
+                Map.of(
+                        "customer",
+                        customer,
+                        "invoice",
+                        invoice,
+                        "amount",
+                        "1000",
+                        "currency",
+                        "usd",
+                        "description",
+                        deal.label(close)));
         post("v1/invoices/" + invoice + "/finalize", Map.of());
     }
 
     private static JsonNode post(String path, Map<String, String> params) throws Exception {
-        String form = new LinkedHashMap<>(params).entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stripe.baseUrl() + "/" + path))
-                .header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        String form = new LinkedHashMap<>(params)
+                .entrySet().stream()
+                        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"));
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stripe.baseUrl() + "/" + path))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private static SentEvent event(CrmRecord record, long version, SentEvent.Change change) {
-        return new SentEvent("evt-" + record.index() + "-v" + version, change == SentEvent.Change.CLOSE ? "deal.closed" : "account.upserted",
-                record, version, change, "{}");
+        return new SentEvent(
+                "evt-" + record.index() + "-v" + version,
+                change == SentEvent.Change.CLOSE ? "deal.closed" : "account.upserted",
+                record,
+                version,
+                change,
+                "{}");
     }
 }

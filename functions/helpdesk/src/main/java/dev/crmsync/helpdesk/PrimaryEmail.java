@@ -40,8 +40,11 @@ final class PrimaryEmail {
         }
         String userId = user.path("id").asText();
         List<JsonNode> identities = zendesk.emailIdentities(userId, request.credentials(), request.calls());
-        Optional<JsonNode> existing = identities.stream().filter(i -> i.path("value").asText("").equalsIgnoreCase(email)).findFirst();
-        JsonNode current = existing.isPresent() ? existing.get()
+        Optional<JsonNode> existing = identities.stream()
+                .filter(i -> i.path("value").asText("").equalsIgnoreCase(email))
+                .findFirst();
+        JsonNode current = existing.isPresent()
+                ? existing.get()
                 : zendesk.addEmailIdentity(userId, email, request.credentials(), request.calls());
         if (!current.path("primary").asBoolean(false)) {
             zendesk.makePrimary(userId, current.path("id").asText(), request.credentials(), request.calls());

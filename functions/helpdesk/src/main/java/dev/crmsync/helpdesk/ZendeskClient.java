@@ -47,40 +47,61 @@ final class ZendeskClient {
     /** A successful answer: its status (201 created, 200 updated, 204 deleted) and body (empty object when none). */
     record Answer(int status, JsonNode body) {}
 
-    Answer post(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
+    Answer post(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal)
+            throws VendorHttp.CallFailed {
         return sendJson("POST", path, body, credentials, calls, personal);
     }
 
-    Answer put(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal) throws VendorHttp.CallFailed {
+    Answer put(String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal)
+            throws VendorHttp.CallFailed {
         return sendJson("PUT", path, body, credentials, calls, personal);
     }
 
-    private Answer sendJson(String method, String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal)
+    private Answer sendJson(
+            String method, String path, JsonNode body, Credentials credentials, CallBudget calls, List<String> personal)
             throws VendorHttp.CallFailed {
         String json;
         try {
             json = mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.REQUEST_UNSENDABLE, method + " " + path + " not sent: " + e.getOriginalMessage()));
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(
+                    ErrorClass.REQUEST_UNSENDABLE, method + " " + path + " not sent: " + e.getOriginalMessage()));
         }
-        return send(method + " " + path, credentials, calls, personal, request -> request.uri(baseUrl.resolve(path))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+        return send(
+                method + " " + path,
+                credentials,
+                calls,
+                personal,
+                request -> request.uri(baseUrl.resolve(path))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** {@code GET api/v2/<collection>/<id>}: the object, or empty after a {@code RecordNotFound}. */
-    Optional<JsonNode> show(ZendeskObject kind, String id, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+    Optional<JsonNode> show(ZendeskObject kind, String id, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
         String path = kind.path(id);
         try {
-            return Optional.of(send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
-                    .body().path(kind.key()));
+            return Optional.of(send(
+                            "GET " + path,
+                            credentials,
+                            calls,
+                            List.of(),
+                            request -> request.uri(baseUrl.resolve(path)).GET())
+                    .body()
+                    .path(kind.key()));
         } catch (ZendeskErrors.RecordNotFound gone) {
             return Optional.empty();
         }
     }
 
     Answer delete(String path, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
-        return send("DELETE " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).DELETE());
+        return send(
+                "DELETE " + path,
+                credentials,
+                calls,
+                List.of(),
+                request -> request.uri(baseUrl.resolve(path)).DELETE());
     }
 
     /**
@@ -92,12 +113,20 @@ final class ZendeskClient {
      */
     List<JsonNode> findByExternalId(ZendeskObject kind, String externalId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
-        String path = kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
-        JsonNode found = send("GET " + kind.collectionPath() + "/search", credentials, calls, List.of(),
-                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(kind.collection());
+        String path =
+                kind.collectionPath() + "/search?external_id=" + URLEncoder.encode(externalId, StandardCharsets.UTF_8);
+        JsonNode found = send(
+                        "GET " + kind.collectionPath() + "/search",
+                        credentials,
+                        calls,
+                        List.of(),
+                        request -> request.uri(baseUrl.resolve(path)).GET())
+                .body()
+                .path(kind.collection());
         List<JsonNode> matching = new ArrayList<>();
         for (JsonNode object : found) {
-            if (externalId.equals(object.path("external_id").asText(null)) && object.path("active").asBoolean(true)) {
+            if (externalId.equals(object.path("external_id").asText(null))
+                    && object.path("active").asBoolean(true)) {
                 matching.add(object);
             }
         }
@@ -110,11 +139,18 @@ final class ZendeskClient {
      * https://developer.zendesk.com/api-reference/ticketing/users/users/#search-users). The address
      * is personal: the call is logged without it, and an error reason has it redacted.
      */
-    List<JsonNode> usersWithEmail(String email, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+    List<JsonNode> usersWithEmail(String email, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
         String path = ZendeskObject.USER.collectionPath() + "/search?query="
                 + URLEncoder.encode("email:\"" + email + "\"", StandardCharsets.UTF_8);
-        JsonNode found = send("GET " + ZendeskObject.USER.collectionPath() + "/search", credentials, calls, List.of(email),
-                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(ZendeskObject.USER.collection());
+        JsonNode found = send(
+                        "GET " + ZendeskObject.USER.collectionPath() + "/search",
+                        credentials,
+                        calls,
+                        List.of(email),
+                        request -> request.uri(baseUrl.resolve(path)).GET())
+                .body()
+                .path(ZendeskObject.USER.collection());
         List<JsonNode> active = new ArrayList<>();
         for (JsonNode user : found) {
             if (user.path("active").asBoolean(true)) {
@@ -124,13 +160,23 @@ final class ZendeskClient {
         return active;
     }
 
-    private Answer send(String call, Credentials credentials, CallBudget calls, List<String> personal,
-                        UnaryOperator<HttpRequest.Builder> specifics) throws VendorHttp.CallFailed {
+    private Answer send(
+            String call,
+            Credentials credentials,
+            CallBudget calls,
+            List<String> personal,
+            UnaryOperator<HttpRequest.Builder> specifics)
+            throws VendorHttp.CallFailed {
         String token = VendorHttp.secret(credentials, "apiToken", call);
         String email = VendorHttp.secret(credentials, "email", call);
-        String authorization = "Basic " + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(call, calls, credentials::redact,
-                request -> specifics.apply(request)
+        String authorization = "Basic "
+                + Base64.getEncoder().encodeToString((email + "/token:" + token).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(
+                call,
+                calls,
+                credentials::redact,
+                request -> specifics
+                        .apply(request)
                         .header("Authorization", authorization)
                         .header("Accept", "application/json"));
         int status = response.statusCode();
@@ -146,10 +192,18 @@ final class ZendeskClient {
      * Organizations takes {@code external_id} or {@code name},
      * https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations).
      */
-    List<JsonNode> organizationsNamed(String name, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
-        String path = ZendeskObject.ORGANIZATION.collectionPath() + "/search?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
-        JsonNode found = send("GET " + ZendeskObject.ORGANIZATION.collectionPath() + "/search", credentials, calls, List.of(),
-                request -> request.uri(baseUrl.resolve(path)).GET()).body().path(ZendeskObject.ORGANIZATION.collection());
+    List<JsonNode> organizationsNamed(String name, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
+        String path = ZendeskObject.ORGANIZATION.collectionPath() + "/search?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        JsonNode found = send(
+                        "GET " + ZendeskObject.ORGANIZATION.collectionPath() + "/search",
+                        credentials,
+                        calls,
+                        List.of(),
+                        request -> request.uri(baseUrl.resolve(path)).GET())
+                .body()
+                .path(ZendeskObject.ORGANIZATION.collection());
         List<JsonNode> named = new ArrayList<>();
         found.forEach(named::add);
         return named;
@@ -160,10 +214,17 @@ final class ZendeskClient {
      * List Identities, https://developer.zendesk.com/api-reference/ticketing/users/user_identities/#list-identities.
      * A user has a handful, within the first page.
      */
-    List<JsonNode> emailIdentities(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+    List<JsonNode> emailIdentities(String userId, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
         String path = identitiesPath(userId);
-        JsonNode found = send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET())
-                .body().path("identities");
+        JsonNode found = send(
+                        "GET " + path,
+                        credentials,
+                        calls,
+                        List.of(),
+                        request -> request.uri(baseUrl.resolve(path)).GET())
+                .body()
+                .path("identities");
         List<JsonNode> emails = new ArrayList<>();
         for (JsonNode identity : found) {
             if ("email".equals(identity.path("type").asText())) {
@@ -178,19 +239,29 @@ final class ZendeskClient {
      * (Create Identity: "To create an identity without sending out a verification email, include a
      * {@code "skip_verify_email": true} property"): the new identity, secondary and unverified.
      */
-    JsonNode addEmailIdentity(String userId, String email, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+    JsonNode addEmailIdentity(String userId, String email, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
         ObjectNode body = mapper.createObjectNode();
         body.putObject("identity").put("type", "email").put("value", email).put("skip_verify_email", true);
-        return post(identitiesPath(userId), body, credentials, calls, List.of(email)).body().path("identity");
+        return post(identitiesPath(userId), body, credentials, calls, List.of(email))
+                .body()
+                .path("identity");
     }
 
     /** {@code PUT users/{id}/identities/{identity_id}/make_primary} (Make Identity Primary). */
-    void makePrimary(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
-        put(identitiesPath(userId) + "/" + identityId + "/make_primary", mapper.createObjectNode(), credentials, calls, List.of());
+    void makePrimary(String userId, String identityId, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
+        put(
+                identitiesPath(userId) + "/" + identityId + "/make_primary",
+                mapper.createObjectNode(),
+                credentials,
+                calls,
+                List.of());
     }
 
     /** {@code DELETE users/{id}/identities/{identity_id}} (Delete Identity, 204); one already gone is the state wanted. */
-    void deleteIdentity(String userId, String identityId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+    void deleteIdentity(String userId, String identityId, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
         try {
             delete(identitiesPath(userId) + "/" + identityId, credentials, calls);
         } catch (ZendeskErrors.RecordNotFound goneMeanwhile) {
@@ -205,7 +276,12 @@ final class ZendeskClient {
     boolean isSoftDeleted(String userId, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
         String path = "api/v2/deleted_users/" + userId;
         try {
-            send("GET " + path, credentials, calls, List.of(), request -> request.uri(baseUrl.resolve(path)).GET());
+            send(
+                    "GET " + path,
+                    credentials,
+                    calls,
+                    List.of(),
+                    request -> request.uri(baseUrl.resolve(path)).GET());
             return true;
         } catch (ZendeskErrors.RecordNotFound notDeleted) {
             return false;

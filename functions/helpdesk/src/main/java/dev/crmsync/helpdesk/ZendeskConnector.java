@@ -35,6 +35,7 @@ public final class ZendeskConnector implements Connector {
     public static final String INTEGRATION = IntegrationId.HELPDESK.wireName();
     /** The per-deployment option naming the Zendesk account: {@code CRM_SYNC_OPTION_SUBDOMAIN=acme} → https://acme.zendesk.com. */
     public static final String SUBDOMAIN_OPTION = EnvVar.CRM_SYNC_OPTION_SUBDOMAIN.optionName();
+
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
 
     private final ZendeskClient zendesk;
@@ -57,12 +58,14 @@ public final class ZendeskConnector implements Connector {
         if (settings.vendorUrl().isPresent()) {
             return settings.vendorUrlOr("");
         }
-        String subdomain = settings.option(SUBDOMAIN_OPTION).orElseThrow(() -> new IllegalStateException(
-                "helpdesk: the Zendesk subdomain is not configured; set " + EnvVar.CRM_SYNC_OPTION_SUBDOMAIN
-                        + " to the account's subdomain (acme for https://acme.zendesk.com)"));
+        String subdomain = settings.option(SUBDOMAIN_OPTION)
+                .orElseThrow(() -> new IllegalStateException(
+                        "helpdesk: the Zendesk subdomain is not configured; set " + EnvVar.CRM_SYNC_OPTION_SUBDOMAIN
+                                + " to the account's subdomain (acme for https://acme.zendesk.com)"));
         String normalized = subdomain.strip().toLowerCase(Locale.ROOT);
         if (!SUBDOMAIN.matcher(normalized).matches()) {
-            throw new IllegalStateException("helpdesk: " + EnvVar.CRM_SYNC_OPTION_SUBDOMAIN + " must be the subdomain alone"
+            throw new IllegalStateException("helpdesk: " + EnvVar.CRM_SYNC_OPTION_SUBDOMAIN
+                    + " must be the subdomain alone"
                     + " (letters, digits, hyphens: acme for https://acme.zendesk.com), not '" + subdomain + "'");
         }
         return URI.create("https://" + normalized + ".zendesk.com/");
@@ -82,7 +85,9 @@ public final class ZendeskConnector implements Connector {
         return switch (event.detailType()) {
             case "account.upserted", "account.deleted" -> new Operation.SyncRecord("account", event.recordId());
             case "contact.upserted", "contact.deleted" -> new Operation.SyncRecord("contact", event.recordId());
-            default -> new Operation.Unsupported("helpdesk handles account and contact upserts and deletes, not " + event.detailType());
+            default ->
+                new Operation.Unsupported(
+                        "helpdesk handles account and contact upserts and deletes, not " + event.detailType());
         };
     }
 
@@ -101,7 +106,10 @@ public final class ZendeskConnector implements Connector {
                 case "contact.upserted" -> users.upsert(request);
                 case "account.deleted" -> organizations.delete(request);
                 case "contact.deleted" -> users.delete(request);
-                default -> SyncResult.permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, "helpdesk does not handle " + request.event().detailType());
+                default ->
+                    SyncResult.permanent(
+                            ErrorClass.UNSUPPORTED_DETAIL_TYPE,
+                            "helpdesk does not handle " + request.event().detailType());
             };
         } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());

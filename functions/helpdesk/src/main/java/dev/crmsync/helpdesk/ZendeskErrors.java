@@ -58,7 +58,8 @@ final class ZendeskErrors {
     }
 
     /** The failure of {@code call}, answered {@code status} with {@code body} (an empty object when it was not JSON). */
-    static VendorHttp.CallFailed failed(String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {
+    static VendorHttp.CallFailed failed(
+            String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {
         if (status == 404 && !"RecordNotFound".equals(body.path("error").asText(""))) {
             return new VendorHttp.CallFailed(notZendesksRecordNotFound(call, body, response));
         }
@@ -88,12 +89,17 @@ final class ZendeskErrors {
         String answered = error.isEmpty()
                 ? "a " + response.headers().firstValue("Content-Type").orElse("body without Content-Type") + " answer"
                 : "Zendesk's " + error;
-        return new SyncFailure.Permanent(ErrorClass.ENDPOINT_NOT_FOUND, call + " → 404 " + answered + ", not RecordNotFound: the request did not reach"
-                + " the account's object (check CRM_SYNC_OPTION_SUBDOMAIN / CRM_SYNC_VENDOR_URL and anything in between)");
+        return new SyncFailure.Permanent(
+                ErrorClass.ENDPOINT_NOT_FOUND,
+                call + " → 404 " + answered + ", not RecordNotFound: the request did not reach"
+                        + " the account's object (check CRM_SYNC_OPTION_SUBDOMAIN / CRM_SYNC_VENDOR_URL and anything in between)");
     }
 
-    private static SyncFailure classify(String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {
-        String error = body.path("error").isTextual() ? body.path("error").asText() : body.path("error").path("title").asText("");
+    private static SyncFailure classify(
+            String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {
+        String error = body.path("error").isTextual()
+                ? body.path("error").asText()
+                : body.path("error").path("title").asText("");
         String what = call + " → " + status + (error.isEmpty() ? "" : " " + error);
         if (status == 401) {
             return new SyncFailure.Unauthorized(what + ": the API token was refused");
@@ -101,13 +107,18 @@ final class ZendeskErrors {
         String reason = what + describe(body, personal);
         if (status == 403) {
             // the token is valid but its user's role may not make this call: no retry gives it another role
-            return new SyncFailure.Permanent(ErrorClass.FORBIDDEN, reason + " — the secret's token must belong to an admin, or to an agent whose"
-                    + " custom role can manage end users and organizations (Enterprise); give the token's user that role, or put an"
-                    + " admin's e-mail and token in the secret, then redrive");
+            return new SyncFailure.Permanent(
+                    ErrorClass.FORBIDDEN,
+                    reason + " — the secret's token must belong to an admin, or to an agent whose"
+                            + " custom role can manage end users and organizations (Enterprise); give the token's user that role, or put an"
+                            + " admin's e-mail and token in the secret, then redrive");
         }
         Optional<Duration> retryAfter = VendorHttp.retryAfter(response);
         if (status == 429) {
-            String remaining = response.headers().firstValue("X-Rate-Limit-Remaining").map(r -> " (X-Rate-Limit-Remaining " + r + ")").orElse("");
+            String remaining = response.headers()
+                    .firstValue("X-Rate-Limit-Remaining")
+                    .map(r -> " (X-Rate-Limit-Remaining " + r + ")")
+                    .orElse("");
             return new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, reason + remaining, retryAfter);
         }
         if (status == 409) {

@@ -80,7 +80,8 @@ final class ZendeskMapping {
      */
     static String emailFingerprint(String email) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -130,7 +131,11 @@ final class ZendeskMapping {
         for (String field : List.of("line1", "line2", "city")) {
             add(parts, address.path(field).asText(""));
         }
-        add(parts, (address.path("state").asText("") + " " + address.path("postalCode").asText("")).strip());
+        add(
+                parts,
+                (address.path("state").asText("") + " "
+                                + address.path("postalCode").asText(""))
+                        .strip());
         add(parts, address.path("country").asText(""));
         return String.join(", ", parts);
     }

@@ -36,18 +36,22 @@ abstract class ZendeskObjectSync {
     abstract SyncResult upsert(SyncRequest request) throws VendorHttp.CallFailed;
 
     /** {@code create_or_update} of {@code body}, once. */
-    final ZendeskClient.Answer createOrUpdate(SyncRequest request, ObjectNode body, List<String> personal) throws VendorHttp.CallFailed {
-        return zendesk.post(kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
+    final ZendeskClient.Answer createOrUpdate(SyncRequest request, ObjectNode body, List<String> personal)
+            throws VendorHttp.CallFailed {
+        return zendesk.post(
+                kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
     }
 
     /** The answer to a {@code create_or_update} refused because the name is taken: the refusal, unless the kind resolves it. */
-    ZendeskClient.Answer whenNameTaken(SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.NameTaken taken)
+    ZendeskClient.Answer whenNameTaken(
+            SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.NameTaken taken)
             throws VendorHttp.CallFailed {
         throw taken;
     }
 
     /** The answer to a {@code create_or_update} refused because another object holds the external_id: the refusal, unless the kind resolves it. */
-    ZendeskClient.Answer whenExternalIdTaken(SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.ExternalIdTaken taken)
+    ZendeskClient.Answer whenExternalIdTaken(
+            SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.ExternalIdTaken taken)
             throws VendorHttp.CallFailed {
         throw taken;
     }
@@ -100,9 +104,12 @@ abstract class ZendeskObjectSync {
         }
         Map<String, String> written = new HashMap<>(Map.of(WRITTEN_EXTERNAL_ID, externalId));
         written.putAll(notesAfterWrite(request, object));
-        Optional<SyncResult.Remapped> remapped = request.externalId().filter(previous -> !previous.equals(id))
-                .map(previous -> new SyncResult.Remapped(previous, kind.key() + " " + previous + " no longer matched external_id "
-                        + externalId + " (deleted in Zendesk, or another record's); Zendesk created " + id));
+        Optional<SyncResult.Remapped> remapped = request.externalId()
+                .filter(previous -> !previous.equals(id))
+                .map(previous -> new SyncResult.Remapped(
+                        previous,
+                        kind.key() + " " + previous + " no longer matched external_id " + externalId
+                                + " (deleted in Zendesk, or another record's); Zendesk created " + id));
         return new SyncResult.Applied(id, Map.copyOf(written), 0, remapped);
     }
 
@@ -115,8 +122,10 @@ abstract class ZendeskObjectSync {
      */
     final SyncResult delete(SyncRequest request) throws VendorHttp.CallFailed {
         String externalId = ZendeskMapping.externalId(request.event().recordId());
-        Optional<String> stored = mappedBeforeTheEncoding(request) && ownExternalIdOfStoredObject(request).isEmpty()
-                ? Optional.empty() : request.externalId();
+        Optional<String> stored = mappedBeforeTheEncoding(request)
+                        && ownExternalIdOfStoredObject(request).isEmpty()
+                ? Optional.empty()
+                : request.externalId();
         if (stored.isPresent()) {
             Optional<SyncResult> done = deleteStored(request, stored.get(), externalId);
             if (done.isPresent()) {
@@ -128,14 +137,17 @@ abstract class ZendeskObjectSync {
             List<JsonNode> found = zendesk.findByExternalId(kind, externalId, request.credentials(), request.calls());
             if (found.isEmpty()) {
                 Optional<String> gone = lastDeleted.or(() -> stored);
-                return gone.isPresent() ? deleted(gone.get(), externalId)
-                        : new SyncResult.NotApplicable("no Zendesk " + kind.key() + " has external_id " + externalId + ": nothing to delete");
+                return gone.isPresent()
+                        ? deleted(gone.get(), externalId)
+                        : new SyncResult.NotApplicable(
+                                "no Zendesk " + kind.key() + " has external_id " + externalId + ": nothing to delete");
             }
             Optional<SyncResult> refused = refusalToDelete(found);
             if (refused.isPresent()) {
                 return refused.get();
             }
-            for (String id : found.stream().map(object -> object.path("id").asText()).toList()) {
+            for (String id :
+                    found.stream().map(object -> object.path("id").asText()).toList()) {
                 try {
                     zendesk.delete(kind.path(id), request.credentials(), request.calls());
                 } catch (ZendeskErrors.RecordNotFound goneMeanwhile) {
@@ -144,8 +156,10 @@ abstract class ZendeskObjectSync {
                 lastDeleted = Optional.of(id);
             }
         }
-        return SyncResult.retryable(ErrorClass.CONFLICT, "Zendesk still lists a " + kind.key() + " with external_id " + externalId
-                + " after " + DELETE_ROUNDS + " rounds of deletes (something keeps creating it?)");
+        return SyncResult.retryable(
+                ErrorClass.CONFLICT,
+                "Zendesk still lists a " + kind.key() + " with external_id " + externalId + " after " + DELETE_ROUNDS
+                        + " rounds of deletes (something keeps creating it?)");
     }
 
     /**
@@ -153,7 +167,8 @@ abstract class ZendeskObjectSync {
      * and whatever carries the external_id is to be deleted instead. A kind overrides it to look at
      * the object first.
      */
-    Optional<SyncResult> deleteStored(SyncRequest request, String storedId, String externalId) throws VendorHttp.CallFailed {
+    Optional<SyncResult> deleteStored(SyncRequest request, String storedId, String externalId)
+            throws VendorHttp.CallFailed {
         try {
             zendesk.delete(kind.path(storedId), request.credentials(), request.calls());
             return Optional.of(deleted(storedId, externalId));
@@ -171,15 +186,21 @@ abstract class ZendeskObjectSync {
      * The {@code PUT} of the stored object, when the record was mapped before the encoding, its id
      * has upper-case letters (so its form changed) and the object still carries exactly its id.
      */
-    private Optional<ZendeskClient.Answer> moveObjectFromBeforeTheEncoding(SyncRequest request, ObjectNode body, List<String> personal)
-            throws VendorHttp.CallFailed {
+    private Optional<ZendeskClient.Answer> moveObjectFromBeforeTheEncoding(
+            SyncRequest request, ObjectNode body, List<String> personal) throws VendorHttp.CallFailed {
         String recordId = request.event().recordId();
-        if (!mappedBeforeTheEncoding(request) || ZendeskMapping.externalId(recordId).equals(recordId)
+        if (!mappedBeforeTheEncoding(request)
+                || ZendeskMapping.externalId(recordId).equals(recordId)
                 || ownExternalIdOfStoredObject(request).filter(recordId::equals).isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(zendesk.put(kind.path(request.externalId().orElseThrow()), body, request.credentials(), request.calls(), personal));
+            return Optional.of(zendesk.put(
+                    kind.path(request.externalId().orElseThrow()),
+                    body,
+                    request.credentials(),
+                    request.calls(),
+                    personal));
         } catch (ZendeskErrors.RecordNotFound goneMeanwhile) {
             // deleted since we looked: create_or_update makes a new one, as for any object deleted by hand
             return Optional.empty();

@@ -30,26 +30,37 @@ final class ZendeskOrganizationSync extends ZendeskObjectSync {
      * Zendesk cannot hold): a permanent {@code name_conflict} naming it, never an overwrite.
      */
     @Override
-    ZendeskClient.Answer whenNameTaken(SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.NameTaken taken)
+    ZendeskClient.Answer whenNameTaken(
+            SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.NameTaken taken)
             throws VendorHttp.CallFailed {
         // Zendesk trims surrounding whitespace before its uniqueness check and compares without case
         String name = body.path("organization").path("name").asText("").strip();
         List<JsonNode> named = zendesk.organizationsNamed(name, request.credentials(), request.calls()).stream()
                 .filter(org -> org.path("name").asText("").strip().equalsIgnoreCase(name))
                 .toList();
-        Optional<JsonNode> unclaimed = named.stream().filter(org -> org.path("external_id").asText("").isEmpty()).findFirst();
+        Optional<JsonNode> unclaimed = named.stream()
+                .filter(org -> org.path("external_id").asText("").isEmpty())
+                .findFirst();
         if (unclaimed.isPresent()) {
-            return zendesk.put(ZendeskObject.ORGANIZATION.path(unclaimed.get().path("id").asText()), body,
-                    request.credentials(), request.calls(), personal);
+            return zendesk.put(
+                    ZendeskObject.ORGANIZATION.path(unclaimed.get().path("id").asText()),
+                    body,
+                    request.credentials(),
+                    request.calls(),
+                    personal);
         }
         if (named.isEmpty()) {
             // taken a moment ago and gone again, or not found by name yet: the next attempt tries again
-            throw new VendorHttp.CallFailed(new SyncFailure.Retryable(ErrorClass.CONFLICT, taken.failure().reason()
-                    + " — and no organization of that name was found to adopt"));
+            throw new VendorHttp.CallFailed(new SyncFailure.Retryable(
+                    ErrorClass.CONFLICT,
+                    taken.failure().reason() + " — and no organization of that name was found to adopt"));
         }
-        throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.NAME_CONFLICT, "the organization name is taken in Zendesk by organization "
-                + named.getFirst().path("id").asText() + ", which belongs to external_id " + named.getFirst().path("external_id").asText()
-                + " (another CRM account with the same name, or one linked by hand): Zendesk names are unique; rename one of the"
-                + " accounts in the CRM, or change that organization's External ID in Zendesk, then redrive"));
+        throw new VendorHttp.CallFailed(new SyncFailure.Permanent(
+                ErrorClass.NAME_CONFLICT,
+                "the organization name is taken in Zendesk by organization "
+                        + named.getFirst().path("id").asText() + ", which belongs to external_id "
+                        + named.getFirst().path("external_id").asText()
+                        + " (another CRM account with the same name, or one linked by hand): Zendesk names are unique; rename one of the"
+                        + " accounts in the CRM, or change that organization's External ID in Zendesk, then redrive"));
     }
 }

@@ -38,17 +38,23 @@ final class ZendeskUserSync extends ZendeskObjectSync {
         if (accountId != null) {
             organization = request.dependency("account", accountId);
             if (organization.isEmpty()) {
-                // The pipeline decides this before claiming; kept so that no path ever makes a user without its organization.
-                return SyncResult.retryable(ErrorClass.DEPENDENCY_MISSING,
-                        "account " + accountId + " has no Zendesk organization yet; the user waits until the account is synced");
+                // The pipeline decides this before claiming; kept so that no path ever makes a user without its
+                // organization.
+                return SyncResult.retryable(
+                        ErrorClass.DEPENDENCY_MISSING,
+                        "account " + accountId
+                                + " has no Zendesk organization yet; the user waits until the account is synced");
             }
         }
-        boolean unmapped = request.externalId().isEmpty() || "true".equals(request.externalIds().get("deleted"));
+        boolean unmapped = request.externalId().isEmpty()
+                || "true".equals(request.externalIds().get("deleted"));
         if (unmapped && contact.text("email") != null) {
             // create_or_update matches agents and admins by e-mail too and writes before its answer
             // shows the role: a contact new to the mapping (or whose user was deleted) is looked up first
-            Optional<JsonNode> staff = zendesk.usersWithEmail(contact.text("email"), request.credentials(), request.calls()).stream()
-                    .filter(ZendeskUserSync::isStaff).findFirst();
+            Optional<JsonNode> staff =
+                    zendesk.usersWithEmail(contact.text("email"), request.credentials(), request.calls()).stream()
+                            .filter(ZendeskUserSync::isStaff)
+                            .findFirst();
             if (staff.isPresent()) {
                 return staffUser(staff.get(), "the contact's e-mail address belongs to it; nothing was written");
             }
@@ -66,9 +72,12 @@ final class ZendeskUserSync extends ZendeskObjectSync {
      * is a permanent {@code staff_user} naming the Zendesk user and its role (never the address).
      */
     private static SyncResult staffUser(JsonNode user, String what) {
-        return SyncResult.permanent(STAFF_USER, "Zendesk user " + user.path("id").asText() + " is staff (role "
-                + user.path("role").asText() + "), and crm-sync never writes to or deletes a staff user: " + what
-                + ". Give the contact another e-mail address in the CRM (or correct the agent's address in Zendesk), then redrive");
+        return SyncResult.permanent(
+                STAFF_USER,
+                "Zendesk user " + user.path("id").asText() + " is staff (role "
+                        + user.path("role").asText() + "), and crm-sync never writes to or deletes a staff user: "
+                        + what
+                        + ". Give the contact another e-mail address in the CRM (or correct the agent's address in Zendesk), then redrive");
     }
 
     /**
@@ -82,13 +91,17 @@ final class ZendeskUserSync extends ZendeskObjectSync {
      * deleted; anything else is a permanent {@code vendor_rejected} saying so.
      */
     @Override
-    ZendeskClient.Answer whenExternalIdTaken(SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.ExternalIdTaken taken)
+    ZendeskClient.Answer whenExternalIdTaken(
+            SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.ExternalIdTaken taken)
             throws VendorHttp.CallFailed {
         Optional<String> mapped = request.externalId();
         if (mapped.isEmpty() || !zendesk.isSoftDeleted(mapped.get(), request.credentials(), request.calls())) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, taken.failure().reason()
-                    + " — held by a Zendesk user this contact is not mapped to (deleted by hand before the contact's first sync?);"
-                    + " permanently delete that user in Admin Center → Deleted users, or clear its External ID, then redrive"));
+            throw new VendorHttp.CallFailed(
+                    new SyncFailure.Permanent(
+                            ErrorClass.VENDOR_REJECTED,
+                            taken.failure().reason()
+                                    + " — held by a Zendesk user this contact is not mapped to (deleted by hand before the contact's first sync?);"
+                                    + " permanently delete that user in Admin Center → Deleted users, or clear its External ID, then redrive"));
         }
         zendesk.permanentlyDeleteUser(mapped.get(), request.credentials(), request.calls());
         return createOrUpdate(request, body, personal);
@@ -101,8 +114,10 @@ final class ZendeskUserSync extends ZendeskObjectSync {
         }
         // matched by external_id (set on an agent by hand), by an address the lookup did not find
         // yet (search is indexed with a delay), or an end user promoted since: never mapped
-        return Optional.of(staffUser(user, "create_or_update matched it and wrote to it (check the agent's profile);"
-                + " the contact is not mapped to it and it is never deleted by the sync"));
+        return Optional.of(staffUser(
+                user,
+                "create_or_update matched it and wrote to it (check the agent's profile);"
+                        + " the contact is not mapped to it and it is never deleted by the sync"));
     }
 
     /** The contact's e-mail address made the user's primary one, and its fingerprint. */
@@ -118,21 +133,25 @@ final class ZendeskUserSync extends ZendeskObjectSync {
 
     /** The stored user is looked at first: one gone or soft-deleted is looked for by external_id, a staff user is never deleted. */
     @Override
-    Optional<SyncResult> deleteStored(SyncRequest request, String storedId, String externalId) throws VendorHttp.CallFailed {
+    Optional<SyncResult> deleteStored(SyncRequest request, String storedId, String externalId)
+            throws VendorHttp.CallFailed {
         Optional<JsonNode> user = zendesk.show(ZendeskObject.USER, storedId, request.credentials(), request.calls())
                 .filter(u -> u.path("active").asBoolean(true));
         if (user.isEmpty()) {
             return Optional.empty();
         }
         if (isStaff(user.get())) {
-            return Optional.of(staffUser(user.get(), "the contact is mapped to it (promoted in Zendesk since?); it was not deleted"));
+            return Optional.of(staffUser(
+                    user.get(), "the contact is mapped to it (promoted in Zendesk since?); it was not deleted"));
         }
         return super.deleteStored(request, storedId, externalId);
     }
 
     @Override
     Optional<SyncResult> refusalToDelete(List<JsonNode> found) {
-        return found.stream().filter(ZendeskUserSync::isStaff).findFirst()
+        return found.stream()
+                .filter(ZendeskUserSync::isStaff)
+                .findFirst()
                 .map(staff -> staffUser(staff, "it carries the contact's external_id; it was not deleted"));
     }
 }

@@ -50,7 +50,8 @@ class HelpdeskAccountsContractTest extends RecordSyncContract {
 
         @Override
         public Optional<String> labelHeld(IntegrationHarness harness, String recordId) {
-            return zendesk.organizationByExternalId(recordId).map(organization -> organization.path("name").asText());
+            return zendesk.organizationByExternalId(recordId)
+                    .map(organization -> organization.path("name").asText());
         }
 
         @Override
@@ -60,14 +61,23 @@ class HelpdeskAccountsContractTest extends RecordSyncContract {
 
         @Override
         public void refuseNextWrites(int times) {
-            zendesk.rejectNext("POST", ORGANIZATION_WRITE, times, 422, "RecordInvalid", "Name: is too long (maximum is 255 characters)");
+            zendesk.rejectNext(
+                    "POST",
+                    ORGANIZATION_WRITE,
+                    times,
+                    422,
+                    "RecordInvalid",
+                    "Name: is too long (maximum is 255 characters)");
         }
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(HelpdeskHarness.API_TOKEN,
+            return new VendorProfile(
+                    HelpdeskHarness.API_TOKEN,
                     key -> "{\"email\":\"" + HelpdeskHarness.AGENT_EMAIL + "\",\"apiToken\":\"" + key + "\"}",
-                    RateLimitAnswer.WITH_RETRY_AFTER, "vendor_rejected", List.of("422", "RecordInvalid", "Name: is too long"));
+                    RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected",
+                    List.of("422", "RecordInvalid", "Name: is too long"));
         }
     }
 }

@@ -32,10 +32,14 @@ class HelpdeskConcurrencyTest {
     @Test
     void twoVersionsOfAContactAtTheSameMomentNeverPutTheOlderUserOverTheNewer() {
         List<String> contacts = ids("003");
-        probe.twoVersionsAtTheSameMoment(contacts, (contact, version) -> HelpdeskHarness.contactUpserted(contact, null, version, "v" + version),
-                () -> zendesk.setLatency(Duration.ofMillis(40)), () -> zendesk.setLatency(Duration.ZERO));
+        probe.twoVersionsAtTheSameMoment(
+                contacts,
+                (contact, version) -> HelpdeskHarness.contactUpserted(contact, null, version, "v" + version),
+                () -> zendesk.setLatency(Duration.ofMillis(40)),
+                () -> zendesk.setLatency(Duration.ZERO));
 
-        probe.assertNeverOlderAfterNewer(contacts, "contact", contact -> versions(harness.acceptedWrites("user", contact)));
+        probe.assertNeverOlderAfterNewer(
+                contacts, "contact", contact -> versions(harness.acceptedWrites("user", contact)));
     }
 
     private static List<String> ids(String prefix) {
@@ -48,10 +52,12 @@ class HelpdeskConcurrencyTest {
 
     /** "… v3" (organization) or "v3 Lee" (user) → 3, in the order Zendesk accepted them. */
     private static List<Long> versions(List<JsonNode> writes) {
-        return writes.stream().map(w -> {
-            String name = w.get("name").asText();
-            int at = name.lastIndexOf('v');
-            return Long.parseLong(name.substring(at + 1).split(" ")[0]);
-        }).toList();
+        return writes.stream()
+                .map(w -> {
+                    String name = w.get("name").asText();
+                    int at = name.lastIndexOf('v');
+                    return Long.parseLong(name.substring(at + 1).split(" ")[0]);
+                })
+                .toList();
     }
 }

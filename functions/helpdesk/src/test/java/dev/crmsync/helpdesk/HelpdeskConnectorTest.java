@@ -16,15 +16,16 @@ class HelpdeskConnectorTest {
 
     @Test
     void theSubdomainOptionNamesTheZendeskAccount() {
-        var connector = new ZendeskConnector(new ConnectorSettings(Optional.empty(), HTTP, Map.of("SUBDOMAIN", " Acme-EU ")));
+        var connector =
+                new ZendeskConnector(new ConnectorSettings(Optional.empty(), HTTP, Map.of("SUBDOMAIN", " Acme-EU ")));
 
         assertThat(connector.baseUrl()).isEqualTo(URI.create("https://acme-eu.zendesk.com/"));
     }
 
     @Test
     void theVendorUrlOverridesTheSubdomainForLocalRuns() {
-        var connector = new ZendeskConnector(new ConnectorSettings(Optional.of(URI.create("http://127.0.0.1:8089")), HTTP,
-                Map.of("SUBDOMAIN", "acme")));
+        var connector = new ZendeskConnector(new ConnectorSettings(
+                Optional.of(URI.create("http://127.0.0.1:8089")), HTTP, Map.of("SUBDOMAIN", "acme")));
 
         assertThat(connector.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:8089/"));
     }
@@ -39,7 +40,8 @@ class HelpdeskConnectorTest {
     @Test
     void aSubdomainThatIsAHostOrAUrlIsRefused() {
         for (String wrong : new String[] {"acme.zendesk.com", "https://acme.zendesk.com", "evil.example/x?"}) {
-            assertThatThrownBy(() -> new ZendeskConnector(new ConnectorSettings(Optional.empty(), HTTP, Map.of("SUBDOMAIN", wrong))))
+            assertThatThrownBy(() -> new ZendeskConnector(
+                            new ConnectorSettings(Optional.empty(), HTTP, Map.of("SUBDOMAIN", wrong))))
                     .as(wrong)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("subdomain alone");

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HelpdeskEmailChangeTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 5, 30));
+    final LocalDeployment<HelpdeskHarness> local =
+            LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 5, 30));
 
     private static String withEmail(String contact, long version, String email) {
         return SampleEvents.event("contact.upserted", "evt-" + contact + "-v" + version, contact, version, data -> {
@@ -40,11 +42,15 @@ class HelpdeskEmailChangeTest {
         deliver(withEmail(contact, 2, "dana@new.example"));
 
         assertThat(zendesk.user(user).orElseThrow().get("email").asText()).isEqualTo("dana@new.example");
-        assertThat(zendesk.identities(user)).extracting(i -> i.get("value").asText()).containsExactly("dana@new.example");
+        assertThat(zendesk.identities(user))
+                .extracting(i -> i.get("value").asText())
+                .containsExactly("dana@new.example");
         // another contact that takes the old address gets a user of its own, not this one
         deliver(withEmail(other, 1, "dana@old.example"));
-        assertThat(zendesk.userByExternalId(other).orElseThrow().get("id").asLong()).isNotEqualTo(user);
-        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong()).isEqualTo(user);
+        assertThat(zendesk.userByExternalId(other).orElseThrow().get("id").asLong())
+                .isNotEqualTo(user);
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong())
+                .isEqualTo(user);
         assertThat(zendesk.verificationEmailsSent()).isEmpty();
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
@@ -59,10 +65,18 @@ class HelpdeskEmailChangeTest {
 
         deliver(withEmail(contact, 2, "kim@new.example"));
 
-        assertThat(zendesk.calls("PUT", "/api/v2/users/\\d+/identities/\\d+/make_primary")).extracting(c -> c.status()).containsExactly(500);
-        assertThat(zendesk.identities(user)).extracting(i -> i.get("value").asText() + " " + i.get("primary").asBoolean())
+        assertThat(zendesk.calls("PUT", "/api/v2/users/\\d+/identities/\\d+/make_primary"))
+                .extracting(c -> c.status())
+                .containsExactly(500);
+        assertThat(zendesk.identities(user))
+                .extracting(
+                        i -> i.get("value").asText() + " " + i.get("primary").asBoolean())
                 .containsExactly("kim@new.example true");
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("2");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -75,7 +89,9 @@ class HelpdeskEmailChangeTest {
 
         deliver(withEmail(contact, 2, "lee@new.example"));
 
-        assertThat(zendesk.identities(user)).extracting(i -> i.get("value").asText()).containsExactly("lee@new.example");
+        assertThat(zendesk.identities(user))
+                .extracting(i -> i.get("value").asText())
+                .containsExactly("lee@new.example");
         assertThat(zendesk.user(user).orElseThrow().get("email").asText()).isEqualTo("lee@new.example");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }

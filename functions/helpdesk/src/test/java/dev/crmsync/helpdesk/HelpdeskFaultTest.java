@@ -20,8 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class HelpdeskFaultTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
+    final LocalDeployment<HelpdeskHarness> local =
+            LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     @Test
     void serviceUnavailableIsRetriedNoSoonerThanItsRetryAfter() {
@@ -32,8 +34,14 @@ class HelpdeskFaultTest {
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().visibilityTimeouts).containsExactly(2, 2);
-        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(503, 503, 201);
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update"))
+                .extracting(c -> c.status())
+                .containsExactly(503, 503, 201);
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
         assertThat(zendesk.users()).hasSize(1);
     }
 
@@ -46,10 +54,18 @@ class HelpdeskFaultTest {
         local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 2, "Second"));
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).contains(429);
-        assertThat(local.harness().visibilityTimeouts).allSatisfy(seconds -> assertThat(seconds).isBetween(1, 3));
-        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Second Lee");
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update"))
+                .extracting(c -> c.status())
+                .contains(429);
+        assertThat(local.harness().visibilityTimeouts)
+                .allSatisfy(seconds -> assertThat(seconds).isBetween(1, 3));
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText())
+                .isEqualTo("Second Lee");
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("2");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -61,14 +77,26 @@ class HelpdeskFaultTest {
         local.harness().send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
 
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("timeout");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("timeout");
         local.esm().drain(Duration.ofSeconds(20));
 
         // the retry matched the first attempt's organization by external_id: updated, not created again
-        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).extracting(c -> c.status()).containsExactly(201, 200);
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update"))
+                .extracting(c -> c.status())
+                .containsExactly(201, 200);
         assertThat(zendesk.organizations()).hasSize(1);
-        assertThat(local.harness().recordItem("account", account).get("externalId").s())
-                .isEqualTo(zendesk.organizationByExternalId(account).orElseThrow().get("id").asText());
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("externalId")
+                        .s())
+                .isEqualTo(zendesk.organizationByExternalId(account)
+                        .orElseThrow()
+                        .get("id")
+                        .asText());
     }
 
     @Test
@@ -78,9 +106,15 @@ class HelpdeskFaultTest {
         local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).extracting(c -> c.status()).containsExactly(500, 200);
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update"))
+                .extracting(c -> c.status())
+                .containsExactly(500, 200);
         assertThat(zendesk.users()).hasSize(1);
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
     }
 
     @Test
@@ -100,7 +134,9 @@ class HelpdeskFaultTest {
         Map<String, AttributeValue> status = local.harness().statusItem("evt-" + contact + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("vendor_rejected");
-        assertThat(status.get("reason").s()).contains("422 RecordInvalid").contains("email: Email: [redacted] is not properly formatted")
+        assertThat(status.get("reason").s())
+                .contains("422 RecordInvalid")
+                .contains("email: Email: [redacted] is not properly formatted")
                 .doesNotContain("dana@intranet");
         // the later receives only count toward the DLQ: Zendesk is not asked again
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).hasSize(1);
@@ -117,8 +153,16 @@ class HelpdeskFaultTest {
         local.harness().send(HelpdeskHarness.accountUpserted(account, 1, name));
         local.esm().drain(Duration.ofSeconds(20));
         assertThat(local.harness().dlqMessages()).hasSize(1);
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("name_conflict");
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("reason").s()).contains("linked-by-hand");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("name_conflict");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("reason")
+                        .s())
+                .contains("linked-by-hand");
 
         // on-call renames the hand-made organization, then "Start DLQ redrive" → "Redrive to source queue(s)"
         zendesk.renameOrganization(handMade, name + " (old)");
@@ -126,10 +170,22 @@ class HelpdeskFaultTest {
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(zendesk.organizationByExternalId(account).orElseThrow().get("name").asText()).isEqualTo(name);
+        assertThat(zendesk.organizationByExternalId(account)
+                        .orElseThrow()
+                        .get("name")
+                        .asText())
+                .isEqualTo(name);
         assertThat(zendesk.organizations()).hasSize(2);
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
-        assertThat(local.harness().recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
 
         // redriven again later: a duplicate, Zendesk is not asked
         int calls = zendesk.calls().size();
@@ -148,11 +204,15 @@ class HelpdeskFaultTest {
         Map<String, AttributeValue> status = local.harness().statusItem("evt-" + account + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("forbidden");
-        assertThat(status.get("reason").s()).contains("403").contains("admin").contains("custom role")
-                .contains("manage end users and organizations").doesNotContain(HelpdeskHarness.API_TOKEN);
+        assertThat(status.get("reason").s())
+                .contains("403")
+                .contains("admin")
+                .contains("custom role")
+                .contains("manage end users and organizations")
+                .doesNotContain(HelpdeskHarness.API_TOKEN);
         // not retried: no waiting gives the token another role
-        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).hasSize(1);
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update"))
+                .hasSize(1);
         assertThat(local.harness().dlqMessages()).hasSize(1);
     }
-
 }

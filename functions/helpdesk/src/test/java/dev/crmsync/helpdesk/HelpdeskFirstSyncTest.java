@@ -21,8 +21,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class HelpdeskFirstSyncTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
+    final LocalDeployment<HelpdeskHarness> local =
+            LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     @Test
     void theOrganizationIsAdoptedTheAgentIsLeftAloneAndItsContactIsDeadLetteredAsStaff() {
@@ -31,7 +33,8 @@ class HelpdeskFirstSyncTest {
         String colleague = SampleEvents.unique("003");
         long handMade = zendesk.addOrganizationByHand("Acme " + account);
         // a member of the support team whose address is also a CRM contact's (an employee who is a customer too)
-        long agent = zendesk.addStaffUserByHand("Sam Agent", colleague.toLowerCase(Locale.ROOT) + "@acme.example", "agent");
+        long agent =
+                zendesk.addStaffUserByHand("Sam Agent", colleague.toLowerCase(Locale.ROOT) + "@acme.example", "agent");
         JsonNode agentBefore = zendesk.user(agent).orElseThrow();
 
         local.harness().send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
@@ -49,11 +52,21 @@ class HelpdeskFirstSyncTest {
         Map<String, AttributeValue> status = local.harness().statusItem("evt-" + colleague + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("staff_user");
-        assertThat(status.get("reason").s()).contains("Zendesk user " + agent).contains("agent")
+        assertThat(status.get("reason").s())
+                .contains("Zendesk user " + agent)
+                .contains("agent")
                 .doesNotContain(colleague.toLowerCase(Locale.ROOT) + "@acme.example");
         assertThat(local.harness().dlqMessages()).hasSize(1);
 
-        assertThat(zendesk.userByExternalId(customer).orElseThrow().get("organization_id").asLong()).isEqualTo(handMade);
-        assertThat(local.harness().recordItem("contact", customer).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(zendesk.userByExternalId(customer)
+                        .orElseThrow()
+                        .get("organization_id")
+                        .asLong())
+                .isEqualTo(handMade);
+        assertThat(local.harness()
+                        .recordItem("contact", customer)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
     }
 }

@@ -18,8 +18,14 @@ final class HelpdeskHarness extends IntegrationHarness {
     final ZendeskSandbox zendesk;
 
     HelpdeskHarness(ZendeskSandbox zendesk, int maxReceiveCount, int queueVisibilitySeconds) {
-        super(LocalAws.get(), ZendeskConnector.INTEGRATION, ZendeskConnector::new, zendesk.baseUrl(),
-                "{\"email\":\"" + AGENT_EMAIL + "\",\"apiToken\":\"" + API_TOKEN + "\"}", maxReceiveCount, queueVisibilitySeconds);
+        super(
+                LocalAws.get(),
+                ZendeskConnector.INTEGRATION,
+                ZendeskConnector::new,
+                zendesk.baseUrl(),
+                "{\"email\":\"" + AGENT_EMAIL + "\",\"apiToken\":\"" + API_TOKEN + "\"}",
+                maxReceiveCount,
+                queueVisibilitySeconds);
         this.zendesk = zendesk;
         zendesk.acceptApiKeys(API_TOKEN);
     }
@@ -43,14 +49,15 @@ final class HelpdeskHarness extends IntegrationHarness {
     }
 
     static String deleted(String detailType, String recordId, long version) {
-        return SampleEvents.event(detailType, "evt-" + recordId + "-v" + version, recordId, version, data -> { });
+        return SampleEvents.event(detailType, "evt-" + recordId + "-v" + version, recordId, version, data -> {});
     }
 
     /** The organization or user create_or_update calls Zendesk answered 200/201 for this CRM id, in arrival order. */
     List<JsonNode> acceptedWrites(String kind, String externalId) {
         return zendesk.calls("POST", "/api/v2/" + kind + "s/create_or_update").stream()
                 .filter(c -> c.status() == 200 || c.status() == 201)
-                .filter(c -> externalId.equals(c.body().path(kind).path("external_id").asText()))
+                .filter(c -> externalId.equals(
+                        c.body().path(kind).path("external_id").asText()))
                 .sorted(Comparator.comparing(RecordedCall::at))
                 .map(c -> c.body().path(kind))
                 .toList();

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HelpdeskPipelineTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
-    @RegisterExtension
-    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 5, 30));
 
+    @RegisterExtension
+    final LocalDeployment<HelpdeskHarness> local =
+            LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 5, 30));
 
     @Test
     void accountUpsertCreatesTheOrganizationThenUpdatesTheSameOne() {
@@ -29,7 +30,8 @@ class HelpdeskPipelineTest {
         local.deliver(HelpdeskHarness.accountUpserted(account, 2, "Acme Corp " + account));
 
         assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update"))
-                .extracting(c -> c.status()).containsExactly(201, 200);
+                .extracting(c -> c.status())
+                .containsExactly(201, 200);
         JsonNode org = zendesk.organizationByExternalId(account).orElseThrow();
         assertThat(zendesk.organizations()).hasSize(1);
         assertThat(org.get("name").asText()).isEqualTo("Acme Corp " + account);
@@ -37,22 +39,40 @@ class HelpdeskPipelineTest {
         assertThat(org.at("/domain_names/0").asText()).isEqualTo("acme.example");
         assertThat(org.get("details").asText()).isEqualTo("100 Market Street, Suite 300, San Francisco, CA 94105, US");
         assertThat(org.get("notes").asText()).isEqualTo("Enterprise customer since 2019.");
-        assertThat(local.harness().recordItem("account", account).get("externalId").s()).isEqualTo(org.get("id").asText());
-        assertThat(local.harness().recordItem("account", account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("externalId")
+                        .s())
+                .isEqualTo(org.get("id").asText());
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("2");
     }
 
     @Test
     void anOrganizationDeletedByHandInZendeskIsCreatedAgainAndTheMappingMoves() {
         String account = SampleEvents.unique("001");
         local.deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
-        long first = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        long first = zendesk.organizationByExternalId(account)
+                .orElseThrow()
+                .get("id")
+                .asLong();
         zendesk.deleteOrganizationByHand(first);
 
         local.deliver(HelpdeskHarness.accountUpserted(account, 2, "Acme " + account));
 
-        long second = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        long second = zendesk.organizationByExternalId(account)
+                .orElseThrow()
+                .get("id")
+                .asLong();
         assertThat(second).isNotEqualTo(first);
-        assertThat(local.harness().recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(second));
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("externalId")
+                        .s())
+                .isEqualTo(Long.toString(second));
     }
 
     @Test
@@ -62,14 +82,21 @@ class HelpdeskPipelineTest {
         local.deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
         local.deliver(HelpdeskHarness.contactUpserted(contact, account, 1, "Dana"));
 
-        long orgId = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        long orgId = zendesk.organizationByExternalId(account)
+                .orElseThrow()
+                .get("id")
+                .asLong();
         JsonNode user = zendesk.userByExternalId(contact).orElseThrow();
         assertThat(user.get("organization_id").asLong()).isEqualTo(orgId);
         assertThat(user.get("name").asText()).isEqualTo("Dana Lee");
         assertThat(user.get("email").asText()).isEqualTo(contact.toLowerCase(Locale.ROOT) + "@acme.example");
         // the sample's "+1 415 555 0142" as E.164
         assertThat(user.get("phone").asText()).isEqualTo("+14155550142");
-        assertThat(local.harness().recordItem("contact", contact).get("externalId").s()).isEqualTo(user.get("id").asText());
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("externalId")
+                        .s())
+                .isEqualTo(user.get("id").asText());
     }
 
     @Test
@@ -86,8 +113,16 @@ class HelpdeskPipelineTest {
             assertThat(org.get("external_id").asText()).isEqualTo(account);
             assertThat(org.get("name").asText()).isEqualTo("Acme " + account);
         });
-        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("organization_id").asLong()).isEqualTo(handMade);
-        assertThat(local.harness().recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(handMade));
+        assertThat(zendesk.userByExternalId(contact)
+                        .orElseThrow()
+                        .get("organization_id")
+                        .asLong())
+                .isEqualTo(handMade);
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("externalId")
+                        .s())
+                .isEqualTo(Long.toString(handMade));
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -106,10 +141,19 @@ class HelpdeskPipelineTest {
             data.put("phone", "(415) 555-0142");
         }));
 
-        assertThat(zendesk.userByExternalId(formatted).orElseThrow().get("phone").asText()).isEqualTo("+442079460958");
+        assertThat(zendesk.userByExternalId(formatted)
+                        .orElseThrow()
+                        .get("phone")
+                        .asText())
+                .isEqualTo("+442079460958");
         // no country code: no E.164 number can be made of it safely, so the user holds no phone rather than a wrong one
-        assertThat(zendesk.userByExternalId(national).orElseThrow().get("phone").isNull()).isTrue();
-        assertThat(local.harness().recordItem("contact", national).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(zendesk.userByExternalId(national).orElseThrow().get("phone").isNull())
+                .isTrue();
+        assertThat(local.harness()
+                        .recordItem("contact", national)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -122,7 +166,9 @@ class HelpdeskPipelineTest {
         assertThat(zendesk.userByExternalId(contact)).isPresent();
         assertThat(zendesk.verificationEmailsSent()).isEmpty();
         assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update"))
-                .allSatisfy(c -> assertThat(c.body().at("/user/skip_verify_email").asBoolean()).isTrue());
+                .allSatisfy(
+                        c -> assertThat(c.body().at("/user/skip_verify_email").asBoolean())
+                                .isTrue());
     }
 
     @Test
@@ -132,7 +178,11 @@ class HelpdeskPipelineTest {
 
         JsonNode user = zendesk.userByExternalId(contact).orElseThrow();
         assertThat(user.get("organization_id").isNull()).isTrue();
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
     }
 
     @Test
@@ -144,16 +194,33 @@ class HelpdeskPipelineTest {
 
         // never a user without its organization: Zendesk was not asked, nothing was claimed
         assertThat(zendesk.calls()).isEmpty();
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("dependency_missing");
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("reason").s()).contains(account);
-        assertThat(local.harness().recordItem("contact", contact)).doesNotContainKeys("appliedVersion", "leaseOwner", "externalId");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("dependency_missing");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("reason")
+                        .s())
+                .contains(account);
+        assertThat(local.harness().recordItem("contact", contact))
+                .doesNotContainKeys("appliedVersion", "leaseOwner", "externalId");
 
         local.deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
 
-        long orgId = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
-        assertThat(local.harness().acceptedWrites("user", contact)).singleElement()
+        long orgId = zendesk.organizationByExternalId(account)
+                .orElseThrow()
+                .get("id")
+                .asLong();
+        assertThat(local.harness().acceptedWrites("user", contact))
+                .singleElement()
                 .satisfies(u -> assertThat(u.get("organization_id").asLong()).isEqualTo(orgId));
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -179,20 +246,29 @@ class HelpdeskPipelineTest {
         local.deliver(HelpdeskHarness.contactUpserted(contact, account, 1, "Dana"));
         assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
         assertThat(local.harness().count("BatchGetItem")).isEqualTo(1);
-        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems")).isZero();
+        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems"))
+                .isZero();
     }
 
     @Test
     void contactDeletedSoftDeletesItsUser() {
         String contact = SampleEvents.unique("003");
         local.deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
-        String userId = local.harness().recordItem("contact", contact).get("externalId").s();
+        String userId =
+                local.harness().recordItem("contact", contact).get("externalId").s();
         local.deliver(HelpdeskHarness.deleted("contact.deleted", contact, 2));
 
-        assertThat(zendesk.calls("DELETE", "/api/v2/users/.*")).singleElement()
+        assertThat(zendesk.calls("DELETE", "/api/v2/users/.*"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.path()).isEqualTo("/api/v2/users/" + userId));
-        assertThat(zendesk.users()).singleElement().satisfies(u -> assertThat(u.get("active").asBoolean()).isFalse());
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(zendesk.users())
+                .singleElement()
+                .satisfies(u -> assertThat(u.get("active").asBoolean()).isFalse());
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("2");
 
         // the upsert it replaced, arriving late, is stale: the user is not brought back
         local.deliver(HelpdeskHarness.contactUpserted(contact, null, 1, "Dana"));
@@ -203,15 +279,26 @@ class HelpdeskPipelineTest {
     void accountDeletedDeletesItsOrganizationAndAnAlreadyGoneOneCountsAsDeleted() {
         String account = SampleEvents.unique("001");
         String gone = SampleEvents.unique("001");
-        local.deliver(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account), HelpdeskHarness.accountUpserted(gone, 1, "Gone " + gone));
-        long goneId = zendesk.organizationByExternalId(gone).orElseThrow().get("id").asLong();
+        local.deliver(
+                HelpdeskHarness.accountUpserted(account, 1, "Acme " + account),
+                HelpdeskHarness.accountUpserted(gone, 1, "Gone " + gone));
+        long goneId =
+                zendesk.organizationByExternalId(gone).orElseThrow().get("id").asLong();
         zendesk.deleteOrganizationByHand(goneId);
 
-        local.deliver(HelpdeskHarness.deleted("account.deleted", account, 2), HelpdeskHarness.deleted("account.deleted", gone, 2));
+        local.deliver(
+                HelpdeskHarness.deleted("account.deleted", account, 2),
+                HelpdeskHarness.deleted("account.deleted", gone, 2));
 
         assertThat(zendesk.organizations()).isEmpty();
-        assertThat(zendesk.calls("DELETE", "/api/v2/organizations/.*")).extracting(c -> c.status()).containsExactlyInAnyOrder(204, 404);
-        assertThat(local.harness().recordItem("account", gone).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(zendesk.calls("DELETE", "/api/v2/organizations/.*"))
+                .extracting(c -> c.status())
+                .containsExactlyInAnyOrder(204, 404);
+        assertThat(local.harness()
+                        .recordItem("account", gone)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("2");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -225,8 +312,11 @@ class HelpdeskPipelineTest {
             assertThat(c.path()).isEqualTo("/api/v2/users/search");
             assertThat(c.params()).containsEntry("external_id", contact);
         });
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
-
 }

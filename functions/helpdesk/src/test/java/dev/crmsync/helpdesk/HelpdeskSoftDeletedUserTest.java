@@ -17,8 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HelpdeskSoftDeletedUserTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
+    final LocalDeployment<HelpdeskHarness> local =
+            LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     private void deliver(String body) {
         local.harness().send(body);
@@ -38,9 +40,19 @@ class HelpdeskSoftDeletedUserTest {
         assertThat(second).isNotEqualTo(first);
         // soft deletes cannot be undone: the deleted user that still held the external_id is permanently deleted
         assertThat(zendesk.user(first)).isEmpty();
-        assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/" + first)).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(200));
-        assertThat(local.harness().recordItem("contact", contact).get("externalId").s()).isEqualTo(Long.toString(second));
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("3");
+        assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/" + first))
+                .singleElement()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(200));
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("externalId")
+                        .s())
+                .isEqualTo(Long.toString(second));
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("3");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -53,7 +65,8 @@ class HelpdeskSoftDeletedUserTest {
 
         deliver(HelpdeskHarness.contactUpserted(contact, null, 2, "Dana M."));
 
-        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText()).isEqualTo("Dana M. Lee");
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("name").asText())
+                .isEqualTo("Dana M. Lee");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -67,7 +80,8 @@ class HelpdeskSoftDeletedUserTest {
 
         deliver(HelpdeskHarness.contactUpserted(contact, null, 3, "Dana"));
 
-        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong()).isNotEqualTo(first);
+        assertThat(zendesk.userByExternalId(contact).orElseThrow().get("id").asLong())
+                .isNotEqualTo(first);
         assertThat(zendesk.user(first).orElseThrow().get("active").asBoolean()).isFalse();
         assertThat(zendesk.calls("DELETE", "/api/v2/deleted_users/.*")).isEmpty();
         assertThat(local.harness().dlqMessages()).isEmpty();

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** crm-sync never deletes a member of the support team, also one its own contact became by hand. */
 class HelpdeskStaffUserTest {
     private final ZendeskSandbox zendesk = ZendeskSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
+    final LocalDeployment<HelpdeskHarness> local =
+            LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
 
     @Test
     void aContactWhoseUserWasMadeAnAgentIsNotDeletedWithTheContact() {
@@ -28,8 +30,17 @@ class HelpdeskStaffUserTest {
 
         assertThat(zendesk.user(user).orElseThrow().get("active").asBoolean()).isTrue();
         assertThat(zendesk.calls("DELETE", "/api/v2/users/.*")).isEmpty();
-        assertThat(local.harness().statusItem("evt-" + contact + "-v2").get("errorClass").s()).isEqualTo("staff_user");
-        assertThat(local.harness().statusItem("evt-" + contact + "-v2").get("reason").s()).contains("Zendesk user " + user).contains("admin");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v2")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("staff_user");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v2")
+                        .get("reason")
+                        .s())
+                .contains("Zendesk user " + user)
+                .contains("admin");
         assertThat(local.harness().dlqMessages()).hasSize(1);
     }
 
@@ -40,15 +51,24 @@ class HelpdeskStaffUserTest {
         local.esm().drain(Duration.ofSeconds(10));
         local.harness().send(HelpdeskHarness.deleted("contact.deleted", contact, 2));
         local.esm().drain(Duration.ofSeconds(10));
-        long agent = zendesk.addStaffUserByHand("Dana Agent", contact.toLowerCase(java.util.Locale.ROOT) + "@acme.example", "agent");
+        long agent = zendesk.addStaffUserByHand(
+                "Dana Agent", contact.toLowerCase(java.util.Locale.ROOT) + "@acme.example", "agent");
         var before = zendesk.user(agent).orElseThrow();
 
         local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 3, "Dana"));
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.user(agent).orElseThrow()).isEqualTo(before);
-        assertThat(local.harness().statusItem("evt-" + contact + "-v3").get("errorClass").s()).isEqualTo("staff_user");
-        assertThat(local.harness().statusItem("evt-" + contact + "-v3").get("reason").s()).contains("nothing was written");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v3")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("staff_user");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v3")
+                        .get("reason")
+                        .s())
+                .contains("nothing was written");
     }
 
     @Test
@@ -62,8 +82,17 @@ class HelpdeskStaffUserTest {
         local.harness().send(HelpdeskHarness.contactUpserted(contact, null, 2, "Dana"));
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(local.harness().statusItem("evt-" + contact + "-v2").get("errorClass").s()).isEqualTo("staff_user");
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update")).allSatisfy(c -> assertThat(c.body().path("user").has("role")).isFalse());
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v2")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("staff_user");
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
+        assertThat(zendesk.calls("POST", "/api/v2/users/create_or_update"))
+                .allSatisfy(c -> assertThat(c.body().path("user").has("role")).isFalse());
     }
 }

@@ -38,14 +38,20 @@ class HelpdeskStaleMappingDeleteTest {
         String account = SampleEvents.unique("001");
         harness.send(HelpdeskHarness.accountUpserted(account, 1, "Acme " + account));
         esm.drain(Duration.ofSeconds(10));
-        long first = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        long first = zendesk.organizationByExternalId(account)
+                .orElseThrow()
+                .get("id")
+                .asLong();
         zendesk.deleteOrganizationByHand(first);
 
         // v2 re-creates the organization, but Zendesk's answer is a 500: the record still names the first one
         zendesk.failAfterWorkNext("POST", "/api/v2/organizations/create_or_update", 1, 500);
         harness.send(HelpdeskHarness.accountUpserted(account, 2, "Acme " + account));
         esm.pollOnce();
-        long replacement = zendesk.organizationByExternalId(account).orElseThrow().get("id").asLong();
+        long replacement = zendesk.organizationByExternalId(account)
+                .orElseThrow()
+                .get("id")
+                .asLong();
         assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(first));
 
         // the delete overtakes v2's retry
@@ -53,11 +59,16 @@ class HelpdeskStaleMappingDeleteTest {
         esm.pollOnce();
         esm.drain(Duration.ofSeconds(20));
 
-        assertThat(zendesk.organizations()).as("the replacement %d must not survive the CRM delete", replacement).isEmpty();
-        assertThat(zendesk.calls("DELETE", "/api/v2/organizations/.*")).extracting(c -> c.path(), c -> c.status())
-                .containsExactly(tuple("/api/v2/organizations/" + first, 404),
+        assertThat(zendesk.organizations())
+                .as("the replacement %d must not survive the CRM delete", replacement)
+                .isEmpty();
+        assertThat(zendesk.calls("DELETE", "/api/v2/organizations/.*"))
+                .extracting(c -> c.path(), c -> c.status())
+                .containsExactly(
+                        tuple("/api/v2/organizations/" + first, 404),
                         tuple("/api/v2/organizations/" + replacement, 204));
-        assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("3");
+        assertThat(harness.recordItem("account", account).get("appliedVersion").n())
+                .isEqualTo("3");
         assertThat(harness.recordItem("account", account).get("externalId").s()).isEqualTo(Long.toString(replacement));
         assertThat(harness.dlqMessages()).isEmpty();
     }
@@ -77,16 +88,22 @@ class HelpdeskStaleMappingDeleteTest {
         zendesk.failAfterWorkNext("POST", "/api/v2/users/create_or_update", 1, 500);
         harness.send(HelpdeskHarness.contactUpserted(contact, null, 2, "Dana"));
         esm.pollOnce();
-        long replacement = zendesk.userByExternalId(contact).orElseThrow().get("id").asLong();
+        long replacement =
+                zendesk.userByExternalId(contact).orElseThrow().get("id").asLong();
         assertThat(replacement).isNotEqualTo(first);
 
         harness.send(HelpdeskHarness.deleted("contact.deleted", contact, 3));
         esm.pollOnce();
         esm.drain(Duration.ofSeconds(20));
 
-        assertThat(zendesk.userByExternalId(contact)).as("the replacement %d must not survive the CRM delete", replacement).isEmpty();
-        assertThat(zendesk.users()).hasSize(2).allSatisfy(u -> assertThat(u.get("active").asBoolean()).isFalse());
-        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("3");
+        assertThat(zendesk.userByExternalId(contact))
+                .as("the replacement %d must not survive the CRM delete", replacement)
+                .isEmpty();
+        assertThat(zendesk.users())
+                .hasSize(2)
+                .allSatisfy(u -> assertThat(u.get("active").asBoolean()).isFalse());
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n())
+                .isEqualTo("3");
         assertThat(harness.dlqMessages()).isEmpty();
     }
 
@@ -102,11 +119,16 @@ class HelpdeskStaleMappingDeleteTest {
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.organizationByExternalId(account)).isPresent();
-        assertThat(harness.recordItem("account", account).get("appliedVersion").n()).as("the delete must not count as applied").isEqualTo("1");
+        assertThat(harness.recordItem("account", account).get("appliedVersion").n())
+                .as("the delete must not count as applied")
+                .isEqualTo("1");
         Map<String, AttributeValue> status = harness.statusItem("evt-" + account + "-v2");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("endpoint_not_found");
-        assertThat(status.get("reason").s()).contains("DELETE api/v2/organizations/").contains("404").contains("RecordNotFound");
+        assertThat(status.get("reason").s())
+                .contains("DELETE api/v2/organizations/")
+                .contains("404")
+                .contains("RecordNotFound");
         assertThat(harness.dlqMessages()).hasSize(1);
     }
 
@@ -121,8 +143,13 @@ class HelpdeskStaleMappingDeleteTest {
         esm.drain(Duration.ofSeconds(20));
 
         assertThat(zendesk.userByExternalId(contact)).isPresent();
-        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n()).as("the delete must not count as applied").isEqualTo("1");
-        assertThat(harness.statusItem("evt-" + contact + "-v2").get("errorClass").s()).isEqualTo("endpoint_not_found");
+        assertThat(harness.recordItem("contact", contact).get("appliedVersion").n())
+                .as("the delete must not count as applied")
+                .isEqualTo("1");
+        assertThat(harness.statusItem("evt-" + contact + "-v2")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("endpoint_not_found");
         assertThat(harness.dlqMessages()).hasSize(1);
     }
 }

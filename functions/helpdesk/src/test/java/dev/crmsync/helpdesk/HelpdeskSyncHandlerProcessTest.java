@@ -27,7 +27,8 @@ class HelpdeskSyncHandlerProcessTest {
         noSubdomain.put("CRM_SYNC_VENDOR_URL", null);
         noSubdomain.put("CRM_SYNC_OPTION_SUBDOMAIN", null);
 
-        HandlerProcess.Result run = HandlerProcess.pollOnce(HelpdeskSyncHandler.class, harness, zendesk.baseUrl(), noSubdomain);
+        HandlerProcess.Result run =
+                HandlerProcess.pollOnce(HelpdeskSyncHandler.class, harness, zendesk.baseUrl(), noSubdomain);
 
         // the function started, answered the batch and ended normally: no invocation error
         assertThat(run.exitValue()).as(run.output()).isZero();
@@ -40,14 +41,24 @@ class HelpdeskSyncHandlerProcessTest {
         }
         // both were failed with a long visibility, not left to the queue's own
         Thread.sleep(1_500);
-        assertThat(harness.aws.sqs().receiveMessage(b -> b.queueUrl(harness.queues.queueUrl()).maxNumberOfMessages(10)).messages())
+        assertThat(harness.aws
+                        .sqs()
+                        .receiveMessage(
+                                b -> b.queueUrl(harness.queues.queueUrl()).maxNumberOfMessages(10))
+                        .messages())
                 .isEmpty();
         assertThat(harness.queuedMessages()).isEqualTo(2);
         assertThat(harness.dlqMessages()).isEmpty();
         // logged once as an error naming the problem, and counted for the alarm
-        assertThat(run.lines()).anySatisfy(line -> assertThat(line).contains("\"level\":\"ERROR\"").contains("CRM_SYNC_OPTION_SUBDOMAIN"));
+        assertThat(run.lines())
+                .anySatisfy(
+                        line -> assertThat(line).contains("\"level\":\"ERROR\"").contains("CRM_SYNC_OPTION_SUBDOMAIN"));
         assertThat(run.lines()).anySatisfy(line -> assertThat(line).contains("\"startupFailed\""));
-        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update")).noneMatch(call ->
-                call.body().path("organization").path("external_id").asText().equals(account));
+        assertThat(zendesk.calls("POST", "/api/v2/organizations/create_or_update"))
+                .noneMatch(call -> call.body()
+                        .path("organization")
+                        .path("external_id")
+                        .asText()
+                        .equals(account));
     }
 }

@@ -39,7 +39,9 @@ final class AudienceFields {
 
     /** The tags a member must have a value for (unless the write skips merge validation). */
     Set<String> requiredTags() {
-        return byTag.entrySet().stream().filter(e -> e.getValue().required()).map(Map.Entry::getKey)
+        return byTag.entrySet().stream()
+                .filter(e -> e.getValue().required())
+                .map(Map.Entry::getKey)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -47,9 +49,11 @@ final class AudienceFields {
      * Reads the audience: {@code GET /3.0/lists/{id}}, then every page of its merge fields. Empty
      * when Mailchimp has no such list (404); any other failure is thrown, classified by the client.
      */
-    static Optional<AudienceFields> read(MailchimpClient mailchimp, String listId, Credentials credentials, CallBudget calls)
+    static Optional<AudienceFields> read(
+            MailchimpClient mailchimp, String listId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
-        MailchimpClient.Answer list = mailchimp.send("GET", "3.0/lists/" + listId, null, credentials, calls, Set.of(404));
+        MailchimpClient.Answer list =
+                mailchimp.send("GET", "3.0/lists/" + listId, null, credentials, calls, Set.of(404));
         if (list.status() == 404) {
             return Optional.empty();
         }
@@ -57,11 +61,22 @@ final class AudienceFields {
         int offset = 0;
         int total;
         do {
-            JsonNode page = mailchimp.send("GET", "3.0/lists/" + listId + "/merge-fields?count=" + PAGE_SIZE + "&offset=" + offset,
-                    null, credentials, calls, Set.of()).body();
+            JsonNode page = mailchimp
+                    .send(
+                            "GET",
+                            "3.0/lists/" + listId + "/merge-fields?count=" + PAGE_SIZE + "&offset=" + offset,
+                            null,
+                            credentials,
+                            calls,
+                            Set.of())
+                    .body();
             for (JsonNode field : page.path("merge_fields")) {
-                fields.put(field.path("tag").asText(), new Field(field.path("type").asText(), field.path("required").asBoolean(),
-                        field.path("options").path("phone_format").asText(null)));
+                fields.put(
+                        field.path("tag").asText(),
+                        new Field(
+                                field.path("type").asText(),
+                                field.path("required").asBoolean(),
+                                field.path("options").path("phone_format").asText(null)));
             }
             int read = page.path("merge_fields").size();
             total = page.path("total_items").asInt(0);

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class MailchimpClient {
     /** Titles of a 400 that no retry can fix for this contact. */
     static final Set<String> CONTACT_REFUSED = Set.of("Member In Compliance State", "Forgotten Email Not Subscribed");
+
     private static final Pattern DATA_CENTRE = Pattern.compile("[a-z]{2,4}[0-9]{1,3}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s\"',;:<>()]+@[^@\\s\"',;:<>()]+");
     private static final int MAX_REASON = 600;
@@ -54,12 +55,14 @@ final class MailchimpClient {
      * Sends the call; a 2xx, or a status in {@code alsoFine} (a 404 on an archive: already gone), is
      * returned, anything else is classified and thrown.
      */
-    Answer send(String method, String path, JsonNode body, Credentials credentials, CallBudget calls,
-                Set<Integer> alsoFine) throws VendorHttp.CallFailed {
+    Answer send(
+            String method, String path, JsonNode body, Credentials credentials, CallBudget calls, Set<Integer> alsoFine)
+            throws VendorHttp.CallFailed {
         String call = method + " " + path.replaceAll("/members/[0-9a-f]{32}", "/members/{hash}");
         String apiKey = VendorHttp.secret(credentials, "apiKey", call);
         URI base = baseUrl(apiKey, call);
-        String authorization = "Basic " + Base64.getEncoder().encodeToString(("crm-sync:" + apiKey).getBytes(StandardCharsets.UTF_8));
+        String authorization =
+                "Basic " + Base64.getEncoder().encodeToString(("crm-sync:" + apiKey).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(call, calls, credentials::redact, request -> {
             request.uri(base.resolve(path))
                     .header("Authorization", authorization)
@@ -87,8 +90,9 @@ final class MailchimpClient {
         int dash = apiKey.lastIndexOf('-');
         String dc = dash < 0 ? "" : apiKey.substring(dash + 1);
         if (!DATA_CENTRE.matcher(dc).matches()) {
-            throw new VendorHttp.CallFailed(new SyncFailure.Unauthorized(call + " not sent: the integration secret's 'apiKey' value"
-                    + " does not end in a data centre (like -us21), so the account's API host is unknown"));
+            throw new VendorHttp.CallFailed(
+                    new SyncFailure.Unauthorized(call + " not sent: the integration secret's 'apiKey' value"
+                            + " does not end in a data centre (like -us21), so the account's API host is unknown"));
         }
         return URI.create("https://" + dc + ".api.mailchimp.com/");
     }
@@ -109,12 +113,15 @@ final class MailchimpClient {
         if (status == 400 && problem.path("detail").asText("").contains(SIGNUP_THROTTLE)) {
             // A time-based throttle on one address, not a refusal of the data: it passes, so it is
             // retried, and not sooner than the long wait Mailchimp's users report it takes.
-            return new SyncFailure.Retryable(ErrorClass.RATE_LIMITED, reason + " — Mailchimp's signup throttle for this address; retried later",
+            return new SyncFailure.Retryable(
+                    ErrorClass.RATE_LIMITED,
+                    reason + " — Mailchimp's signup throttle for this address; retried later",
                     Optional.of(SIGNUP_THROTTLE_WAIT));
         }
         if (status == 400 && CONTACT_REFUSED.contains(title)) {
-            return new SyncFailure.Permanent(ErrorClass.MEMBER_REFUSED, reason
-                    + " — Mailchimp refuses this e-mail address for this audience; nothing to retry");
+            return new SyncFailure.Permanent(
+                    ErrorClass.MEMBER_REFUSED,
+                    reason + " — Mailchimp refuses this e-mail address for this audience; nothing to retry");
         }
         return new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, reason);
     }
@@ -131,7 +138,11 @@ final class MailchimpClient {
             text.append(": ").append(detail);
         }
         for (JsonNode error : problem.path("errors")) {
-            text.append(" [").append(error.path("field").asText("")).append(": ").append(error.path("message").asText("")).append(']');
+            text.append(" [")
+                    .append(error.path("field").asText(""))
+                    .append(": ")
+                    .append(error.path("message").asText(""))
+                    .append(']');
         }
         String instance = problem.path("instance").asText("");
         if (!instance.isEmpty()) {

@@ -64,9 +64,15 @@ public final class MailchimpConnector implements Connector {
     public Operation plan(CrmEvent event) {
         return switch (event.detailType()) {
             // an upsert may write the member of its e-mail; a delete writes none
-            case "contact.upserted" -> new Operation.SyncRecord("contact", event.recordId(), emailHash(event).map(Set::of).orElse(Set.of()));
+            case "contact.upserted" ->
+                new Operation.SyncRecord(
+                        "contact",
+                        event.recordId(),
+                        emailHash(event).map(Set::of).orElse(Set.of()));
             case "contact.deleted" -> new Operation.SyncRecord("contact", event.recordId());
-            default -> new Operation.Unsupported("marketing handles contact.upserted and contact.deleted, not " + event.detailType());
+            default ->
+                new Operation.Unsupported(
+                        "marketing handles contact.upserted and contact.deleted, not " + event.detailType());
         };
     }
 
@@ -76,11 +82,15 @@ public final class MailchimpConnector implements Connector {
             return SyncResult.permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, u.reason());
         }
         if (listId.isEmpty()) {
-            return SyncResult.permanent(ErrorClass.CONFIGURATION, "no audience: " + EnvVar.CRM_SYNC_OPTION_LIST_ID
-                    + " is not set (deploy with the marketing list id, then redrive)");
+            return SyncResult.permanent(
+                    ErrorClass.CONFIGURATION,
+                    "no audience: " + EnvVar.CRM_SYNC_OPTION_LIST_ID
+                            + " is not set (deploy with the marketing list id, then redrive)");
         }
         try {
-            return request.event().detailType().equals("contact.deleted") ? archiveContact(request) : upsertMember(request);
+            return request.event().detailType().equals("contact.deleted")
+                    ? archiveContact(request)
+                    : upsertMember(request);
         } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
         }
@@ -90,7 +100,8 @@ public final class MailchimpConnector implements Connector {
         CrmEvent contact = request.event();
         Optional<String> emailHash = emailHash(contact);
         if (emailHash.isEmpty()) {
-            return new SyncResult.NotApplicable("contact " + contact.recordId() + " has no e-mail: an audience member needs one");
+            return new SyncResult.NotApplicable(
+                    "contact " + contact.recordId() + " has no e-mail: an audience member needs one");
         }
         Optional<AudienceFields> fields = audience(request);
         if (fields.isEmpty()) {
@@ -124,10 +135,16 @@ public final class MailchimpConnector implements Connector {
      * since Mailchimp moves only {@code subscribed} members and never onto an address already on the
      * list (400): the lesser consent of the two ({@link MemberMapping#carriedStatus}).
      */
-    private Optional<String> moveMember(String previous, AudienceFields fields, SyncRequest request) throws VendorHttp.CallFailed {
+    private Optional<String> moveMember(String previous, AudienceFields fields, SyncRequest request)
+            throws VendorHttp.CallFailed {
         ObjectNode body = MemberMapping.moveBody(request.event(), fields, json);
-        MailchimpClient.Answer patch = mailchimp.send("PATCH", writePath(previous, body, fields), body,
-                request.credentials(), request.calls(), Set.of(400, 404));
+        MailchimpClient.Answer patch = mailchimp.send(
+                "PATCH",
+                writePath(previous, body, fields),
+                body,
+                request.credentials(),
+                request.calls(),
+                Set.of(400, 404));
         if (patch.status() == 200) {
             return Optional.empty();
         }
@@ -135,9 +152,13 @@ public final class MailchimpConnector implements Connector {
         if (patch.status() == 404) {
             return Optional.of(crmConsent);
         }
-        MailchimpClient.Answer old = mailchimp.send("GET", memberPath(previous), null, request.credentials(), request.calls(), Set.of(404));
-        return Optional.of(old.status() == 404 ? crmConsent
-                : MemberMapping.carriedStatus(old.body().path("status").asText(MemberMapping.ARCHIVED), crmConsent));
+        MailchimpClient.Answer old =
+                mailchimp.send("GET", memberPath(previous), null, request.credentials(), request.calls(), Set.of(404));
+        return Optional.of(
+                old.status() == 404
+                        ? crmConsent
+                        : MemberMapping.carriedStatus(
+                                old.body().path("status").asText(MemberMapping.ARCHIVED), crmConsent));
     }
 
     /**
@@ -146,17 +167,21 @@ public final class MailchimpConnector implements Connector {
      * an e-mail). Only an explicit status brings it back; Mailchimp keeps no status from before the
      * archive, so the one chosen can never undo an unsubscribe.
      */
-    private void putMember(String hash, ObjectNode body, AudienceFields fields, SyncRequest request) throws VendorHttp.CallFailed {
+    private void putMember(String hash, ObjectNode body, AudienceFields fields, SyncRequest request)
+            throws VendorHttp.CallFailed {
         String path = writePath(hash, body, fields);
-        MailchimpClient.Answer put = mailchimp.send("PUT", path, body, request.credentials(), request.calls(), Set.of());
+        MailchimpClient.Answer put =
+                mailchimp.send("PUT", path, body, request.credentials(), request.calls(), Set.of());
         if (MemberMapping.ARCHIVED.equals(put.body().path("status").asText())) {
-            mailchimp.send("PUT", path, MemberMapping.unarchiveBody(body), request.credentials(), request.calls(), Set.of());
+            mailchimp.send(
+                    "PUT", path, MemberMapping.unarchiveBody(body), request.credentials(), request.calls(), Set.of());
         }
     }
 
     /** The member's path for a write, skipping merge validation when the audience requires a field the body has no value for. */
     private String writePath(String hash, ObjectNode body, AudienceFields fields) {
-        return memberPath(hash) + (MemberMapping.skipsMergeValidation(body, fields) ? "?skip_merge_validation=true" : "");
+        return memberPath(hash)
+                + (MemberMapping.skipsMergeValidation(body, fields) ? "?skip_merge_validation=true" : "");
     }
 
     /**
@@ -173,7 +198,8 @@ public final class MailchimpConnector implements Connector {
     /** The first read, one caller at a time: the others wait for it rather than read the same fields again. */
     private synchronized Optional<AudienceFields> readAudience(SyncRequest request) throws VendorHttp.CallFailed {
         if (audience == null) {
-            Optional<AudienceFields> read = AudienceFields.read(mailchimp, listId.orElseThrow(), request.credentials(), request.calls());
+            Optional<AudienceFields> read =
+                    AudienceFields.read(mailchimp, listId.orElseThrow(), request.credentials(), request.calls());
             read.ifPresent(fields -> audience = fields);
             return read;
         }
@@ -181,9 +207,11 @@ public final class MailchimpConnector implements Connector {
     }
 
     private SyncResult unknownList() {
-        return SyncResult.permanent(ErrorClass.CONFIGURATION, "Mailchimp has no audience " + listId.orElseThrow()
-                + " (GET /3.0/lists/" + listId.orElseThrow() + " → 404): " + EnvVar.CRM_SYNC_OPTION_LIST_ID
-                + " names a list this API key's account does not have; deploy with the right -c marketingListId=<id>, then redrive");
+        return SyncResult.permanent(
+                ErrorClass.CONFIGURATION,
+                "Mailchimp has no audience " + listId.orElseThrow()
+                        + " (GET /3.0/lists/" + listId.orElseThrow() + " → 404): " + EnvVar.CRM_SYNC_OPTION_LIST_ID
+                        + " names a list this API key's account does not have; deploy with the right -c marketingListId=<id>, then redrive");
     }
 
     private void archiveAllBut(Set<String> kept, SyncRequest request) throws VendorHttp.CallFailed {
@@ -231,7 +259,9 @@ public final class MailchimpConnector implements Connector {
     }
 
     private static Optional<String> emailHash(CrmEvent contact) {
-        return Optional.ofNullable(contact.text("email")).filter(e -> !e.isBlank()).map(e -> MemberMapping.subscriberHash(e.strip()));
+        return Optional.ofNullable(contact.text("email"))
+                .filter(e -> !e.isBlank())
+                .map(e -> MemberMapping.subscriberHash(e.strip()));
     }
 
     /** DELETE archives the member; 404 means it is not there (any more): the archive is done. */

@@ -21,9 +21,11 @@ import java.util.Set;
 final class MemberMapping {
     /** The member status for a new member when the contact states no consent: in the audience, never sent marketing. */
     static final String NO_CONSENT_STATUS = "transactional";
+
     private static final Set<String> CONSENTS = Set.of("subscribed", "unsubscribed", "pending");
     /** Merge tag → the CRM field it takes. */
-    private static final Map<String, String> MAPPED = orderedMap("FNAME", "firstName", "LNAME", "lastName", "PHONE", "phone");
+    private static final Map<String, String> MAPPED =
+            orderedMap("FNAME", "firstName", "LNAME", "lastName", "PHONE", "phone");
     /** The status Mailchimp answers for a member that was archived (deleted from the audience's view). */
     static final String ARCHIVED = "archived";
 
@@ -32,7 +34,8 @@ final class MemberMapping {
     /** Mailchimp's member id: the MD5 hex of the lower-cased e-mail. */
     static String subscriberHash(String email) {
         try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("MD5")
+                    .digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is part of every JDK", e);
@@ -77,7 +80,8 @@ final class MemberMapping {
      * audience without that field than in the DLQ.
      */
     static boolean skipsMergeValidation(ObjectNode body, AudienceFields audience) {
-        return audience.requiredTags().stream().anyMatch(tag -> body.path("merge_fields").path(tag).asText("").isEmpty());
+        return audience.requiredTags().stream()
+                .anyMatch(tag -> body.path("merge_fields").path(tag).asText("").isEmpty());
     }
 
     /**
@@ -91,11 +95,13 @@ final class MemberMapping {
     static ObjectNode unarchiveBody(ObjectNode memberBody) {
         ObjectNode body = memberBody.deepCopy();
         String consent = body.remove("status_if_new").asText();
-        body.put("status", switch (consent) {
-            case "subscribed", "pending" -> "pending";
-            case "unsubscribed" -> "unsubscribed";
-            default -> NO_CONSENT_STATUS;
-        });
+        body.put(
+                "status",
+                switch (consent) {
+                    case "subscribed", "pending" -> "pending";
+                    case "unsubscribed" -> "unsubscribed";
+                    default -> NO_CONSENT_STATUS;
+                });
         return body;
     }
 

@@ -39,12 +39,20 @@ class MailchimpConnectorTest {
     }
 
     private MailchimpConnector connector(Map<String, String> options) {
-        return new MailchimpConnector(new ConnectorSettings(Optional.of(URI.create(mailchimp.baseUrl())), HTTP, options));
+        return new MailchimpConnector(
+                new ConnectorSettings(Optional.of(URI.create(mailchimp.baseUrl())), HTTP, options));
     }
 
     private static SyncRequest request(String detailType, ObjectNode data, Optional<String> externalId) {
         CrmEvent event = new CrmEvent("evt-1", detailType, "contact", "003X", 2, Instant.now(), "crm", List.of(), data);
-        return new SyncRequest(event, new Operation.SyncRecord("contact", "003X"), externalId, Map.of(), false, 0, Map.of(),
+        return new SyncRequest(
+                event,
+                new Operation.SyncRecord("contact", "003X"),
+                externalId,
+                Map.of(),
+                false,
+                0,
+                Map.of(),
                 new Credentials(Map.of("apiKey", MarketingHarness.API_KEY)),
                 new CallBudget(Instant.now().plusSeconds(10), Duration.ofSeconds(2), Clock.systemUTC()));
     }
@@ -52,17 +60,25 @@ class MailchimpConnectorTest {
     @Test
     void aContactWithoutAnEmailIsNotApplicableWithItsReasonAndNothingIsSent() {
         SyncResult result = connector(Map.of("LIST_ID", MarketingHarness.LIST_ID))
-                .apply(request("contact.upserted", new ObjectMapper().createObjectNode().put("firstName", "No mail"), Optional.empty()));
+                .apply(request(
+                        "contact.upserted",
+                        new ObjectMapper().createObjectNode().put("firstName", "No mail"),
+                        Optional.empty()));
 
-        assertThat(result).isInstanceOfSatisfying(SyncResult.NotApplicable.class,
-                n -> assertThat(n.reason()).contains("003X").contains("no e-mail"));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        SyncResult.NotApplicable.class,
+                        n -> assertThat(n.reason()).contains("003X").contains("no e-mail"));
         assertThat(mailchimp.calls()).isEmpty();
     }
 
     @Test
     void withoutAnAudienceOptionEveryChangeFailsPermanentlyNamingTheVariable() {
         SyncResult result = connector(Map.of())
-                .apply(request("contact.upserted", new ObjectMapper().createObjectNode().put("email", "a@b.example"), Optional.empty()));
+                .apply(request(
+                        "contact.upserted",
+                        new ObjectMapper().createObjectNode().put("email", "a@b.example"),
+                        Optional.empty()));
 
         assertThat(result).isInstanceOfSatisfying(SyncResult.Failed.class, f -> {
             assertThat(f.failure()).isInstanceOf(SyncFailure.Permanent.class);
@@ -73,8 +89,12 @@ class MailchimpConnectorTest {
 
     @Test
     void theDataCentreComesFromTheKeysSuffixAndAKeyWithoutOneIsNotSent() {
-        MailchimpConnector real = new MailchimpConnector(new ConnectorSettings(Optional.empty(), HTTP, Map.of("LIST_ID", "l1")));
-        SyncRequest noSuffix = request("contact.upserted", new ObjectMapper().createObjectNode().put("email", "a@b.example"), Optional.empty())
+        MailchimpConnector real =
+                new MailchimpConnector(new ConnectorSettings(Optional.empty(), HTTP, Map.of("LIST_ID", "l1")));
+        SyncRequest noSuffix = request(
+                        "contact.upserted",
+                        new ObjectMapper().createObjectNode().put("email", "a@b.example"),
+                        Optional.empty())
                 .withCredentials(new Credentials(Map.of("apiKey", "0123456789abcdef0123456789abcdef")));
 
         SyncResult result = real.apply(noSuffix);

@@ -37,8 +37,10 @@ class MarketingConcurrencyTest {
     void twoInstancesAtTheDeployedBoundStayWithinTenSimultaneousConnections() {
         // as the catalog deploys marketing: 2 concurrent invocations × 5 vendor calls each
         harness.environment.put("CRM_SYNC_MAX_CONCURRENCY", "5");
-        LocalEventSourceMapping a = harness.eventSourceMapping(harness.pipeline()).batchSize(10);
-        LocalEventSourceMapping b = harness.eventSourceMapping(harness.pipeline()).batchSize(10);
+        LocalEventSourceMapping a =
+                harness.eventSourceMapping(harness.pipeline()).batchSize(10);
+        LocalEventSourceMapping b =
+                harness.eventSourceMapping(harness.pipeline()).batchSize(10);
         List<String> emails = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String contact = SampleEvents.unique("003");
@@ -51,8 +53,10 @@ class MarketingConcurrencyTest {
         // two threads of their own: the common pool may have a single worker on a small machine
         ExecutorService instances = Executors.newFixedThreadPool(2);
         try {
-            CompletableFuture.allOf(CompletableFuture.runAsync(() -> a.invoke(first), instances),
-                    CompletableFuture.runAsync(() -> b.invoke(second), instances)).join();
+            CompletableFuture.allOf(
+                            CompletableFuture.runAsync(() -> a.invoke(first), instances),
+                            CompletableFuture.runAsync(() -> b.invoke(second), instances))
+                    .join();
         } finally {
             instances.shutdown();
             mailchimp.setLatency(Duration.ZERO);

@@ -52,7 +52,8 @@ class MarketingContractTest extends RecordSyncContract {
 
         @Override
         public String upserted(String recordId, long version, String label) {
-            return MarketingHarness.upserted(recordId, version, recordId.toLowerCase(Locale.ROOT) + "@contract.example", label);
+            return MarketingHarness.upserted(
+                    recordId, version, recordId.toLowerCase(Locale.ROOT) + "@contract.example", label);
         }
 
         @Override
@@ -62,7 +63,9 @@ class MarketingContractTest extends RecordSyncContract {
 
         @Override
         public List<String> labelsWritten() {
-            return Stream.concat(mailchimp.calls("PUT", MEMBER_PATH).stream(), mailchimp.calls("PATCH", MEMBER_PATH).stream())
+            return Stream.concat(
+                            mailchimp.calls("PUT", MEMBER_PATH).stream(),
+                            mailchimp.calls("PATCH", MEMBER_PATH).stream())
                     .filter(RecordedCall::changedState)
                     .sorted(Comparator.comparing(RecordedCall::at))
                     .map(call -> call.body().path("merge_fields").path("FNAME").asText())
@@ -77,26 +80,40 @@ class MarketingContractTest extends RecordSyncContract {
             }
             String hash = item.get("externalId").s();
             return mailchimp.members().stream()
-                    .filter(member -> member.listId().equals(LIST_ID) && member.hash().equals(hash) && !"archived".equals(member.status()))
+                    .filter(member -> member.listId().equals(LIST_ID)
+                            && member.hash().equals(hash)
+                            && !"archived".equals(member.status()))
                     .map(member -> member.mergeFields().get("FNAME"))
                     .findFirst();
         }
 
         @Override
         public int objectsHeld() {
-            return (int) mailchimp.members().stream().filter(member -> !"archived".equals(member.status())).count();
+            return (int) mailchimp.members().stream()
+                    .filter(member -> !"archived".equals(member.status()))
+                    .count();
         }
 
         @Override
         public void refuseNextWrites(int times) {
-            mailchimp.rejectNext("PUT", MEMBER_PATH, times, 400, "Invalid Resource", "merge_fields.PHONE: Please enter a valid phone number.");
+            mailchimp.rejectNext(
+                    "PUT",
+                    MEMBER_PATH,
+                    times,
+                    400,
+                    "Invalid Resource",
+                    "merge_fields.PHONE: Please enter a valid phone number.");
         }
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(MarketingHarness.API_KEY, key -> "{\"apiKey\":\"" + key + "\"}",
+            return new VendorProfile(
+                    MarketingHarness.API_KEY,
+                    key -> "{\"apiKey\":\"" + key + "\"}",
                     // Mailchimp documents no Retry-After on its 429
-                    RateLimitAnswer.WITHOUT_RETRY_AFTER, "vendor_rejected", List.of("400", "Invalid Resource", "merge_fields.PHONE"));
+                    RateLimitAnswer.WITHOUT_RETRY_AFTER,
+                    "vendor_rejected",
+                    List.of("400", "Invalid Resource", "merge_fields.PHONE"));
         }
     }
 }

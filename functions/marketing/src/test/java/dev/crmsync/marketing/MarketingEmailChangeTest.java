@@ -25,8 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MarketingEmailChangeTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 3));
+    final LocalDeployment<MarketingHarness> local =
+            LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 3));
 
     private void deliver(String body) {
         local.harness().send(body);
@@ -42,7 +44,9 @@ class MarketingEmailChangeTest {
     }
 
     private List<MailchimpSandbox.Member> live() {
-        return mailchimp.members().stream().filter(m -> !m.status().equals("archived")).toList();
+        return mailchimp.members().stream()
+                .filter(m -> !m.status().equals("archived"))
+                .toList();
     }
 
     @Test
@@ -55,20 +59,24 @@ class MarketingEmailChangeTest {
             data.put("marketingConsent", "subscribed");
         }));
 
-        assertThat(local.harness().memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
-                tuple("PUT", path("old@b.example"), 200),
-                tuple("PATCH", path("old@b.example"), 200));
-        assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH)).singleElement().satisfies(patch -> {
-            assertThat(patch.body().get("email_address").asText()).isEqualTo("new@b.example");
-            assertThat(patch.body().has("status")).isFalse();
-        });
+        assertThat(local.harness().memberCalls())
+                .extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status)
+                .containsExactly(tuple("PUT", path("old@b.example"), 200), tuple("PATCH", path("old@b.example"), 200));
+        assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH))
+                .singleElement()
+                .satisfies(patch -> {
+                    assertThat(patch.body().get("email_address").asText()).isEqualTo("new@b.example");
+                    assertThat(patch.body().has("status")).isFalse();
+                });
         assertThat(mailchimp.members()).singleElement().satisfies(m -> {
             assertThat(m.emailAddress()).isEqualTo("new@b.example");
             assertThat(m.status()).isEqualTo("subscribed");
             assertThat(m.mergeFields()).containsEntry("FNAME", "Edward");
         });
-        assertThat(local.harness().contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("new@b.example"));
-        assertThat(local.harness().contactItem(contact).get("liveVendorKeys").ss()).containsExactly(MarketingHarness.hash("new@b.example"));
+        assertThat(local.harness().contactItem(contact).get("externalId").s())
+                .isEqualTo(MarketingHarness.hash("new@b.example"));
+        assertThat(local.harness().contactItem(contact).get("liveVendorKeys").ss())
+                .containsExactly(MarketingHarness.hash("new@b.example"));
     }
 
     @Test
@@ -80,9 +88,18 @@ class MarketingEmailChangeTest {
 
         deliver(subscribed(contact, 2, "new@b.example"));
 
-        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("unsubscribed");
-        assertThat(mailchimp.member(LIST_ID, "old@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
-        assertThat(live()).singleElement().extracting(MailchimpSandbox.Member::emailAddress).isEqualTo("new@b.example");
+        assertThat(mailchimp.member(LIST_ID, "new@b.example"))
+                .get()
+                .extracting(MailchimpSandbox.Member::status)
+                .isEqualTo("unsubscribed");
+        assertThat(mailchimp.member(LIST_ID, "old@b.example"))
+                .get()
+                .extracting(MailchimpSandbox.Member::status)
+                .isEqualTo("archived");
+        assertThat(live())
+                .singleElement()
+                .extracting(MailchimpSandbox.Member::emailAddress)
+                .isEqualTo("new@b.example");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -94,12 +111,15 @@ class MarketingEmailChangeTest {
 
         deliver(subscribed(contact, 2, "new@b.example"));
 
-        assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(404);
+        assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH))
+                .extracting(RecordedCall::status)
+                .containsExactly(404);
         assertThat(mailchimp.members()).singleElement().satisfies(m -> {
             assertThat(m.emailAddress()).isEqualTo("new@b.example");
             assertThat(m.status()).isEqualTo("subscribed");
         });
-        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n())
+                .isEqualTo("2");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -111,9 +131,11 @@ class MarketingEmailChangeTest {
 
         deliver(subscribed(contact, 2, "new@b.example"));
 
-        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+        assertThat(mailchimp.members())
+                .extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(tuple("old@b.example", "archived"), tuple("new@b.example", "unsubscribed"));
-        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get()
+        assertThat(mailchimp.member(LIST_ID, "new@b.example"))
+                .get()
                 .satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "Ed"));
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
@@ -135,9 +157,12 @@ class MarketingEmailChangeTest {
             data.put("firstName", "Ed");
             data.put("marketingConsent", "pending");
         }));
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
-        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(local.harness().contactItem(contact).get("leaseUntil").n()));
+        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(
+                local.harness().contactItem(contact).get("leaseUntil").n()));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), leaseEnds).toMillis() + 200));
 
         // the crashed attempt's message comes back: the old hash is gone (moved), so the new address is PUT
@@ -147,8 +172,11 @@ class MarketingEmailChangeTest {
             assertThat(m.emailAddress()).isEqualTo("new@b.example");
             assertThat(m.status()).isEqualTo("subscribed");
         });
-        assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(200, 404);
-        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(mailchimp.calls("PATCH", MarketingHarness.MEMBER_PATH))
+                .extracting(RecordedCall::status)
+                .containsExactly(200, 404);
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n())
+                .isEqualTo("2");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class MarketingFaultTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 4, 30));
+    final LocalDeployment<MarketingHarness> local =
+            LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 4, 30));
 
     @Test
     void rateLimitWithoutRetryAfterBacksOffOnItsOwn() {
@@ -33,12 +35,18 @@ class MarketingFaultTest {
         local.harness().send(MarketingHarness.upserted(contact, 1, "busy@b.example", "Busy"));
 
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("errorClass").s()).isEqualTo("rate_limited");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("rate_limited");
         local.esm().drain(Duration.ofSeconds(20));
 
         // the sandbox asked for 30 s but, as Mailchimp, sent no Retry-After: the pipeline's backoff decides
         assertThat(local.harness().visibilityTimeouts).containsExactly(1, 2);
-        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(429, 429, 200);
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH))
+                .extracting(RecordedCall::status)
+                .containsExactly(429, 429, 200);
         assertThat(mailchimp.member(LIST_ID, "busy@b.example")).isPresent();
     }
 
@@ -53,7 +61,9 @@ class MarketingFaultTest {
         assertThat(status.get("outcome").s()).isEqualTo("RETRYING");
         assertThat(status.get("errorClass").s()).isEqualTo("rate_limited");
         assertThat(status.get("reason").s()).contains("signup throttle").doesNotContain("keen@b.example");
-        assertThat(local.harness().visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isGreaterThanOrEqualTo(1800));
+        assertThat(local.harness().visibilityTimeouts)
+                .singleElement()
+                .satisfies(seconds -> assertThat(seconds).isGreaterThanOrEqualTo(1800));
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
@@ -71,7 +81,9 @@ class MarketingFaultTest {
         Map<String, AttributeValue> status = local.harness().statusItem("evt-" + contact + "-v1");
         assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.get("errorClass").s()).isEqualTo("member_refused");
-        assertThat(status.get("reason").s()).contains("400").contains("Member In Compliance State")
+        assertThat(status.get("reason").s())
+                .contains("400")
+                .contains("Member In Compliance State")
                 .doesNotContain("bounced@b.example");
         assertThat(mailchimp.calls("PUT", MEMBER_PATH)).hasSize(1);
         assertThat(local.harness().contactItem(contact)).doesNotContainKey("leaseOwner");
@@ -85,14 +97,24 @@ class MarketingFaultTest {
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).hasSize(1);
-        assertThat(local.harness().statusItem("evt-" + contact + "-v1").get("reason").s()).contains("Forgotten Email Not Subscribed");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v1")
+                        .get("reason")
+                        .s())
+                .contains("Forgotten Email Not Subscribed");
         assertThat(mailchimp.members()).isEmpty();
     }
 
     @Test
     void anInvalidResourceIsPermanentAndNamesTheField() {
         String contact = SampleEvents.unique("003");
-        mailchimp.rejectNext("PUT", MEMBER_PATH, 1, 400, "Invalid Resource", "merge_fields.PHONE: Please enter a valid phone number.");
+        mailchimp.rejectNext(
+                "PUT",
+                MEMBER_PATH,
+                1,
+                400,
+                "Invalid Resource",
+                "merge_fields.PHONE: Please enter a valid phone number.");
         local.harness().send(MarketingHarness.upserted(contact, 1, "phone@b.example", "Phone"));
         local.esm().drain(Duration.ofSeconds(20));
 
@@ -120,19 +142,28 @@ class MarketingFaultTest {
         local.harness().send(withoutConsent(contact, 1, "old@b.example"));
         local.esm().drain(Duration.ofSeconds(10));
         // the e-mail change writes the new member, then the archive of the old one fails (retryable)
-        mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("old@b.example"), 1, 500);
+        mailchimp.failNext(
+                "DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("old@b.example"), 1, 500);
         local.harness().send(withoutConsent(contact, 2, "new@b.example"));
         local.esm().pollOnce();
-        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("transactional");
+        assertThat(mailchimp.member(LIST_ID, "new@b.example"))
+                .get()
+                .extracting(MailchimpSandbox.Member::status)
+                .isEqualTo("transactional");
 
         // the contact is deleted in the CRM; its deletion is applied before the change's retry
         local.harness().send(MarketingHarness.deleted(contact, 3));
         assertThat(local.esm().pollOnce().received()).isEqualTo(1);
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+        assertThat(mailchimp.members())
+                .extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactlyInAnyOrder(tuple("old@b.example", "archived"), tuple("new@b.example", "archived"));
-        assertThat(local.harness().statusItem("evt-" + contact + "-v2").get("outcome").s()).isEqualTo("SKIPPED");
+        assertThat(local.harness()
+                        .statusItem("evt-" + contact + "-v2")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("SKIPPED");
         assertThat(local.harness().contactItem(contact)).doesNotContainKey("liveVendorKeys");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
@@ -142,7 +173,8 @@ class MarketingFaultTest {
         String contact = SampleEvents.unique("003");
         local.harness().send(withoutConsent(contact, 1, "a@b.example"));
         local.esm().drain(Duration.ofSeconds(10));
-        mailchimp.failNext("DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("a@b.example"), 1, 500);
+        mailchimp.failNext(
+                "DELETE", "/3\\.0/lists/" + LIST_ID + "/members/" + MarketingHarness.hash("a@b.example"), 1, 500);
         local.harness().send(withoutConsent(contact, 2, "b@b.example"));
         local.esm().pollOnce();
 
@@ -150,8 +182,11 @@ class MarketingFaultTest {
         assertThat(local.esm().pollOnce().received()).isEqualTo(1);
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
-                .containsExactlyInAnyOrder(tuple("a@b.example", "archived"), tuple("b@b.example", "archived"),
+        assertThat(mailchimp.members())
+                .extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(
+                        tuple("a@b.example", "archived"),
+                        tuple("b@b.example", "archived"),
                         tuple("c@b.example", "transactional"));
         Map<String, AttributeValue> item = local.harness().contactItem(contact);
         assertThat(item.get("externalId").s()).isEqualTo(MarketingHarness.hash("c@b.example"));
@@ -168,11 +203,16 @@ class MarketingFaultTest {
         local.harness().send(withoutConsent(contact, 2, "second@b.example"));
         local.esm().drain(Duration.ofSeconds(20));
 
-        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("first@b.example", "archived"),
+        assertThat(mailchimp.members())
+                .extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("first@b.example", "archived"),
                         org.assertj.core.groups.Tuple.tuple("second@b.example", "transactional"));
-        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(500, 204);
-        assertThat(local.harness().contactItem(contact).get("externalId").s()).isEqualTo(MarketingHarness.hash("second@b.example"));
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH))
+                .extracting(RecordedCall::status)
+                .containsExactly(500, 204);
+        assertThat(local.harness().contactItem(contact).get("externalId").s())
+                .isEqualTo(MarketingHarness.hash("second@b.example"));
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

@@ -18,13 +18,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MarketingFirstSyncTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 30));
+    final LocalDeployment<MarketingHarness> local =
+            LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 30));
 
     @Test
     void membersAddedByHandAreUpdatedInPlaceAndAnUnsubscribeStays() {
-        mailchimp.memberByHand(LIST_ID, "Gone@B.example", "unsubscribed", Map.of("FNAME", "G.", "LNAME", "Old", "PHONE", ""))
-                .memberByHand(LIST_ID, "kept@b.example", "subscribed", Map.of("FNAME", "Kay", "LNAME", "Imported", "PHONE", "555", "MMERGE5", "VIP"));
+        mailchimp
+                .memberByHand(
+                        LIST_ID, "Gone@B.example", "unsubscribed", Map.of("FNAME", "G.", "LNAME", "Old", "PHONE", ""))
+                .memberByHand(
+                        LIST_ID,
+                        "kept@b.example",
+                        "subscribed",
+                        Map.of("FNAME", "Kay", "LNAME", "Imported", "PHONE", "555", "MMERGE5", "VIP"));
         String gone = SampleEvents.unique("003");
         String kept = SampleEvents.unique("003");
 
@@ -51,10 +59,15 @@ class MarketingFirstSyncTest {
         assertThat(mailchimp.member(LIST_ID, "kept@b.example")).get().satisfies(m -> {
             assertThat(m.status()).isEqualTo("subscribed");
             // the CRM's fields win, a field the CRM does not map stays as the person entered it
-            assertThat(m.mergeFields()).containsEntry("LNAME", "Keeper").containsEntry("PHONE", "").containsEntry("MMERGE5", "VIP");
+            assertThat(m.mergeFields())
+                    .containsEntry("LNAME", "Keeper")
+                    .containsEntry("PHONE", "")
+                    .containsEntry("MMERGE5", "VIP");
         });
-        assertThat(local.harness().contactItem(gone).get("externalId").s()).isEqualTo(MarketingHarness.hash("gone@b.example"));
-        assertThat(local.harness().contactItem(kept).get("externalId").s()).isEqualTo(MarketingHarness.hash("kept@b.example"));
+        assertThat(local.harness().contactItem(gone).get("externalId").s())
+                .isEqualTo(MarketingHarness.hash("gone@b.example"));
+        assertThat(local.harness().contactItem(kept).get("externalId").s())
+                .isEqualTo(MarketingHarness.hash("kept@b.example"));
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 }

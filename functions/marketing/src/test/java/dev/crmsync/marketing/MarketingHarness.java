@@ -20,7 +20,14 @@ final class MarketingHarness extends IntegrationHarness {
     final MailchimpSandbox mailchimp;
 
     MarketingHarness(MailchimpSandbox mailchimp, int maxReceiveCount, int queueVisibilitySeconds) {
-        super(LocalAws.get(), "marketing", MailchimpConnector::new, mailchimp, API_KEY, maxReceiveCount, queueVisibilitySeconds);
+        super(
+                LocalAws.get(),
+                "marketing",
+                MailchimpConnector::new,
+                mailchimp,
+                API_KEY,
+                maxReceiveCount,
+                queueVisibilitySeconds);
         this.mailchimp = mailchimp;
         mailchimp.createList(LIST_ID);
         environment.put("CRM_SYNC_OPTION_LIST_ID", LIST_ID);
@@ -35,11 +42,13 @@ final class MarketingHarness extends IntegrationHarness {
     }
 
     static String upserted(String contactId, long version, Consumer<ObjectNode> editData) {
-        return SampleEvents.event("contact.upserted", "evt-" + contactId + "-v" + version, contactId, version, editData);
+        return SampleEvents.event(
+                "contact.upserted", "evt-" + contactId + "-v" + version, contactId, version, editData);
     }
 
     static String deleted(String contactId, long version) {
-        return SampleEvents.event("contact.deleted", "evt-" + contactId + "-v" + version, contactId, version, data -> {});
+        return SampleEvents.event(
+                "contact.deleted", "evt-" + contactId + "-v" + version, contactId, version, data -> {});
     }
 
     static String hash(String email) {
@@ -57,7 +66,9 @@ final class MarketingHarness extends IntegrationHarness {
 
     /** The member PUTs Mailchimp answered 200, in arrival order. */
     List<RecordedCall> acceptedPuts() {
-        return mailchimp.calls("PUT", MEMBER_PATH).stream().filter(c -> c.status() == 200).toList();
+        return mailchimp.calls("PUT", MEMBER_PATH).stream()
+                .filter(c -> c.status() == 200)
+                .toList();
     }
 
     Map<String, AttributeValue> contactItem(String contactId) {

@@ -23,9 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class MarketingPipelineTest {
     private final MailchimpSandbox mailchimp = MailchimpSandbox.shared();
-    @RegisterExtension
-    final LocalDeployment<MarketingHarness> local = LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 30));
 
+    @RegisterExtension
+    final LocalDeployment<MarketingHarness> local =
+            LocalDeployment.of(mailchimp, () -> new MarketingHarness(mailchimp, 5, 30));
 
     @Test
     void upsertPutsTheMemberOfTheEmailsHashWithItsMergeFields() {
@@ -86,17 +87,25 @@ class MarketingPipelineTest {
         local.deliver(MarketingHarness.upserted(contact, 1, "del@b.example", "Del"));
         local.deliver(MarketingHarness.deleted(contact, 2));
 
-        assertThat(mailchimp.member(LIST_ID, "del@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
-        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::path, RecordedCall::status)
+        assertThat(mailchimp.member(LIST_ID, "del@b.example"))
+                .get()
+                .extracting(MailchimpSandbox.Member::status)
+                .isEqualTo("archived");
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH))
+                .extracting(RecordedCall::path, RecordedCall::status)
                 .containsExactly(tuple(path("del@b.example"), 204));
-        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n())
+                .isEqualTo("2");
 
         // archived by a person in Mailchimp before the CRM deleted the contact: 404 is "already gone"
         String other = SampleEvents.unique("003");
         local.deliver(MarketingHarness.upserted(other, 1, "gone@b.example", "Gone"));
-        mailchimp.rejectNext("DELETE", MEMBER_PATH, 1, 404, "Resource Not Found", "The requested resource could not be found.");
+        mailchimp.rejectNext(
+                "DELETE", MEMBER_PATH, 1, 404, "Resource Not Found", "The requested resource could not be found.");
         local.deliver(MarketingHarness.deleted(other, 2));
-        assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).extracting(RecordedCall::status).containsExactly(204, 404);
+        assertThat(mailchimp.calls("DELETE", MEMBER_PATH))
+                .extracting(RecordedCall::status)
+                .containsExactly(204, 404);
         assertThat(local.harness().contactItem(other).get("appliedVersion").n()).isEqualTo("2");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
@@ -114,7 +123,8 @@ class MarketingPipelineTest {
             assertThat(m.status()).isEqualTo("pending");
             assertThat(m.mergeFields()).containsEntry("FNAME", "Back again");
         });
-        assertThat(mailchimp.calls("PUT", MEMBER_PATH)).last()
+        assertThat(mailchimp.calls("PUT", MEMBER_PATH))
+                .last()
                 .satisfies(c -> assertThat(c.body().path("status").asText()).isEqualTo("pending"));
     }
 
@@ -125,9 +135,14 @@ class MarketingPipelineTest {
         local.deliver(MarketingHarness.upserted(contact, 2, "b@b.example", "Ann"));
         local.deliver(MarketingHarness.upserted(contact, 3, "a@b.example", "Ann"));
 
-        assertThat(local.harness().memberCalls()).extracting(RecordedCall::method, RecordedCall::path).containsExactly(
-                tuple("PUT", path("a@b.example")), tuple("PATCH", path("a@b.example")), tuple("PATCH", path("b@b.example")));
-        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+        assertThat(local.harness().memberCalls())
+                .extracting(RecordedCall::method, RecordedCall::path)
+                .containsExactly(
+                        tuple("PUT", path("a@b.example")),
+                        tuple("PATCH", path("a@b.example")),
+                        tuple("PATCH", path("b@b.example")));
+        assertThat(mailchimp.members())
+                .extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactly(tuple("a@b.example", "subscribed"));
     }
 
@@ -138,8 +153,12 @@ class MarketingPipelineTest {
         local.deliver(MarketingHarness.deleted(contact, 4));
 
         assertThat(mailchimp.calls("DELETE", MEMBER_PATH)).isEmpty();
-        assertThat(mailchimp.member(LIST_ID, "v@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("subscribed");
-        assertThat(local.harness().contactItem(contact).get("appliedVersion").n()).isEqualTo("5");
+        assertThat(mailchimp.member(LIST_ID, "v@b.example"))
+                .get()
+                .extracting(MailchimpSandbox.Member::status)
+                .isEqualTo("subscribed");
+        assertThat(local.harness().contactItem(contact).get("appliedVersion").n())
+                .isEqualTo("5");
     }
 
     @Test
@@ -148,16 +167,20 @@ class MarketingPipelineTest {
         local.deliver(MarketingHarness.upserted(contact, 1, "old@b.example", "Ed"));
         local.deliver(MarketingHarness.upserted(contact, 2, "new@b.example", "Ed"));
 
-        assertThat(local.harness().memberCalls()).extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status).containsExactly(
-                tuple("PUT", path("old@b.example"), 200),
-                tuple("PATCH", path("old@b.example"), 200));
-        assertThat(mailchimp.members()).extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
+        assertThat(local.harness().memberCalls())
+                .extracting(RecordedCall::method, RecordedCall::path, RecordedCall::status)
+                .containsExactly(tuple("PUT", path("old@b.example"), 200), tuple("PATCH", path("old@b.example"), 200));
+        assertThat(mailchimp.members())
+                .extracting(MailchimpSandbox.Member::emailAddress, MailchimpSandbox.Member::status)
                 .containsExactly(tuple("new@b.example", "subscribed"));
         assertThat(local.harness().contactItem(contact).get("externalId").s()).isEqualTo(hash("new@b.example"));
 
         // a later delete archives the member of the address the contact has now
         local.deliver(MarketingHarness.deleted(contact, 3));
-        assertThat(mailchimp.member(LIST_ID, "new@b.example")).get().extracting(MailchimpSandbox.Member::status).isEqualTo("archived");
+        assertThat(mailchimp.member(LIST_ID, "new@b.example"))
+                .get()
+                .extracting(MailchimpSandbox.Member::status)
+                .isEqualTo("archived");
     }
 
     @Test
@@ -171,10 +194,13 @@ class MarketingPipelineTest {
             assertThat(m.hash()).isEqualTo(hash("shared@b.example"));
             assertThat(m.mergeFields()).containsEntry("FNAME", "Second");
         });
-        assertThat(local.harness().contactItem(first).get("externalId").s()).isEqualTo(local.harness().contactItem(second).get("externalId").s());
+        assertThat(local.harness().contactItem(first).get("externalId").s())
+                .isEqualTo(local.harness().contactItem(second).get("externalId").s());
 
         local.deliver(MarketingHarness.upserted(first, 2, "shared@b.example", "First again"));
-        assertThat(mailchimp.members()).singleElement().satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "First again"));
+        assertThat(mailchimp.members())
+                .singleElement()
+                .satisfies(m -> assertThat(m.mergeFields()).containsEntry("FNAME", "First again"));
     }
 
     @Test
@@ -185,7 +211,11 @@ class MarketingPipelineTest {
         assertThat(mailchimp.calls()).isEmpty();
         assertThat(local.harness().dlqMessages()).isEmpty();
         // the version is handled: an older state of the contact arriving later is stale
-        assertThat(local.harness().recordItem("contact", contact).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness()
+                        .recordItem("contact", contact)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
     }
 
     @Test

@@ -24,11 +24,14 @@ final class DealMessage {
     /**
      * @param recordLink the link back to the CRM record, when the deployment set a template
      */
-    static String text(String dealName, BigDecimal amount, String currency, Optional<String> owner, Optional<String> recordLink) {
+    static String text(
+            String dealName, BigDecimal amount, String currency, Optional<String> owner, Optional<String> recordLink) {
         String name = escape(dealName);
         StringBuilder text = new StringBuilder(":tada: *Deal won:* ");
         // A link label cannot carry '|' or '>' (Slack ends it there); the name's '>' is already escaped.
-        text.append(recordLink.map(link -> "<" + link + "|" + name.replace("|", "¦") + ">").orElse(name));
+        text.append(recordLink
+                .map(link -> "<" + link + "|" + name.replace("|", "¦") + ">")
+                .orElse(name));
         text.append(" — ").append(amount(amount, currency));
         owner.ifPresent(o -> text.append(" · owner: ").append(escape(o)));
         return text.toString();
@@ -82,13 +85,15 @@ final class DealMessage {
     /** Why a template cannot be used, or empty when it can. */
     static Optional<String> templateProblem(String template) {
         if (!template.startsWith("https://") && !template.startsWith("http://")) {
-            return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must be an http(s) URL, e.g. https://crm.example.com/deals/{recordId}");
+            return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE
+                    + " must be an http(s) URL, e.g. https://crm.example.com/deals/{recordId}");
         }
         if (!template.contains(PLACEHOLDER)) {
             return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must contain " + PLACEHOLDER);
         }
         if (template.chars().anyMatch(c -> c <= ' ' || c == '|' || c == '<' || c == '>')) {
-            return Optional.of(EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must not contain spaces, '|', '<' or '>'");
+            return Optional.of(
+                    EnvVar.CRM_SYNC_OPTION_RECORD_URL_TEMPLATE + " must not contain spaces, '|', '<' or '>'");
         }
         return Optional.empty();
     }

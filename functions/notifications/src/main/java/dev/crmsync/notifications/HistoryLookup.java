@@ -5,7 +5,6 @@ import dev.crmsync.contract.ErrorClass;
 import dev.crmsync.synccore.connector.SyncFailure;
 import dev.crmsync.synccore.connector.SyncRequest;
 import dev.crmsync.synccore.connector.VendorHttp;
-import dev.crmsync.synccore.event.CrmEvent;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,7 +98,8 @@ final class HistoryLookup {
             for (JsonNode message : answer.path("messages")) {
                 JsonNode metadata = message.path("metadata");
                 if (SlackConnector.EVENT_TYPE.equals(metadata.path("event_type").asText())
-                        && dealId.equals(metadata.path("event_payload").path("deal_id").asText())) {
+                        && dealId.equals(
+                                metadata.path("event_payload").path("deal_id").asText())) {
                     return new Outcome.Found(message.path("ts").asText());
                 }
                 examined++;
@@ -114,9 +114,11 @@ final class HistoryLookup {
     }
 
     private static SyncFailure.Permanent tooLong(String channelId, String dealId) {
-        return new SyncFailure.Permanent(ErrorClass.HISTORY_TOO_LONG,
+        return new SyncFailure.Permanent(
+                ErrorClass.HISTORY_TOO_LONG,
                 "more than " + MAX_MESSAGES + " messages in " + channelId + " since deal " + dealId
                         + " closed: not posted, since an earlier attempt's message may be among them; look for it in the channel"
-                        + " (metadata deal_id " + dealId + "), post by hand if it is missing, and delete this message from the DLQ");
+                        + " (metadata deal_id " + dealId
+                        + "), post by hand if it is missing, and delete this message from the DLQ");
     }
 }

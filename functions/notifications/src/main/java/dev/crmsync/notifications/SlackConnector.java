@@ -44,6 +44,7 @@ public final class SlackConnector implements Connector {
      * CRM recorded the close, so only clock skew between the CRM and Slack needs room.
      */
     static final Duration LOOKUP_MARGIN = Duration.ofMinutes(15);
+
     private final SlackClient slack;
     private final HistoryLookup history;
     private final Optional<String> channel;
@@ -78,7 +79,8 @@ public final class SlackConnector implements Connector {
         CrmEvent deal = request.event();
         String stage = deal.text("stage");
         if (!"closed_won".equals(stage)) {
-            return new SyncResult.NotApplicable("deal " + deal.recordId() + " closed with stage " + stage + ", not closed_won: no message");
+            return new SyncResult.NotApplicable(
+                    "deal " + deal.recordId() + " closed with stage " + stage + ", not closed_won: no message");
         }
         Optional<String> configProblem = configurationProblem();
         if (configProblem.isPresent()) {
@@ -95,14 +97,16 @@ public final class SlackConnector implements Connector {
                         return applied(found.ts(), channelId);
                     }
                     case HistoryLookup.Outcome.Interrupted interrupted -> {
-                        return new SyncResult.Failed(interrupted.failure(), interrupted.reached().map(HistoryLookup.Position::encoded));
+                        return new SyncResult.Failed(
+                                interrupted.failure(), interrupted.reached().map(HistoryLookup.Position::encoded));
                     }
                     case HistoryLookup.Outcome.Absent absent -> {
                         // not posted by an earlier attempt: post it now
                     }
                 }
             }
-            JsonNode posted = slack.post("chat.postMessage", message(deal, channelId), request.credentials(), request.calls());
+            JsonNode posted =
+                    slack.post("chat.postMessage", message(deal, channelId), request.credentials(), request.calls());
             return applied(posted.path("ts").asText(), posted.path("channel").asText(channelId));
         } catch (VendorHttp.CallFailed failed) {
             return new SyncResult.Failed(failed.failure());
@@ -130,8 +134,14 @@ public final class SlackConnector implements Connector {
         Optional<String> link = recordUrlTemplate.map(template -> DealMessage.recordLink(template, deal.recordId()));
         ObjectNode body = json.createObjectNode()
                 .put("channel", channelId)
-                .put("text", DealMessage.text(deal.text("name"), amount, deal.text("currency"),
-                        DealMessage.owner(deal.data().get("owner")), link))
+                .put(
+                        "text",
+                        DealMessage.text(
+                                deal.text("name"),
+                                amount,
+                                deal.text("currency"),
+                                DealMessage.owner(deal.data().get("owner")),
+                                link))
                 .put("unfurl_links", false)
                 .put("unfurl_media", false);
         ObjectNode metadata = body.putObject("metadata").put("event_type", EVENT_TYPE);

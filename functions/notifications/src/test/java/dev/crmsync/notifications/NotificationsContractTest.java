@@ -4,9 +4,9 @@ import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.harness.contract.ActionSyncBinding;
 import dev.crmsync.harness.contract.ActionSyncContract;
+import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.harness.contract.VendorProfile;
 import dev.crmsync.harness.contract.VendorProfile.RateLimitAnswer;
-import dev.crmsync.harness.contract.VendorCall;
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import java.util.List;
@@ -59,7 +59,9 @@ class NotificationsContractTest extends ActionSyncContract {
         @Override
         public int effectsOf(String deal) {
             return (int) slack.messages(NotificationsHarness.CHANNEL).stream()
-                    .filter(message -> deal.equals(message.at("/metadata/event_payload/deal_id").asText())).count();
+                    .filter(message -> deal.equals(
+                            message.at("/metadata/event_payload/deal_id").asText()))
+                    .count();
         }
 
         @Override
@@ -69,8 +71,12 @@ class NotificationsContractTest extends ActionSyncContract {
 
         @Override
         public VendorProfile profile() {
-            return new VendorProfile(NotificationsHarness.BOT_TOKEN, key -> "{\"botToken\":\"" + key + "\"}", RateLimitAnswer.WITH_RETRY_AFTER,
-                    "vendor_rejected", List.of("channel_not_found"));
+            return new VendorProfile(
+                    NotificationsHarness.BOT_TOKEN,
+                    key -> "{\"botToken\":\"" + key + "\"}",
+                    RateLimitAnswer.WITH_RETRY_AFTER,
+                    "vendor_rejected",
+                    List.of("channel_not_found"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.crmsync.notifications;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.harness.LocalDeployment;
 import dev.crmsync.harness.ProcessCrash;
@@ -17,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Failure handling on real local servers: a crash between Slack's answer and the commit still
@@ -38,10 +38,13 @@ class NotificationsFaultTest {
     private void postAndDieBeforeTheCommit(String body, String deal) throws InterruptedException {
         ProcessCrash crash = new ProcessCrash();
         local.harness().send(body);
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
         assertThat(local.harness().messagesAbout(deal)).hasSize(1);
-        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(local.harness().messageItem(deal).get("leaseUntil").n()));
+        Instant leaseEnds = Instant.ofEpochMilli(Long.parseLong(
+                local.harness().messageItem(deal).get("leaseUntil").n()));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), leaseEnds).toMillis() + 200));
     }
 
@@ -49,8 +52,9 @@ class NotificationsFaultTest {
     void crashBetweenThePostAndTheCommitStillMakesOneMessage() throws InterruptedException {
         String deal = SampleEvents.unique("006");
         Instant closed = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-        String body = NotificationsHarness.occurredAt(NotificationsHarness.dealClosed(deal, "evt-" + deal,
-                data -> data.put("closedAt", closed.toString())), closed);
+        String body = NotificationsHarness.occurredAt(
+                NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("closedAt", closed.toString())),
+                closed);
         postAndDieBeforeTheCommit(body, deal);
 
         // the dead instance's message comes back after its 3 s visibility timeout
@@ -59,7 +63,8 @@ class NotificationsFaultTest {
         assertThat(local.harness().messagesAbout(deal)).hasSize(1);
         assertThat(local.harness().posts()).hasSize(1);
         assertThat(local.harness().lookups()).singleElement().satisfies(lookup -> {
-            assertThat(lookup.params()).containsEntry("channel", NotificationsHarness.CHANNEL)
+            assertThat(lookup.params())
+                    .containsEntry("channel", NotificationsHarness.CHANNEL)
                     .containsEntry("include_all_metadata", "true");
             // bounded: from shortly before the deal closed, not the channel's whole history
             assertThat(new BigDecimal(lookup.params().get("oldest")))
@@ -67,7 +72,9 @@ class NotificationsFaultTest {
         });
         Map<String, AttributeValue> action = local.harness().messageItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(local.harness().messagesAbout(deal).getFirst().get("ts").asText());
+        assertThat(action.get("externalId").s())
+                .isEqualTo(
+                        local.harness().messagesAbout(deal).getFirst().get("ts").asText());
         assertThat(action).doesNotContainKey("leaseOwner");
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
@@ -78,20 +85,29 @@ class NotificationsFaultTest {
         local.redeploy(() -> new NotificationsHarness(slack, 4, 30));
         String deal = SampleEvents.unique("006");
         Instant closed = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-        postAndDieBeforeTheCommit(NotificationsHarness.occurredAt(NotificationsHarness.dealClosed(deal, "evt-1-" + deal,
-                data -> data.put("closedAt", closed.toString())), closed), deal);
+        postAndDieBeforeTheCommit(
+                NotificationsHarness.occurredAt(
+                        NotificationsHarness.dealClosed(
+                                deal, "evt-1-" + deal, data -> data.put("closedAt", closed.toString())),
+                        closed),
+                deal);
 
         // the CRM sends the close again an hour later (a re-sync): its occurredAt is long after the first message
         Instant resent = Instant.now().plus(1, ChronoUnit.HOURS);
-        local.harness().send(NotificationsHarness.occurredAt(NotificationsHarness.dealClosed(deal, "evt-2-" + deal,
-                data -> data.put("closedAt", closed.toString())), resent));
+        local.harness()
+                .send(NotificationsHarness.occurredAt(
+                        NotificationsHarness.dealClosed(
+                                deal, "evt-2-" + deal, data -> data.put("closedAt", closed.toString())),
+                        resent));
         local.esm().pollOnce();
 
         assertThat(local.harness().messagesAbout(deal)).hasSize(1);
         assertThat(local.harness().posts()).hasSize(1);
         assertThat(local.harness().lookups()).hasSize(1);
         assertThat(local.harness().messageItem(deal).get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(local.harness().messageItem(deal).get("externalId").s()).isEqualTo(local.harness().messagesAbout(deal).getFirst().get("ts").asText());
+        assertThat(local.harness().messageItem(deal).get("externalId").s())
+                .isEqualTo(
+                        local.harness().messagesAbout(deal).getFirst().get("ts").asText());
     }
 
     @Test
@@ -130,7 +146,9 @@ class NotificationsFaultTest {
 
         assertThat(local.harness().messagesAbout(deal)).hasSize(1);
         assertThat(local.harness().posts()).hasSize(1);
-        List<RecordedCall> answered = local.harness().lookups().stream().filter(call -> call.status() == 200).toList();
+        List<RecordedCall> answered = local.harness().lookups().stream()
+                .filter(call -> call.status() == 200)
+                .toList();
         // 41 messages since the close, ours the oldest: three pages, none read twice
         assertThat(answered).hasSize(3);
         assertThat(answered.get(0).params()).doesNotContainKey("latest");
@@ -148,7 +166,8 @@ class NotificationsFaultTest {
         local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
 
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("rate_limited");
+        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s())
+                .isEqualTo("rate_limited");
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().visibilityTimeouts).containsExactly(3);
@@ -161,7 +180,8 @@ class NotificationsFaultTest {
     @Test
     void moreDealsThanTheChannelTakesPerSecondAreAllPostedOnce() {
         slack.setPostsPerSecondPerChannel(1);
-        List<String> deals = List.of(SampleEvents.unique("006"), SampleEvents.unique("006"), SampleEvents.unique("006"));
+        List<String> deals =
+                List.of(SampleEvents.unique("006"), SampleEvents.unique("006"), SampleEvents.unique("006"));
         deals.forEach(deal -> local.harness().send(NotificationsHarness.dealClosed(deal, "evt-" + deal)));
 
         local.esm().drain(Duration.ofSeconds(30));

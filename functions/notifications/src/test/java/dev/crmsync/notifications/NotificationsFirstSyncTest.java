@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NotificationsFirstSyncTest {
     private static final int MESSAGES_BY_PEOPLE = 250;
     private final SlackSandbox slack = SlackSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<NotificationsHarness> local = LocalDeployment.of(slack, () -> {
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
@@ -45,7 +46,8 @@ class NotificationsFirstSyncTest {
         esm.pollOnce();
         // ... and people keep talking before its retry, one of them about that deal
         for (int i = 0; i < MESSAGES_BY_PEOPLE; i++) {
-            slack.addMessageFromAPerson(NotificationsHarness.CHANNEL, i == 7 ? "who is on deal " + retried + "?" : "chatter " + i);
+            slack.addMessageFromAPerson(
+                    NotificationsHarness.CHANNEL, i == 7 ? "who is on deal " + retried + "?" : "chatter " + i);
         }
         for (String deal : deals.subList(1, 3)) {
             harness.send(NotificationsHarness.dealClosed(deal, "evt-" + deal));
@@ -54,7 +56,8 @@ class NotificationsFirstSyncTest {
 
         for (String deal : deals) {
             assertThat(harness.messagesAbout(deal)).as(deal).hasSize(1);
-            assertThat(harness.messageItem(deal).get("externalId").s()).isEqualTo(harness.messagesAbout(deal).getFirst().get("ts").asText());
+            assertThat(harness.messageItem(deal).get("externalId").s())
+                    .isEqualTo(harness.messagesAbout(deal).getFirst().get("ts").asText());
         }
         assertThat(harness.messages()).hasSize(100 + MESSAGES_BY_PEOPLE + deals.size());
         assertThat(harness.messages().subList(0, 100)).isEqualTo(before);

@@ -1,5 +1,8 @@
 package dev.crmsync.notifications;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmsync.harness.IntegrationHarness;
 import dev.crmsync.harness.SampleEvents;
 import dev.crmsync.sandbox.RecordedCall;
@@ -9,9 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -27,13 +27,23 @@ final class NotificationsHarness extends IntegrationHarness {
     final SlackSandbox slack;
 
     NotificationsHarness(SlackSandbox slack, int maxReceiveCount, int queueVisibilitySeconds) {
-        this(slack, maxReceiveCount, queueVisibilitySeconds, Map.of(
-                "CRM_SYNC_OPTION_CHANNEL", CHANNEL, "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", TEMPLATE));
+        this(
+                slack,
+                maxReceiveCount,
+                queueVisibilitySeconds,
+                Map.of("CRM_SYNC_OPTION_CHANNEL", CHANNEL, "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", TEMPLATE));
     }
 
-    NotificationsHarness(SlackSandbox slack, int maxReceiveCount, int queueVisibilitySeconds, Map<String, String> options) {
-        super(LocalAws.get(), SlackConnector.INTEGRATION, SlackConnector::new, slack.baseUrl(),
-                "{\"botToken\":\"" + BOT_TOKEN + "\"}", maxReceiveCount, queueVisibilitySeconds);
+    NotificationsHarness(
+            SlackSandbox slack, int maxReceiveCount, int queueVisibilitySeconds, Map<String, String> options) {
+        super(
+                LocalAws.get(),
+                SlackConnector.INTEGRATION,
+                SlackConnector::new,
+                slack.baseUrl(),
+                "{\"botToken\":\"" + BOT_TOKEN + "\"}",
+                maxReceiveCount,
+                queueVisibilitySeconds);
         this.slack = slack;
         environment.putAll(options);
         slack.acceptApiKeys(BOT_TOKEN);
@@ -69,7 +79,10 @@ final class NotificationsHarness extends IntegrationHarness {
 
     /** The channel's messages about {@code dealId}, found by the metadata our messages carry. */
     List<JsonNode> messagesAbout(String dealId) {
-        return messages().stream().filter(m -> dealId.equals(m.at("/metadata/event_payload/deal_id").asText())).toList();
+        return messages().stream()
+                .filter(m ->
+                        dealId.equals(m.at("/metadata/event_payload/deal_id").asText()))
+                .toList();
     }
 
     List<RecordedCall> posts() {

@@ -18,12 +18,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class NotificationsPipelineTest {
     private final SlackSandbox slack = SlackSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<NotificationsHarness> local = LocalDeployment.of(slack, () -> {
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
         return new NotificationsHarness(slack, 5, 30);
     });
-
 
     @Test
     void wonDealIsOneMessageWithNameAmountOwnerAndTheCrmLink() {
@@ -34,8 +34,9 @@ class NotificationsPipelineTest {
         local.deliver(envelope.toString());
 
         assertThat(local.harness().messages()).singleElement().satisfies(message -> {
-            assertThat(message.get("text").asText()).isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal
-                    + "|Globex - Data Residency Add-on> — €18,000.00 · owner: Sam Ortiz");
+            assertThat(message.get("text").asText())
+                    .isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal
+                            + "|Globex - Data Residency Add-on> — €18,000.00 · owner: Sam Ortiz");
             assertThat(message.at("/metadata/event_type").asText()).isEqualTo("crm_deal_closed");
             assertThat(message.at("/metadata/event_payload/deal_id").asText()).isEqualTo(deal);
         });
@@ -47,7 +48,8 @@ class NotificationsPipelineTest {
         assertThat(local.harness().lookups()).isEmpty();
         Map<String, AttributeValue> action = local.harness().messageItem(deal);
         assertThat(action.get("actionStatus").s()).isEqualTo("COMPLETED");
-        assertThat(action.get("externalId").s()).isEqualTo(local.harness().messages().getFirst().get("ts").asText());
+        assertThat(action.get("externalId").s())
+                .isEqualTo(local.harness().messages().getFirst().get("ts").asText());
         assertThat(action.get("externalIds").m().get("channel").s()).isEqualTo(NotificationsHarness.CHANNEL);
         assertThat(action).doesNotContainKeys("leaseOwner", "leaseUntil");
     }
@@ -55,32 +57,54 @@ class NotificationsPipelineTest {
     @Test
     void withoutAnOwnerTheMessageNamesNoneAndTheAmountIsInItsCurrency() {
         String deal = SampleEvents.unique("006");
-        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("name", "Tokyo <Rollout> & more")
-                .put("amount", 1250000).put("currency", "jpy")));
+        local.deliver(NotificationsHarness.dealClosed(
+                deal,
+                "evt-" + deal,
+                data -> data.put("name", "Tokyo <Rollout> & more")
+                        .put("amount", 1250000)
+                        .put("currency", "jpy")));
 
-        assertThat(local.harness().messages()).singleElement().satisfies(m -> assertThat(m.get("text").asText())
-                .isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal + "|Tokyo &lt;Rollout&gt; &amp; more> — ¥1,250,000"));
+        assertThat(local.harness().messages())
+                .singleElement()
+                .satisfies(m -> assertThat(m.get("text").asText())
+                        .isEqualTo(":tada: *Deal won:* <https://crm.example.com/deals/" + deal
+                                + "|Tokyo &lt;Rollout&gt; &amp; more> — ¥1,250,000"));
     }
 
     @Test
     void theLinkIsBuiltFromTheDeploymentsTemplateNeverFromTheEvent() {
         String deal = SampleEvents.unique("006");
         // fields no schema names are accepted and ignored: none of them may steer the link
-        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data
-                .put("url", "https://evil.example/phish").put("recordUrl", "https://evil.example/phish")
-                .put("recordUrlTemplate", "https://evil.example/{recordId}").put("link", "https://evil.example/phish")));
+        local.deliver(NotificationsHarness.dealClosed(
+                deal,
+                "evt-" + deal,
+                data -> data.put("url", "https://evil.example/phish")
+                        .put("recordUrl", "https://evil.example/phish")
+                        .put("recordUrlTemplate", "https://evil.example/{recordId}")
+                        .put("link", "https://evil.example/phish")));
 
         String text = local.harness().messages().getFirst().get("text").asText();
-        assertThat(text).contains("<https://crm.example.com/deals/" + deal + "|").doesNotContain("evil.example");
+        assertThat(text)
+                .contains("<https://crm.example.com/deals/" + deal + "|")
+                .doesNotContain("evil.example");
 
         // another deployment, another template: the link follows the option
         slack.reset();
         slack.addChannel(NotificationsHarness.CHANNEL, "sales").setPostsPerSecondPerChannel(0);
-        local.redeploy(() -> new NotificationsHarness(slack, 5, 30, Map.of("CRM_SYNC_OPTION_CHANNEL", NotificationsHarness.CHANNEL,
-                "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://acme.my.salesforce.com/lightning/r/Opportunity/{recordId}/view")));
-        local.deliver(NotificationsHarness.dealClosed(deal, "evt-" + deal, data -> data.put("url", "https://evil.example/phish")));
+        local.redeploy(() -> new NotificationsHarness(
+                slack,
+                5,
+                30,
+                Map.of(
+                        "CRM_SYNC_OPTION_CHANNEL",
+                        NotificationsHarness.CHANNEL,
+                        "CRM_SYNC_OPTION_RECORD_URL_TEMPLATE",
+                        "https://acme.my.salesforce.com/lightning/r/Opportunity/{recordId}/view")));
+        local.deliver(NotificationsHarness.dealClosed(
+                deal, "evt-" + deal, data -> data.put("url", "https://evil.example/phish")));
         assertThat(local.harness().messages().getFirst().get("text").asText())
-                .contains("<https://acme.my.salesforce.com/lightning/r/Opportunity/" + deal + "/view|").doesNotContain("evil.example");
+                .contains("<https://acme.my.salesforce.com/lightning/r/Opportunity/" + deal + "/view|")
+                .doesNotContain("evil.example");
     }
 
     @Test
@@ -91,8 +115,8 @@ class NotificationsPipelineTest {
 
         assertThat(slack.calls()).isEmpty();
         assertThat(local.harness().dlqMessages()).hasSize(1);
-        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s()).isEqualTo("schema_invalid");
+        assertThat(local.harness().statusItem("evt-" + deal).get("errorClass").s())
+                .isEqualTo("schema_invalid");
         assertThat(local.harness().statusItem("evt-" + deal).get("reason").s()).contains("stage");
     }
-
 }

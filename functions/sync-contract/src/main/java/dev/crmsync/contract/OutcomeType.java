@@ -76,8 +76,9 @@ public enum OutcomeType {
                 }
             }
             if (match == null) {
-                throw new IllegalArgumentException("unknown outcome '" + word.strip() + "': use a comma-separated list of "
-                        + format(EnumSet.allOf(OutcomeType.class)) + ", or " + NONE);
+                throw new IllegalArgumentException(
+                        "unknown outcome '" + word.strip() + "': use a comma-separated list of "
+                                + format(EnumSet.allOf(OutcomeType.class)) + ", or " + NONE);
             }
             outcomes.add(match);
         }

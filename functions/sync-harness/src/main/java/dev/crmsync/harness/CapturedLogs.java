@@ -20,16 +20,18 @@ import org.apache.logging.log4j.core.config.Property;
 public final class CapturedLogs implements AutoCloseable {
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    private final AbstractAppender appender = new AbstractAppender("captured-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
-        @Override
-        public void append(LogEvent event) {
-            StringWriter text = new StringWriter().append(event.getMessage().getFormattedMessage());
-            if (event.getThrown() != null) {
-                event.getThrown().printStackTrace(new PrintWriter(text.append('\n')));
-            }
-            lines.add(text.toString());
-        }
-    };
+    private final AbstractAppender appender =
+            new AbstractAppender("captured-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
+                @Override
+                public void append(LogEvent event) {
+                    StringWriter text =
+                            new StringWriter().append(event.getMessage().getFormattedMessage());
+                    if (event.getThrown() != null) {
+                        event.getThrown().printStackTrace(new PrintWriter(text.append('\n')));
+                    }
+                    lines.add(text.toString());
+                }
+            };
 
     public CapturedLogs() {
         appender.start();

@@ -41,7 +41,8 @@ public final class ConcurrencyProbe {
      * them to the two instances at the same moment, in a random order, while the vendor is slowed
      * by {@code slowVendor}; finally drains what came back busy.
      */
-    public void twoVersionsAtTheSameMoment(List<String> recordIds, VersionedEvent event, Runnable slowVendor, Runnable normalVendor) {
+    public void twoVersionsAtTheSameMoment(
+            List<String> recordIds, VersionedEvent event, Runnable slowVendor, Runnable normalVendor) {
         for (String recordId : recordIds) {
             harness.send(event.body(recordId, 1));
         }
@@ -85,10 +86,15 @@ public final class ConcurrencyProbe {
      *
      * @param versionsReceived the versions of a record the vendor accepted, in arrival order (from its request log)
      */
-    public void assertNeverOlderAfterNewer(List<String> recordIds, String object, Function<String, List<Long>> versionsReceived) {
+    public void assertNeverOlderAfterNewer(
+            List<String> recordIds, String object, Function<String, List<Long>> versionsReceived) {
         for (String recordId : recordIds) {
             assertThat(versionsReceived.apply(recordId)).as(recordId).isSorted().endsWith(3L);
-            assertThat(harness.recordItem(object, recordId).get("appliedVersion").n()).as(recordId).isEqualTo("3");
+            assertThat(harness.recordItem(object, recordId)
+                            .get("appliedVersion")
+                            .n())
+                    .as(recordId)
+                    .isEqualTo("3");
         }
         assertThat(harness.dlqMessages()).isEmpty();
     }

@@ -36,23 +36,39 @@ public final class HandlerProcess {
      * Runs {@code handler} against the harness's queue, table and secret, with the environment the
      * stack sets changed by {@code changes} (a null value removes the variable).
      */
-    public static Result pollOnce(Class<? extends RequestHandler<SQSEvent, SQSBatchResponse>> handler, IntegrationHarness harness,
-                                  String vendorUrl, Map<String, String> changes) throws IOException, InterruptedException {
-        ProcessBuilder process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), HandlerProcess.class.getName(), handler.getName(), harness.queues.queueArn());
+    public static Result pollOnce(
+            Class<? extends RequestHandler<SQSEvent, SQSBatchResponse>> handler,
+            IntegrationHarness harness,
+            String vendorUrl,
+            Map<String, String> changes)
+            throws IOException, InterruptedException {
+        ProcessBuilder process = new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HandlerProcess.class.getName(),
+                handler.getName(),
+                harness.queues.queueArn());
         Map<String, String> env = process.environment();
         env.keySet().removeIf(k -> k.startsWith("CRM_SYNC_") || k.startsWith("AWS_ENDPOINT_URL"));
         Map<String, String> function = new HashMap<>(Map.of(
-                "CRM_SYNC_INTEGRATION", harness.integration,
-                "CRM_SYNC_TABLE", harness.table,
-                "CRM_SYNC_QUEUE_URL", harness.queues.queueUrl(),
-                "CRM_SYNC_SECRET_ID", harness.secretId,
-                "CRM_SYNC_VENDOR_URL", vendorUrl,
-                "CRM_SYNC_MAX_RECEIVE_COUNT", Integer.toString(harness.maxReceiveCount)));
+                "CRM_SYNC_INTEGRATION",
+                harness.integration,
+                "CRM_SYNC_TABLE",
+                harness.table,
+                "CRM_SYNC_QUEUE_URL",
+                harness.queues.queueUrl(),
+                "CRM_SYNC_SECRET_ID",
+                harness.secretId,
+                "CRM_SYNC_VENDOR_URL",
+                vendorUrl,
+                "CRM_SYNC_MAX_RECEIVE_COUNT",
+                Integer.toString(harness.maxReceiveCount)));
         function.putAll(Map.of(
                 "AWS_ENDPOINT_URL_DYNAMODB", harness.aws.dynamoEndpoint().toString(),
                 "AWS_ENDPOINT_URL_SQS", harness.aws.sqsEndpoint().toString(),
-                "AWS_ENDPOINT_URL_SECRETS_MANAGER", harness.aws.secretsEndpoint().toString(),
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                        harness.aws.secretsEndpoint().toString(),
                 "AWS_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", "test",
                 "AWS_SECRET_ACCESS_KEY", "test",
@@ -75,7 +91,8 @@ public final class HandlerProcess {
         }
         if (!child.waitFor(60, TimeUnit.SECONDS)) {
             child.destroyForcibly();
-            throw new IllegalStateException("the handler process did not end within 60 s:\n" + String.join("\n", lines));
+            throw new IllegalStateException(
+                    "the handler process did not end within 60 s:\n" + String.join("\n", lines));
         }
         return new Result(child.exitValue(), lines);
     }
@@ -83,10 +100,17 @@ public final class HandlerProcess {
     /** Arguments: the handler class, the queue ARN. */
     public static void main(String[] args) throws ReflectiveOperationException {
         @SuppressWarnings("unchecked")
-        RequestHandler<SQSEvent, SQSBatchResponse> handler =
-                (RequestHandler<SQSEvent, SQSBatchResponse>) Class.forName(args[0]).getDeclaredConstructor().newInstance();
-        try (SqsClient sqs = SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
-            new LocalEventSourceMapping(sqs, System.getenv("CRM_SYNC_QUEUE_URL"), args[1], handler::handleRequest, Duration.ofSeconds(60))
+        RequestHandler<SQSEvent, SQSBatchResponse> handler = (RequestHandler<SQSEvent, SQSBatchResponse>)
+                Class.forName(args[0]).getDeclaredConstructor().newInstance();
+        try (SqsClient sqs = SqsClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build()) {
+            new LocalEventSourceMapping(
+                            sqs,
+                            System.getenv("CRM_SYNC_QUEUE_URL"),
+                            args[1],
+                            handler::handleRequest,
+                            Duration.ofSeconds(60))
                     .pollOnce();
         }
     }

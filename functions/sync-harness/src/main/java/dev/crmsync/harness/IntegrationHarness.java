@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.synccore.config.AwsClients;
+import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.connector.Connector;
 import dev.crmsync.synccore.connector.ConnectorSettings;
-import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.synccore.state.StateKey;
 import dev.crmsync.testkit.AwsEnvironment;
@@ -59,6 +59,7 @@ public class IntegrationHarness {
     public final List<Integer> visibilityTimeouts = Collections.synchronizedList(new ArrayList<>());
     /** Further environment for the function, e.g. CRM_SYNC_EVENT_BUS (its outcome events go to the local EventBridge endpoint). */
     public final Map<String, String> environment = new HashMap<>();
+
     private final String vendorUrl;
     private final Function<ConnectorSettings, Connector> connector;
 
@@ -66,8 +67,14 @@ public class IntegrationHarness {
      * @param secretJson the integration's secret value, as on-call puts it (e.g. {@code {"apiKey":"…"}})
      * @param vendorUrl  the vendor sandbox's base URL
      */
-    public IntegrationHarness(AwsEnvironment aws, String integration, Function<ConnectorSettings, Connector> connector,
-                              String vendorUrl, String secretJson, int maxReceiveCount, int queueVisibilitySeconds) {
+    public IntegrationHarness(
+            AwsEnvironment aws,
+            String integration,
+            Function<ConnectorSettings, Connector> connector,
+            String vendorUrl,
+            String secretJson,
+            int maxReceiveCount,
+            int queueVisibilitySeconds) {
         this.aws = aws;
         this.integration = integration;
         this.connector = connector;
@@ -84,9 +91,22 @@ public class IntegrationHarness {
      * Deployed against {@code vendor}, which is made to accept {@code apiKey}; the integration's secret
      * holds the key as {@code {"apiKey":"…"}} (the shape of Stripe's, Mailchimp's and the example vendor's).
      */
-    public IntegrationHarness(AwsEnvironment aws, String integration, Function<ConnectorSettings, Connector> connector,
-                              VendorSandbox<?> vendor, String apiKey, int maxReceiveCount, int queueVisibilitySeconds) {
-        this(aws, integration, connector, vendor.baseUrl(), "{\"apiKey\":\"" + apiKey + "\"}", maxReceiveCount, queueVisibilitySeconds);
+    public IntegrationHarness(
+            AwsEnvironment aws,
+            String integration,
+            Function<ConnectorSettings, Connector> connector,
+            VendorSandbox<?> vendor,
+            String apiKey,
+            int maxReceiveCount,
+            int queueVisibilitySeconds) {
+        this(
+                aws,
+                integration,
+                connector,
+                vendor.baseUrl(),
+                "{\"apiKey\":\"" + apiKey + "\"}",
+                maxReceiveCount,
+                queueVisibilitySeconds);
         vendor.acceptApiKeys(apiKey);
     }
 
@@ -126,24 +146,31 @@ public class IntegrationHarness {
     public AwsClients clients(ExecutionInterceptor... extraInterceptors) {
         DynamoDbClient dynamo = DynamoDbClient.builder()
                 .endpointOverride(aws.dynamoEndpoint())
-                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> intercept(c, request -> dynamoOperations.add(operation(request)), extraInterceptors))
+                .overrideConfiguration(
+                        c -> intercept(c, request -> dynamoOperations.add(operation(request)), extraInterceptors))
                 .build();
         SqsClient sqs = SqsClient.builder()
                 .endpointOverride(aws.sqsEndpoint())
-                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> intercept(c, request -> {
-                    sqsOperations.add(operation(request));
-                    if (request instanceof ChangeMessageVisibilityBatchRequest batch) {
-                        batch.entries().forEach(e -> visibilityTimeouts.add(e.visibilityTimeout()));
-                    }
-                }, extraInterceptors))
+                .overrideConfiguration(c -> intercept(
+                        c,
+                        request -> {
+                            sqsOperations.add(operation(request));
+                            if (request instanceof ChangeMessageVisibilityBatchRequest batch) {
+                                batch.entries().forEach(e -> visibilityTimeouts.add(e.visibilityTimeout()));
+                            }
+                        },
+                        extraInterceptors))
                 .build();
         SecretsManagerClient secrets = SecretsManagerClient.builder()
                 .endpointOverride(aws.secretsEndpoint())
-                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
         if (!environment.containsKey("CRM_SYNC_EVENT_BUS")) {
@@ -151,15 +178,18 @@ public class IntegrationHarness {
         }
         EventBridgeClient events = EventBridgeClient.builder()
                 .endpointOverride(LocalEventBridge.shared().endpoint())
-                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.CREDENTIALS)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
         return new AwsClients(dynamo, sqs, secrets, events);
     }
 
     /** Records every request the client sends (what the cost assertions count), then the extra interceptors. */
-    private static void intercept(ClientOverrideConfiguration.Builder config, Consumer<SdkRequest> recorder,
-                                  ExecutionInterceptor... extraInterceptors) {
+    private static void intercept(
+            ClientOverrideConfiguration.Builder config,
+            Consumer<SdkRequest> recorder,
+            ExecutionInterceptor... extraInterceptors) {
         config.addExecutionInterceptor(new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -180,7 +210,8 @@ public class IntegrationHarness {
     }
 
     public LocalEventSourceMapping eventSourceMapping(SyncPipeline pipeline, Duration functionTimeout) {
-        return new LocalEventSourceMapping(aws.sqs(), queues.queueUrl(), queues.queueArn(), pipeline::process, functionTimeout);
+        return new LocalEventSourceMapping(
+                aws.sqs(), queues.queueUrl(), queues.queueArn(), pipeline::process, functionTimeout);
     }
 
     public void send(String body) {
@@ -188,8 +219,12 @@ public class IntegrationHarness {
     }
 
     public List<Message> dlqMessages() {
-        return aws.sqs().receiveMessage(b -> b.queueUrl(queues.dlqUrl()).maxNumberOfMessages(10)
-                .visibilityTimeout(0).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        return aws.sqs()
+                .receiveMessage(b -> b.queueUrl(queues.dlqUrl())
+                        .maxNumberOfMessages(10)
+                        .visibilityTimeout(0)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                .messages();
     }
 
     /**
@@ -206,14 +241,21 @@ public class IntegrationHarness {
 
     /** Messages in the integration queue, visible or in flight. */
     public int queuedMessages() {
-        Map<String, String> attributes = aws.sqs().getQueueAttributes(b -> b.queueUrl(queues.queueUrl()).attributeNamesWithStrings(
-                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        Map<String, String> attributes = aws.sqs()
+                .getQueueAttributes(b -> b.queueUrl(queues.queueUrl())
+                        .attributeNamesWithStrings(
+                                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings();
         return Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"))
                 + Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
     }
 
     public Map<String, AttributeValue> item(String pk) {
-        return aws.dynamo().getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk))).consistentRead(true)).item();
+        return aws.dynamo()
+                .getItem(b -> b.tableName(table)
+                        .key(Map.of("pk", AttributeValue.fromS(pk)))
+                        .consistentRead(true))
+                .item();
     }
 
     /** The record item (the mapping) of a CRM record. */

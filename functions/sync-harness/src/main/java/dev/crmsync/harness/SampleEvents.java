@@ -25,7 +25,8 @@ public final class SampleEvents {
      * The valid sample of {@code detailType} as a new event: its own envelope id, event id, record
      * id and version, and {@code data} edited by {@code editData}.
      */
-    public static String event(String detailType, String eventId, String recordId, long version, Consumer<ObjectNode> editData) {
+    public static String event(
+            String detailType, String eventId, String recordId, long version, Consumer<ObjectNode> editData) {
         ObjectNode envelope = sample("valid/" + detailType + ".json");
         envelope.put("id", UUID.randomUUID().toString());
         ObjectNode detail = (ObjectNode) envelope.get("detail");
@@ -48,7 +49,8 @@ public final class SampleEvents {
     /** A {@code deal.closed} of {@code dealId} for {@code accountId} over {@code amount}, named as the sample names it. */
     public static String dealClosed(String dealId, String accountId, String amount, String eventId) {
         ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
-        return dealClosed(dealId, accountId, amount, detail.path("data").path("name").asText(), eventId);
+        return dealClosed(
+                dealId, accountId, amount, detail.path("data").path("name").asText(), eventId);
     }
 
     public static String dealClosed(String dealId, String accountId, String amount, String name, String eventId) {
@@ -101,6 +103,7 @@ public final class SampleEvents {
                 break; // the repository root: never look above it
             }
         }
-        throw new IllegalStateException("events/samples not found in the repository above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("events/samples not found in the repository above "
+                + Path.of("").toAbsolutePath());
     }
 }

@@ -17,26 +17,37 @@ final class AwsResources {
     static String createStateTable(DynamoDbClient dynamo, String name) {
         dynamo.createTable(b -> b.tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("pk")
+                        .keyType(KeyType.HASH)
+                        .build())
                 .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName("pk").attributeType(ScalarAttributeType.S).build()));
+                        .attributeName("pk")
+                        .attributeType(ScalarAttributeType.S)
+                        .build()));
         dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
         return name;
     }
 
-    static AwsEnvironment.QueuePair createQueuePair(SqsClient sqs, String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
+    static AwsEnvironment.QueuePair createQueuePair(
+            SqsClient sqs, String name, int maxReceiveCount, int visibilityTimeoutSeconds) {
         String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq")).queueUrl();
         String dlqArn = arn(sqs, dlqUrl);
-        String redrivePolicy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
-        String queueUrl = sqs.createQueue(b -> b.queueName(name).attributes(Map.of(
-                        QueueAttributeName.REDRIVE_POLICY, redrivePolicy,
-                        QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds))))
+        String redrivePolicy =
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
+        String queueUrl = sqs.createQueue(b -> b.queueName(name)
+                        .attributes(Map.of(
+                                QueueAttributeName.REDRIVE_POLICY,
+                                redrivePolicy,
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                Integer.toString(visibilityTimeoutSeconds))))
                 .queueUrl();
         return new AwsEnvironment.QueuePair(queueUrl, arn(sqs, queueUrl), dlqUrl, dlqArn);
     }
 
     private static String arn(SqsClient sqs, String queueUrl) {
         return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
     }
 }

@@ -39,8 +39,9 @@ public final class Dynalite implements AutoCloseable {
         Path dir = installedDirectory();
         Path launcher = dir.resolve("server.js");
         if (!Files.isRegularFile(dir.resolve("node_modules/dynalite/package.json"))) {
-            throw new IllegalStateException("dynalite is not installed in " + dir
-                    + ": run the build (mvn -B verify, or mvn -pl functions/sync-testkit install), which runs npm ci there");
+            throw new IllegalStateException(
+                    "dynalite is not installed in " + dir
+                            + ": run the build (mvn -B verify, or mvn -pl functions/sync-testkit install), which runs npm ci there");
         }
         Process process;
         try {
@@ -49,8 +50,10 @@ public final class Dynalite implements AutoCloseable {
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start dynalite, the local DynamoDB server: Node.js 20 or newer must be "
-                    + "installed and `node` on the PATH (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "cannot start dynalite, the local DynamoDB server: Node.js 20 or newer must be "
+                            + "installed and `node` on the PATH (" + e.getMessage() + ")",
+                    e);
         }
         try {
             int port = awaitPort(process);
@@ -93,7 +96,8 @@ public final class Dynalite implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("dynalite did not start within " + START_TIMEOUT_SECONDS + " s");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("dynalite did not start: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "dynalite did not start: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting dynalite", e);

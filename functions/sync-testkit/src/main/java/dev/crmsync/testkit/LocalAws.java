@@ -39,7 +39,9 @@ public final class LocalAws implements AwsEnvironment {
         dynamoEndpoint = dynamoServer.endpoint();
 
         int sqsPort = freePort();
-        sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1").start();
+        sqsServer = SQSRestServerBuilder.withPort(sqsPort)
+                .withInterface("127.0.0.1")
+                .start();
         sqsServer.waitUntilStarted();
         sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
 

@@ -64,7 +64,8 @@ public final class LocalEventBridge implements AutoCloseable {
     private final WireMockServer server;
 
     private LocalEventBridge() {
-        server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().extensions(new PutEvents()));
+        server = new WireMockServer(
+                wireMockConfig().bindAddress("127.0.0.1").dynamicPort().extensions(new PutEvents()));
     }
 
     /** The endpoint of this test JVM, started on first use and stopped at exit. */
@@ -97,12 +98,17 @@ public final class LocalEventBridge implements AutoCloseable {
 
     /** The PutEvents calls received for {@code bus} (whatever they were answered), in order. */
     public List<Call> calls(String bus) {
-        return calls.stream().filter(call -> call.entries().stream().anyMatch(e -> bus.equals(e.eventBusName()))).toList();
+        return calls.stream()
+                .filter(call -> call.entries().stream().anyMatch(e -> bus.equals(e.eventBusName())))
+                .toList();
     }
 
     /** Every entry received for {@code bus}, in order. */
     public List<Entry> entries(String bus) {
-        return calls(bus).stream().flatMap(call -> call.entries().stream()).filter(e -> bus.equals(e.eventBusName())).toList();
+        return calls(bus).stream()
+                .flatMap(call -> call.entries().stream())
+                .filter(e -> bus.equals(e.eventBusName()))
+                .toList();
     }
 
     @Override
@@ -134,13 +140,23 @@ public final class LocalEventBridge implements AutoCloseable {
             }
             List<Entry> entries = new ArrayList<>();
             for (JsonNode entry : request.path("Entries")) {
-                entries.add(new Entry(text(entry, "EventBusName"), text(entry, "Source"), text(entry, "DetailType"),
-                        detail(entry), entry.has("Time") ? Instant.ofEpochMilli((long) (entry.get("Time").asDouble() * 1000)) : null));
+                entries.add(new Entry(
+                        text(entry, "EventBusName"),
+                        text(entry, "Source"),
+                        text(entry, "DetailType"),
+                        detail(entry),
+                        entry.has("Time")
+                                ? Instant.ofEpochMilli((long) (entry.get("Time").asDouble() * 1000))
+                                : null));
             }
             calls.add(new Call(List.copyOf(entries)));
             if (entries.isEmpty() || entries.size() > ENTRIES_LIMIT) {
-                return error(400, "ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy"
-                        + " constraint: Member must have length less than or equal to " + ENTRIES_LIMIT + " and greater than or equal to 1");
+                return error(
+                        400,
+                        "ValidationException",
+                        "1 validation error detected: Value at 'entries' failed to satisfy"
+                                + " constraint: Member must have length less than or equal to " + ENTRIES_LIMIT
+                                + " and greater than or equal to 1");
             }
             String bus = entries.getFirst().eventBusName();
             Duration delay = bus == null ? Duration.ZERO : delays.getOrDefault(bus, Duration.ZERO);
@@ -164,18 +180,32 @@ public final class LocalEventBridge implements AutoCloseable {
                 }
             }
             body.put("FailedEntryCount", failed);
-            return delayed(aResponse().withStatus(200).withHeader("Content-Type", JSON_1_1).withBody(body.toString()).build(), delay);
+            return delayed(
+                    aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", JSON_1_1)
+                            .withBody(body.toString())
+                            .build(),
+                    delay);
         }
 
         private static ResponseDefinition delayed(ResponseDefinition response, Duration delay) {
-            return delay.isZero() ? response
+            return delay.isZero()
+                    ? response
                     : com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(response)
-                            .withFixedDelay((int) delay.toMillis()).build();
+                            .withFixedDelay((int) delay.toMillis())
+                            .build();
         }
 
         private static ResponseDefinition error(int status, String type, String message) {
-            return aResponse().withStatus(status).withHeader("Content-Type", JSON_1_1)
-                    .withBody(JSON.createObjectNode().put("__type", type).put("message", message).toString()).build();
+            return aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", JSON_1_1)
+                    .withBody(JSON.createObjectNode()
+                            .put("__type", type)
+                            .put("message", message)
+                            .toString())
+                    .build();
         }
 
         private static String text(JsonNode entry, String field) {

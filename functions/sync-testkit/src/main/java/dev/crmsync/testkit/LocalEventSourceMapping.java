@@ -30,8 +30,12 @@ public final class LocalEventSourceMapping {
     private final Duration functionTimeout;
     private int batchSize = 10;
 
-    public LocalEventSourceMapping(SqsClient sqs, String queueUrl, String queueArn,
-                                   BiFunction<SQSEvent, Context, SQSBatchResponse> function, Duration functionTimeout) {
+    public LocalEventSourceMapping(
+            SqsClient sqs,
+            String queueUrl,
+            String queueArn,
+            BiFunction<SQSEvent, Context, SQSBatchResponse> function,
+            Duration functionTimeout) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
@@ -86,7 +90,10 @@ public final class LocalEventSourceMapping {
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
         for (Message m : received) {
             if (!failed.contains(m.messageId())) {
-                deletes.add(DeleteMessageBatchRequestEntry.builder().id("d" + deletes.size()).receiptHandle(m.receiptHandle()).build());
+                deletes.add(DeleteMessageBatchRequestEntry.builder()
+                        .id("d" + deletes.size())
+                        .receiptHandle(m.receiptHandle())
+                        .build());
             }
         }
         for (int from = 0; from < deletes.size(); from += 10) {
@@ -118,8 +125,10 @@ public final class LocalEventSourceMapping {
     }
 
     private int inFlightOrVisible() {
-        Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings(
-                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                        .attributeNamesWithStrings(
+                                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings();
         return Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"))
                 + Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
     }

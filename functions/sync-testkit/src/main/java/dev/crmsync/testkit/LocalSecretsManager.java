@@ -26,14 +26,19 @@ public final class LocalSecretsManager implements AutoCloseable {
     }
 
     static LocalSecretsManager start() {
-        WireMockServer server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+        WireMockServer server =
+                new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        server.stubFor(post(urlEqualTo("/"))
-                .atPriority(10)
-                .withHeader("X-Amz-Target", equalTo(TARGET))
-                .willReturn(aResponse().withStatus(400)
-                        .withHeader("Content-Type", "application/x-amz-json-1.1")
-                        .withBody("{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}")));
+        server.stubFor(
+                post(urlEqualTo("/"))
+                        .atPriority(10)
+                        .withHeader("X-Amz-Target", equalTo(TARGET))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(400)
+                                        .withHeader("Content-Type", "application/x-amz-json-1.1")
+                                        .withBody(
+                                                "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}")));
         return new LocalSecretsManager(server);
     }
 
@@ -47,7 +52,8 @@ public final class LocalSecretsManager implements AutoCloseable {
                 .atPriority(1)
                 .withHeader("X-Amz-Target", equalTo(TARGET))
                 .withRequestBody(matchingJsonPath("$.SecretId", equalTo(secretId)))
-                .willReturn(aResponse().withStatus(200)
+                .willReturn(aResponse()
+                        .withStatus(200)
                         .withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody(jsonObject(secretId, secretString))));
     }

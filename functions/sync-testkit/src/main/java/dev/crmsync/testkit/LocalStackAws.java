@@ -31,19 +31,34 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(container.getAccessKey(), container.getSecretKey()));
         Region region = Region.of(container.getRegion());
-        this.dynamo = DynamoDbClient.builder().endpointOverride(container.getEndpoint()).region(region)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        this.sqs = SqsClient.builder().endpointOverride(container.getEndpoint()).region(region)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        this.secrets = SecretsManagerClient.builder().endpointOverride(container.getEndpoint()).region(region)
-                .credentialsProvider(credentials).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        this.dynamo = DynamoDbClient.builder()
+                .endpointOverride(container.getEndpoint())
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        this.sqs = SqsClient.builder()
+                .endpointOverride(container.getEndpoint())
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        this.secrets = SecretsManagerClient.builder()
+                .endpointOverride(container.getEndpoint())
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
     }
 
     public static LocalStackAws start() {
-        String image = Optional.ofNullable(System.getenv("CRM_SYNC_LOCALSTACK_IMAGE")).orElse(DEFAULT_IMAGE);
-        LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(image)
-                .asCompatibleSubstituteFor("localstack/localstack"))
-                .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.SQS,
+        String image =
+                Optional.ofNullable(System.getenv("CRM_SYNC_LOCALSTACK_IMAGE")).orElse(DEFAULT_IMAGE);
+        LocalStackContainer container = new LocalStackContainer(
+                        DockerImageName.parse(image).asCompatibleSubstituteFor("localstack/localstack"))
+                .withServices(
+                        LocalStackContainer.Service.DYNAMODB,
+                        LocalStackContainer.Service.SQS,
                         LocalStackContainer.Service.SECRETSMANAGER);
         Optional.ofNullable(System.getenv("LOCALSTACK_AUTH_TOKEN"))
                 .ifPresent(token -> container.withEnv("LOCALSTACK_AUTH_TOKEN", token));

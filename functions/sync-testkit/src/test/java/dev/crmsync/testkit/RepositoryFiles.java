@@ -23,7 +23,8 @@ final class RepositoryFiles {
                 return dir;
             }
         }
-        throw new IllegalStateException("not inside the crm-sync repository: " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "not inside the crm-sync repository: " + Path.of("").toAbsolutePath());
     }
 
     /** The regular files under {@code root} that {@code wanted} accepts, outside skipped folders. */

@@ -39,13 +39,20 @@ class RepositoryStandsAloneTest {
         Path root = Path.of("/repo");
         Path moduleFile = root.resolve("functions/billing/src/test/java/Fixtures.java");
         String besideTheClone = "shared" + "/vendor/stripe/fixtures3.json";
-        assertThat(violations(root, moduleFile, "Path.of(\"" + up(2) + "/events/samples\")")).isEmpty();
-        assertThat(violations(root, moduleFile, "Path.of(\"" + up(3) + "/" + besideTheClone + "\")")).hasSize(2);
-        assertThat(violations(root, moduleFile, "Path.of(\"" + up(3) + "/elsewhere/file.json\")")).hasSize(1);
-        assertThat(violations(root, root.resolve("local/run"), "cd \"$(dirname \"$0\")/" + up(1) + "\"")).isEmpty();
-        assertThat(violations(root, root.resolve("local/run"), "cat \"$(dirname \"$0\")/" + up(2) + "/x\"")).hasSize(1);
-        assertThat(violations(root, moduleFile, "System.getProperty(\"user" + ".home\")")).hasSize(1);
-        assertThat(violations(root, moduleFile, "new File(\"/" + "work/" + besideTheClone + "\")")).hasSize(1);
+        assertThat(violations(root, moduleFile, "Path.of(\"" + up(2) + "/events/samples\")"))
+                .isEmpty();
+        assertThat(violations(root, moduleFile, "Path.of(\"" + up(3) + "/" + besideTheClone + "\")"))
+                .hasSize(2);
+        assertThat(violations(root, moduleFile, "Path.of(\"" + up(3) + "/elsewhere/file.json\")"))
+                .hasSize(1);
+        assertThat(violations(root, root.resolve("local/run"), "cd \"$(dirname \"$0\")/" + up(1) + "\""))
+                .isEmpty();
+        assertThat(violations(root, root.resolve("local/run"), "cat \"$(dirname \"$0\")/" + up(2) + "/x\""))
+                .hasSize(1);
+        assertThat(violations(root, moduleFile, "System.getProperty(\"user" + ".home\")"))
+                .hasSize(1);
+        assertThat(violations(root, moduleFile, "new File(\"/" + "work/" + besideTheClone + "\")"))
+                .hasSize(1);
     }
 
     /** {@code ..} repeated {@code levels} times, joined by '/': written this way so this file holds no such path. */
@@ -93,8 +100,12 @@ class RepositoryStandsAloneTest {
     private static boolean isCodeOrBuild(Path file) {
         String name = file.getFileName().toString();
         String parent = file.getParent().getFileName().toString();
-        return name.endsWith(".java") || name.endsWith(".js") || name.endsWith(".sh") || name.endsWith(".xml")
-                || name.equals("cdk.json") || name.equals("package.json")
+        return name.endsWith(".java")
+                || name.endsWith(".js")
+                || name.endsWith(".sh")
+                || name.endsWith(".xml")
+                || name.equals("cdk.json")
+                || name.equals("package.json")
                 || Set.of("local", "bench", ".ci").contains(parent);
     }
 }

@@ -74,7 +74,9 @@ public interface ApiKeyScheme {
             return null;
         }
         a = a.trim();
-        return a.regionMatches(true, 0, scheme, 0, scheme.length()) ? a.substring(scheme.length()).trim() : null;
+        return a.regionMatches(true, 0, scheme, 0, scheme.length())
+                ? a.substring(scheme.length()).trim()
+                : null;
     }
 
     /** The decoded {@code user:password} of Basic credentials; null without them, "" when they cannot be decoded. */

@@ -26,8 +26,13 @@ final class FaultRule {
     final EndpointFailure failure;
 
     private FaultRule(
-            String method, String pathRegex, int times, Kind kind, Function<SandboxRequest, SandboxReply> answer,
-            Duration delay, EndpointFailure failure) {
+            String method,
+            String pathRegex,
+            int times,
+            Kind kind,
+            Function<SandboxRequest, SandboxReply> answer,
+            Duration delay,
+            EndpointFailure failure) {
         if (times < 1) {
             throw new IllegalArgumentException("times must be >= 1");
         }

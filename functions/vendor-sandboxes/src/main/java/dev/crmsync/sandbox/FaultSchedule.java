@@ -54,19 +54,29 @@ final class FaultSchedule {
             }
         }
         RandomFaults random = randomFaults;
-        return random == null ? null : random.draw(method, path).map(kind -> ruleFor(kind, random)).orElse(null);
+        return random == null
+                ? null
+                : random.draw(method, path).map(kind -> ruleFor(kind, random)).orElse(null);
     }
 
     /** A one-time rule that strikes as {@code kind} does. */
     private FaultRule ruleFor(RandomFaults.Kind kind, RandomFaults drawnBy) {
         return switch (kind) {
-            case SERVER_ERROR -> FaultRule.answer("*", ".*", 1, request -> errorReply.apply(request, new SandboxError.Failure(503, null)));
+            case SERVER_ERROR ->
+                FaultRule.answer(
+                        "*", ".*", 1, request -> errorReply.apply(request, new SandboxError.Failure(503, null)));
             case SERVER_ERROR_AFTER_START -> FaultRule.inEndpoint("*", ".*", 1, new EndpointFailure(500, false));
             case SERVER_ERROR_AFTER_WORK -> FaultRule.inEndpoint("*", ".*", 1, new EndpointFailure(500, true));
-            case RATE_LIMITED_WITH_RETRY_AFTER -> FaultRule.answer("*", ".*", 1,
-                    request -> errorReply.apply(request, new SandboxError.RateLimited(1)));
-            case RATE_LIMITED_WITHOUT_RETRY_AFTER -> FaultRule.answer("*", ".*", 1,
-                    request -> errorReply.apply(request, new SandboxError.RateLimited(1)).withoutHeader("Retry-After"));
+            case RATE_LIMITED_WITH_RETRY_AFTER ->
+                FaultRule.answer("*", ".*", 1, request -> errorReply.apply(request, new SandboxError.RateLimited(1)));
+            case RATE_LIMITED_WITHOUT_RETRY_AFTER ->
+                FaultRule.answer(
+                        "*",
+                        ".*",
+                        1,
+                        request -> errorReply
+                                .apply(request, new SandboxError.RateLimited(1))
+                                .withoutHeader("Retry-After"));
             case TIMEOUT -> FaultRule.delay("*", ".*", 1, drawnBy.timeoutDelay());
             case CONNECTION_RESET -> FaultRule.reset("*", ".*", 1);
         };

@@ -55,7 +55,8 @@ public final class RandomFaults {
      * @param kinds        the kinds to choose from
      * @param timeoutDelay how long a {@link Kind#TIMEOUT} holds its answer back (longer than the client's timeout)
      */
-    public RandomFaults(long seed, double probability, String method, String pathRegex, List<Kind> kinds, Duration timeoutDelay) {
+    public RandomFaults(
+            long seed, double probability, String method, String pathRegex, List<Kind> kinds, Duration timeoutDelay) {
         if (probability < 0 || probability > 1 || kinds.isEmpty()) {
             throw new IllegalArgumentException("probability in [0, 1] and at least one kind");
         }
@@ -72,7 +73,8 @@ public final class RandomFaults {
 
     /** The kind that strikes this request, if any; counted as injected. */
     Optional<Kind> draw(String requestMethod, String requestPath) {
-        if (!FaultRule.methodMatches(method, requestMethod) || !path.matcher(requestPath).matches()) {
+        if (!FaultRule.methodMatches(method, requestMethod)
+                || !path.matcher(requestPath).matches()) {
             return Optional.empty();
         }
         Kind kind;

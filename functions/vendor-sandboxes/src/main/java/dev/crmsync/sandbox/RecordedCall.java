@@ -34,8 +34,16 @@ public record RecordedCall(
         boolean executed) {
 
     /** A call whose endpoint ran (see {@code executed}). */
-    public RecordedCall(String method, String path, String query, Map<String, String> headers, Map<String, String> params,
-                        JsonNode body, int status, boolean replayed, Instant at) {
+    public RecordedCall(
+            String method,
+            String path,
+            String query,
+            Map<String, String> headers,
+            Map<String, String> params,
+            JsonNode body,
+            int status,
+            boolean replayed,
+            Instant at) {
         this(method, path, query, headers, params, body, status, replayed, at, true);
     }
 

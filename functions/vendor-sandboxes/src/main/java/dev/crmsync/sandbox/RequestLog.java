@@ -32,7 +32,8 @@ final class RequestLog {
     List<RecordedCall> matching(String method, String pathRegex) {
         Pattern p = Pattern.compile(pathRegex);
         return calls.values().stream()
-                .filter(c -> FaultRule.methodMatches(method, c.method()) && p.matcher(c.path()).matches())
+                .filter(c -> FaultRule.methodMatches(method, c.method())
+                        && p.matcher(c.path()).matches())
                 .toList();
     }
 

@@ -21,7 +21,12 @@ final class RequestPipeline {
     private final RequestLog log;
     private final Supplier<Duration> latency;
 
-    RequestPipeline(VendorSandbox<?> sandbox, ApiKeys apiKeys, FaultSchedule faults, RequestLog log, Supplier<Duration> latency) {
+    RequestPipeline(
+            VendorSandbox<?> sandbox,
+            ApiKeys apiKeys,
+            FaultSchedule faults,
+            RequestLog log,
+            Supplier<Duration> latency) {
         this.sandbox = sandbox;
         this.apiKeys = apiKeys;
         this.faults = faults;
@@ -47,8 +52,16 @@ final class RequestPipeline {
         log.record(
                 arrival,
                 new RecordedCall(
-                        request.method(), request.path(), request.query(), recorded(request), request.params(),
-                        request.json(), reply.resetConnection() ? 0 : reply.status(), reply.replayed(), request.at(), executed));
+                        request.method(),
+                        request.path(),
+                        request.query(),
+                        recorded(request),
+                        request.params(),
+                        request.json(),
+                        reply.resetConnection() ? 0 : reply.status(),
+                        reply.replayed(),
+                        request.at(),
+                        executed));
         return reply;
     }
 
@@ -59,9 +72,12 @@ final class RequestPipeline {
         FaultRule fault = faults.take(request.method(), request.path());
         if (fault != null && fault.actsAtTheEdge()) {
             request.awaitLatency();
-            return new Answered(fault.kind == FaultRule.Kind.RESET ? SandboxReply.connectionReset() : fault.answer.apply(request), false);
+            return new Answered(
+                    fault.kind == FaultRule.Kind.RESET ? SandboxReply.connectionReset() : fault.answer.apply(request),
+                    false);
         }
-        SandboxError.Unauthorized refusal = apiKeys.refusal(sandbox.apiKeyScheme().presentedKey(request));
+        SandboxError.Unauthorized refusal =
+                apiKeys.refusal(sandbox.apiKeyScheme().presentedKey(request));
         SandboxReply reply = refusal == null ? null : sandbox.errorReply(request, refusal);
         boolean executed = reply == null && (fault == null || fault.failure == null || fault.failure.workDone());
         if (reply == null) {
@@ -71,7 +87,9 @@ final class RequestPipeline {
                 reply = sandbox.errorReply(request, r.error());
             }
         }
-        return new Answered(fault != null && fault.kind == FaultRule.Kind.DELAY ? reply.delayedBy(fault.delay.toMillis()) : reply, executed);
+        return new Answered(
+                fault != null && fault.kind == FaultRule.Kind.DELAY ? reply.delayedBy(fault.delay.toMillis()) : reply,
+                executed);
     }
 
     private Map<String, String> recorded(SandboxRequest request) {

@@ -14,7 +14,12 @@ import java.util.Map;
  * idempotent replay) for the request log. Immutable: the {@code with…} methods return a copy.
  */
 public record SandboxReply(
-        int status, byte[] body, Map<String, String> headers, boolean resetConnection, long delayMillis, boolean replayed) {
+        int status,
+        byte[] body,
+        Map<String, String> headers,
+        boolean resetConnection,
+        long delayMillis,
+        boolean replayed) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -26,17 +26,15 @@ final class SandboxServer {
     private final WireMockServer server;
 
     SandboxServer(Function<Request, SandboxReply> handler) {
-        this.server =
-                new WireMockServer(
-                        wireMockConfig()
-                                .bindAddress("127.0.0.1")
-                                .dynamicPort()
-                                // Plain HTTP/1.1 only: WireMock's connection faults do not work over h2c, and
-                                // the JDK HttpClient would otherwise upgrade.
-                                .http2PlainDisabled(true)
-                                .containerThreads(64)
-                                .disableRequestJournal()
-                                .extensions(new Transformer(handler)));
+        this.server = new WireMockServer(wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                // Plain HTTP/1.1 only: WireMock's connection faults do not work over h2c, and
+                // the JDK HttpClient would otherwise upgrade.
+                .http2PlainDisabled(true)
+                .containerThreads(64)
+                .disableRequestJournal()
+                .extensions(new Transformer(handler)));
     }
 
     void start() {

@@ -101,7 +101,8 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
      * key is checked, nothing is executed.
      */
     public S failNext(String method, String pathRegex, int times, int status) {
-        return answerNext(method, pathRegex, times, request -> errorReply(request, new SandboxError.Failure(status, null)));
+        return answerNext(
+                method, pathRegex, times, request -> errorReply(request, new SandboxError.Failure(status, null)));
     }
 
     /**
@@ -124,7 +125,10 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
     /** The next {@code times} matching requests are rate-limited ({@link SandboxError.RateLimited}). */
     public S rateLimitNext(String method, String pathRegex, int times, int retryAfterSeconds) {
         return answerNext(
-                method, pathRegex, times, request -> errorReply(request, new SandboxError.RateLimited(retryAfterSeconds)));
+                method,
+                pathRegex,
+                times,
+                request -> errorReply(request, new SandboxError.RateLimited(retryAfterSeconds)));
     }
 
     /** The next {@code times} matching requests get their connection reset (no response at all). */
@@ -148,7 +152,10 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
      */
     public S rejectNext(String method, String pathRegex, int times, int status, String error, String message) {
         return answerNext(
-                method, pathRegex, times, request -> errorReply(request, new SandboxError.Rejected(status, error, message)));
+                method,
+                pathRegex,
+                times,
+                request -> errorReply(request, new SandboxError.Rejected(status, error, message)));
     }
 
     /**
@@ -221,7 +228,8 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
      * what it checks before its endpoints (versions, content types) or to save answers (idempotency).
      */
     protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
-        return runEndpoint(failure, () -> route(request), status -> errorReply(request, new SandboxError.Failure(status, null)));
+        return runEndpoint(
+                failure, () -> route(request), status -> errorReply(request, new SandboxError.Failure(status, null)));
     }
 
     /**

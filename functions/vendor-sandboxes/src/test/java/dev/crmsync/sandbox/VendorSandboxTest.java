@@ -32,7 +32,8 @@ class VendorSandboxTest {
 
     private static final String KEY = "notes-key-1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static NotesSandbox notes;
 
@@ -57,11 +58,11 @@ class VendorSandboxTest {
         protected SandboxReply errorReply(SandboxRequest request, SandboxError error) {
             return switch (error) {
                 case SandboxError.Failure(int status, String cause) -> problem(status, "Server Error", cause);
-                case SandboxError.RateLimited(int seconds) -> problem(429, "Too Many Requests", null)
-                        .withHeader("Retry-After", Integer.toString(seconds));
+                case SandboxError.RateLimited(int seconds) ->
+                    problem(429, "Too Many Requests", null).withHeader("Retry-After", Integer.toString(seconds));
                 case SandboxError.Rejected(int status, String title, String detail) -> problem(status, title, detail);
                 case SandboxError.Unauthorized(String key) ->
-                        problem(401, "API Key Invalid", key == null ? "no key" : "wrong key");
+                    problem(401, "API Key Invalid", key == null ? "no key" : "wrong key");
             };
         }
 
@@ -149,7 +150,9 @@ class VendorSandboxTest {
         notes.revokeApiKeys(KEY);
         HttpResponse<String> revoked = post("/notes", "{\"text\":\"a\"}", KEY);
 
-        assertThat(List.of(none, wrong, revoked)).extracting(HttpResponse::statusCode).containsOnly(401);
+        assertThat(List.of(none, wrong, revoked))
+                .extracting(HttpResponse::statusCode)
+                .containsOnly(401);
         assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(body(none).get("detail").asText()).isEqualTo("no key");
         assertThat(body(wrong).get("detail").asText()).isEqualTo("wrong key");
@@ -175,7 +178,9 @@ class VendorSandboxTest {
         assertThat(body(rejected).get("title").asText()).isEqualTo("Member In Compliance State");
         assertThat(ok.statusCode()).isEqualTo(201);
         assertThat(notes.saved()).containsExactly("a");
-        assertThat(notes.calls("POST", "/notes")).extracting(RecordedCall::status).containsExactly(503, 429, 400, 201);
+        assertThat(notes.calls("POST", "/notes"))
+                .extracting(RecordedCall::status)
+                .containsExactly(503, 429, 400, 201);
     }
 
     @Test
@@ -202,7 +207,9 @@ class VendorSandboxTest {
     void aDelayedAnswerIsExecutedAtOnceAndSentLate() throws Exception {
         notes.delayNext("POST", "/notes", 1, Duration.ofMillis(1500));
 
-        HttpRequest slow = request("/notes", "{\"text\":\"a\"}", KEY).timeout(Duration.ofMillis(300)).build();
+        HttpRequest slow = request("/notes", "{\"text\":\"a\"}", KEY)
+                .timeout(Duration.ofMillis(300))
+                .build();
         assertThatThrownBy(() -> HTTP.send(slow, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);
         assertThat(notes.saved()).containsExactly("a");
@@ -235,8 +242,10 @@ class VendorSandboxTest {
         assertThat(broken.statusCode()).isEqualTo(500);
         assertThat(body(broken).get("detail").asText()).contains("a bug in the sandbox");
         assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(notes.calls()).extracting(RecordedCall::path, RecordedCall::status)
-                .containsExactly(tuple("/elsewhere", 404), tuple("/notes", 400), tuple("/notes", 500), tuple("/notes", 400));
+        assertThat(notes.calls())
+                .extracting(RecordedCall::path, RecordedCall::status)
+                .containsExactly(
+                        tuple("/elsewhere", 404), tuple("/notes", 400), tuple("/notes", 500), tuple("/notes", 400));
         assertThat(notes.calls().get(3).body()).isNull();
     }
 

@@ -23,9 +23,17 @@ public record AwsClients(DynamoDbClient dynamo, SqsClient sqs, SecretsManagerCli
 
     public static AwsClients fromEnvironment() {
         return new AwsClients(
-                DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-                EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+                DynamoDbClient.builder()
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .build(),
+                SqsClient.builder()
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .build(),
+                SecretsManagerClient.builder()
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .build(),
+                EventBridgeClient.builder()
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .build());
     }
 }

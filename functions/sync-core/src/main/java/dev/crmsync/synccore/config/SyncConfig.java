@@ -68,18 +68,21 @@ public record SyncConfig(
 
     public SyncConfig {
         if (deadlineMargin.compareTo(SHORTEST_DEADLINE_MARGIN) < 0) {
-            throw new IllegalStateException("CRM_SYNC_DEADLINE_MARGIN_MILLIS must be at least " + SHORTEST_DEADLINE_MARGIN.toMillis()
-                    + ": vendor calls must end before the lease does, got " + deadlineMargin.toMillis());
+            throw new IllegalStateException(
+                    "CRM_SYNC_DEADLINE_MARGIN_MILLIS must be at least " + SHORTEST_DEADLINE_MARGIN.toMillis()
+                            + ": vendor calls must end before the lease does, got " + deadlineMargin.toMillis());
         }
         if (vendorTimeout.compareTo(CallBudget.SHORTEST_CALL) < 0) {
-            throw new IllegalStateException("CRM_SYNC_VENDOR_TIMEOUT_MILLIS must be at least " + CallBudget.SHORTEST_CALL.toMillis()
-                    + ", got " + vendorTimeout.toMillis());
+            throw new IllegalStateException("CRM_SYNC_VENDOR_TIMEOUT_MILLIS must be at least "
+                    + CallBudget.SHORTEST_CALL.toMillis() + ", got " + vendorTimeout.toMillis());
         }
         if (backoffBase.isZero() || backoffCap.compareTo(backoffBase) < 0) {
-            throw new IllegalStateException("CRM_SYNC_BACKOFF_BASE_SECONDS must be positive and not above CRM_SYNC_BACKOFF_CAP_SECONDS");
+            throw new IllegalStateException(
+                    "CRM_SYNC_BACKOFF_BASE_SECONDS must be positive and not above CRM_SYNC_BACKOFF_CAP_SECONDS");
         }
         if (retryWindow.isZero() || maxReceiveCount < 1) {
-            throw new IllegalStateException("CRM_SYNC_RETRY_WINDOW_SECONDS and CRM_SYNC_MAX_RECEIVE_COUNT must be positive");
+            throw new IllegalStateException(
+                    "CRM_SYNC_RETRY_WINDOW_SECONDS and CRM_SYNC_MAX_RECEIVE_COUNT must be positive");
         }
         publishedOutcomes = Set.copyOf(publishedOutcomes);
         connectorOptions = Map.copyOf(connectorOptions);
@@ -109,7 +112,8 @@ public record SyncConfig(
                 retryWindow(env),
                 optional(env, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT).isPresent()
                         ? number(env, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT, 0)
-                        : RetryPolicy.maxReceiveCount(retryWindow(env),
+                        : RetryPolicy.maxReceiveCount(
+                                retryWindow(env),
                                 Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BACKOFF_BASE_SECONDS)),
                                 Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_BACKOFF_CAP_SECONDS))),
                 publishedOutcomes(env),
@@ -120,7 +124,10 @@ public record SyncConfig(
     private static Map<String, String> connectorOptions(Map<String, String> env) {
         Map<String, String> options = new java.util.TreeMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(OPTION_PREFIX) && name.length() > OPTION_PREFIX.length() && value != null && !value.isBlank()) {
+            if (name.startsWith(OPTION_PREFIX)
+                    && name.length() > OPTION_PREFIX.length()
+                    && value != null
+                    && !value.isBlank()) {
                 options.put(name.substring(OPTION_PREFIX.length()), value.trim());
             }
         });
@@ -129,33 +136,73 @@ public record SyncConfig(
 
     private static Set<SyncOutcome> publishedOutcomes(Map<String, String> env) {
         try {
-            return optional(env, EnvVar.CRM_SYNC_PUBLISH_OUTCOMES).map(SyncOutcome::parse).orElse(SyncOutcome.DEFAULT);
+            return optional(env, EnvVar.CRM_SYNC_PUBLISH_OUTCOMES)
+                    .map(SyncOutcome::parse)
+                    .orElse(SyncOutcome.DEFAULT);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("environment variable " + EnvVar.CRM_SYNC_PUBLISH_OUTCOMES + ": " + e.getMessage());
+            throw new IllegalStateException(
+                    "environment variable " + EnvVar.CRM_SYNC_PUBLISH_OUTCOMES + ": " + e.getMessage());
         }
     }
 
     private static Duration retryWindow(Map<String, String> env) {
-        return Duration.ofSeconds(number(env, EnvVar.CRM_SYNC_RETRY_WINDOW_SECONDS, (int) RetryPolicy.DEFAULT_WINDOW.toSeconds()));
+        return Duration.ofSeconds(
+                number(env, EnvVar.CRM_SYNC_RETRY_WINDOW_SECONDS, (int) RetryPolicy.DEFAULT_WINDOW.toSeconds()));
     }
 
     /** The same configuration with other tuning, for tests and the local run. */
-    public SyncConfig withTuning(int maxConcurrency, Duration backoffBase, Duration deadlineMargin, Duration vendorTimeout) {
-        return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
-                backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
-                retryWindow, maxReceiveCount, publishedOutcomes, connectorOptions);
+    public SyncConfig withTuning(
+            int maxConcurrency, Duration backoffBase, Duration deadlineMargin, Duration vendorTimeout) {
+        return new SyncConfig(
+                integration,
+                table,
+                queueUrl,
+                eventBus,
+                secretId,
+                vendorUrl,
+                maxConcurrency,
+                backoffBase,
+                backoffCap,
+                busyBackoffCap,
+                deadlineMargin,
+                vendorTimeout,
+                secretMaxAge,
+                statusTtl,
+                maxBodyBytes,
+                retryWindow,
+                maxReceiveCount,
+                publishedOutcomes,
+                connectorOptions);
     }
 
     /** The same configuration with another retry window and receive backstop, for tests. */
     public SyncConfig withRetryWindow(Duration window, int receives) {
-        return new SyncConfig(integration, table, queueUrl, eventBus, secretId, vendorUrl, maxConcurrency,
-                backoffBase, backoffCap, busyBackoffCap, deadlineMargin, vendorTimeout, secretMaxAge, statusTtl, maxBodyBytes,
-                window, receives, publishedOutcomes, connectorOptions);
+        return new SyncConfig(
+                integration,
+                table,
+                queueUrl,
+                eventBus,
+                secretId,
+                vendorUrl,
+                maxConcurrency,
+                backoffBase,
+                backoffCap,
+                busyBackoffCap,
+                deadlineMargin,
+                vendorTimeout,
+                secretMaxAge,
+                statusTtl,
+                maxBodyBytes,
+                window,
+                receives,
+                publishedOutcomes,
+                connectorOptions);
     }
 
     private static String required(Map<String, String> env, EnvVar name) {
-        return optional(env, name).orElseThrow(() -> new IllegalStateException(
-                "environment variable " + name + " is not set; the stack sets it on every sync function"));
+        return optional(env, name)
+                .orElseThrow(() -> new IllegalStateException(
+                        "environment variable " + name + " is not set; the stack sets it on every sync function"));
     }
 
     private static Optional<String> optional(Map<String, String> env, EnvVar name) {
@@ -179,7 +226,8 @@ public record SyncConfig(
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("environment variable " + name + " must be a non-negative whole number, got '" + value.get() + "'");
+            throw new IllegalStateException(
+                    "environment variable " + name + " must be a non-negative whole number, got '" + value.get() + "'");
         }
     }
 }

@@ -22,7 +22,8 @@ public record CallBudget(Instant callDeadline, Duration maxCallTimeout, Clock cl
 
     public CallBudget {
         if (maxCallTimeout.compareTo(SHORTEST_CALL) < 0) {
-            throw new IllegalArgumentException("the vendor call timeout must be at least " + SHORTEST_CALL.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "the vendor call timeout must be at least " + SHORTEST_CALL.toMillis() + " ms");
         }
     }
 

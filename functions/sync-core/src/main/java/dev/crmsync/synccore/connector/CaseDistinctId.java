@@ -83,10 +83,12 @@ public final class CaseDistinctId {
             try {
                 position = Integer.parseInt(part);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + encoded + "' has a case suffix that is not positions: '" + suffix + "'");
+                throw new IllegalArgumentException(
+                        "'" + encoded + "' has a case suffix that is not positions: '" + suffix + "'");
             }
             if (position <= previous || position > id.length || id[position - 1] < 'a' || id[position - 1] > 'z') {
-                throw new IllegalArgumentException("'" + encoded + "' names position " + part + ", not a letter after the last one named");
+                throw new IllegalArgumentException(
+                        "'" + encoded + "' names position " + part + ", not a letter after the last one named");
             }
             id[position - 1] = (char) (id[position - 1] - 'a' + 'A');
             previous = position;

@@ -29,11 +29,13 @@ public final class Credentials {
             throw new UnusableValueException("the integration secret has no '" + name + "' value");
         }
         if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new UnusableValueException("the integration secret's '" + name + "' value contains a control character (a line break?)");
+            throw new UnusableValueException(
+                    "the integration secret's '" + name + "' value contains a control character (a line break?)");
         }
         if (value.chars().anyMatch(c -> c > 0xff)) {
-            throw new UnusableValueException("the integration secret's '" + name
-                    + "' value contains a character an HTTP header cannot carry (a pasted zero-width space or typographic quote?)");
+            throw new UnusableValueException(
+                    "the integration secret's '" + name
+                            + "' value contains a character an HTTP header cannot carry (a pasted zero-width space or typographic quote?)");
         }
         return value;
     }

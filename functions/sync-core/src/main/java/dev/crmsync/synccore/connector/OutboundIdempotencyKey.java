@@ -38,7 +38,8 @@ public final class OutboundIdempotencyKey {
     }
 
     /** The same at a key generation: {@code billing:customer-update:001A…:v17:g2} (no suffix at 0). */
-    public static String ofVersion(String integration, String operation, String recordId, long version, int generation) {
+    public static String ofVersion(
+            String integration, String operation, String recordId, long version, int generation) {
         return bounded(integration + ":" + operation + ":" + recordId + ":v" + version + suffix(generation));
     }
 

@@ -45,10 +45,28 @@ public record SyncRequest(
         Set<String> liveKeys,
         Optional<String> resumePoint) {
 
-    public SyncRequest(CrmEvent event, Operation operation, Optional<String> externalId, Map<String, String> externalIds,
-                       boolean retry, int keyGeneration, Map<RecordRef, String> dependencies, Credentials credentials,
-                       CallBudget calls) {
-        this(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, credentials, calls, Map.of(), Set.of(),
+    public SyncRequest(
+            CrmEvent event,
+            Operation operation,
+            Optional<String> externalId,
+            Map<String, String> externalIds,
+            boolean retry,
+            int keyGeneration,
+            Map<RecordRef, String> dependencies,
+            Credentials credentials,
+            CallBudget calls) {
+        this(
+                event,
+                operation,
+                externalId,
+                externalIds,
+                retry,
+                keyGeneration,
+                dependencies,
+                credentials,
+                calls,
+                Map.of(),
+                Set.of(),
                 Optional.empty());
     }
 
@@ -63,8 +81,19 @@ public record SyncRequest(
 
     /** The same request with other credentials (after the secret was re-read). */
     public SyncRequest withCredentials(Credentials refreshed) {
-        return new SyncRequest(event, operation, externalId, externalIds, retry, keyGeneration, dependencies, refreshed, calls,
-                actionTerms, liveKeys, resumePoint);
+        return new SyncRequest(
+                event,
+                operation,
+                externalId,
+                externalIds,
+                retry,
+                keyGeneration,
+                dependencies,
+                refreshed,
+                calls,
+                actionTerms,
+                liveKeys,
+                resumePoint);
     }
 
     public Optional<String> dependency(String object, String recordId) {

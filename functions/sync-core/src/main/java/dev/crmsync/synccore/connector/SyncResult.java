@@ -20,13 +20,19 @@ public sealed interface SyncResult {
      *                      request's {@link SyncRequest#liveKeys}, those the connector did not remove);
      *                      the commit stores them, so empty forgets them all
      */
-    record Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped,
-                   Set<String> liveKeys) implements SyncResult {
+    record Applied(
+            String externalId,
+            Map<String, String> externalIds,
+            int keyGeneration,
+            Optional<Remapped> remapped,
+            Set<String> liveKeys)
+            implements SyncResult {
         public Applied {
             liveKeys = Set.copyOf(liveKeys);
         }
 
-        public Applied(String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped) {
+        public Applied(
+                String externalId, Map<String, String> externalIds, int keyGeneration, Optional<Remapped> remapped) {
             this(externalId, externalIds, keyGeneration, remapped, Set.of());
         }
 

@@ -81,8 +81,9 @@ public final class VendorHttp {
      *                    refused the request; the reason never quotes the refused value),
      *                    {@code timeout}, {@code network} or {@code interrupted}
      */
-    public HttpResponse<String> send(String call, CallBudget calls, UnaryOperator<String> redact,
-                                     UnaryOperator<HttpRequest.Builder> request) throws CallFailed {
+    public HttpResponse<String> send(
+            String call, CallBudget calls, UnaryOperator<String> redact, UnaryOperator<HttpRequest.Builder> request)
+            throws CallFailed {
         // Checked first so that nothing is built for a call that cannot start...
         notStartedUnlessTimeLeft(call, calls);
         Duration timeout;
@@ -103,7 +104,8 @@ public final class VendorHttp {
             throw new CallFailed(new SyncFailure.Retryable(ErrorClass.TIMEOUT, call + " timed out after " + timeout));
         } catch (IOException e) {
             String message = e.getMessage() == null ? "" : " " + redact.apply(e.getMessage());
-            throw new CallFailed(new SyncFailure.Retryable(ErrorClass.NETWORK, call + " failed: " + e.getClass().getSimpleName() + message));
+            throw new CallFailed(new SyncFailure.Retryable(
+                    ErrorClass.NETWORK, call + " failed: " + e.getClass().getSimpleName() + message));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallFailed(new SyncFailure.Retryable(ErrorClass.INTERRUPTED, call + " was interrupted"));
@@ -111,8 +113,9 @@ public final class VendorHttp {
     }
 
     private static Duration notStartedUnlessTimeLeft(String call, CallBudget calls) throws CallFailed {
-        return calls.nextCallTimeout().orElseThrow(() -> new CallFailed(new SyncFailure.Retryable(ErrorClass.DEADLINE,
-                call + " not started: it could outlive this attempt's lease")));
+        return calls.nextCallTimeout()
+                .orElseThrow(() -> new CallFailed(new SyncFailure.Retryable(
+                        ErrorClass.DEADLINE, call + " not started: it could outlive this attempt's lease")));
     }
 
     /**
@@ -120,7 +123,8 @@ public final class VendorHttp {
      * and the reason says only what was refused.
      */
     private static CallFailed unsendable(String call) {
-        return new CallFailed(new SyncFailure.Permanent(ErrorClass.REQUEST_UNSENDABLE,
+        return new CallFailed(new SyncFailure.Permanent(
+                ErrorClass.REQUEST_UNSENDABLE,
                 call + " not sent: the HTTP client refused a header value or the URL of the request"));
     }
 

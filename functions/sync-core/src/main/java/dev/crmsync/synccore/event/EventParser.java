@@ -41,15 +41,19 @@ public final class EventParser {
         }
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxBodyBytes) {
-            return invalid(messageId, null, null, ErrorClass.OVERSIZED,
+            return invalid(
+                    messageId,
+                    null,
+                    null,
+                    ErrorClass.OVERSIZED,
                     "message body is " + size + " bytes; the limit is " + maxBodyBytes);
         }
         JsonNode envelope;
         try {
             envelope = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            return invalid(messageId, null, null, ErrorClass.MALFORMED_JSON,
-                    "body is not JSON: " + e.getOriginalMessage());
+            return invalid(
+                    messageId, null, null, ErrorClass.MALFORMED_JSON, "body is not JSON: " + e.getOriginalMessage());
         }
         if (!envelope.isObject()) {
             return invalid(messageId, null, null, ErrorClass.MALFORMED_JSON, "body is not a JSON object");
@@ -66,26 +70,45 @@ public final class EventParser {
             return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID, "envelope has no detail object");
         }
         if (!validator.knows(detailType)) {
-            return invalid(eventId, detailType, recordId, ErrorClass.UNKNOWN_DETAIL_TYPE,
+            return invalid(
+                    eventId,
+                    detailType,
+                    recordId,
+                    ErrorClass.UNKNOWN_DETAIL_TYPE,
                     "unknown detail-type '" + detailType + "'; known: " + validator.detailTypes());
         }
         Optional<String> notFinite = firstNumberNoDoubleHolds(detail);
         if (notFinite.isPresent()) {
-            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID, "detail violates " + detailType + " schema: "
-                    + notFinite.get() + ": not a finite number (a JSON number must lie within a double's range, about ±1.8e308)");
+            return invalid(
+                    eventId,
+                    detailType,
+                    recordId,
+                    ErrorClass.SCHEMA_INVALID,
+                    "detail violates " + detailType + " schema: " + notFinite.get()
+                            + ": not a finite number (a JSON number must lie within a double's range, about ±1.8e308)");
         }
         List<String> violations = validator.validate(detailType, detail);
         if (!violations.isEmpty()) {
-            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID,
+            return invalid(
+                    eventId,
+                    detailType,
+                    recordId,
+                    ErrorClass.SCHEMA_INVALID,
                     "detail violates " + detailType + " schema: " + String.join("; ", violations));
         }
         Instant occurredAt;
         try {
-            occurredAt = OffsetDateTime.parse(detail.path("occurredAt").asText()).toInstant();
+            occurredAt =
+                    OffsetDateTime.parse(detail.path("occurredAt").asText()).toInstant();
         } catch (DateTimeParseException e) {
             // The schema's pattern admits dates no calendar has (Feb 30, second 60).
-            return invalid(eventId, detailType, recordId, ErrorClass.SCHEMA_INVALID,
-                    "detail violates " + detailType + " schema: $.occurredAt: not a valid instant: " + e.getParsedString());
+            return invalid(
+                    eventId,
+                    detailType,
+                    recordId,
+                    ErrorClass.SCHEMA_INVALID,
+                    "detail violates " + detailType + " schema: $.occurredAt: not a valid instant: "
+                            + e.getParsedString());
         }
         List<String> changed = new ArrayList<>();
         detail.path("changedFields").forEach(n -> changed.add(n.asText()));
@@ -119,7 +142,9 @@ public final class EventParser {
                 return Optional.of(next.getKey());
             }
             if (node.isObject()) {
-                node.properties().forEach(field -> pending.push(Map.entry(next.getKey() + "/" + field.getKey(), field.getValue())));
+                node.properties()
+                        .forEach(field ->
+                                pending.push(Map.entry(next.getKey() + "/" + field.getKey(), field.getValue())));
             } else if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) {
                     pending.push(Map.entry(next.getKey() + "/" + i, node.get(i)));
@@ -129,7 +154,8 @@ public final class EventParser {
         return Optional.empty();
     }
 
-    private static ParsedMessage invalid(String eventId, String detailType, String recordId, ErrorClass errorClass, String reason) {
+    private static ParsedMessage invalid(
+            String eventId, String detailType, String recordId, ErrorClass errorClass, String reason) {
         return new ParsedMessage.Invalid(eventId, detailType, recordId, new SyncFailure.Permanent(errorClass, reason));
     }
 }

@@ -22,14 +22,17 @@ public final class OutcomeLog {
     public void record(RecordOutcome outcome) {
         // The first three fill the message; the structured entries become JSON fields.
         Object[] args = {
-                outcome.outcome(), outcome.recordId() == null ? "(unknown record)" : outcome.recordId(), outcome.reason(),
-                entry("integration", integration),
-                entry("eventId", outcome.eventId()),
-                entry("messageId", outcome.messageId()),
-                entry("detailType", outcome.detailType()),
-                entry("recordId", outcome.recordId()),
-                entry("attempt", outcome.attempt()),
-                entry("outcome", outcome.outcome())};
+            outcome.outcome(),
+            outcome.recordId() == null ? "(unknown record)" : outcome.recordId(),
+            outcome.reason(),
+            entry("integration", integration),
+            entry("eventId", outcome.eventId()),
+            entry("messageId", outcome.messageId()),
+            entry("detailType", outcome.detailType()),
+            entry("recordId", outcome.recordId()),
+            entry("attempt", outcome.attempt()),
+            entry("outcome", outcome.outcome())
+        };
         if (outcome.outcome().startsWith("failed")) {
             LOG.warn("record {} {}: {}", args);
         } else {
@@ -41,6 +44,12 @@ public final class OutcomeLog {
      * @param outcome applied | skipped_stale | skipped_duplicate | skipped_superseded | skipped_echo |
      *                failed_retryable | failed_permanent
      */
-    public record RecordOutcome(String eventId, String messageId, String detailType, String recordId,
-                                int attempt, String outcome, String reason) {}
+    public record RecordOutcome(
+            String eventId,
+            String messageId,
+            String detailType,
+            String recordId,
+            int attempt,
+            String outcome,
+            String reason) {}
 }

@@ -57,7 +57,12 @@ public final class SyncMetrics {
      * later; the stack alarms on any.
      */
     public synchronized void startupFailed(int records) {
-        metrics.flushSingleMetric(STARTUP_FAILED, records, MetricUnit.COUNT, HEALTH_NAMESPACE, DimensionSet.of(MetricName.DIMENSION, integration));
+        metrics.flushSingleMetric(
+                STARTUP_FAILED,
+                records,
+                MetricUnit.COUNT,
+                HEALTH_NAMESPACE,
+                DimensionSet.of(MetricName.DIMENSION, integration));
     }
 
     /** A status record could not be written: a message may sit in a DLQ without one. */

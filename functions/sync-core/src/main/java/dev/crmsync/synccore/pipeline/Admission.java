@@ -55,21 +55,26 @@ final class Admission {
                     } catch (RuntimeException e) {
                         // A connector must not throw: a bug meeting data it did not expect, which every
                         // retry would meet again. This event fails for good; the batch goes on.
-                        String reason = "the connector could not plan the event: " + Redaction.describe(e, UnaryOperator.identity());
+                        String reason = "the connector could not plan the event: "
+                                + Redaction.describe(e, UnaryOperator.identity());
                         operation = new Operation.Unsupported(reason);
                         unplannable = Optional.of(new SyncFailure.Permanent(ErrorClass.INTERNAL, reason));
                     }
                     PendingRecord record = new PendingRecord(message, delivery, event, operation, claimKey(operation));
                     Optional<String> gaveUp = recentGiveUps.of(delivery);
                     if (event.origin().equals(connector.integration())) {
-                        reporter.report(record, new RecordVerdict.Skipped("echo", "written by this integration", Set.of()));
+                        reporter.report(
+                                record, new RecordVerdict.Skipped("echo", "written by this integration", Set.of()));
                     } else if (gaveUp.isPresent()) {
                         reporter.report(record, new RecordVerdict.AlreadyGaveUp(gaveUp.get()));
                     } else if (operation instanceof Operation.Unsupported unsupported) {
-                        reporter.unsupported(record, unplannable.orElseGet(
-                                () -> new SyncFailure.Permanent(ErrorClass.UNSUPPORTED_DETAIL_TYPE, unsupported.reason())));
+                        reporter.unsupported(
+                                record,
+                                unplannable.orElseGet(() -> new SyncFailure.Permanent(
+                                        ErrorClass.UNSUPPORTED_DETAIL_TYPE, unsupported.reason())));
                     } else {
-                        groups.computeIfAbsent(record.claimKey(), k -> new ArrayList<>()).add(record);
+                        groups.computeIfAbsent(record.claimKey(), k -> new ArrayList<>())
+                                .add(record);
                     }
                 }
             }
@@ -87,7 +92,8 @@ final class Admission {
             return group;
         }
         List<PendingRecord> newestFirst = new ArrayList<>(group);
-        newestFirst.sort(Comparator.comparingLong((PendingRecord r) -> r.event().version()).reversed());
+        newestFirst.sort(Comparator.comparingLong((PendingRecord r) -> r.event().version())
+                .reversed());
         return new ArrayList<>(List.of(newestFirst.getFirst().superseding(newestFirst.subList(1, newestFirst.size()))));
     }
 

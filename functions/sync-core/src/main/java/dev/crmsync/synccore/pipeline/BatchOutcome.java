@@ -59,7 +59,9 @@ final class BatchOutcome {
     synchronized SQSBatchResponse response() {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (String id : failedVisibility.keySet()) {
-            failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build());
+            failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                    .withItemIdentifier(id)
+                    .build());
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }

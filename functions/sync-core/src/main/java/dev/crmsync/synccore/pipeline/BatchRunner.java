@@ -47,8 +47,12 @@ final class BatchRunner {
         this.clock = clock;
     }
 
-    void run(List<List<PendingRecord>> groups, InvocationInstants instants, SyncStateStore store,
-             BatchCredentials credentials, OutcomeReporter reporter) {
+    void run(
+            List<List<PendingRecord>> groups,
+            InvocationInstants instants,
+            SyncStateStore store,
+            BatchCredentials credentials,
+            OutcomeReporter reporter) {
         Map<RecordRef, String> mappings = readMappings(groups, store, credentials, reporter);
         // Virtual threads do not inherit the invocation's logging context (request id, cold start).
         Map<String, String> loggingContext = MDC.getCopyOfContextMap();
@@ -71,17 +75,22 @@ final class BatchRunner {
         }
     }
 
-    private void runGroup(List<PendingRecord> group, InvocationInstants instants, SyncStateStore store,
-                          Map<RecordRef, String> mappings, BatchCredentials credentials, OutcomeReporter reporter,
-                          Semaphore permits) {
+    private void runGroup(
+            List<PendingRecord> group,
+            InvocationInstants instants,
+            SyncStateStore store,
+            Map<RecordRef, String> mappings,
+            BatchCredentials credentials,
+            OutcomeReporter reporter,
+            Semaphore permits) {
         for (PendingRecord record : group) {
             permits.acquireUninterruptibly();
             try {
                 // Checked once a slot is free: a record that would outlive the invocation is not started.
                 RecordVerdict verdict;
                 if (instants.tooLateToStart(clock.instant())) {
-                    verdict = new RecordVerdict.Deferred(new SyncFailure.Retryable(ErrorClass.DEADLINE,
-                            "not started, too little invocation time left"));
+                    verdict = new RecordVerdict.Deferred(new SyncFailure.Retryable(
+                            ErrorClass.DEADLINE, "not started, too little invocation time left"));
                 } else {
                     verdict = protocol.run(record, store, instants, mappings, credentials);
                 }
@@ -92,8 +101,10 @@ final class BatchRunner {
                 LOG.error("unexpected failure on event {}: {}", record.event().eventId(), described);
                 // Whether a claim landed is unknown: its lease, if any, ends with the invocation;
                 // the status is not rewritten on every such receive.
-                RecordVerdict failed = new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.INTERNAL, described),
-                        Optional.empty(), Set.of(record.event().eventId()));
+                RecordVerdict failed = new RecordVerdict.Failed(
+                        new SyncFailure.Retryable(ErrorClass.INTERNAL, described),
+                        Optional.empty(),
+                        Set.of(record.event().eventId()));
                 reporter.report(record, failed);
                 reporter.coalesced(record, failed);
             } finally {
@@ -106,8 +117,11 @@ final class BatchRunner {
      * The vendor ids of the records this batch depends on, in one read. When that read fails, only
      * the records that need it wait (reported and removed from their groups); the rest go on.
      */
-    private Map<RecordRef, String> readMappings(List<List<PendingRecord>> groups, SyncStateStore store,
-                                                BatchCredentials credentials, OutcomeReporter reporter) {
+    private Map<RecordRef, String> readMappings(
+            List<List<PendingRecord>> groups,
+            SyncStateStore store,
+            BatchCredentials credentials,
+            OutcomeReporter reporter) {
         Map<String, RecordRef> byKey = new LinkedHashMap<>();
         for (List<PendingRecord> group : groups) {
             for (PendingRecord record : group) {
@@ -121,7 +135,8 @@ final class BatchRunner {
         }
         try {
             Map<RecordRef, String> resolved = new LinkedHashMap<>();
-            store.externalIds(List.copyOf(byKey.keySet())).forEach((pk, externalId) -> resolved.put(byKey.get(pk), externalId));
+            store.externalIds(List.copyOf(byKey.keySet()))
+                    .forEach((pk, externalId) -> resolved.put(byKey.get(pk), externalId));
             return resolved;
         } catch (RuntimeException e) {
             String reason = "could not read dependent records' mappings: " + Redaction.describe(e, credentials);
@@ -132,8 +147,10 @@ final class BatchRunner {
                         return false;
                     }
                     // nothing claimed, and no status write per receive for a table that is not answering
-                    RecordVerdict waiting = new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.STATE_UNAVAILABLE, reason),
-                            Optional.empty(), Set.of(record.event().eventId()));
+                    RecordVerdict waiting = new RecordVerdict.Failed(
+                            new SyncFailure.Retryable(ErrorClass.STATE_UNAVAILABLE, reason),
+                            Optional.empty(),
+                            Set.of(record.event().eventId()));
                     reporter.report(record, waiting);
                     reporter.coalesced(record, waiting);
                     return true;
@@ -145,13 +162,16 @@ final class BatchRunner {
 
     private void awaitUntil(List<Future<?>> running, InvocationInstants instants) {
         for (Future<?> future : running) {
-            long waitMillis = Math.max(0, Duration.between(clock.instant(), instants.stopWaiting()).toMillis());
+            long waitMillis = Math.max(
+                    0, Duration.between(clock.instant(), instants.stopWaiting()).toMillis());
             try {
                 future.get(waitMillis, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 return;
             } catch (ExecutionException e) {
-                LOG.error("a record group failed unexpectedly: {}", e.getCause().getClass().getSimpleName());
+                LOG.error(
+                        "a record group failed unexpectedly: {}",
+                        e.getCause().getClass().getSimpleName());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

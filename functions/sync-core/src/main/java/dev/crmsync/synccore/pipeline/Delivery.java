@@ -14,7 +14,8 @@ import java.util.Map;
 record Delivery(String messageId, int receiveCount, Instant firstReceivedAt) {
     static Delivery of(SQSMessage message, Instant now) {
         Map<String, String> attributes = message.getAttributes() == null ? Map.of() : message.getAttributes();
-        return new Delivery(message.getMessageId(),
+        return new Delivery(
+                message.getMessageId(),
                 (int) Math.max(1, number(attributes.get("ApproximateReceiveCount"), 1)),
                 Instant.ofEpochMilli(number(attributes.get("ApproximateFirstReceiveTimestamp"), now.toEpochMilli())));
     }

@@ -40,9 +40,11 @@ final class OutcomeEvents {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeEvents.class);
     /** PutEvents takes at most ten entries. */
     private static final int PUT_EVENTS_LIMIT = 10;
+
     private static final Duration SHORTEST_CALL = Duration.ofMillis(50);
     /** The contract's own id and detail-type shapes: what an invalid message says about itself is kept only if it fits. */
     private static final Pattern CONTRACT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+
     private static final Pattern CONTRACT_DETAIL_TYPE = Pattern.compile("[a-z]{1,32}\\.[a-z]{1,32}");
 
     private final EventBridgeClient client;
@@ -57,10 +59,17 @@ final class OutcomeEvents {
      * @param bus       {@code CRM_SYNC_EVENT_BUS}: nothing is published without it
      * @param published {@code CRM_SYNC_PUBLISH_OUTCOMES}: the outcomes this integration publishes
      */
-    OutcomeEvents(EventBridgeClient client, Optional<String> bus, Set<SyncOutcome> published, String integration,
-                  SyncMetrics metrics, ObjectMapper mapper, Clock clock) {
+    OutcomeEvents(
+            EventBridgeClient client,
+            Optional<String> bus,
+            Set<SyncOutcome> published,
+            String integration,
+            SyncMetrics metrics,
+            ObjectMapper mapper,
+            Clock clock) {
         if (bus.isPresent() && !published.isEmpty() && client == null) {
-            throw new IllegalStateException("CRM_SYNC_EVENT_BUS is set, so outcome events are published, but no EventBridge client was given");
+            throw new IllegalStateException(
+                    "CRM_SYNC_EVENT_BUS is set, so outcome events are published, but no EventBridge client was given");
         }
         this.client = client;
         this.bus = bus;
@@ -81,8 +90,7 @@ final class OutcomeEvents {
         private final List<PutEventsRequestEntry> entries = new ArrayList<>();
         private boolean sealed;
 
-        private Batch() {
-        }
+        private Batch() {}
 
         void applied(PendingRecord record, String externalId) {
             add(SyncOutcome.APPLIED, record, detail -> detail.put("externalId", externalId));
@@ -95,7 +103,10 @@ final class OutcomeEvents {
 
         /** @param retrying true when the message comes back for another attempt, false when it goes to the DLQ */
         void failed(PendingRecord record, String errorClass, boolean retrying) {
-            add(SyncOutcome.FAILED, record, detail -> detail.put("errorClass", errorClass).put("retrying", retrying));
+            add(
+                    SyncOutcome.FAILED,
+                    record,
+                    detail -> detail.put("errorClass", errorClass).put("retrying", retrying));
         }
 
         /** A message that is not a valid event: only what fits the contract's shapes is told. */
@@ -154,7 +165,8 @@ final class OutcomeEvents {
             }
             int unpublished = 0;
             for (int from = 0; from < toSend.size(); from += PUT_EVENTS_LIMIT) {
-                List<PutEventsRequestEntry> chunk = toSend.subList(from, Math.min(toSend.size(), from + PUT_EVENTS_LIMIT));
+                List<PutEventsRequestEntry> chunk =
+                        toSend.subList(from, Math.min(toSend.size(), from + PUT_EVENTS_LIMIT));
                 unpublished += put(chunk, Duration.between(clock.instant(), end));
             }
             if (unpublished > 0) {
@@ -165,16 +177,24 @@ final class OutcomeEvents {
         /** One PutEvents; returns how many of its entries were not published. */
         private int put(List<PutEventsRequestEntry> chunk, Duration timeLeft) {
             if (timeLeft.compareTo(SHORTEST_CALL) < 0) {
-                LOG.warn("{} outcome events not published: the invocation has no time left for PutEvents", chunk.size());
+                LOG.warn(
+                        "{} outcome events not published: the invocation has no time left for PutEvents", chunk.size());
                 return chunk.size();
             }
             try {
-                PutEventsResponse response = client.putEvents(b -> b.entries(chunk)
-                        .overrideConfiguration(o -> o.apiCallTimeout(timeLeft)));
+                PutEventsResponse response =
+                        client.putEvents(b -> b.entries(chunk).overrideConfiguration(o -> o.apiCallTimeout(timeLeft)));
                 int failed = response.failedEntryCount() == null ? 0 : response.failedEntryCount();
                 if (failed > 0) {
-                    LOG.warn("{} of {} outcome events not published: {}", failed, chunk.size(), response.entries().stream()
-                            .map(PutEventsResultEntry::errorCode).filter(code -> code != null).distinct().toList());
+                    LOG.warn(
+                            "{} of {} outcome events not published: {}",
+                            failed,
+                            chunk.size(),
+                            response.entries().stream()
+                                    .map(PutEventsResultEntry::errorCode)
+                                    .filter(code -> code != null)
+                                    .distinct()
+                                    .toList());
                 }
                 return failed;
             } catch (RuntimeException e) {

@@ -52,9 +52,19 @@ final class OutcomeReporter {
     private final RecentGiveUps recentGiveUps;
     private final OutcomeEvents.Batch events;
 
-    OutcomeReporter(String integration, SyncStateStore store, RetryPolicy retryPolicy, SyncMetrics metrics, OutcomeLog log,
-                    BatchOutcome outcome, BatchCredentials credentials, Clock clock, Duration retryWindow, int maxReceiveCount,
-                    RecentGiveUps recentGiveUps, OutcomeEvents.Batch events) {
+    OutcomeReporter(
+            String integration,
+            SyncStateStore store,
+            RetryPolicy retryPolicy,
+            SyncMetrics metrics,
+            OutcomeLog log,
+            BatchOutcome outcome,
+            BatchCredentials credentials,
+            Clock clock,
+            Duration retryWindow,
+            int maxReceiveCount,
+            RecentGiveUps recentGiveUps,
+            OutcomeEvents.Batch events) {
         this.integration = integration;
         this.store = store;
         this.retryPolicy = retryPolicy;
@@ -74,14 +84,17 @@ final class OutcomeReporter {
         Thread.interrupted();
         switch (verdict) {
             case RecordVerdict.Applied applied -> applied(record, applied);
-            case RecordVerdict.Skipped skipped -> skipped(record, skipped.reason(), skipped.detail(), failedBefore(record, skipped));
+            case RecordVerdict.Skipped skipped ->
+                skipped(record, skipped.reason(), skipped.detail(), failedBefore(record, skipped));
             case RecordVerdict.Failed failed -> failed(record, failed);
             case RecordVerdict.Waiting waiting -> waiting(record, waiting.failure());
             case RecordVerdict.Deferred deferred -> retry(record, deferred.failure(), Optional.empty(), Backoff.SHORT);
             case RecordVerdict.AlreadyGaveUp gaveUp -> {
                 // Back only to be counted toward the DLQ: its status was written when it gave up.
                 outcome.fail(record.message(), 0);
-                log.record(record.outcome("failed_permanent", gaveUp.errorClass() + ": failed permanently moments ago; on its way to the DLQ"));
+                log.record(record.outcome(
+                        "failed_permanent",
+                        gaveUp.errorClass() + ": failed permanently moments ago; on its way to the DLQ"));
             }
         }
     }
@@ -91,16 +104,28 @@ final class OutcomeReporter {
         SyncFailure.Permanent failure = invalid.failure();
         // It fails the same way on every receive: one status record says why (again on the last receive, in case).
         if (delivery.isFirst() || delivery.isLast(maxReceiveCount)) {
-            putStatus(invalid.eventId(), invalid.detailType(), invalid.recordId(), delivery, StatusOutcome.FAILED_PERMANENT,
-                    failure.errorClass(), failure.reason());
+            putStatus(
+                    invalid.eventId(),
+                    invalid.detailType(),
+                    invalid.recordId(),
+                    delivery,
+                    StatusOutcome.FAILED_PERMANENT,
+                    failure.errorClass(),
+                    failure.reason());
             metrics.failed(failure.errorClass());
         }
         if (delivery.isFirst()) {
             events.invalid(delivery, invalid);
         }
         outcome.fail(message, 0);
-        log.record(new RecordOutcome(invalid.eventId(), message.getMessageId(), invalid.detailType(), invalid.recordId(),
-                delivery.receiveCount(), "failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
+        log.record(new RecordOutcome(
+                invalid.eventId(),
+                message.getMessageId(),
+                invalid.detailType(),
+                invalid.recordId(),
+                delivery.receiveCount(),
+                "failed_permanent",
+                failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
 
     /** A valid event this integration cannot handle: permanent, and no item to claim either. */
@@ -113,7 +138,8 @@ final class OutcomeReporter {
             events.failed(record, failure.errorClass(), false);
         }
         outcome.fail(record.message(), 0);
-        log.record(record.outcome("failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
+        log.record(record.outcome(
+                "failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
 
     private void skipped(PendingRecord record, String reason, String detail, boolean failedBefore) {
@@ -127,18 +153,24 @@ final class OutcomeReporter {
             try {
                 store.forgetFailure(record.claimKey(), record.event().eventId());
             } catch (RuntimeException e) {
-                LOG.warn("could not clear the failure note of event {}", record.event().eventId(), e);
+                LOG.warn(
+                        "could not clear the failure note of event {}",
+                        record.event().eventId(),
+                        e);
             }
         }
     }
 
     private void applied(PendingRecord record, RecordVerdict.Applied applied) {
         outcome.succeed(record.message());
-        metrics.succeeded(applied.targetLatency(), Duration.between(record.event().occurredAt(), clock.instant()));
+        metrics.succeeded(
+                applied.targetLatency(), Duration.between(record.event().occurredAt(), clock.instant()));
         applied.remapped().ifPresent(remap -> {
             metrics.remapped();
-            log.record(record.outcome("remapped", "the vendor object " + remap.previousExternalId() + " was gone ("
-                    + remap.reason() + "); now mapped to " + applied.externalId()));
+            log.record(record.outcome(
+                    "remapped",
+                    "the vendor object " + remap.previousExternalId() + " was gone (" + remap.reason()
+                            + "); now mapped to " + applied.externalId()));
         });
         log.record(record.outcome("applied", applied.externalId()));
         events.applied(record, applied.externalId());
@@ -153,7 +185,10 @@ final class OutcomeReporter {
      */
     void coalesced(PendingRecord record, RecordVerdict verdict) {
         for (PendingRecord older : record.supersededInBatch()) {
-            skipped(older, "superseded", "version " + record.event().version() + " of this record is in the same batch",
+            skipped(
+                    older,
+                    "superseded",
+                    "version " + record.event().version() + " of this record is in the same batch",
                     failedBefore(older, verdict));
         }
     }
@@ -166,7 +201,8 @@ final class OutcomeReporter {
         SyncFailure failure = redacted(failed.failure());
         switch (failure) {
             case SyncFailure.Retryable retryable -> {
-                if (!retry(record, retryable, failed.heldLease(), failed.resumePoint(), Backoff.EXPONENTIAL) || failedBefore(record, failed)) {
+                if (!retry(record, retryable, failed.heldLease(), failed.resumePoint(), Backoff.EXPONENTIAL)
+                        || failedBefore(record, failed)) {
                     return;
                 }
                 // The first failure of this event on its item (the release just noted it there).
@@ -174,12 +210,16 @@ final class OutcomeReporter {
             }
             case SyncFailure.Permanent permanent -> giveUp(record, permanent, failed.heldLease());
             case SyncFailure.Unauthorized unauthorized ->
-                    giveUp(record, new SyncFailure.Permanent(unauthorized.errorClass(), unauthorized.reason()), failed.heldLease());
+                giveUp(
+                        record,
+                        new SyncFailure.Permanent(unauthorized.errorClass(), unauthorized.reason()),
+                        failed.heldLease());
         }
     }
 
     private void waiting(PendingRecord record, SyncFailure.Retryable failure) {
-        if (retry(record, failure, Optional.empty(), Backoff.EXPONENTIAL) && record.delivery().isFirst()) {
+        if (retry(record, failure, Optional.empty(), Backoff.EXPONENTIAL)
+                && record.delivery().isFirst()) {
             putStatus(record, StatusOutcome.RETRYING, failure.errorClass(), failure.reason());
             noteFailure(record);
         }
@@ -191,21 +231,32 @@ final class OutcomeReporter {
      *
      * @return true when the message will be retried, false when it gave up
      */
-    private boolean retry(PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease, Backoff backoff) {
+    private boolean retry(
+            PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease, Backoff backoff) {
         return retry(record, failure, heldLease, Optional.empty(), backoff);
     }
 
     /** The same, storing {@code resumePoint} with the release for the next attempt to go on from. */
-    private boolean retry(PendingRecord record, SyncFailure.Retryable failure, Optional<LeaseToken> heldLease,
-                          Optional<String> resumePoint, Backoff backoff) {
+    private boolean retry(
+            PendingRecord record,
+            SyncFailure.Retryable failure,
+            Optional<LeaseToken> heldLease,
+            Optional<String> resumePoint,
+            Backoff backoff) {
         Delivery delivery = record.delivery();
         Instant now = clock.instant();
         Instant windowEnd = delivery.firstReceivedAt().plus(retryWindow);
         if (delivery.isLast(maxReceiveCount) || !now.isBefore(windowEnd)) {
             Duration spent = Duration.between(delivery.firstReceivedAt(), now);
-            giveUp(record, new SyncFailure.Permanent(failure.errorClass(), "gave up after " + delivery.receiveCount()
-                    + " receives in " + spent.toMinutes() + " min (retry window " + retryWindow.toMinutes() + " min): "
-                    + failure.reason()), heldLease);
+            giveUp(
+                    record,
+                    new SyncFailure.Permanent(
+                            failure.errorClass(),
+                            "gave up after " + delivery.receiveCount()
+                                    + " receives in " + spent.toMinutes() + " min (retry window "
+                                    + retryWindow.toMinutes() + " min): "
+                                    + failure.reason()),
+                    heldLease);
             return false;
         }
         int seconds = switch (backoff) {
@@ -218,7 +269,9 @@ final class OutcomeReporter {
         heldLease.ifPresent(lease -> release(record, lease, resumePoint));
         outcome.fail(record.message(), seconds);
         metrics.failed(failure.errorClass());
-        log.record(record.outcome("failed_retryable", failure.errorClass() + ": " + failure.reason() + " (visible again in " + seconds + " s)"));
+        log.record(record.outcome(
+                "failed_retryable",
+                failure.errorClass() + ": " + failure.reason() + " (visible again in " + seconds + " s)"));
         events.failed(record, failure.errorClass(), true);
         return true;
     }
@@ -231,12 +284,24 @@ final class OutcomeReporter {
     private void giveUp(PendingRecord record, SyncFailure.Permanent failure, Optional<LeaseToken> heldLease) {
         boolean first = true;
         try {
-            first = heldLease.isPresent() && store.giveUp(record.claimKey(), record.event().eventId(),
-                    record.delivery().receipt(), failure.errorClass(), heldLease)
-                    || store.giveUp(record.claimKey(), record.event().eventId(), record.delivery().receipt(),
-                    failure.errorClass(), Optional.empty());
+            first = heldLease.isPresent()
+                            && store.giveUp(
+                                    record.claimKey(),
+                                    record.event().eventId(),
+                                    record.delivery().receipt(),
+                                    failure.errorClass(),
+                                    heldLease)
+                    || store.giveUp(
+                            record.claimKey(),
+                            record.event().eventId(),
+                            record.delivery().receipt(),
+                            failure.errorClass(),
+                            Optional.empty());
         } catch (RuntimeException e) {
-            LOG.warn("could not note the give-up of event {}; its lease ends with the invocation", record.event().eventId(), e);
+            LOG.warn(
+                    "could not note the give-up of event {}; its lease ends with the invocation",
+                    record.event().eventId(),
+                    e);
         }
         recentGiveUps.remember(record.delivery(), failure.errorClass());
         if (first) {
@@ -245,17 +310,24 @@ final class OutcomeReporter {
             events.failed(record, failure.errorClass(), false);
         }
         outcome.fail(record.message(), 0);
-        log.record(record.outcome("failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
+        log.record(record.outcome(
+                "failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
 
     /** How soon a message comes back: soon after a deferral (a lease ends within an invocation), later after a failure. */
-    private enum Backoff { SHORT, EXPONENTIAL }
+    private enum Backoff {
+        SHORT,
+        EXPONENTIAL
+    }
 
     private void release(PendingRecord record, LeaseToken lease, Optional<String> resumePoint) {
         try {
             store.release(record.claimKey(), lease, resumePoint);
         } catch (RuntimeException e) {
-            LOG.warn("could not release the lease of event {}; it ends with the invocation", record.event().eventId(), e);
+            LOG.warn(
+                    "could not release the lease of event {}; it ends with the invocation",
+                    record.event().eventId(),
+                    e);
         }
     }
 
@@ -264,28 +336,53 @@ final class OutcomeReporter {
         try {
             store.noteFailure(record.claimKey(), record.event().eventId());
         } catch (RuntimeException e) {
-            LOG.warn("could not note the failure of event {} on its item", record.event().eventId(), e);
+            LOG.warn(
+                    "could not note the failure of event {} on its item",
+                    record.event().eventId(),
+                    e);
         }
     }
 
     private SyncFailure redacted(SyncFailure failure) {
         return switch (failure) {
-            case SyncFailure.Retryable r -> new SyncFailure.Retryable(r.errorClass(), credentials.redact(r.reason()), r.retryAfter());
+            case SyncFailure.Retryable r ->
+                new SyncFailure.Retryable(r.errorClass(), credentials.redact(r.reason()), r.retryAfter());
             case SyncFailure.Permanent p -> new SyncFailure.Permanent(p.errorClass(), credentials.redact(p.reason()));
             case SyncFailure.Unauthorized u -> new SyncFailure.Unauthorized(credentials.redact(u.reason()));
         };
     }
 
     private void putStatus(PendingRecord record, StatusOutcome status, String errorClass, String reason) {
-        putStatus(record.event().eventId(), record.event().detailType(), record.event().recordId(), record.delivery(),
-                status, errorClass, reason);
+        putStatus(
+                record.event().eventId(),
+                record.event().detailType(),
+                record.event().recordId(),
+                record.delivery(),
+                status,
+                errorClass,
+                reason);
     }
 
-    private void putStatus(String eventId, String detailType, String recordId, Delivery delivery, StatusOutcome status,
-                           String errorClass, String reason) {
+    private void putStatus(
+            String eventId,
+            String detailType,
+            String recordId,
+            Delivery delivery,
+            StatusOutcome status,
+            String errorClass,
+            String reason) {
         try {
-            store.putStatus(new SyncStatus(integration, eventId, detailType, recordId, delivery.messageId(), status.wireName(),
-                    delivery.receiveCount(), errorClass, reason == null ? null : credentials.redact(reason), clock.instant()));
+            store.putStatus(new SyncStatus(
+                    integration,
+                    eventId,
+                    detailType,
+                    recordId,
+                    delivery.messageId(),
+                    status.wireName(),
+                    delivery.receiveCount(),
+                    errorClass,
+                    reason == null ? null : credentials.redact(reason),
+                    clock.instant()));
         } catch (RuntimeException e) {
             // Never silent: on-call would find no record for a message in the DLQ.
             metrics.statusWriteFailed();

@@ -14,8 +14,13 @@ import java.util.Set;
  * @param claimKey          the state item it claims: its record, or its action's business key
  * @param supersededInBatch older events of the same record in this batch, coalesced into this one
  */
-record PendingRecord(SQSMessage message, Delivery delivery, CrmEvent event, Operation operation, String claimKey,
-                     List<PendingRecord> supersededInBatch) {
+record PendingRecord(
+        SQSMessage message,
+        Delivery delivery,
+        CrmEvent event,
+        Operation operation,
+        String claimKey,
+        List<PendingRecord> supersededInBatch) {
     PendingRecord(SQSMessage message, Delivery delivery, CrmEvent event, Operation operation, String claimKey) {
         this(message, delivery, event, operation, claimKey, List.of());
     }
@@ -41,7 +46,13 @@ record PendingRecord(SQSMessage message, Delivery delivery, CrmEvent event, Oper
     }
 
     RecordOutcome outcome(String outcome, String reason) {
-        return new RecordOutcome(event.eventId(), message.getMessageId(), event.detailType(), event.recordId(),
-                delivery.receiveCount(), outcome, reason);
+        return new RecordOutcome(
+                event.eventId(),
+                message.getMessageId(),
+                event.detailType(),
+                event.recordId(),
+                delivery.receiveCount(),
+                outcome,
+                reason);
     }
 }

@@ -42,8 +42,10 @@ final class RecentGiveUps {
      */
     synchronized Optional<String> of(Delivery delivery) {
         GaveUp gaveUp = byMessage.get(delivery.messageId());
-        if (gaveUp == null || gaveUp.receiveCount() >= delivery.receiveCount()
-                || gaveUp.at().isBefore(clock.instant().minus(memory)) || gaveUp.at().isBefore(delivery.firstReceivedAt())) {
+        if (gaveUp == null
+                || gaveUp.receiveCount() >= delivery.receiveCount()
+                || gaveUp.at().isBefore(clock.instant().minus(memory))
+                || gaveUp.at().isBefore(delivery.firstReceivedAt())) {
             return Optional.empty();
         }
         return Optional.of(gaveUp.errorClass());

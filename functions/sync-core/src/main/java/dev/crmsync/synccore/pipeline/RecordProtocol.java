@@ -39,66 +39,111 @@ final class RecordProtocol {
         this.vendorTimeout = vendorTimeout;
     }
 
-    RecordVerdict run(PendingRecord record, SyncStateStore store, InvocationInstants instants,
-                      Map<RecordRef, String> mappings, BatchCredentials credentials) {
+    RecordVerdict run(
+            PendingRecord record,
+            SyncStateStore store,
+            InvocationInstants instants,
+            Map<RecordRef, String> mappings,
+            BatchCredentials credentials) {
         CrmEvent event = record.event();
         // A record this event needs is known missing before anything is claimed: wait without writing.
-        Optional<RecordRef> missing = connector.dependencies(event).stream().filter(ref -> !mappings.containsKey(ref)).findFirst();
+        Optional<RecordRef> missing = connector.dependencies(event).stream()
+                .filter(ref -> !mappings.containsKey(ref))
+                .findFirst();
         if (missing.isPresent()) {
-            return new RecordVerdict.Waiting(new SyncFailure.Retryable(ErrorClass.DEPENDENCY_MISSING,
-                    missing.get().object() + " " + missing.get().recordId() + " is not synced to " + connector.integration()
-                            + " yet; this event waits until it is"));
+            return new RecordVerdict.Waiting(new SyncFailure.Retryable(
+                    ErrorClass.DEPENDENCY_MISSING,
+                    missing.get().object() + " " + missing.get().recordId() + " is not synced to "
+                            + connector.integration() + " yet; this event waits until it is"));
         }
 
         LeaseToken lease = LeaseToken.newAttempt(event.eventId());
         SyncStateStore.Receipt receipt = record.delivery().receipt();
         Claim claim = record.isAction()
                 ? store.claimAction(record.claimKey(), lease, instants.leaseEnd(), receipt, record.actionTerms())
-                : store.claimRecord(record.claimKey(), lease, event.version(), instants.leaseEnd(), receipt, record.vendorKeys());
+                : store.claimRecord(
+                        record.claimKey(), lease, event.version(), instants.leaseEnd(), receipt, record.vendorKeys());
         return switch (claim) {
-            case Claim.Duplicate d -> new RecordVerdict.Skipped("duplicate", "already applied by event " + d.appliedEventId(), d.failedEvents());
-            case Claim.Stale s -> new RecordVerdict.Skipped("stale", "version " + s.appliedVersion() + " was already applied", s.failedEvents());
-            case Claim.Superseded s -> new RecordVerdict.Skipped("superseded",
-                    "event " + s.leaseEvent() + " (version " + s.leaseVersion() + ") is applying this record", s.failedEvents());
-            case Claim.Overtaken o -> new RecordVerdict.Skipped("superseded", "event " + o.attemptedEvent() + " (version "
-                    + o.attemptedVersion() + ") may have reached the vendor and is retried until it is applied", o.failedEvents());
-            case Claim.Busy b -> new RecordVerdict.Deferred(new SyncFailure.Retryable(ErrorClass.RECORD_BUSY,
-                    "event " + b.leaseEvent() + " holds this " + (record.isAction() ? "action" : "record (version " + b.leaseVersion() + ")")
-                            + " until " + b.leaseUntil(),
-                    // when the holder's lease ends: it may have died holding it
-                    Optional.of(Duration.between(clock.instant(), b.leaseUntil()).plusSeconds(1))));
+            case Claim.Duplicate d ->
+                new RecordVerdict.Skipped(
+                        "duplicate", "already applied by event " + d.appliedEventId(), d.failedEvents());
+            case Claim.Stale s ->
+                new RecordVerdict.Skipped(
+                        "stale", "version " + s.appliedVersion() + " was already applied", s.failedEvents());
+            case Claim.Superseded s ->
+                new RecordVerdict.Skipped(
+                        "superseded",
+                        "event " + s.leaseEvent() + " (version " + s.leaseVersion() + ") is applying this record",
+                        s.failedEvents());
+            case Claim.Overtaken o ->
+                new RecordVerdict.Skipped(
+                        "superseded",
+                        "event " + o.attemptedEvent() + " (version " + o.attemptedVersion()
+                                + ") may have reached the vendor and is retried until it is applied",
+                        o.failedEvents());
+            case Claim.Busy b ->
+                new RecordVerdict.Deferred(new SyncFailure.Retryable(
+                        ErrorClass.RECORD_BUSY,
+                        "event " + b.leaseEvent() + " holds this "
+                                + (record.isAction() ? "action" : "record (version " + b.leaseVersion() + ")")
+                                + " until " + b.leaseUntil(),
+                        // when the holder's lease ends: it may have died holding it
+                        Optional.of(Duration.between(clock.instant(), b.leaseUntil())
+                                .plusSeconds(1))));
             case Claim.FailedPermanently f -> new RecordVerdict.AlreadyGaveUp(f.errorClass());
             case Claim.Claimed c -> applyClaimed(record, store, lease, c, instants, mappings, credentials);
         };
     }
 
-    private RecordVerdict applyClaimed(PendingRecord record, SyncStateStore store, LeaseToken lease, Claim.Claimed claim,
-                                       InvocationInstants instants, Map<RecordRef, String> mappings, BatchCredentials credentials) {
+    private RecordVerdict applyClaimed(
+            PendingRecord record,
+            SyncStateStore store,
+            LeaseToken lease,
+            Claim.Claimed claim,
+            InvocationInstants instants,
+            Map<RecordRef, String> mappings,
+            BatchCredentials credentials) {
         CrmEvent event = record.event();
         var failedBefore = claim.failedEvents();
         Optional<LeaseToken> held = Optional.of(lease);
-        SyncRequest request = new SyncRequest(event, record.operation(), claim.externalId(), claim.externalIds(),
-                record.delivery().receiveCount() > 1 || claim.earlierAttemptUncommitted(), claim.keyGeneration(), mappings,
-                null, new CallBudget(instants.callsEnd(), vendorTimeout, clock), claim.actionTerms(), claim.liveKeys(),
+        SyncRequest request = new SyncRequest(
+                event,
+                record.operation(),
+                claim.externalId(),
+                claim.externalIds(),
+                record.delivery().receiveCount() > 1 || claim.earlierAttemptUncommitted(),
+                claim.keyGeneration(),
+                mappings,
+                null,
+                new CallBudget(instants.callsEnd(), vendorTimeout, clock),
+                claim.actionTerms(),
+                claim.liveKeys(),
                 claim.resumePoint());
         Instant started = clock.instant();
         SyncResult result;
         try {
             result = applyWithCredentials(request, credentials);
         } catch (CredentialsUnavailable e) {
-            return new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.CREDENTIALS_UNAVAILABLE, e.getMessage()), held, failedBefore);
+            return new RecordVerdict.Failed(
+                    new SyncFailure.Retryable(ErrorClass.CREDENTIALS_UNAVAILABLE, e.getMessage()), held, failedBefore);
         } catch (RuntimeException e) {
             // A connector must not throw, so an exception is a bug meeting an input or an answer it did
             // not expect, and a retry would only meet it again — for the whole retry window, with the
             // vendor calls before it each time. Permanent: the DLQ at once, with a status record. Any
             // call made before the throw may have reached the vendor: the give-up keeps this event among
             // the item's failed events, so the next attempt (a redrive) is told to look for its effect.
-            return new RecordVerdict.Failed(new SyncFailure.Permanent(ErrorClass.INTERNAL, Redaction.describe(e, credentials)
-                    + " (the connector threw; a vendor call before it may have reached the vendor)"), held, failedBefore);
+            return new RecordVerdict.Failed(
+                    new SyncFailure.Permanent(
+                            ErrorClass.INTERNAL,
+                            Redaction.describe(e, credentials)
+                                    + " (the connector threw; a vendor call before it may have reached the vendor)"),
+                    held,
+                    failedBefore);
         }
         Duration latency = Duration.between(started, clock.instant());
         return switch (result) {
-            case SyncResult.Failed failed -> new RecordVerdict.Failed(failed.failure(), held, failedBefore, failed.resumePoint());
+            case SyncResult.Failed failed ->
+                new RecordVerdict.Failed(failed.failure(), held, failedBefore, failed.resumePoint());
             case SyncResult.NotApplicable notApplicable -> {
                 // the version is handled (an older event is stale from now on); the mapping stays as it was
                 var handled = new SyncStateStore.Applied(null, Map.of(), claim.keyGeneration());
@@ -110,8 +155,11 @@ final class RecordProtocol {
                         : leaseLost(failedBefore);
             }
             case SyncResult.Applied applied -> {
-                var stored = new SyncStateStore.Applied(applied.externalId(), applied.externalIds(),
-                        Math.max(claim.keyGeneration(), applied.keyGeneration()), applied.liveKeys());
+                var stored = new SyncStateStore.Applied(
+                        applied.externalId(),
+                        applied.externalIds(),
+                        Math.max(claim.keyGeneration(), applied.keyGeneration()),
+                        applied.liveKeys());
                 boolean committed = record.isAction()
                         ? store.commitAction(record.claimKey(), lease, stored)
                         : store.commitRecord(record.claimKey(), lease, event.version(), stored);
@@ -124,8 +172,12 @@ final class RecordProtocol {
 
     /** The commit found the lease no longer this attempt's: retryable; the retry's claim skips or redoes the work. */
     private static RecordVerdict leaseLost(Set<String> failedEvents) {
-        return new RecordVerdict.Failed(new SyncFailure.Retryable(ErrorClass.LEASE_LOST,
-                "the lease ran out before the commit; the retry will find the vendor's state"), Optional.empty(), failedEvents);
+        return new RecordVerdict.Failed(
+                new SyncFailure.Retryable(
+                        ErrorClass.LEASE_LOST,
+                        "the lease ran out before the commit; the retry will find the vendor's state"),
+                Optional.empty(),
+                failedEvents);
     }
 
     /** One call with the batch's credentials and, after a 401, one more with the secret re-read. */
@@ -148,7 +200,8 @@ final class RecordProtocol {
     }
 
     private SyncResult rejectedForGood(String detail) {
-        return SyncResult.permanent(ErrorClass.UNAUTHORIZED,
+        return SyncResult.permanent(
+                ErrorClass.UNAUTHORIZED,
                 "the credentials of secret " + secretId + " were refused also after re-reading it: " + detail);
     }
 

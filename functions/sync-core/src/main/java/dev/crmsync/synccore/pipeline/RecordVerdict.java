@@ -20,7 +20,11 @@ sealed interface RecordVerdict {
     }
 
     /** Committed. */
-    record Applied(String externalId, Optional<SyncResult.Remapped> remapped, Duration targetLatency, Set<String> failedEventsOnItem)
+    record Applied(
+            String externalId,
+            Optional<SyncResult.Remapped> remapped,
+            Duration targetLatency,
+            Set<String> failedEventsOnItem)
             implements RecordVerdict {}
 
     /** Nothing to do: a duplicate, stale or superseded event. */
@@ -32,8 +36,12 @@ sealed interface RecordVerdict {
      * @param heldLease   this attempt's lease, if it still holds it (then it must be released)
      * @param resumePoint where the connector's lookup stopped, for the release to store when it is retried
      */
-    record Failed(SyncFailure failure, Optional<LeaseToken> heldLease, Set<String> failedEventsOnItem,
-                  Optional<String> resumePoint) implements RecordVerdict {
+    record Failed(
+            SyncFailure failure,
+            Optional<LeaseToken> heldLease,
+            Set<String> failedEventsOnItem,
+            Optional<String> resumePoint)
+            implements RecordVerdict {
         Failed(SyncFailure failure, Optional<LeaseToken> heldLease, Set<String> failedEventsOnItem) {
             this(failure, heldLease, failedEventsOnItem, Optional.empty());
         }

@@ -48,9 +48,11 @@ public final class StartupFailure implements SyncFunction {
     private static final Duration COMES_BACK_IN = RetryPolicy.STARTUP_FAILURE_BACKOFF;
     /** The error class of the status items and the log line. */
     public static final String ERROR_CLASS = ErrorClass.STARTUP_FAILED.wireName();
+
     private static final Logger LOG = LoggerFactory.getLogger(StartupFailure.class);
     /** The calls of one answer end this long before the invocation's deadline. */
     private static final Duration MARGIN = Duration.ofSeconds(1);
+
     private static final Duration STATUS_TTL = Duration.ofDays(30);
 
     private final String problem;
@@ -62,8 +64,14 @@ public final class StartupFailure implements SyncFunction {
     private final ObjectMapper mapper = new ObjectMapper();
     private final Clock clock;
 
-    private StartupFailure(String problem, String integration, Optional<SyncStateStore> store, Optional<VisibilityChanges> visibility,
-                           OptionalInt maxReceiveCount, SyncMetrics metrics, Clock clock) {
+    private StartupFailure(
+            String problem,
+            String integration,
+            Optional<SyncStateStore> store,
+            Optional<VisibilityChanges> visibility,
+            OptionalInt maxReceiveCount,
+            SyncMetrics metrics,
+            Clock clock) {
         this.problem = problem;
         this.integration = integration;
         this.store = store;
@@ -79,23 +87,37 @@ public final class StartupFailure implements SyncFunction {
      * built is done without (no table: no status items; no queue or clients: the messages come back
      * after the queue's own visibility timeout).
      */
-    static StartupFailure of(Throwable cause, Map<String, String> environment, Supplier<AwsClients> clients, Clock clock) {
+    static StartupFailure of(
+            Throwable cause, Map<String, String> environment, Supplier<AwsClients> clients, Clock clock) {
         // No secret has been read before the pipeline is built, so the message has none to redact.
         String problem = Redaction.describe(cause, UnaryOperator.identity());
         Optional<String> integration = variable(environment, EnvVar.CRM_SYNC_INTEGRATION);
         Optional<String> table = variable(environment, EnvVar.CRM_SYNC_TABLE);
         Optional<String> queueUrl = variable(environment, EnvVar.CRM_SYNC_QUEUE_URL);
-        LOG.error("the function could not start: {}. Every record is answered as failed and comes back in {} min until"
+        LOG.error(
+                "the function could not start: {}. Every record is answered as failed and comes back in {} min until"
                         + " the configuration is fixed (integration {}, table {}, queue {})",
-                problem, COMES_BACK_IN.toMinutes(), integration.orElse("unknown"), table.orElse("unknown"), queueUrl.orElse("unknown"));
+                problem,
+                COMES_BACK_IN.toMinutes(),
+                integration.orElse("unknown"),
+                table.orElse("unknown"),
+                queueUrl.orElse("unknown"));
         Optional<AwsClients> built = clientsIfAny(clients);
-        Optional<SyncStateStore> store = integration.isEmpty() || table.isEmpty() ? Optional.empty()
+        Optional<SyncStateStore> store = integration.isEmpty() || table.isEmpty()
+                ? Optional.empty()
                 : built.map(c -> new SyncStateStore(c.dynamo(), table.get(), clock, STATUS_TTL));
-        Optional<VisibilityChanges> visibility = queueUrl.flatMap(url -> built.map(c -> new VisibilityChanges(c.sqs(), url)));
+        Optional<VisibilityChanges> visibility =
+                queueUrl.flatMap(url -> built.map(c -> new VisibilityChanges(c.sqs(), url)));
         var powertoolsMetrics = MetricsFactory.getMetricsInstance();
         powertoolsMetrics.setNamespace(MetricName.NAMESPACE);
-        return new StartupFailure(problem, integration.orElse("unknown"), store, visibility,
-                receiveCount(environment), new SyncMetrics(powertoolsMetrics, integration.orElse("unknown")), clock);
+        return new StartupFailure(
+                problem,
+                integration.orElse("unknown"),
+                store,
+                visibility,
+                receiveCount(environment),
+                new SyncMetrics(powertoolsMetrics, integration.orElse("unknown")),
+                clock);
     }
 
     @Override
@@ -104,7 +126,8 @@ public final class StartupFailure implements SyncFunction {
     }
 
     private SQSBatchResponse answer(SQSEvent batch, Context context) {
-        InvocationInstants instants = InvocationInstants.of(clock.instant(), context.getRemainingTimeInMillis(), MARGIN);
+        InvocationInstants instants =
+                InvocationInstants.of(clock.instant(), context.getRemainingTimeInMillis(), MARGIN);
         List<SQSMessage> messages = batch.getRecords() == null ? List.of() : batch.getRecords();
         BatchOutcome outcome = new BatchOutcome(messages);
         Optional<SyncStateStore> statusStore = store.map(s -> s.endingBy(instants.stopWaiting()));
@@ -116,11 +139,15 @@ public final class StartupFailure implements SyncFunction {
         try {
             visibility.ifPresent(v -> v.apply(outcome.visibilityChanges(), instants.leaseEnd(), clock));
         } catch (RuntimeException e) {
-            LOG.warn("could not change message visibility; the records return after the queue's visibility timeout: {}",
+            LOG.warn(
+                    "could not change message visibility; the records return after the queue's visibility timeout: {}",
                     e.getClass().getSimpleName());
         }
-        LOG.error("the function could not start ({}): {} record(s) answered as failed, back in {} s",
-                problem, messages.size(), COMES_BACK_IN.toSeconds());
+        LOG.error(
+                "the function could not start ({}): {} record(s) answered as failed, back in {} s",
+                problem,
+                messages.size(),
+                COMES_BACK_IN.toSeconds());
         try {
             metrics.startupFailed(messages.size());
             metrics.flush();
@@ -139,11 +166,23 @@ public final class StartupFailure implements SyncFunction {
                 : "the function could not start: " + problem + "; back in " + COMES_BACK_IN.toMinutes()
                         + " min, processed once the configuration is fixed";
         try {
-            statusStore.putStatus(new SyncStatus(integration, ids.eventId(), ids.detailType(), ids.recordId(), message.getMessageId(),
-                    (last ? StatusOutcome.FAILED_PERMANENT : StatusOutcome.RETRYING).wireName(), delivery.receiveCount(), ERROR_CLASS, reason, clock.instant()));
+            statusStore.putStatus(new SyncStatus(
+                    integration,
+                    ids.eventId(),
+                    ids.detailType(),
+                    ids.recordId(),
+                    message.getMessageId(),
+                    (last ? StatusOutcome.FAILED_PERMANENT : StatusOutcome.RETRYING).wireName(),
+                    delivery.receiveCount(),
+                    ERROR_CLASS,
+                    reason,
+                    clock.instant()));
         } catch (RuntimeException e) {
             metrics.statusWriteFailed();
-            LOG.error("could not write the status record of event {}: {}", ids.eventId(), Redaction.describe(e, UnaryOperator.identity()));
+            LOG.error(
+                    "could not write the status record of event {}: {}",
+                    ids.eventId(),
+                    Redaction.describe(e, UnaryOperator.identity()));
         }
     }
 
@@ -151,19 +190,24 @@ public final class StartupFailure implements SyncFunction {
         try {
             return Optional.of(clients.get());
         } catch (RuntimeException | LinkageError e) {
-            LOG.error("no AWS client could be built either, so no status item is written and no visibility changed: {}",
+            LOG.error(
+                    "no AWS client could be built either, so no status item is written and no visibility changed: {}",
                     Redaction.describe(e, UnaryOperator.identity()));
             return Optional.empty();
         }
     }
 
     private static Optional<String> variable(Map<String, String> environment, EnvVar name) {
-        return Optional.ofNullable(environment.get(name.wireName())).map(String::trim).filter(v -> !v.isEmpty());
+        return Optional.ofNullable(environment.get(name.wireName()))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty());
     }
 
     private static OptionalInt receiveCount(Map<String, String> environment) {
         try {
-            return variable(environment, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT).map(v -> OptionalInt.of(Integer.parseInt(v))).orElse(OptionalInt.empty());
+            return variable(environment, EnvVar.CRM_SYNC_MAX_RECEIVE_COUNT)
+                    .map(v -> OptionalInt.of(Integer.parseInt(v)))
+                    .orElse(OptionalInt.empty());
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }

@@ -29,7 +29,8 @@ public sealed interface SyncFunction permits SyncPipeline, StartupFailure {
         // SecureRandom, not ThreadLocalRandom: a SnapStart snapshot would give every restored
         // container the same jitter sequence, and retries would come back in step.
         SecureRandom random = new SecureRandom();
-        return start(System.getenv(), AwsClients::fromEnvironment, Clock.systemUTC(), random::nextDouble, connectorFactory);
+        return start(
+                System.getenv(), AwsClients::fromEnvironment, Clock.systemUTC(), random::nextDouble, connectorFactory);
     }
 
     /**
@@ -39,8 +40,12 @@ public sealed interface SyncFunction permits SyncPipeline, StartupFailure {
      *
      * @param clients built at most once when the pipeline is built; again only if that failed
      */
-    static SyncFunction start(Map<String, String> environment, Supplier<AwsClients> clients, Clock clock, DoubleSupplier jitter,
-                              Function<ConnectorSettings, Connector> connectorFactory) {
+    static SyncFunction start(
+            Map<String, String> environment,
+            Supplier<AwsClients> clients,
+            Clock clock,
+            DoubleSupplier jitter,
+            Function<ConnectorSettings, Connector> connectorFactory) {
         AwsClients built = null;
         try {
             SyncConfig config = SyncConfig.from(environment);

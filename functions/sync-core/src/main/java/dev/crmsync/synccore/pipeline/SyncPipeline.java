@@ -53,8 +53,12 @@ public final class SyncPipeline implements SyncFunction {
     private final OutcomeEvents outcomeEvents;
     private final Clock clock;
 
-    SyncPipeline(SyncConfig config, AwsClients clients, Clock clock, DoubleSupplier jitter,
-                 Function<ConnectorSettings, Connector> connectorFactory) {
+    SyncPipeline(
+            SyncConfig config,
+            AwsClients clients,
+            Clock clock,
+            DoubleSupplier jitter,
+            Function<ConnectorSettings, Connector> connectorFactory) {
         this.config = config;
         this.clock = clock;
         ObjectMapper mapper = new ObjectMapper();
@@ -62,7 +66,8 @@ public final class SyncPipeline implements SyncFunction {
                 .connectTimeout(Duration.ofSeconds(5))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        Connector connector = connectorFactory.apply(new ConnectorSettings(config.vendorUrl(), http, config.connectorOptions()));
+        Connector connector =
+                connectorFactory.apply(new ConnectorSettings(config.vendorUrl(), http, config.connectorOptions()));
         if (!connector.integration().equals(config.integration())) {
             throw new IllegalStateException("CRM_SYNC_INTEGRATION is '" + config.integration()
                     + "' but this function's connector is for '" + connector.integration() + "'");
@@ -71,20 +76,35 @@ public final class SyncPipeline implements SyncFunction {
         this.secret = new IntegrationSecret(
                 SecretsProvider.builder().withClient(clients.secrets()).build(),
                 SecretsProvider.builder().withClient(clients.secrets()).build(),
-                config.secretId(), mapper, config.secretMaxAge(), clock);
+                config.secretId(),
+                mapper,
+                config.secretMaxAge(),
+                clock);
         this.recentGiveUps = new RecentGiveUps(clock, SyncStateStore.GIVE_UP_MEMORY);
-        this.admission = new Admission(new EventParser(mapper, SchemaValidator.fromClasspath(), config.maxBodyBytes()), connector,
-                clock, recentGiveUps);
-        this.runner = new BatchRunner(new RecordProtocol(connector, clock, config.secretId(), config.vendorTimeout()),
-                connector, config.maxConcurrency(), clock);
+        this.admission = new Admission(
+                new EventParser(mapper, SchemaValidator.fromClasspath(), config.maxBodyBytes()),
+                connector,
+                clock,
+                recentGiveUps);
+        this.runner = new BatchRunner(
+                new RecordProtocol(connector, clock, config.secretId(), config.vendorTimeout()),
+                connector,
+                config.maxConcurrency(),
+                clock);
         this.retryPolicy = new RetryPolicy(config.backoffBase(), config.backoffCap(), config.busyBackoffCap(), jitter);
         this.visibility = new VisibilityChanges(clients.sqs(), config.queueUrl());
         var powertoolsMetrics = MetricsFactory.getMetricsInstance();
         powertoolsMetrics.setNamespace(MetricName.NAMESPACE);
         this.metrics = new SyncMetrics(powertoolsMetrics, config.integration());
         this.outcomes = new OutcomeLog(config.integration());
-        this.outcomeEvents = new OutcomeEvents(clients.events(), config.eventBus(), config.publishedOutcomes(),
-                config.integration(), metrics, mapper, clock);
+        this.outcomeEvents = new OutcomeEvents(
+                clients.events(),
+                config.eventBus(),
+                config.publishedOutcomes(),
+                config.integration(),
+                metrics,
+                mapper,
+                clock);
     }
 
     /**
@@ -92,8 +112,12 @@ public final class SyncPipeline implements SyncFunction {
      *
      * @param jitter uniform in [0, 1): the random part of the backoff (tests pin it to see the bound)
      */
-    public static SyncPipeline create(SyncConfig config, AwsClients clients, Clock clock, DoubleSupplier jitter,
-                                      Function<ConnectorSettings, Connector> connectorFactory) {
+    public static SyncPipeline create(
+            SyncConfig config,
+            AwsClients clients,
+            Clock clock,
+            DoubleSupplier jitter,
+            Function<ConnectorSettings, Connector> connectorFactory) {
         return new SyncPipeline(config, clients, clock, jitter, connectorFactory);
     }
 
@@ -103,27 +127,41 @@ public final class SyncPipeline implements SyncFunction {
     }
 
     private SQSBatchResponse processBatch(SQSEvent batch, Context context) {
-        InvocationInstants instants = InvocationInstants.of(clock.instant(), context.getRemainingTimeInMillis(), config.deadlineMargin());
+        InvocationInstants instants =
+                InvocationInstants.of(clock.instant(), context.getRemainingTimeInMillis(), config.deadlineMargin());
         List<SQSMessage> messages = batch.getRecords() == null ? List.of() : batch.getRecords();
         BatchOutcome outcome = new BatchOutcome(messages);
         BatchCredentials credentials = new BatchCredentials(secret);
         // Every state call of the records ends by the time the batch stops waiting for them.
         SyncStateStore recordStore = store.endingBy(instants.stopWaiting());
         OutcomeEvents.Batch events = outcomeEvents.batch();
-        OutcomeReporter reporter = new OutcomeReporter(config.integration(), recordStore, retryPolicy, metrics, outcomes,
-                outcome, credentials, clock, config.retryWindow(), config.maxReceiveCount(), recentGiveUps, events);
+        OutcomeReporter reporter = new OutcomeReporter(
+                config.integration(),
+                recordStore,
+                retryPolicy,
+                metrics,
+                outcomes,
+                outcome,
+                credentials,
+                clock,
+                config.retryWindow(),
+                config.maxReceiveCount(),
+                recentGiveUps,
+                events);
         try {
             runner.run(admission.admit(messages, reporter), instants, recordStore, credentials, reporter);
         } catch (RuntimeException | Error e) {
             // A bug must not lose the batch: whatever was not decided goes back to the queue.
-            LOG.error("batch processing failed unexpectedly; undecided records return to the queue: {}",
+            LOG.error(
+                    "batch processing failed unexpectedly; undecided records return to the queue: {}",
                     Redaction.describe(e, credentials));
         }
         outcome.failUndecided(retryPolicy.busySeconds(1, Optional.empty()));
         try {
             visibility.apply(outcome.visibilityChanges(), instants.leaseEnd(), clock);
         } catch (RuntimeException e) {
-            LOG.warn("could not change message visibility; failed records return after the queue's visibility timeout: {}",
+            LOG.warn(
+                    "could not change message visibility; failed records return after the queue's visibility timeout: {}",
                     e.getClass().getSimpleName());
         }
         // After the decisions and the visibility changes: an outcome event never holds up or changes either.

@@ -39,14 +39,16 @@ final class VisibilityChanges {
                     .build());
         }
         for (int from = 0; from < entries.size(); from += SQS_BATCH_LIMIT) {
-            List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(from, Math.min(entries.size(), from + SQS_BATCH_LIMIT));
+            List<ChangeMessageVisibilityBatchRequestEntry> chunk =
+                    entries.subList(from, Math.min(entries.size(), from + SQS_BATCH_LIMIT));
             Duration left = Duration.between(clock.instant(), end);
             Duration timeout = left.compareTo(SHORTEST_CALL) < 0 ? SHORTEST_CALL : left;
-            var response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk)
-                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)));
+            var response = sqs.changeMessageVisibilityBatch(
+                    b -> b.queueUrl(queueUrl).entries(chunk).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
             if (response.hasFailed() && !response.failed().isEmpty()) {
                 // The message then returns after the queue's own visibility timeout: later, not lost.
-                response.failed().forEach(f -> LOG.warn("visibility change {} failed: {} {}", f.id(), f.code(), f.message()));
+                response.failed()
+                        .forEach(f -> LOG.warn("visibility change {} failed: {} {}", f.id(), f.code(), f.message()));
             }
         }
     }

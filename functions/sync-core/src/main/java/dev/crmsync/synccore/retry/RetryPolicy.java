@@ -44,7 +44,8 @@ public final class RetryPolicy {
      */
     public RetryPolicy(Duration base, Duration cap, Duration busyCap, DoubleSupplier random) {
         if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0) {
-            throw new IllegalArgumentException("retry base must be positive and not above the cap: base=" + base + " cap=" + cap);
+            throw new IllegalArgumentException(
+                    "retry base must be positive and not above the cap: base=" + base + " cap=" + cap);
         }
         this.base = base;
         this.cap = cap.compareTo(MAX_VISIBILITY) > 0 ? MAX_VISIBILITY : cap;

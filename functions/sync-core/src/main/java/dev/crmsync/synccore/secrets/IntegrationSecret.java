@@ -32,8 +32,13 @@ public final class IntegrationSecret {
      * @param provider        the cached reads (max age {@code maxAge})
      * @param refreshProvider reads that bypass the cache: its values are stored with max age 0
      */
-    public IntegrationSecret(SecretsProvider provider, SecretsProvider refreshProvider, String secretId,
-                             ObjectMapper mapper, Duration maxAge, Clock clock) {
+    public IntegrationSecret(
+            SecretsProvider provider,
+            SecretsProvider refreshProvider,
+            String secretId,
+            ObjectMapper mapper,
+            Duration maxAge,
+            Clock clock) {
         this.provider = provider;
         this.refreshProvider = refreshProvider;
         this.secretId = secretId;
@@ -49,7 +54,8 @@ public final class IntegrationSecret {
             current = refreshed;
         } else {
             refreshed = null;
-            current = parse(provider.withMaxAge((int) maxAge.toSeconds(), ChronoUnit.SECONDS).get(secretId));
+            current = parse(provider.withMaxAge((int) maxAge.toSeconds(), ChronoUnit.SECONDS)
+                    .get(secretId));
         }
         return current;
     }

@@ -24,13 +24,31 @@ public sealed interface Claim {
      * @param liveKeys      a record's live vendor keys: those stored, and those this claim added
      * @param resumePoint   where the previous attempt's lookup stopped, when it left one; this claim deleted it
      */
-    record Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease,
-                   Set<String> failedEvents, int keyGeneration, Map<String, String> actionTerms, Set<String> liveKeys,
-                   Optional<String> resumePoint)
+    record Claimed(
+            Optional<String> externalId,
+            Map<String, String> externalIds,
+            boolean tookOverLease,
+            Set<String> failedEvents,
+            int keyGeneration,
+            Map<String, String> actionTerms,
+            Set<String> liveKeys,
+            Optional<String> resumePoint)
             implements Claim {
-        public Claimed(Optional<String> externalId, Map<String, String> externalIds, boolean tookOverLease,
-                       Set<String> failedEvents, int keyGeneration) {
-            this(externalId, externalIds, tookOverLease, failedEvents, keyGeneration, Map.of(), Set.of(), Optional.empty());
+        public Claimed(
+                Optional<String> externalId,
+                Map<String, String> externalIds,
+                boolean tookOverLease,
+                Set<String> failedEvents,
+                int keyGeneration) {
+            this(
+                    externalId,
+                    externalIds,
+                    tookOverLease,
+                    failedEvents,
+                    keyGeneration,
+                    Map.of(),
+                    Set.of(),
+                    Optional.empty());
         }
 
         /** Whether an earlier attempt on this item may have reached the vendor without being committed. */

@@ -6,10 +6,10 @@ import static dev.crmsync.synccore.state.StateAttributes.APPLIED_VERSION;
 import static dev.crmsync.synccore.state.StateAttributes.ATTEMPTED_EVENT;
 import static dev.crmsync.synccore.state.StateAttributes.ATTEMPTED_VERSION;
 import static dev.crmsync.synccore.state.StateAttributes.COMPLETED;
+import static dev.crmsync.synccore.state.StateAttributes.GAVE_UPS;
 import static dev.crmsync.synccore.state.StateAttributes.GAVE_UP_AT;
 import static dev.crmsync.synccore.state.StateAttributes.GAVE_UP_CLASS;
 import static dev.crmsync.synccore.state.StateAttributes.GAVE_UP_MESSAGE;
-import static dev.crmsync.synccore.state.StateAttributes.GAVE_UPS;
 import static dev.crmsync.synccore.state.StateAttributes.GAVE_UP_RECEIVE;
 import static dev.crmsync.synccore.state.StateAttributes.LEASE_EVENT;
 import static dev.crmsync.synccore.state.StateAttributes.LEASE_UNTIL;
@@ -37,13 +37,19 @@ final class ClaimRefusal {
      * A record claim for {@code version} by {@code eventId}, delivered as {@code messageId}, failed
      * against {@code item}; give-ups recorded since {@code giveUpsSince} still count.
      */
-    static Claim ofRecord(Map<String, AttributeValue> item, String eventId, long version, SyncStateStore.Receipt receipt,
-                          Instant giveUpsSince) {
+    static Claim ofRecord(
+            Map<String, AttributeValue> item,
+            String eventId,
+            long version,
+            SyncStateStore.Receipt receipt,
+            Instant giveUpsSince) {
         Set<String> failed = failedEvents(item);
         long applied = number(item, APPLIED_VERSION).orElse(-1L);
         if (applied >= version) {
             String appliedEvent = text(item, APPLIED_EVENT).orElse("");
-            return appliedEvent.equals(eventId) ? new Claim.Duplicate(appliedEvent, failed) : new Claim.Stale(applied, failed);
+            return appliedEvent.equals(eventId)
+                    ? new Claim.Duplicate(appliedEvent, failed)
+                    : new Claim.Stale(applied, failed);
         }
         Optional<Claim> gaveUp = gaveUp(item, receipt, giveUpsSince);
         if (gaveUp.isPresent()) {
@@ -66,7 +72,8 @@ final class ClaimRefusal {
     }
 
     /** An action claim failed against {@code item}: completed (a duplicate), given up by this message, or leased (busy). */
-    static Claim ofAction(Map<String, AttributeValue> item, String eventId, SyncStateStore.Receipt receipt, Instant giveUpsSince) {
+    static Claim ofAction(
+            Map<String, AttributeValue> item, String eventId, SyncStateStore.Receipt receipt, Instant giveUpsSince) {
         if (text(item, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {
             return new Claim.Duplicate(text(item, APPLIED_EVENT).orElse(""), failedEvents(item));
         }
@@ -75,9 +82,11 @@ final class ClaimRefusal {
     }
 
     /** This message gave up here recently, on an earlier receive (a redrive starts the count again). */
-    private static Optional<Claim> gaveUp(Map<String, AttributeValue> item, SyncStateStore.Receipt receipt, Instant since) {
+    private static Optional<Claim> gaveUp(
+            Map<String, AttributeValue> item, SyncStateStore.Receipt receipt, Instant since) {
         AttributeValue giveUps = item.get(GAVE_UPS);
-        AttributeValue ofThisMessage = giveUps != null && giveUps.hasM() ? giveUps.m().get(receipt.messageId()) : null;
+        AttributeValue ofThisMessage =
+                giveUps != null && giveUps.hasM() ? giveUps.m().get(receipt.messageId()) : null;
         if (ofThisMessage != null && ofThisMessage.hasM()) {
             return recentOnAnEarlierReceive(ofThisMessage.m(), receipt, since);
         }
@@ -88,12 +97,17 @@ final class ClaimRefusal {
     }
 
     /** {@code giveUp} (an entry of the map, or the item's top level) was recent and on an earlier receive. */
-    private static Optional<Claim> recentOnAnEarlierReceive(Map<String, AttributeValue> giveUp, SyncStateStore.Receipt receipt,
-                                                            Instant since) {
-        boolean recent = number(giveUp, GAVE_UP_AT).filter(at -> at >= since.toEpochMilli()).isPresent();
-        boolean earlierReceive = number(giveUp, GAVE_UP_RECEIVE).filter(count -> count < receipt.receiveCount()).isPresent();
+    private static Optional<Claim> recentOnAnEarlierReceive(
+            Map<String, AttributeValue> giveUp, SyncStateStore.Receipt receipt, Instant since) {
+        boolean recent = number(giveUp, GAVE_UP_AT)
+                .filter(at -> at >= since.toEpochMilli())
+                .isPresent();
+        boolean earlierReceive = number(giveUp, GAVE_UP_RECEIVE)
+                .filter(count -> count < receipt.receiveCount())
+                .isPresent();
         return recent && earlierReceive
-                ? Optional.of(new Claim.FailedPermanently(text(giveUp, GAVE_UP_CLASS).orElse("failed_permanently")))
+                ? Optional.of(
+                        new Claim.FailedPermanently(text(giveUp, GAVE_UP_CLASS).orElse("failed_permanently")))
                 : Optional.empty();
     }
 

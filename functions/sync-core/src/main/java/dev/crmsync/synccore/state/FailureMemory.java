@@ -43,9 +43,13 @@ final class FailureMemory {
     static Optional<Trim> of(Map<String, AttributeValue> item, int maxFailedEvents, int maxGiveUps) {
         Set<String> failed = failedEvents(item);
         AttributeValue orderValue = item.get(FAILED_ORDER);
-        List<String> order = orderValue == null || !orderValue.hasL() ? List.of()
+        List<String> order = orderValue == null || !orderValue.hasL()
+                ? List.of()
                 : orderValue.l().stream().map(AttributeValue::s).toList();
-        Map<String, AttributeValue> giveUps = item.containsKey(GAVE_UPS) && item.get(GAVE_UPS).hasM() ? item.get(GAVE_UPS).m() : Map.of();
+        Map<String, AttributeValue> giveUps =
+                item.containsKey(GAVE_UPS) && item.get(GAVE_UPS).hasM()
+                        ? item.get(GAVE_UPS).m()
+                        : Map.of();
         if (failed.size() <= maxFailedEvents && order.size() <= 2 * maxFailedEvents && giveUps.size() <= maxGiveUps) {
             return Optional.empty();
         }
@@ -55,16 +59,21 @@ final class FailureMemory {
             lastFailed.put(order.get(i), i);
         }
         List<String> oldestFirst = new ArrayList<>(failed);
-        oldestFirst.sort(Comparator.comparingInt((String id) -> lastFailed.getOrDefault(id, -1)).thenComparing(Comparator.naturalOrder()));
+        oldestFirst.sort(Comparator.comparingInt((String id) -> lastFailed.getOrDefault(id, -1))
+                .thenComparing(Comparator.naturalOrder()));
         int forget = Math.max(0, oldestFirst.size() - maxFailedEvents);
         List<String> kept = List.copyOf(oldestFirst.subList(forget, oldestFirst.size()));
 
         List<String> giveUpsOldestFirst = new ArrayList<>(giveUps.keySet());
-        giveUpsOldestFirst.sort(Comparator.comparingLong((String message) -> giveUpAt(giveUps.get(message))).thenComparing(Comparator.naturalOrder()));
+        giveUpsOldestFirst.sort(Comparator.comparingLong((String message) -> giveUpAt(giveUps.get(message)))
+                .thenComparing(Comparator.naturalOrder()));
         int forgetGiveUps = Math.max(0, giveUpsOldestFirst.size() - maxGiveUps);
 
-        return Optional.of(new Trim(Set.copyOf(oldestFirst.subList(0, forget)), kept,
-                Set.copyOf(giveUpsOldestFirst.subList(0, forgetGiveUps)), orderValue == null ? -1 : order.size()));
+        return Optional.of(new Trim(
+                Set.copyOf(oldestFirst.subList(0, forget)),
+                kept,
+                Set.copyOf(giveUpsOldestFirst.subList(0, forgetGiveUps)),
+                orderValue == null ? -1 : order.size()));
     }
 
     private static long giveUpAt(AttributeValue entry) {

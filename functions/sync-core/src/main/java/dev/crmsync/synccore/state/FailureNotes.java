@@ -47,26 +47,49 @@ final class FailureNotes {
      *
      * @return true when this write recorded the give-up, false when this message had already given up here
      */
-    boolean giveUp(String pk, String eventId, SyncStateStore.Receipt receipt, String errorClass, Optional<LeaseToken> heldLease) {
+    boolean giveUp(
+            String pk,
+            String eventId,
+            SyncStateStore.Receipt receipt,
+            String errorClass,
+            Optional<LeaseToken> heldLease) {
         Map<String, String> names = new HashMap<>(failureNoteNames());
         names.put("#gaveUps", GAVE_UPS);
         Map<String, AttributeValue> values = new HashMap<>(failureNoteValues(eventId));
         String release = "";
         String condition;
         if (heldLease.isPresent()) {
-            names.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
+            names.putAll(
+                    Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
             values.put(":owner", s(heldLease.get().nonce()));
             release = " REMOVE #owner, #event, #lv, #until";
             condition = "#owner = :owner";
         } else {
-            names.putAll(Map.of("#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE,
-                    "#gaveUpMsg", receipt.messageId()));
-            values.putAll(Map.of(":msg", s(receipt.messageId()), ":recent", n(giveUpsSince(receipt).toEpochMilli()),
-                    ":receive", n(receipt.receiveCount())));
+            names.putAll(Map.of(
+                    "#gaveUp",
+                    GAVE_UP_MESSAGE,
+                    "#gaveUpAt",
+                    GAVE_UP_AT,
+                    "#gaveUpReceive",
+                    GAVE_UP_RECEIVE,
+                    "#gaveUpMsg",
+                    receipt.messageId()));
+            values.putAll(Map.of(
+                    ":msg",
+                    s(receipt.messageId()),
+                    ":recent",
+                    n(giveUpsSince(receipt).toEpochMilli()),
+                    ":receive",
+                    n(receipt.receiveCount())));
             condition = NOT_GIVEN_UP_BY_THIS_MESSAGE;
         }
-        AttributeValue entry = AttributeValue.fromM(Map.of(GAVE_UP_AT, n(table.clock().millis()), GAVE_UP_CLASS, s(errorClass),
-                GAVE_UP_RECEIVE, n(receipt.receiveCount())));
+        AttributeValue entry = AttributeValue.fromM(Map.of(
+                GAVE_UP_AT,
+                n(table.clock().millis()),
+                GAVE_UP_CLASS,
+                s(errorClass),
+                GAVE_UP_RECEIVE,
+                n(receipt.receiveCount())));
         String note = "ADD #failed :events SET " + NOTE_IN_ORDER + ", ";
         Map<String, AttributeValue> wholeValues = new HashMap<>(values);
         wholeValues.put(":giveUps", AttributeValue.fromM(Map.of(receipt.messageId(), entry)));
@@ -78,12 +101,17 @@ final class FailureNotes {
         // writes the whole map, a later one its own key. The writes' outcomes tell which case it is, so
         // no read is needed; a commit removing the map between the two costs one round more.
         for (int round = 0; round < 3; round++) {
-            Optional<Map<String, AttributeValue>> written = table.conditionalUpdate(pk, note + "#gaveUps = :giveUps" + release,
-                    "attribute_not_exists(#gaveUps) AND (" + condition + ")", names, wholeValues);
+            Optional<Map<String, AttributeValue>> written = table.conditionalUpdate(
+                    pk,
+                    note + "#gaveUps = :giveUps" + release,
+                    "attribute_not_exists(#gaveUps) AND (" + condition + ")",
+                    names,
+                    wholeValues);
             if (written.isEmpty()) {
                 // the map exists, or the condition does not hold
                 try {
-                    written = table.conditionalUpdate(pk, note + "#gaveUps.#gaveUpMsg = :giveUp" + release, condition, keyNames, keyValues);
+                    written = table.conditionalUpdate(
+                            pk, note + "#gaveUps.#gaveUpMsg = :giveUp" + release, condition, keyNames, keyValues);
                     if (written.isEmpty()) {
                         return false;
                     }
@@ -102,7 +130,8 @@ final class FailureNotes {
 
     /** DynamoDB's answer to a SET or REMOVE of a key in a map the item does not have. */
     private static boolean isMissingDocumentPath(DynamoDbException e) {
-        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        String message =
+                e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
         return message != null && message.contains("document path");
     }
 
@@ -111,8 +140,13 @@ final class FailureNotes {
     }
 
     static Map<String, AttributeValue> failureNoteValues(String eventId) {
-        return Map.of(":events", AttributeValue.fromSs(List.of(eventId)),
-                ":eventInOrder", AttributeValue.fromL(List.of(s(eventId))), ":noEvents", AttributeValue.fromL(List.of()));
+        return Map.of(
+                ":events",
+                AttributeValue.fromSs(List.of(eventId)),
+                ":eventInOrder",
+                AttributeValue.fromL(List.of(s(eventId))),
+                ":noEvents",
+                AttributeValue.fromL(List.of()));
     }
 
     /**
@@ -122,17 +156,21 @@ final class FailureNotes {
      * failure's own write trims instead. Best effort: an item over its bound for a moment is harmless.
      */
     void keepFailureMemoryBounded(String pk, Map<String, AttributeValue> item) {
-        Optional<FailureMemory.Trim> trim = FailureMemory.of(item, SyncStateStore.FAILED_EVENTS_REMEMBERED, SyncStateStore.GIVE_UPS_REMEMBERED);
+        Optional<FailureMemory.Trim> trim =
+                FailureMemory.of(item, SyncStateStore.FAILED_EVENTS_REMEMBERED, SyncStateStore.GIVE_UPS_REMEMBERED);
         if (trim.isEmpty()) {
             return;
         }
         Map<String, String> names = new HashMap<>(Map.of("#order", FAILED_ORDER));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":kept",
-                AttributeValue.fromL(trim.get().keptOrder().stream().map(StateTable::s).toList())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":kept",
+                AttributeValue.fromL(
+                        trim.get().keptOrder().stream().map(StateTable::s).toList())));
         StringBuilder update = new StringBuilder("SET #order = :kept");
         if (!trim.get().forgottenEvents().isEmpty()) {
             names.put("#failed", FAILED_EVENTS);
-            values.put(":forgotten", AttributeValue.fromSs(List.copyOf(trim.get().forgottenEvents())));
+            values.put(
+                    ":forgotten", AttributeValue.fromSs(List.copyOf(trim.get().forgottenEvents())));
             update.append(" DELETE #failed :forgotten");
         }
         List<String> removals = new ArrayList<>();
@@ -156,7 +194,8 @@ final class FailureNotes {
             table.conditionalUpdate(pk, update.toString(), condition, names, values);
         } catch (DynamoDbException e) {
             // e.g. a commit removed the give-ups meanwhile: nothing left to bound there
-            LOG.debug("no trim of the failure memory of {}: {}", pk, e.getClass().getSimpleName());
+            LOG.debug(
+                    "no trim of the failure memory of {}: {}", pk, e.getClass().getSimpleName());
         }
     }
 
@@ -165,13 +204,15 @@ final class FailureNotes {
      * claimed nothing), so that its later success or skip updates its status record.
      */
     void noteFailure(String pk, String eventId) {
-        Map<String, AttributeValue> item = table.dynamo().updateItem(b -> b.tableName(table.name())
-                .key(key(pk))
-                .updateExpression("ADD #failed :events SET " + NOTE_IN_ORDER)
-                .expressionAttributeNames(failureNoteNames())
-                .expressionAttributeValues(failureNoteValues(eventId))
-                .returnValues(ReturnValue.ALL_NEW)
-                .overrideConfiguration(table::timeout)).attributes();
+        Map<String, AttributeValue> item = table.dynamo()
+                .updateItem(b -> b.tableName(table.name())
+                        .key(key(pk))
+                        .updateExpression("ADD #failed :events SET " + NOTE_IN_ORDER)
+                        .expressionAttributeNames(failureNoteNames())
+                        .expressionAttributeValues(failureNoteValues(eventId))
+                        .returnValues(ReturnValue.ALL_NEW)
+                        .overrideConfiguration(table::timeout))
+                .attributes();
         keepFailureMemoryBounded(pk, item == null ? Map.of() : item);
     }
 
@@ -181,16 +222,20 @@ final class FailureNotes {
     }
 
     /** DynamoDB's two update actions on a set. */
-    private enum SetUpdate { ADD, DELETE }
+    private enum SetUpdate {
+        ADD,
+        DELETE
+    }
 
     /** Adds {@code eventId} to, or deletes it from, the item's failed events: one unconditional write. */
     private void failedEventsUpdate(String pk, SetUpdate action, String eventId) {
-        table.dynamo().updateItem(b -> b.tableName(table.name())
-                .key(key(pk))
-                .updateExpression(action.name() + " #failed :events")
-                .expressionAttributeNames(Map.of("#failed", FAILED_EVENTS))
-                .expressionAttributeValues(Map.of(":events", AttributeValue.fromSs(List.of(eventId))))
-                .overrideConfiguration(table::timeout));
+        table.dynamo()
+                .updateItem(b -> b.tableName(table.name())
+                        .key(key(pk))
+                        .updateExpression(action.name() + " #failed :events")
+                        .expressionAttributeNames(Map.of("#failed", FAILED_EVENTS))
+                        .expressionAttributeValues(Map.of(":events", AttributeValue.fromSs(List.of(eventId))))
+                        .overrideConfiguration(table::timeout));
     }
 
     /** Give-ups that still refuse this receive: recent ones, noted after the message was first received. */

@@ -35,22 +35,34 @@ final class MappingReads {
             for (String pk : unique.subList(from, Math.min(unique.size(), from + 100))) {
                 keys.add(key(pk));
             }
-            Map<String, KeysAndAttributes> request = Map.of(table.name(), KeysAndAttributes.builder()
-                    .keys(keys).consistentRead(true)
-                    .projectionExpression("#pk, #ext").expressionAttributeNames(Map.of("#pk", PK, "#ext", EXTERNAL_ID))
-                    .build());
+            Map<String, KeysAndAttributes> request = Map.of(
+                    table.name(),
+                    KeysAndAttributes.builder()
+                            .keys(keys)
+                            .consistentRead(true)
+                            .projectionExpression("#pk, #ext")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#ext", EXTERNAL_ID))
+                            .build());
             Duration pause = Duration.ofMillis(25);
             while (true) {
                 Map<String, KeysAndAttributes> pending = request;
-                var response = table.dynamo().batchGetItem(b -> b.requestItems(pending).overrideConfiguration(table::timeout));
+                var response =
+                        table.dynamo().batchGetItem(b -> b.requestItems(pending).overrideConfiguration(table::timeout));
                 for (Map<String, AttributeValue> item : response.responses().getOrDefault(table.name(), List.of())) {
-                    text(item, EXTERNAL_ID).ifPresent(ext -> found.put(item.get(PK).s(), ext));
+                    text(item, EXTERNAL_ID)
+                            .ifPresent(ext -> found.put(item.get(PK).s(), ext));
                 }
                 if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) {
                     break;
                 }
-                if (table.callsEndBy().isPresent() && table.clock().instant().plus(pause).plus(StateTable.SHORTEST_CALL).isAfter(table.callsEndBy().get())) {
-                    throw new IllegalStateException("DynamoDB left keys unprocessed until the call deadline (throttled)");
+                if (table.callsEndBy().isPresent()
+                        && table.clock()
+                                .instant()
+                                .plus(pause)
+                                .plus(StateTable.SHORTEST_CALL)
+                                .isAfter(table.callsEndBy().get())) {
+                    throw new IllegalStateException(
+                            "DynamoDB left keys unprocessed until the call deadline (throttled)");
                 }
                 sleep(pause);
                 pause = pause.multipliedBy(2);

@@ -52,10 +52,15 @@ final class RecordLeases {
      * the record's live keys in the same write: known before any vendor call, they stay known until
      * a commit reports them removed, whatever happens to this attempt.
      */
-    Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, SyncStateStore.Receipt receipt,
-                             Set<String> vendorKeys) {
-        Map<String, String> names = new HashMap<>(Map.of("#applied", APPLIED_VERSION,
-                "#attempted", ATTEMPTED_VERSION, "#attemptedEvent", ATTEMPTED_EVENT));
+    Claim claimRecord(
+            String pk,
+            LeaseToken token,
+            long version,
+            Instant leaseUntil,
+            SyncStateStore.Receipt receipt,
+            Set<String> vendorKeys) {
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#applied", APPLIED_VERSION, "#attempted", ATTEMPTED_VERSION, "#attemptedEvent", ATTEMPTED_EVENT));
         Map<String, AttributeValue> values = new HashMap<>();
         // Noted in the claim itself, so that a crash right after the vendor call leaves it noted too.
         String alsoUpdate = ", #attempted = :version, #attemptedEvent = :event";
@@ -65,12 +70,23 @@ final class RecordLeases {
             alsoUpdate += " ADD #live :keys";
         }
         try {
-            return claimed(takeLease(pk, token, version, leaseUntil, receipt,
-                    "(attribute_not_exists(#applied) OR #applied < :version)"
-                            + " AND (attribute_not_exists(#attempted) OR #attempted <= :version)",
-                    alsoUpdate, names, values), Map.of(), vendorKeys);
+            return claimed(
+                    takeLease(
+                            pk,
+                            token,
+                            version,
+                            leaseUntil,
+                            receipt,
+                            "(attribute_not_exists(#applied) OR #applied < :version)"
+                                    + " AND (attribute_not_exists(#attempted) OR #attempted <= :version)",
+                            alsoUpdate,
+                            names,
+                            values),
+                    Map.of(),
+                    vendorKeys);
         } catch (ConditionalCheckFailedException e) {
-            return ClaimRefusal.ofRecord(itemAtRefusal(pk, e), token.eventId(), version, receipt, notes.giveUpsSince(receipt));
+            return ClaimRefusal.ofRecord(
+                    itemAtRefusal(pk, e), token.eventId(), version, receipt, notes.giveUpsSince(receipt));
         }
     }
 
@@ -87,7 +103,12 @@ final class RecordLeases {
      * claim stored some, in the same write: the claim returns the terms stored first, so every
      * attempt at the action, whichever event it serves, performs it with the same parameters.
      */
-    Claim claimAction(String pk, LeaseToken token, Instant leaseUntil, SyncStateStore.Receipt receipt, Map<String, String> terms) {
+    Claim claimAction(
+            String pk,
+            LeaseToken token,
+            Instant leaseUntil,
+            SyncStateStore.Receipt receipt,
+            Map<String, String> terms) {
         Map<String, String> names = new HashMap<>(Map.of("#status", ACTION_STATUS));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":completed", s(COMPLETED)));
         String pinTerms = "";
@@ -97,8 +118,19 @@ final class RecordLeases {
             pinTerms = ", #terms = if_not_exists(#terms, :terms)";
         }
         try {
-            return claimed(takeLease(pk, token, 0, leaseUntil, receipt,
-                    "attribute_not_exists(#status) OR #status <> :completed", pinTerms, names, values), terms, Set.of());
+            return claimed(
+                    takeLease(
+                            pk,
+                            token,
+                            0,
+                            leaseUntil,
+                            receipt,
+                            "attribute_not_exists(#status) OR #status <> :completed",
+                            pinTerms,
+                            names,
+                            values),
+                    terms,
+                    Set.of());
         } catch (ConditionalCheckFailedException e) {
             return ClaimRefusal.ofAction(itemAtRefusal(pk, e), token.eventId(), receipt, notes.giveUpsSince(receipt));
         }
@@ -114,8 +146,12 @@ final class RecordLeases {
         if (e.hasItem() && !e.item().isEmpty()) {
             return e.item();
         }
-        Map<String, AttributeValue> item = table.dynamo().getItem(b -> b.tableName(table.name()).key(key(pk)).consistentRead(true)
-                .overrideConfiguration(table::timeout)).item();
+        Map<String, AttributeValue> item = table.dynamo()
+                .getItem(b -> b.tableName(table.name())
+                        .key(key(pk))
+                        .consistentRead(true)
+                        .overrideConfiguration(table::timeout))
+                .item();
         return item == null ? Map.of() : item;
     }
 
@@ -126,22 +162,57 @@ final class RecordLeases {
      * item as it was; on a failed condition the exception carries the item as it is
      * ({@code ALL_OLD}), which says why.
      */
-    private Map<String, AttributeValue> takeLease(String pk, LeaseToken token, long version, Instant leaseUntil, SyncStateStore.Receipt receipt,
-                                                  String notDone, String alsoUpdate, Map<String, String> names,
-                                                  Map<String, AttributeValue> values) {
+    private Map<String, AttributeValue> takeLease(
+            String pk,
+            LeaseToken token,
+            long version,
+            Instant leaseUntil,
+            SyncStateStore.Receipt receipt,
+            String notDone,
+            String alsoUpdate,
+            Map<String, String> names,
+            Map<String, AttributeValue> values) {
         Map<String, String> allNames = new HashMap<>(names);
-        allNames.putAll(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT, "#gaveUpReceive", GAVE_UP_RECEIVE));
+        allNames.putAll(Map.of(
+                "#owner",
+                LEASE_OWNER,
+                "#event",
+                LEASE_EVENT,
+                "#lv",
+                LEASE_VERSION,
+                "#until",
+                LEASE_UNTIL,
+                "#gaveUp",
+                GAVE_UP_MESSAGE,
+                "#gaveUpAt",
+                GAVE_UP_AT,
+                "#gaveUpReceive",
+                GAVE_UP_RECEIVE));
         allNames.putAll(Map.of("#gaveUps", GAVE_UPS, "#gaveUpMsg", receipt.messageId(), "#resume", RESUME_POINT));
         Map<String, AttributeValue> allValues = new HashMap<>(values);
-        allValues.putAll(Map.of(":owner", s(token.nonce()), ":event", s(token.eventId()), ":version", n(version),
-                ":until", n(leaseUntil.toEpochMilli()), ":now", n(table.clock().millis()),
-                ":msg", s(receipt.messageId()), ":recent", n(notes.giveUpsSince(receipt).toEpochMilli()), ":receive", n(receipt.receiveCount())));
-        return table.dynamo().updateItem(b -> b.tableName(table.name())
+        allValues.putAll(Map.of(
+                ":owner",
+                s(token.nonce()),
+                ":event",
+                s(token.eventId()),
+                ":version",
+                n(version),
+                ":until",
+                n(leaseUntil.toEpochMilli()),
+                ":now",
+                n(table.clock().millis()),
+                ":msg",
+                s(receipt.messageId()),
+                ":recent",
+                n(notes.giveUpsSince(receipt).toEpochMilli()),
+                ":receive",
+                n(receipt.receiveCount())));
+        return table.dynamo()
+                .updateItem(b -> b.tableName(table.name())
                         .key(key(pk))
                         // the resume point goes to this attempt alone: if it dies, its successor starts over
-                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until" + alsoUpdate
-                                + " REMOVE #resume")
+                        .updateExpression("SET #owner = :owner, #event = :event, #lv = :version, #until = :until"
+                                + alsoUpdate + " REMOVE #resume")
                         .conditionExpression("(" + notDone + ") AND (attribute_not_exists(#until) OR #until < :now)"
                                 + " AND (" + FailureNotes.NOT_GIVEN_UP_BY_THIS_MESSAGE + ")")
                         .expressionAttributeNames(allNames)
@@ -164,27 +235,78 @@ final class RecordLeases {
 
     /** Marks an action completed with the vendor ids it produced; same lease condition as records. */
     boolean commitAction(String pk, LeaseToken token, SyncStateStore.Applied applied) {
-        return commit(pk, token, 0, applied, Map.of("#status", ACTION_STATUS), Map.of(":completed", s(COMPLETED)),
+        return commit(
+                pk,
+                token,
+                0,
+                applied,
+                Map.of("#status", ACTION_STATUS),
+                Map.of(":completed", s(COMPLETED)),
                 ", #status = :completed");
     }
 
-    private boolean commit(String pk, LeaseToken token, long version, SyncStateStore.Applied applied,
-                           Map<String, String> extraNames, Map<String, AttributeValue> extraValues, String extraSet) {
+    private boolean commit(
+            String pk,
+            LeaseToken token,
+            long version,
+            SyncStateStore.Applied applied,
+            Map<String, String> extraNames,
+            Map<String, AttributeValue> extraValues,
+            String extraSet) {
         Map<String, String> names = new HashMap<>(Map.of(
-                "#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL,
-                "#applied", APPLIED_VERSION, "#appliedEvent", APPLIED_EVENT, "#at", APPLIED_AT, "#gen", KEY_GENERATION));
-        names.putAll(Map.of("#failed", FAILED_EVENTS, "#gaveUp", GAVE_UP_MESSAGE, "#gaveUpAt", GAVE_UP_AT,
-                "#gaveUpClass", GAVE_UP_CLASS, "#gaveUpReceive", GAVE_UP_RECEIVE, "#gaveUps", GAVE_UPS));
+                "#owner",
+                LEASE_OWNER,
+                "#event",
+                LEASE_EVENT,
+                "#lv",
+                LEASE_VERSION,
+                "#until",
+                LEASE_UNTIL,
+                "#applied",
+                APPLIED_VERSION,
+                "#appliedEvent",
+                APPLIED_EVENT,
+                "#at",
+                APPLIED_AT,
+                "#gen",
+                KEY_GENERATION));
+        names.putAll(Map.of(
+                "#failed",
+                FAILED_EVENTS,
+                "#gaveUp",
+                GAVE_UP_MESSAGE,
+                "#gaveUpAt",
+                GAVE_UP_AT,
+                "#gaveUpClass",
+                GAVE_UP_CLASS,
+                "#gaveUpReceive",
+                GAVE_UP_RECEIVE,
+                "#gaveUps",
+                GAVE_UPS));
         names.putAll(extraNames);
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":owner", s(token.nonce()), ":eventId", s(token.eventId()), ":events", AttributeValue.fromSs(List.of(token.eventId())),
-                ":version", n(version), ":at", s(table.clock().instant().toString()), ":gen", n(applied.keyGeneration())));
+                ":owner",
+                s(token.nonce()),
+                ":eventId",
+                s(token.eventId()),
+                ":events",
+                AttributeValue.fromSs(List.of(token.eventId())),
+                ":version",
+                n(version),
+                ":at",
+                s(table.clock().instant().toString()),
+                ":gen",
+                n(applied.keyGeneration())));
         values.putAll(extraValues);
         String set = "SET #applied = :version, #appliedEvent = :eventId, #at = :at, #gen = :gen";
         String removeLive = "";
         if (applied.externalId() != null) {
             names.putAll(Map.of("#ext", EXTERNAL_ID, "#exts", EXTERNAL_IDS));
-            values.putAll(Map.of(":ext", s(applied.externalId()), ":exts", AttributeValue.fromM(toAttributeMap(applied.externalIds()))));
+            values.putAll(Map.of(
+                    ":ext",
+                    s(applied.externalId()),
+                    ":exts",
+                    AttributeValue.fromM(toAttributeMap(applied.externalIds()))));
             set += ", #ext = :ext, #exts = :exts";
             names.put("#live", LIVE_KEYS);
             if (applied.liveKeys().isEmpty()) {
@@ -200,13 +322,14 @@ final class RecordLeases {
                 + removeLive
                 + " DELETE #failed :events";
         try {
-            table.dynamo().updateItem(b -> b.tableName(table.name())
-                    .key(key(pk))
-                    .updateExpression(update)
-                    .conditionExpression("#owner = :owner")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .overrideConfiguration(table::timeout));
+            table.dynamo()
+                    .updateItem(b -> b.tableName(table.name())
+                            .key(key(pk))
+                            .updateExpression(update)
+                            .conditionExpression("#owner = :owner")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .overrideConfiguration(table::timeout));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -225,7 +348,8 @@ final class RecordLeases {
 
     /** The same release, which also stores where this attempt's lookup stopped, for the next claim to take. */
     void release(String pk, LeaseToken token, Optional<String> resumePoint) {
-        Map<String, String> names = new HashMap<>(Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
+        Map<String, String> names = new HashMap<>(
+                Map.of("#owner", LEASE_OWNER, "#event", LEASE_EVENT, "#lv", LEASE_VERSION, "#until", LEASE_UNTIL));
         names.putAll(FailureNotes.failureNoteNames());
         Map<String, AttributeValue> values = new HashMap<>(FailureNotes.failureNoteValues(token.eventId()));
         values.put(":owner", s(token.nonce()));
@@ -235,15 +359,22 @@ final class RecordLeases {
             values.put(":resume", s(resumePoint.get()));
             storeResume = ", #resume = :resume";
         }
-        table.conditionalUpdate(pk, "ADD #failed :events SET " + FailureNotes.NOTE_IN_ORDER + storeResume + " REMOVE #owner, #event, #lv, #until",
-                "#owner = :owner", names, values).ifPresent(item -> notes.keepFailureMemoryBounded(pk, item));
+        table.conditionalUpdate(
+                        pk,
+                        "ADD #failed :events SET " + FailureNotes.NOTE_IN_ORDER + storeResume
+                                + " REMOVE #owner, #event, #lv, #until",
+                        "#owner = :owner",
+                        names,
+                        values)
+                .ifPresent(item -> notes.keepFailureMemoryBounded(pk, item));
     }
 
     /**
      * The claim's outcome from the item as it was, with what the claim itself wrote: the terms it
      * stored when none were, the keys it added.
      */
-    private static Claim claimed(Map<String, AttributeValue> old, Map<String, String> termsWritten, Set<String> keysAdded) {
+    private static Claim claimed(
+            Map<String, AttributeValue> old, Map<String, String> termsWritten, Set<String> keysAdded) {
         Map<String, AttributeValue> item = old == null ? Map.of() : old;
         Map<String, String> ids = new LinkedHashMap<>();
         AttributeValue stored = item.get(EXTERNAL_IDS);
@@ -261,8 +392,14 @@ final class RecordLeases {
         if (storedKeys != null && storedKeys.hasSs()) {
             live.addAll(storedKeys.ss());
         }
-        return new Claim.Claimed(text(item, EXTERNAL_ID), Map.copyOf(ids), item.containsKey(LEASE_OWNER),
-                failedEvents(item), number(item, KEY_GENERATION).orElse(0L).intValue(), Map.copyOf(terms), Set.copyOf(live),
+        return new Claim.Claimed(
+                text(item, EXTERNAL_ID),
+                Map.copyOf(ids),
+                item.containsKey(LEASE_OWNER),
+                failedEvents(item),
+                number(item, KEY_GENERATION).orElse(0L).intValue(),
+                Map.copyOf(terms),
+                Set.copyOf(live),
                 text(item, RESUME_POINT));
     }
 }

@@ -22,6 +22,7 @@ final class StateAttributes {
      * version may be sent after it.
      */
     static final String ATTEMPTED_VERSION = "attemptedVersion";
+
     static final String ATTEMPTED_EVENT = "attemptedEventId";
     static final String LEASE_OWNER = "leaseOwner";
     static final String LEASE_EVENT = "leaseEvent";

@@ -38,17 +38,18 @@ record StateTable(DynamoDbClient dynamo, String name, Clock clock, Optional<Inst
     }
 
     /** The item as the write left it; empty when the condition did not hold. */
-    Optional<Map<String, AttributeValue>> conditionalUpdate(String pk, String update, String condition,
-                                                          Map<String, String> names, Map<String, AttributeValue> values) {
+    Optional<Map<String, AttributeValue>> conditionalUpdate(
+            String pk, String update, String condition, Map<String, String> names, Map<String, AttributeValue> values) {
         try {
             return Optional.of(dynamo.updateItem(b -> b.tableName(name)
-                    .key(key(pk))
-                    .updateExpression(update)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .overrideConfiguration(this::timeout)).attributes());
+                            .key(key(pk))
+                            .updateExpression(update)
+                            .conditionExpression(condition)
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .returnValues(ReturnValue.ALL_NEW)
+                            .overrideConfiguration(this::timeout))
+                    .attributes());
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         }

@@ -48,13 +48,18 @@ final class StatusItems {
 
     /** The status item of an event, if one was written and has not expired (judged by the store's clock). */
     Optional<SyncStatus> status(String integration, String eventId) {
-        Map<String, AttributeValue> item = table.dynamo().getItem(b -> b.tableName(table.name())
-                .key(key(StateKey.status(integration, eventId))).consistentRead(true)).item();
+        Map<String, AttributeValue> item = table.dynamo()
+                .getItem(b -> b.tableName(table.name())
+                        .key(key(StateKey.status(integration, eventId)))
+                        .consistentRead(true))
+                .item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
         // DynamoDB deletes expired items lazily (up to days later): an expired item is treated as gone.
-        if (number(item, EXPIRES_AT).filter(exp -> exp <= table.clock().instant().getEpochSecond()).isPresent()) {
+        if (number(item, EXPIRES_AT)
+                .filter(exp -> exp <= table.clock().instant().getEpochSecond())
+                .isPresent()) {
             return Optional.empty();
         }
         return Optional.of(new SyncStatus(

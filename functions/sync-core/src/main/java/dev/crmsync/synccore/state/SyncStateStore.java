@@ -95,7 +95,8 @@ public final class SyncStateStore {
     }
 
     /** @see RecordLeases#claimRecord(String, LeaseToken, long, Instant, Receipt, Set) */
-    public Claim claimRecord(String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt, Set<String> vendorKeys) {
+    public Claim claimRecord(
+            String pk, LeaseToken token, long version, Instant leaseUntil, Receipt receipt, Set<String> vendorKeys) {
         return leases.claimRecord(pk, token, version, leaseUntil, receipt, vendorKeys);
     }
 
@@ -105,7 +106,8 @@ public final class SyncStateStore {
     }
 
     /** @see RecordLeases#claimAction(String, LeaseToken, Instant, Receipt, Map) */
-    public Claim claimAction(String pk, LeaseToken token, Instant leaseUntil, Receipt receipt, Map<String, String> terms) {
+    public Claim claimAction(
+            String pk, LeaseToken token, Instant leaseUntil, Receipt receipt, Map<String, String> terms) {
         return leases.claimAction(pk, token, leaseUntil, receipt, terms);
     }
 
@@ -130,7 +132,8 @@ public final class SyncStateStore {
     }
 
     /** @see FailureNotes#giveUp */
-    public boolean giveUp(String pk, String eventId, Receipt receipt, String errorClass, Optional<LeaseToken> heldLease) {
+    public boolean giveUp(
+            String pk, String eventId, Receipt receipt, String errorClass, Optional<LeaseToken> heldLease) {
         return notes.giveUp(pk, eventId, receipt, errorClass, heldLease);
     }
 

@@ -19,25 +19,32 @@ class CallBudgetTest {
 
     @Test
     void aCallGetsWhatIsLeftUntilTheCallsEndAtMostTheMaximum() {
-        assertThat(budget(Duration.ofSeconds(3), Duration.ofSeconds(10)).nextCallTimeout()).contains(Duration.ofSeconds(3));
-        assertThat(budget(Duration.ofSeconds(30), Duration.ofSeconds(10)).nextCallTimeout()).contains(Duration.ofSeconds(10));
+        assertThat(budget(Duration.ofSeconds(3), Duration.ofSeconds(10)).nextCallTimeout())
+                .contains(Duration.ofSeconds(3));
+        assertThat(budget(Duration.ofSeconds(30), Duration.ofSeconds(10)).nextCallTimeout())
+                .contains(Duration.ofSeconds(10));
     }
 
     @Test
     void noCallStartsWhenTooLittleIsLeft() {
-        assertThat(budget(CallBudget.SHORTEST_CALL.minusMillis(1), Duration.ofSeconds(10)).nextCallTimeout()).isEmpty();
-        assertThat(budget(Duration.ofSeconds(-5), Duration.ofSeconds(10)).nextCallTimeout()).isEmpty();
+        assertThat(budget(CallBudget.SHORTEST_CALL.minusMillis(1), Duration.ofSeconds(10))
+                        .nextCallTimeout())
+                .isEmpty();
+        assertThat(budget(Duration.ofSeconds(-5), Duration.ofSeconds(10)).nextCallTimeout())
+                .isEmpty();
     }
 
     @Test
     void aStragglerThatWakesUpAfterTheDeadlineStartsNoCall() {
         // the clock of a container thawed long after its invocation ended
-        CallBudget budget = new CallBudget(NOW.plusSeconds(3), Duration.ofSeconds(10), Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC));
+        CallBudget budget = new CallBudget(
+                NOW.plusSeconds(3), Duration.ofSeconds(10), Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC));
         assertThat(budget.nextCallTimeout()).isEmpty();
     }
 
     @Test
     void aZeroCallTimeoutIsRefused() {
-        assertThatThrownBy(() -> budget(Duration.ofSeconds(3), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> budget(Duration.ofSeconds(3), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -67,7 +67,9 @@ class CaseDistinctIdTest {
     @Test
     void aSuffixEncodeCannotHaveWrittenIsRefused() {
         for (String wrong : List.of("abc~x", "abc~4", "abc~2.1", "a1~2", "abc~")) {
-            assertThatThrownBy(() -> CaseDistinctId.decode(wrong)).as(wrong).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CaseDistinctId.decode(wrong))
+                    .as(wrong)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

@@ -19,13 +19,17 @@ class CredentialsTest {
         assertThatThrownBy(() -> credentials.require("apiKey"))
                 .isInstanceOf(Credentials.UnusableValueException.class)
                 .hasMessageContaining("'apiKey'")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk_test").doesNotContain("51Abc").doesNotContain("Def"));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("sk_test")
+                        .doesNotContain("51Abc")
+                        .doesNotContain("Def"));
     }
 
     @Test
     void latinOneAndPrintableAsciiPass() {
         // the HTTP client sends U+0080..U+00FF as single bytes; the vendor decides whether the key is right
-        assertThat(new Credentials(Map.of("apiKey", KEY + "\u00a0")).require("apiKey")).isEqualTo(KEY + "\u00a0");
+        assertThat(new Credentials(Map.of("apiKey", KEY + "\u00a0")).require("apiKey"))
+                .isEqualTo(KEY + "\u00a0");
         assertThat(new Credentials(Map.of("apiKey", KEY)).require("apiKey")).isEqualTo(KEY);
     }
 

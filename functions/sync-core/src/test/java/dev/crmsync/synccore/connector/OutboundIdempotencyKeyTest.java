@@ -16,7 +16,8 @@ class OutboundIdempotencyKeyTest {
 
     @Test
     void laterGenerationsEndInTheirNumber() {
-        assertThat(OutboundIdempotencyKey.of("billing", "customer-create", "001A", 1)).isEqualTo("billing:customer-create:001A:g1");
+        assertThat(OutboundIdempotencyKey.of("billing", "customer-create", "001A", 1))
+                .isEqualTo("billing:customer-create:001A:g1");
         assertThat(OutboundIdempotencyKey.ofVersion("billing", "customer-update", "001A", 17, 2))
                 .isEqualTo("billing:customer-update:001A:v17:g2");
     }

@@ -71,7 +71,10 @@ class VendorHttpTest {
 
     @Test
     void anAnswerIsReturnedWhateverItsStatus() throws VendorHttp.CallFailed {
-        HttpResponse<String> response = http.send("GET ok", callsOf(Duration.ofSeconds(5)), UnaryOperator.identity(),
+        HttpResponse<String> response = http.send(
+                "GET ok",
+                callsOf(Duration.ofSeconds(5)),
+                UnaryOperator.identity(),
                 request -> request.uri(base.resolve("ok")).GET());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -83,22 +86,32 @@ class VendorHttpTest {
     void anUnusableSecretIsARefusedCredentialThatNamesOnlyTheKey() throws VendorHttp.CallFailed {
         Credentials credentials = new Credentials(java.util.Map.of("apiKey", SECRET + "\u200b", "botToken", SECRET));
 
-        assertThat(VendorHttp.secret(credentials, "botToken", "chat.postMessage")).isEqualTo(SECRET);
+        assertThat(VendorHttp.secret(credentials, "botToken", "chat.postMessage"))
+                .isEqualTo(SECRET);
         assertThatThrownBy(() -> VendorHttp.secret(credentials, "apiKey", "POST v1/customers"))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Unauthorized.class);
-                    assertThat(e.failure().reason()).startsWith("POST v1/customers not sent: ").contains("'apiKey'").doesNotContain(SECRET);
+                    assertThat(e.failure().reason())
+                            .startsWith("POST v1/customers not sent: ")
+                            .contains("'apiKey'")
+                            .doesNotContain(SECRET);
                 });
     }
 
     @Test
     void noTimeLeftMeansTheCallIsNotStarted() {
-        assertThatThrownBy(() -> http.send("GET ok", new CallBudget(Instant.now().minusSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()), UnaryOperator.identity(),
-                request -> { throw new AssertionError("the request must not be built"); }))
+        assertThatThrownBy(() -> http.send(
+                        "GET ok",
+                        new CallBudget(Instant.now().minusSeconds(1), Duration.ofSeconds(5), Clock.systemUTC()),
+                        UnaryOperator.identity(),
+                        request -> {
+                            throw new AssertionError("the request must not be built");
+                        }))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Retryable.class);
                     assertThat(e.failure().errorClass()).isEqualTo("deadline");
-                    assertThat(e.failure().reason()).isEqualTo("GET ok not started: it could outlive this attempt's lease");
+                    assertThat(e.failure().reason())
+                            .isEqualTo("GET ok not started: it could outlive this attempt's lease");
                 });
     }
 
@@ -138,20 +151,30 @@ class VendorHttpTest {
 
     @Test
     void aHeaderValueTheClientRefusesIsPermanentAndNotQuoted() {
-        assertThatThrownBy(() -> http.send("POST v1/customers", callsOf(Duration.ofSeconds(5)), UnaryOperator.identity(),
-                request -> request.uri(base.resolve("ok")).header("Authorization", "Bearer " + SECRET + "\n").GET()))
+        assertThatThrownBy(() -> http.send(
+                        "POST v1/customers",
+                        callsOf(Duration.ofSeconds(5)),
+                        UnaryOperator.identity(),
+                        request -> request.uri(base.resolve("ok"))
+                                .header("Authorization", "Bearer " + SECRET + "\n")
+                                .GET()))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Permanent.class);
                     assertThat(e.failure().errorClass()).isEqualTo("request_unsendable");
-                    assertThat(e.failure().reason()).startsWith("POST v1/customers not sent: ").doesNotContain(SECRET);
+                    assertThat(e.failure().reason())
+                            .startsWith("POST v1/customers not sent: ")
+                            .doesNotContain(SECRET);
                     assertThat(e.getMessage()).doesNotContain(SECRET);
                 });
     }
 
     @Test
     void aCallThatOutlivesItsTimeoutIsRetryable() {
-        assertThatThrownBy(() -> http.send("GET slow", callsOf(Duration.ofMillis(200)), UnaryOperator.identity(),
-                request -> request.uri(base.resolve("slow")).GET()))
+        assertThatThrownBy(() -> http.send(
+                        "GET slow",
+                        callsOf(Duration.ofMillis(200)),
+                        UnaryOperator.identity(),
+                        request -> request.uri(base.resolve("slow")).GET()))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure().errorClass()).isEqualTo("timeout");
                     assertThat(e.failure().reason()).isEqualTo("GET slow timed out after PT0.2S");
@@ -165,8 +188,11 @@ class VendorHttpTest {
             closedPort = socket.getLocalPort();
         }
         URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/");
-        assertThatThrownBy(() -> http.send("GET nowhere", callsOf(Duration.ofSeconds(5)), message -> "[redacted]",
-                request -> request.uri(nowhere).GET()))
+        assertThatThrownBy(() -> http.send(
+                        "GET nowhere",
+                        callsOf(Duration.ofSeconds(5)),
+                        message -> "[redacted]",
+                        request -> request.uri(nowhere).GET()))
                 .isInstanceOfSatisfying(VendorHttp.CallFailed.class, e -> {
                     assertThat(e.failure()).isInstanceOf(SyncFailure.Retryable.class);
                     assertThat(e.failure().errorClass()).isEqualTo("network");
@@ -224,9 +250,10 @@ class VendorHttpTest {
 
     @Test
     void retryAfterAsAnHttpDate() {
-        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
-        assertThat(VendorHttp.retryAfter(inAMinute)).hasValueSatisfying(wait ->
-                assertThat(wait).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60)));
+        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+        assertThat(VendorHttp.retryAfter(inAMinute))
+                .hasValueSatisfying(wait -> assertThat(wait).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60)));
         assertThat(VendorHttp.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
     }
 

@@ -11,14 +11,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The edge of every handler, fed with the contract's own samples (events/samples). Needs no server. */
 class EventParserTest {
     private static final Path SAMPLES = Path.of("../../events/samples");
-    private final EventParser parser = new EventParser(new ObjectMapper(), SchemaValidator.fromClasspath(), EventParser.DEFAULT_MAX_BODY_BYTES);
+    private final EventParser parser =
+            new EventParser(new ObjectMapper(), SchemaValidator.fromClasspath(), EventParser.DEFAULT_MAX_BODY_BYTES);
 
     static Stream<Path> validSamples() throws IOException {
         return list(SAMPLES.resolve("valid"));
@@ -72,9 +73,10 @@ class EventParserTest {
 
     @Test
     void anInstantNoCalendarHasIsSchemaInvalidNotACrash() throws IOException {
-        var envelope = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
-                Files.readString(SAMPLES.resolve("valid/account.upserted.json")));
-        ((com.fasterxml.jackson.databind.node.ObjectNode) envelope.get("detail")).put("occurredAt", "2026-02-30T10:00:00Z");
+        var envelope = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new ObjectMapper().readTree(Files.readString(SAMPLES.resolve("valid/account.upserted.json")));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) envelope.get("detail"))
+                .put("occurredAt", "2026-02-30T10:00:00Z");
         ParsedMessage parsed = parser.parse(envelope.toString(), "m-1");
         assertThat(parsed).isInstanceOf(ParsedMessage.Invalid.class);
         assertThat(((ParsedMessage.Invalid) parsed).failure().errorClass()).isEqualTo("schema_invalid");
@@ -91,7 +93,9 @@ class EventParserTest {
         data.putNull("parentId");
         data.putArray("tags").add("enterprise").add("emea");
         data.putObject("owner").put("id", "005A0000001abcD").putObject("team").put("name", "Enterprise West");
-        ((ObjectNode) data.get("billingAddress")).put("county", "San Francisco County").put("latitude", 37.7936);
+        ((ObjectNode) data.get("billingAddress"))
+                .put("county", "San Francisco County")
+                .put("latitude", 37.7936);
 
         CrmEvent event = valid(envelope);
         assertThat(event.text("name")).isEqualTo("Acme Corporation");
@@ -101,7 +105,10 @@ class EventParserTest {
     @Test
     void unknownFieldsInDetailAreIgnored() throws IOException {
         ObjectNode envelope = sample("valid/deal.closed.json");
-        detail(envelope).put("tenantId", "00D5g000004XyZa").put("schemaVersion", 2).putNull("correlationId");
+        detail(envelope)
+                .put("tenantId", "00D5g000004XyZa")
+                .put("schemaVersion", 2)
+                .putNull("correlationId");
         detail(envelope).putObject("actor").put("userId", "005A0000001abcD").put("kind", "user");
 
         CrmEvent event = valid(envelope);
@@ -123,10 +130,14 @@ class EventParserTest {
                 .contains("phone");
         assertThat(reasonWithUnknownFields("valid/account.upserted.json", data -> data.put("name", "x".repeat(256))))
                 .contains("name");
-        assertThat(reasonWithUnknownFields("valid/account.upserted.json",
-                data -> ((ObjectNode) data.get("billingAddress")).put("country", "USA"))).contains("country");
-        assertThat(reasonWithUnknownFields("valid/account.upserted.json",
-                data -> data.putObject("billingAddress").put("city", 94105))).contains("city");
+        assertThat(reasonWithUnknownFields(
+                        "valid/account.upserted.json",
+                        data -> ((ObjectNode) data.get("billingAddress")).put("country", "USA")))
+                .contains("country");
+        assertThat(reasonWithUnknownFields(
+                        "valid/account.upserted.json",
+                        data -> data.putObject("billingAddress").put("city", 94105)))
+                .contains("city");
         ObjectNode envelope = sample("valid/account.upserted.json");
         data(envelope).put("Customer_Tier__c", "Gold");
         detail(envelope).put("version", "17").put("tenantId", "00D5g000004XyZa");
@@ -136,16 +147,32 @@ class EventParserTest {
     @Test
     void anUnknownFieldMayNestFourDeepAndNoDeeper() throws IOException {
         ObjectNode fourDeep = sample("valid/account.upserted.json");
-        data(fourDeep).putObject("hs_associations").putObject("companies").putArray("results").addObject().put("id", "1");
+        data(fourDeep)
+                .putObject("hs_associations")
+                .putObject("companies")
+                .putArray("results")
+                .addObject()
+                .put("id", "1");
         valid(fourDeep);
 
         ObjectNode fiveDeep = sample("valid/account.upserted.json");
-        data(fiveDeep).putObject("hs_associations").putObject("companies").putArray("results").addObject()
-                .putObject("type").put("id", 1);
+        data(fiveDeep)
+                .putObject("hs_associations")
+                .putObject("companies")
+                .putArray("results")
+                .addObject()
+                .putObject("type")
+                .put("id", 1);
         assertThat(invalid(fiveDeep).errorClass()).isEqualTo("schema_invalid");
 
         ObjectNode inDetail = sample("valid/account.upserted.json");
-        detail(inDetail).putArray("a").addArray().addArray().addArray().addArray().add(1);
+        detail(inDetail)
+                .putArray("a")
+                .addArray()
+                .addArray()
+                .addArray()
+                .addArray()
+                .add(1);
         assertThat(invalid(inDetail).errorClass()).isEqualTo("schema_invalid");
     }
 
@@ -204,10 +231,13 @@ class EventParserTest {
         // Jackson reads 1e400 as Infinity, which JSON Schema's "number" and "minimum" let through.
         assertThat(reasonWithNumber(sample, "data", "score__c", "1e400")).contains("/data/score__c");
         assertThat(reasonWithNumber(sample, "data", "score__c", "-1e400")).contains("/data/score__c");
-        assertThat(reasonWithNumber(sample, "detail", "trace", "1" + "0".repeat(400))).contains("/trace");
+        assertThat(reasonWithNumber(sample, "detail", "trace", "1" + "0".repeat(400)))
+                .contains("/trace");
         // large but finite numbers are still numbers
-        assertThat(parser.parse(withNumber(sample, "data", "score__c", "1.5e300"), "m-1")).isInstanceOf(ParsedMessage.Valid.class);
-        assertThat(parser.parse(withNumber(sample, "data", "score__c", "18446744073709551615"), "m-1")).isInstanceOf(ParsedMessage.Valid.class);
+        assertThat(parser.parse(withNumber(sample, "data", "score__c", "1.5e300"), "m-1"))
+                .isInstanceOf(ParsedMessage.Valid.class);
+        assertThat(parser.parse(withNumber(sample, "data", "score__c", "18446744073709551615"), "m-1"))
+                .isInstanceOf(ParsedMessage.Valid.class);
     }
 
     @Test
@@ -224,7 +254,8 @@ class EventParserTest {
     private static String withNumber(Path sample, String where, String name, String literal) throws IOException {
         ObjectNode envelope = (ObjectNode) new ObjectMapper().readTree(Files.readString(sample));
         ObjectNode detail = detail(envelope);
-        ObjectNode target = !where.equals("data") ? detail
+        ObjectNode target = !where.equals("data")
+                ? detail
                 : detail.has("data") ? (ObjectNode) detail.get("data") : detail.putObject("data");
         target.put(name, "@@number@@");
         return envelope.toString().replace("\"@@number@@\"", literal);
@@ -232,7 +263,9 @@ class EventParserTest {
 
     private String reasonWithNumber(Path sample, String where, String name, String literal) throws IOException {
         ParsedMessage parsed = parser.parse(withNumber(sample, where, name, literal), "m-1");
-        assertThat(parsed).as("%s with %s = %s", sample.getFileName(), name, literal).isInstanceOf(ParsedMessage.Invalid.class);
+        assertThat(parsed)
+                .as("%s with %s = %s", sample.getFileName(), name, literal)
+                .isInstanceOf(ParsedMessage.Invalid.class);
         SyncFailure.Permanent failure = ((ParsedMessage.Invalid) parsed).failure();
         assertThat(failure.errorClass()).isEqualTo("schema_invalid");
         return failure.reason();
@@ -281,13 +314,15 @@ class EventParserTest {
     }
 
     private SyncFailure.Permanent failure(String name) throws IOException {
-        ParsedMessage parsed = parser.parse(Files.readString(SAMPLES.resolve("invalid").resolve(name)), "m-1");
+        ParsedMessage parsed =
+                parser.parse(Files.readString(SAMPLES.resolve("invalid").resolve(name)), "m-1");
         return ((ParsedMessage.Invalid) parsed).failure();
     }
 
     private static Stream<Path> list(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> sorted = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            List<Path> sorted =
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
             return sorted.stream();
         }
     }

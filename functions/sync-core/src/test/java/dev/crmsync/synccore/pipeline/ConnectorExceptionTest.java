@@ -65,18 +65,33 @@ class ConnectorExceptionTest {
         AwsEnvironment.QueuePair queue = aws.createQueuePair("planning-" + id, 5, 30);
         String secretId = "crm-sync/test/planning-" + id;
         aws.putSecret(secretId, "{\"apiKey\":\"k\"}");
-        SyncConfig config = SyncConfig.from(Map.of("CRM_SYNC_INTEGRATION", "test", "CRM_SYNC_TABLE", table,
-                "CRM_SYNC_QUEUE_URL", queue.queueUrl(), "CRM_SYNC_SECRET_ID", secretId));
-        SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(aws.secretsEndpoint())
-                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        SyncPipeline pipeline = SyncPipeline.create(config, new AwsClients(aws.dynamo(), aws.sqs(), secrets), Clock.systemUTC(),
-                () -> 0.5, settings -> new ThrowsWhilePlanning());
+        SyncConfig config = SyncConfig.from(Map.of(
+                "CRM_SYNC_INTEGRATION",
+                "test",
+                "CRM_SYNC_TABLE",
+                table,
+                "CRM_SYNC_QUEUE_URL",
+                queue.queueUrl(),
+                "CRM_SYNC_SECRET_ID",
+                secretId));
+        SecretsManagerClient secrets = SecretsManagerClient.builder()
+                .endpointOverride(aws.secretsEndpoint())
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.CREDENTIALS)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        SyncPipeline pipeline = SyncPipeline.create(
+                config,
+                new AwsClients(aws.dynamo(), aws.sqs(), secrets),
+                Clock.systemUTC(),
+                () -> 0.5,
+                settings -> new ThrowsWhilePlanning());
         aws.sqs().sendMessage(b -> b.queueUrl(queue.queueUrl()).messageBody(accountUpserted("bad-" + id)));
         aws.sqs().sendMessage(b -> b.queueUrl(queue.queueUrl()).messageBody(accountUpserted("good-" + id)));
 
-        LocalEventSourceMapping.Invocation invocation = new LocalEventSourceMapping(aws.sqs(), queue.queueUrl(), queue.queueArn(),
-                pipeline::process, Duration.ofSeconds(20)).pollOnce();
+        LocalEventSourceMapping.Invocation invocation = new LocalEventSourceMapping(
+                        aws.sqs(), queue.queueUrl(), queue.queueArn(), pipeline::process, Duration.ofSeconds(20))
+                .pollOnce();
 
         assertThat(invocation.received()).isEqualTo(2);
         assertThat(invocation.failedMessageIds()).hasSize(1);
@@ -86,7 +101,10 @@ class ConnectorExceptionTest {
         assertThat(status.errorClass()).isEqualTo("internal");
         assertThat(status.reason()).contains("IllegalArgumentException").contains("bad-" + id);
         // on its way to the DLQ at once (visibility 0), not back after a backoff
-        assertThat(aws.sqs().receiveMessage(b -> b.queueUrl(queue.queueUrl()).waitTimeSeconds(1)).messages()).hasSize(1);
+        assertThat(aws.sqs()
+                        .receiveMessage(b -> b.queueUrl(queue.queueUrl()).waitTimeSeconds(1))
+                        .messages())
+                .hasSize(1);
         assertThat(store.status("test", "evt-good-" + id)).isEmpty();
     }
 }

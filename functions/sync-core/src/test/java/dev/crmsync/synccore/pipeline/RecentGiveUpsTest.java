@@ -30,7 +30,9 @@ class RecentGiveUpsTest {
     void aRedriveThatKeptTheMessageIdIsTriedAgainOnEveryReceive() {
         // ElasticMQ's move task keeps the id and starts the count and the first receive again
         for (int receive = 1; receive <= 6; receive++) {
-            assertThat(gaveUpOnReceive3().of(new Delivery("m1", receive, GAVE_UP.plusSeconds(5)))).as("receive " + receive).isEmpty();
+            assertThat(gaveUpOnReceive3().of(new Delivery("m1", receive, GAVE_UP.plusSeconds(5))))
+                    .as("receive " + receive)
+                    .isEmpty();
         }
     }
 }

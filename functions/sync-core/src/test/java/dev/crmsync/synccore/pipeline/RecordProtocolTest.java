@@ -19,8 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +59,19 @@ class RecordProtocolTest {
         store = new SyncStateStore(aws.dynamo(), table, clock, Duration.ofDays(30));
         secretId = "crm-sync/test/protocol-" + UUID.randomUUID();
         aws.putSecret(secretId, "{\"apiKey\":\"" + KEY + "\"}");
-        SecretsManagerClient client = SecretsManagerClient.builder().endpointOverride(aws.secretsEndpoint())
-                .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        secret = new IntegrationSecret(SecretsProvider.builder().withClient(client).build(),
-                SecretsProvider.builder().withClient(client).build(), secretId, new ObjectMapper(), Duration.ofMinutes(5), clock);
+        SecretsManagerClient client = SecretsManagerClient.builder()
+                .endpointOverride(aws.secretsEndpoint())
+                .region(LocalAws.REGION)
+                .credentialsProvider(LocalAws.CREDENTIALS)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
+        secret = new IntegrationSecret(
+                SecretsProvider.builder().withClient(client).build(),
+                SecretsProvider.builder().withClient(client).build(),
+                secretId,
+                new ObjectMapper(),
+                Duration.ofMinutes(5),
+                clock);
         protocol = new RecordProtocol(connector, clock, secretId, Duration.ofSeconds(10));
     }
 
@@ -75,15 +83,31 @@ class RecordProtocolTest {
         SQSMessage message = new SQSMessage();
         message.setMessageId("m-" + recordId + "-" + version);
         ObjectMapper json = new ObjectMapper();
-        CrmEvent event = new CrmEvent("evt-" + recordId + "-v" + version, "account.upserted", "account", recordId, version,
-                NOW.minusSeconds(1), "crm", List.of(), json.createObjectNode().put("name", "Acme"));
-        return new PendingRecord(message, new Delivery(message.getMessageId(), 1, NOW), event,
-                new Operation.SyncRecord("account", recordId), StateKey.record("test", "account", recordId));
+        CrmEvent event = new CrmEvent(
+                "evt-" + recordId + "-v" + version,
+                "account.upserted",
+                "account",
+                recordId,
+                version,
+                NOW.minusSeconds(1),
+                "crm",
+                List.of(),
+                json.createObjectNode().put("name", "Acme"));
+        return new PendingRecord(
+                message,
+                new Delivery(message.getMessageId(), 1, NOW),
+                event,
+                new Operation.SyncRecord("account", recordId),
+                StateKey.record("test", "account", recordId));
     }
 
     private static PendingRecord withVendorKeys(PendingRecord record, Set<String> keys) {
-        return new PendingRecord(record.message(), record.delivery(), record.event(),
-                new Operation.SyncRecord("account", record.event().recordId(), keys), record.claimKey());
+        return new PendingRecord(
+                record.message(),
+                record.delivery(),
+                record.event(),
+                new Operation.SyncRecord("account", record.event().recordId(), keys),
+                record.claimKey());
     }
 
     private RecordVerdict run(PendingRecord record, Map<RecordRef, String> mappings, BatchCredentials credentials) {
@@ -91,8 +115,11 @@ class RecordProtocolTest {
     }
 
     private Map<String, AttributeValue> item(PendingRecord record) {
-        Map<String, AttributeValue> item = aws.dynamo().getItem(b -> b.tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS(record.claimKey()))).consistentRead(true)).item();
+        Map<String, AttributeValue> item = aws.dynamo()
+                .getItem(b -> b.tableName(table)
+                        .key(Map.of("pk", AttributeValue.fromS(record.claimKey())))
+                        .consistentRead(true))
+                .item();
         return item == null ? Map.of() : item;
     }
 
@@ -100,7 +127,8 @@ class RecordProtocolTest {
     void anExceptionThatQuotesTheSecretNeverCarriesItOut() {
         // what the JDK HTTP client says about a header value it rejects
         connector.script(request -> {
-            throw new IllegalArgumentException("invalid header value: \"Bearer " + request.credentials().require("apiKey") + "\u200b\"");
+            throw new IllegalArgumentException(
+                    "invalid header value: \"Bearer " + request.credentials().require("apiKey") + "\u200b\"");
         });
         BatchCredentials credentials = new BatchCredentials(secret);
 
@@ -108,14 +136,19 @@ class RecordProtocolTest {
 
         assertThat(verdict).isInstanceOf(RecordVerdict.Failed.class);
         String reason = ((RecordVerdict.Failed) verdict).failure().reason();
-        assertThat(reason).contains("IllegalArgumentException").contains("[redacted]").doesNotContain(KEY).doesNotContain("sk_live");
+        assertThat(reason)
+                .contains("IllegalArgumentException")
+                .contains("[redacted]")
+                .doesNotContain(KEY)
+                .doesNotContain("sk_live");
     }
 
     @Test
     void anUnexpectedExceptionInAConnectorIsPermanentAndRedacted() {
         // e.g. a mapping that meets a value it did not expect: every retry would throw the same way
         connector.script(request -> {
-            throw new NumberFormatException("Infinite or NaN, key " + request.credentials().require("apiKey"));
+            throw new NumberFormatException(
+                    "Infinite or NaN, key " + request.credentials().require("apiKey"));
         });
 
         RecordVerdict verdict = run(account("001", 1), Map.of(), new BatchCredentials(secret));
@@ -136,7 +169,8 @@ class RecordProtocolTest {
         connector.script(request -> {
             String key = request.credentials().require("apiKey");
             keysSent.add(key);
-            return key.equals(rotated) ? new SyncResult.Applied("cus_" + keysSent.size())
+            return key.equals(rotated)
+                    ? new SyncResult.Applied("cus_" + keysSent.size())
                     : new SyncResult.Failed(new SyncFailure.Unauthorized("401"));
         });
         BatchCredentials credentials = new BatchCredentials(secret);
@@ -180,7 +214,8 @@ class RecordProtocolTest {
 
     @Test
     void theKeyGenerationAConnectorEndsOnIsCommittedAndHandedToTheNextAttempt() {
-        connector.script(request -> new SyncResult.Applied("cus_1", Map.of(), request.keyGeneration() + 1, Optional.empty()));
+        connector.script(
+                request -> new SyncResult.Applied("cus_1", Map.of(), request.keyGeneration() + 1, Optional.empty()));
         run(account("001", 1), Map.of(), new BatchCredentials(secret));
         assertThat(item(account("001", 1)).get("keyGeneration").n()).isEqualTo("1");
 
@@ -218,7 +253,8 @@ class RecordProtocolTest {
         assertThat(item(account("001", 3)).get("externalId").s()).isEqualTo("ext-1");
         // an older state arriving later is stale: never sent over the newer one
         int calls = connector.calls.size();
-        assertThat(run(account("001", 2), Map.of(), new BatchCredentials(secret))).isInstanceOf(RecordVerdict.Skipped.class);
+        assertThat(run(account("001", 2), Map.of(), new BatchCredentials(secret)))
+                .isInstanceOf(RecordVerdict.Skipped.class);
         assertThat(connector.calls).hasSize(calls);
     }
 
@@ -226,10 +262,13 @@ class RecordProtocolTest {
     void everyAttemptHoldsItsOwnLeaseAndCallsEndBeforeIt() {
         connector.script(request -> new SyncResult.Failed(new SyncFailure.Retryable("vendor_5xx", "503")));
         RecordVerdict first = run(account("001", 1), Map.of(), new BatchCredentials(secret));
-        store.release(account("001", 1).claimKey(), ((RecordVerdict.Failed) first).heldLease().orElseThrow());
+        store.release(
+                account("001", 1).claimKey(),
+                ((RecordVerdict.Failed) first).heldLease().orElseThrow());
         RecordVerdict second = run(account("001", 1), Map.of(), new BatchCredentials(secret));
 
-        assertThat(((RecordVerdict.Failed) first).heldLease()).isNotEqualTo(((RecordVerdict.Failed) second).heldLease());
+        assertThat(((RecordVerdict.Failed) first).heldLease())
+                .isNotEqualTo(((RecordVerdict.Failed) second).heldLease());
         // the calls' deadline lies inside the lease the claim took (the invocation's end)
         Instant callsEnd = connector.calls.getLast().calls().callDeadline();
         assertThat(callsEnd).isBefore(instants().leaseEnd());

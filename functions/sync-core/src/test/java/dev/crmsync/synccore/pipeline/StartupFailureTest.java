@@ -59,29 +59,40 @@ class StartupFailureTest {
     }
 
     private SyncFunction function() {
-        return SyncFunction.start(environment, () -> new AwsClients(aws.dynamo(), aws.sqs(), null), Clock.systemUTC(), () -> 0.5,
+        return SyncFunction.start(
+                environment,
+                () -> new AwsClients(aws.dynamo(), aws.sqs(), null),
+                Clock.systemUTC(),
+                () -> 0.5,
                 NEEDS_A_CHANNEL);
     }
 
     private SQSBatchResponse deliver(SyncFunction function) {
-        List<Message> received = aws.sqs().receiveMessage(b -> b.queueUrl(queue.queueUrl()).maxNumberOfMessages(10)
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        List<Message> received = aws.sqs()
+                .receiveMessage(b -> b.queueUrl(queue.queueUrl())
+                        .maxNumberOfMessages(10)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                .messages();
         SQSEvent batch = new SQSEvent();
-        batch.setRecords(received.stream().map(m -> {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setReceiptHandle(m.receiptHandle());
-            record.setBody(m.body());
-            Map<String, String> attributes = new HashMap<>();
-            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-            record.setAttributes(attributes);
-            return record;
-        }).toList());
+        batch.setRecords(received.stream()
+                .map(m -> {
+                    SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+                    record.setMessageId(m.messageId());
+                    record.setReceiptHandle(m.receiptHandle());
+                    record.setBody(m.body());
+                    Map<String, String> attributes = new HashMap<>();
+                    m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
+                    record.setAttributes(attributes);
+                    return record;
+                })
+                .toList());
         return function.process(batch, new DeadlineContext("test", Duration.ofSeconds(20)));
     }
 
     private SyncStatus status(String eventId) {
-        return new SyncStateStore(aws.dynamo(), table, Clock.systemUTC(), Duration.ofDays(30)).status("test", eventId).orElseThrow();
+        return new SyncStateStore(aws.dynamo(), table, Clock.systemUTC(), Duration.ofDays(30))
+                .status("test", eventId)
+                .orElseThrow();
     }
 
     @Test
@@ -101,11 +112,17 @@ class StartupFailureTest {
         assertThat(status.recordId()).isEqualTo("001A");
         assertThat(status.attempts()).isEqualTo(1);
         // an unreadable body is named by its message id, as the pipeline names it
-        String messageId = response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .filter(id -> !id.equals(status.messageId())).findFirst().orElseThrow();
+        String messageId = response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .filter(id -> !id.equals(status.messageId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(status(messageId).errorClass()).isEqualTo("startup_failed");
         // hidden for the long visibility, not back at once (the queue's own visibility is 0)
-        assertThat(aws.sqs().receiveMessage(b -> b.queueUrl(queue.queueUrl()).maxNumberOfMessages(10)).messages()).isEmpty();
+        assertThat(aws.sqs()
+                        .receiveMessage(b -> b.queueUrl(queue.queueUrl()).maxNumberOfMessages(10))
+                        .messages())
+                .isEmpty();
     }
 
     @Test
@@ -114,7 +131,9 @@ class StartupFailureTest {
         SyncFunction function = function();
         // the queue's maxReceiveCount is 3: received twice already, the third receive is the last
         for (int i = 0; i < 2; i++) {
-            aws.sqs().receiveMessage(b -> b.queueUrl(queue.queueUrl()).visibilityTimeout(0)).messages();
+            aws.sqs()
+                    .receiveMessage(b -> b.queueUrl(queue.queueUrl()).visibilityTimeout(0))
+                    .messages();
         }
 
         deliver(function);
@@ -122,7 +141,9 @@ class StartupFailureTest {
         SyncStatus status = status("evt-startup-1");
         assertThat(status.outcome()).isEqualTo("FAILED_PERMANENT");
         assertThat(status.attempts()).isEqualTo(3);
-        assertThat(status.reason()).startsWith("gave up after 3 receives: the function could not start: ").contains("CRM_SYNC_OPTION_CHANNEL");
+        assertThat(status.reason())
+                .startsWith("gave up after 3 receives: the function could not start: ")
+                .contains("CRM_SYNC_OPTION_CHANNEL");
     }
 
     @Test
@@ -130,8 +151,14 @@ class StartupFailureTest {
         environment.remove("CRM_SYNC_SECRET_ID");
         aws.sqs().sendMessage(b -> b.queueUrl(queue.queueUrl()).messageBody(EVENT));
 
-        SQSBatchResponse response = deliver(SyncFunction.start(environment, () -> new AwsClients(aws.dynamo(), aws.sqs(), null),
-                Clock.systemUTC(), () -> 0.5, settings -> { throw new AssertionError("not reached"); }));
+        SQSBatchResponse response = deliver(SyncFunction.start(
+                environment,
+                () -> new AwsClients(aws.dynamo(), aws.sqs(), null),
+                Clock.systemUTC(),
+                () -> 0.5,
+                settings -> {
+                    throw new AssertionError("not reached");
+                }));
 
         assertThat(response.getBatchItemFailures()).hasSize(1);
         assertThat(status("evt-startup-1").reason()).contains("CRM_SYNC_SECRET_ID");
@@ -145,6 +172,9 @@ class StartupFailureTest {
         SQSBatchResponse response = deliver(function());
 
         assertThat(response.getBatchItemFailures()).hasSize(1);
-        assertThat(aws.sqs().receiveMessage(b -> b.queueUrl(queue.queueUrl()).maxNumberOfMessages(10)).messages()).isEmpty();
+        assertThat(aws.sqs()
+                        .receiveMessage(b -> b.queueUrl(queue.queueUrl()).maxNumberOfMessages(10))
+                        .messages())
+                .isEmpty();
     }
 }

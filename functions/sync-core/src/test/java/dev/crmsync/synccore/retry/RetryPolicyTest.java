@@ -30,13 +30,16 @@ class RetryPolicyTest {
 
     @Test
     void retryAfterIsAFloor() {
-        assertThat(withRandom(0.0).visibilitySeconds(1, Optional.of(Duration.ofSeconds(7)))).isEqualTo(7);
-        assertThat(withRandom(0.999999).visibilitySeconds(8, Optional.of(Duration.ofSeconds(7)))).isEqualTo(256);
+        assertThat(withRandom(0.0).visibilitySeconds(1, Optional.of(Duration.ofSeconds(7))))
+                .isEqualTo(7);
+        assertThat(withRandom(0.999999).visibilitySeconds(8, Optional.of(Duration.ofSeconds(7))))
+                .isEqualTo(256);
     }
 
     @Test
     void neverPastSqsMaximumVisibility() {
-        RetryPolicy huge = new RetryPolicy(Duration.ofHours(1), Duration.ofDays(2), Duration.ofSeconds(10), () -> 0.999999);
+        RetryPolicy huge =
+                new RetryPolicy(Duration.ofHours(1), Duration.ofDays(2), Duration.ofSeconds(10), () -> 0.999999);
         assertThat(huge.visibilitySeconds(20, Optional.of(Duration.ofDays(1)))).isEqualTo(42_300);
     }
 
@@ -44,13 +47,16 @@ class RetryPolicyTest {
     void busyRecordsComeBackSoon() {
         assertThat(withRandom(0.0).busySeconds(1, Optional.empty())).isEqualTo(1);
         assertThat(withRandom(0.999999).busySeconds(20, Optional.empty())).isEqualTo(10);
-        assertThat(withRandom(0.0).busySeconds(2, Optional.of(Duration.ofSeconds(50)))).isEqualTo(1);
+        assertThat(withRandom(0.0).busySeconds(2, Optional.of(Duration.ofSeconds(50))))
+                .isEqualTo(1);
     }
 
     @Test
     void aRecordStillBusyOnTheThirdTryWaitsForTheHoldersLeaseToEnd() {
-        assertThat(withRandom(0.0).busySeconds(3, Optional.of(Duration.ofMillis(41_500)))).isEqualTo(42);
-        assertThat(withRandom(0.999999).busySeconds(3, Optional.of(Duration.ofSeconds(-5)))).isEqualTo(4);
+        assertThat(withRandom(0.0).busySeconds(3, Optional.of(Duration.ofMillis(41_500))))
+                .isEqualTo(42);
+        assertThat(withRandom(0.999999).busySeconds(3, Optional.of(Duration.ofSeconds(-5))))
+                .isEqualTo(4);
     }
 
     @Test
@@ -73,6 +79,7 @@ class RetryPolicyTest {
         }
         assertThat(Duration.ofSeconds(seconds)).isGreaterThanOrEqualTo(RetryPolicy.DEFAULT_WINDOW);
         assertThat(receives).isBetween(60, 120);
-        assertThat(RetryPolicy.maxReceiveCount(Duration.ofDays(30), base, cap)).isEqualTo(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
+        assertThat(RetryPolicy.maxReceiveCount(Duration.ofDays(30), base, cap))
+                .isEqualTo(RetryPolicy.SQS_MAX_RECEIVE_COUNT);
     }
 }

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public abstract class ActionSyncContract {
     private final ActionSyncBinding vendor = binding();
+
     @RegisterExtension
     final LocalDeployment<IntegrationHarness> local = LocalDeployment.of(vendor.vendor(), () -> vendor.deploy(5, 30));
 
@@ -83,9 +84,15 @@ public abstract class ActionSyncContract {
     @Test
     void twoEventsForTheActionAtTheSameMomentOnTwoInstancesPerformItOnce() {
         List<String> keys = List.of(readyKey(), readyKey(), readyKey(), readyKey(), readyKey());
-        new ConcurrencyProbe(local.harness()).pairsAtTheSameMoment(
-                keys.stream().map(key -> List.of(vendor.actionEvent(key, "evt-a-" + key), vendor.actionEvent(key, "evt-b-" + key))).toList(),
-                () -> vendor.vendor().setLatency(Duration.ofMillis(60)), () -> vendor.vendor().setLatency(Duration.ZERO));
+        new ConcurrencyProbe(local.harness())
+                .pairsAtTheSameMoment(
+                        keys.stream()
+                                .map(key -> List.of(
+                                        vendor.actionEvent(key, "evt-a-" + key),
+                                        vendor.actionEvent(key, "evt-b-" + key)))
+                                .toList(),
+                        () -> vendor.vendor().setLatency(Duration.ofMillis(60)),
+                        () -> vendor.vendor().setLatency(Duration.ZERO));
 
         keys.forEach(this::assertPerformedOnce);
     }
@@ -110,10 +117,12 @@ public abstract class ActionSyncContract {
         local.harness().send(vendor.actionEvent(key, "evt-" + key));
 
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-" + key).get("errorClass").s()).isEqualTo("rate_limited");
+        assertThat(local.harness().statusItem("evt-" + key).get("errorClass").s())
+                .isEqualTo("rate_limited");
         local.esm().drain(Duration.ofSeconds(20));
 
-        ContractSteps.assertTheWaitAfterARateLimit(local.harness(), vendor.profile().rateLimitAnswer(), 3);
+        ContractSteps.assertTheWaitAfterARateLimit(
+                local.harness(), vendor.profile().rateLimitAnswer(), 3);
         assertPerformedOnce(key);
     }
 
@@ -133,7 +142,9 @@ public abstract class ActionSyncContract {
         String key = readyKey();
         ProcessCrash crash = new ProcessCrash();
         local.harness().send(vendor.actionEvent(key, "evt-" + key));
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
 
         // the dead instance's message comes back after its 3 s visibility timeout
@@ -143,7 +154,8 @@ public abstract class ActionSyncContract {
     }
 
     @Test
-    void aRefusalReachesTheDlqWithinSecondsWithItsStatusItemAndARedriveAfterTheFixPerformsItOnce() throws InterruptedException {
+    void aRefusalReachesTheDlqWithinSecondsWithItsStatusItemAndARedriveAfterTheFixPerformsItOnce()
+            throws InterruptedException {
         String key = readyKey();
         vendor.refuseNextEffects(1);
         Instant start = Instant.now();
@@ -173,7 +185,8 @@ public abstract class ActionSyncContract {
         local.harness().dynamoOperations.clear();
         local.deliver(body);
         assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
-        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems")).isZero();
+        assertThat(local.harness().count("PutItem") + local.harness().count("TransactWriteItems"))
+                .isZero();
 
         local.harness().dynamoOperations.clear();
         local.deliver(body);
@@ -182,7 +195,12 @@ public abstract class ActionSyncContract {
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheActionPerformed() {
-        ContractSteps.rotateTheSecret(local.harness(), vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(), () -> local.deliver(vendor.actionEvent(readyKey(), "evt-warm")));
+        ContractSteps.rotateTheSecret(
+                local.harness(),
+                vendor.vendor(),
+                vendor.profile().apiKey(),
+                vendor.profile().secretFor(),
+                () -> local.deliver(vendor.actionEvent(readyKey(), "evt-warm")));
         String key = readyKey();
         local.deliver(vendor.actionEvent(key, "evt-" + key));
 
@@ -196,6 +214,7 @@ public abstract class ActionSyncContract {
         vendor.vendor().revokeApiKeys(vendor.profile().apiKey());
         local.deliver(vendor.actionEvent(key, "evt-" + key));
 
-        ContractSteps.assertUnauthorizedWithoutTheKey(local.harness(), "evt-" + key, vendor.profile().apiKey());
+        ContractSteps.assertUnauthorizedWithoutTheKey(
+                local.harness(), "evt-" + key, vendor.profile().apiKey());
     }
 }

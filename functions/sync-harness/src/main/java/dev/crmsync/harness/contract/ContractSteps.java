@@ -17,8 +17,12 @@ final class ContractSteps {
      * Warms the function up (its secret read once), then rotates the key as on-call does: the vendor
      * accepts only the new one, and the secret holds it.
      */
-    static void rotateTheSecret(IntegrationHarness harness, VendorSandbox<?> vendor, String apiKey, UnaryOperator<String> secretFor,
-                                Runnable warmUp) {
+    static void rotateTheSecret(
+            IntegrationHarness harness,
+            VendorSandbox<?> vendor,
+            String apiKey,
+            UnaryOperator<String> secretFor,
+            Runnable warmUp) {
         warmUp.run();
         assertThat(LocalAws.get().secrets().readsOf(harness.secretId)).isEqualTo(1);
         String rotated = apiKey + "-rotated";
@@ -37,11 +41,14 @@ final class ContractSteps {
      * ({@code retryAfterSeconds}, longer than the first backoff), or the pipeline's own backoff
      * when the vendor names no wait.
      */
-    static void assertTheWaitAfterARateLimit(IntegrationHarness harness, VendorProfile.RateLimitAnswer answer, int retryAfterSeconds) {
+    static void assertTheWaitAfterARateLimit(
+            IntegrationHarness harness, VendorProfile.RateLimitAnswer answer, int retryAfterSeconds) {
         if (answer == VendorProfile.RateLimitAnswer.WITH_RETRY_AFTER) {
             assertThat(harness.visibilityTimeouts).containsExactly(retryAfterSeconds);
         } else {
-            assertThat(harness.visibilityTimeouts).singleElement().satisfies(seconds -> assertThat(seconds).isPositive());
+            assertThat(harness.visibilityTimeouts)
+                    .singleElement()
+                    .satisfies(seconds -> assertThat(seconds).isPositive());
         }
     }
 

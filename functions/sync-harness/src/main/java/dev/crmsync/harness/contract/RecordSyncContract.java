@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public abstract class RecordSyncContract {
     private final RecordSyncBinding vendor = binding();
+
     @RegisterExtension
     final LocalDeployment<IntegrationHarness> local = LocalDeployment.of(vendor.vendor(), () -> vendor.deploy(5, 30));
 
@@ -68,7 +69,8 @@ public abstract class RecordSyncContract {
         String body = vendor.upserted(record, 1, "once " + record);
         local.deliver(body);
         VendorCall write = vendor.stateWrite();
-        int writesOfTheFirst = vendor.vendor().calls(write.method(), write.pathRegex()).size();
+        int writesOfTheFirst =
+                vendor.vendor().calls(write.method(), write.pathRegex()).size();
         local.deliver(body, body);
         local.deliver(body);
 
@@ -129,7 +131,8 @@ public abstract class RecordSyncContract {
         assertThat(status(record, 1).get("errorClass").s()).isEqualTo("rate_limited");
         local.esm().drain(Duration.ofSeconds(20));
 
-        ContractSteps.assertTheWaitAfterARateLimit(local.harness(), vendor.profile().rateLimitAnswer(), 3);
+        ContractSteps.assertTheWaitAfterARateLimit(
+                local.harness(), vendor.profile().rateLimitAnswer(), 3);
         assertThat(vendor.labelsWritten()).containsExactly("after 429");
     }
 
@@ -145,8 +148,10 @@ public abstract class RecordSyncContract {
         assertThat(local.harness().dlqMessages()).hasSize(1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(status(record, 1).get("outcome").s()).isEqualTo("FAILED_PERMANENT");
-        assertThat(status(record, 1).get("errorClass").s()).isEqualTo(vendor.profile().refusalErrorClass());
-        assertThat(status(record, 1).get("reason").s()).contains(vendor.profile().refusalMentions());
+        assertThat(status(record, 1).get("errorClass").s())
+                .isEqualTo(vendor.profile().refusalErrorClass());
+        assertThat(status(record, 1).get("reason").s())
+                .contains(vendor.profile().refusalMentions());
         // its later receives only count toward the DLQ: the vendor is not asked again
         VendorCall write = vendor.stateWrite();
         assertThat(vendor.vendor().calls(write.method(), write.pathRegex())).hasSize(1);
@@ -185,12 +190,17 @@ public abstract class RecordSyncContract {
 
     @Test
     void twoVersionsAtTheSameMomentNeverPutTheOlderStateOverTheNewer() {
-        List<String> records = IntStream.range(0, 12).mapToObj(i -> vendor.newRecordId()).toList();
-        new ConcurrencyProbe(local.harness()).twoVersionsAtTheSameMoment(records,
-                (record, version) -> vendor.upserted(record, version, record + " v" + version),
-                () -> vendor.vendor().setLatency(Duration.ofMillis(60)), () -> vendor.vendor().setLatency(Duration.ZERO));
+        List<String> records =
+                IntStream.range(0, 12).mapToObj(i -> vendor.newRecordId()).toList();
+        new ConcurrencyProbe(local.harness())
+                .twoVersionsAtTheSameMoment(
+                        records,
+                        (record, version) -> vendor.upserted(record, version, record + " v" + version),
+                        () -> vendor.vendor().setLatency(Duration.ofMillis(60)),
+                        () -> vendor.vendor().setLatency(Duration.ZERO));
 
-        new ConcurrencyProbe(local.harness()).assertNeverOlderAfterNewer(records, vendor.object(), record -> versionsWritten(record));
+        new ConcurrencyProbe(local.harness())
+                .assertNeverOlderAfterNewer(records, vendor.object(), record -> versionsWritten(record));
         for (String record : records) {
             assertThat(vendor.labelHeld(local.harness(), record)).contains(record + " v3");
         }
@@ -212,7 +222,9 @@ public abstract class RecordSyncContract {
         String record = vendor.newRecordId();
         ProcessCrash crash = new ProcessCrash();
         local.harness().send(vendor.upserted(record, 1, "crashed"));
-        local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3)).pollOnce();
+        local.harness()
+                .eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), crash), Duration.ofSeconds(3))
+                .pollOnce();
         assertThat(crash.happened()).isTrue();
 
         // the dead instance's message comes back after its 3 s visibility timeout
@@ -226,7 +238,11 @@ public abstract class RecordSyncContract {
 
     @Test
     void aRotatedSecretIsReadAgainOnceAndTheChangeApplied() {
-        ContractSteps.rotateTheSecret(local.harness(), vendor.vendor(), vendor.profile().apiKey(), vendor.profile().secretFor(),
+        ContractSteps.rotateTheSecret(
+                local.harness(),
+                vendor.vendor(),
+                vendor.profile().apiKey(),
+                vendor.profile().secretFor(),
                 () -> local.deliver(vendor.upserted(vendor.newRecordId(), 1, "warm-up")));
         String record = vendor.newRecordId();
         local.deliver(vendor.upserted(record, 1, "after rotation"));
@@ -241,6 +257,7 @@ public abstract class RecordSyncContract {
         String record = vendor.newRecordId();
         local.deliver(vendor.upserted(record, 1, "refused key"));
 
-        ContractSteps.assertUnauthorizedWithoutTheKey(local.harness(), "evt-" + record + "-v1", vendor.profile().apiKey());
+        ContractSteps.assertUnauthorizedWithoutTheKey(
+                local.harness(), "evt-" + record + "-v1", vendor.profile().apiKey());
     }
 }

@@ -14,8 +14,12 @@ import java.util.function.UnaryOperator;
  * @param refusalErrorClass the error class the connector gives the binding's refusal
  * @param refusalMentions   what the status item's reason names of that refusal (the vendor's code and message)
  */
-public record VendorProfile(String apiKey, UnaryOperator<String> secretFor, RateLimitAnswer rateLimitAnswer,
-                            String refusalErrorClass, List<String> refusalMentions) {
+public record VendorProfile(
+        String apiKey,
+        UnaryOperator<String> secretFor,
+        RateLimitAnswer rateLimitAnswer,
+        String refusalErrorClass,
+        List<String> refusalMentions) {
 
     public VendorProfile {
         refusalMentions = List.copyOf(refusalMentions);

@@ -18,11 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.awscore.AwsRequest;
 
 /**
  * What the paths off the happy one cost, counted as the requests the function's SDK clients send
@@ -32,6 +32,7 @@ import software.amazon.awssdk.awscore.AwsRequest;
  */
 class CostTest {
     private final ExampleSandbox vendor = ExampleSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 5, 30));
 
@@ -48,11 +49,15 @@ class CostTest {
         again.setMessageId("redelivered-" + account);
         again.setReceiptHandle("rh-" + account);
         again.setBody(body);
-        again.setAttributes(Map.of("ApproximateReceiveCount", "2",
-                "ApproximateFirstReceiveTimestamp", Long.toString(Instant.now().minusSeconds(5).toEpochMilli())));
+        again.setAttributes(Map.of(
+                "ApproximateReceiveCount",
+                "2",
+                "ApproximateFirstReceiveTimestamp",
+                Long.toString(Instant.now().minusSeconds(5).toEpochMilli())));
         SQSEvent batch = new SQSEvent();
         batch.setRecords(List.of(again));
-        var response = local.pipeline().process(batch, new DeadlineContext(ExampleConnector.INTEGRATION, Duration.ofSeconds(20)));
+        var response = local.pipeline()
+                .process(batch, new DeadlineContext(ExampleConnector.INTEGRATION, Duration.ofSeconds(20)));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(local.harness().writes()).isEqualTo(1);
@@ -75,7 +80,11 @@ class CostTest {
         assertThat(local.harness().count("UpdateItem")).isEqualTo(2);
         assertThat(local.harness().count("PutItem")).isEqualTo(1);
         assertThat(local.harness().reads()).isZero();
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
     }
 
     @Test
@@ -117,7 +126,8 @@ class CostTest {
 
     @Test
     void afterAKeyRotationOnlyTheFirstRecordOfTheBatchCallsWithTheRejectedKey() {
-        local.reconfigure(config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2)));
+        local.reconfigure(
+                config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(2)));
         // the function has read (and cached) the key in use...
         local.harness().send(SampleEvents.accountUpserted(SampleEvents.unique("001"), 1, "Before rotation"));
         local.esm().drain(Duration.ofSeconds(10));
@@ -144,20 +154,27 @@ class CostTest {
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                 SdkRequest request = context.request();
                 Optional<Duration> timeout = request instanceof AwsRequest aws
-                        ? aws.overrideConfiguration().flatMap(o -> o.apiCallTimeout()) : Optional.empty();
-                timeout.ifPresentOrElse(timeouts::add, () -> unbounded.add(request.getClass().getSimpleName()));
+                        ? aws.overrideConfiguration().flatMap(o -> o.apiCallTimeout())
+                        : Optional.empty();
+                timeout.ifPresentOrElse(
+                        timeouts::add, () -> unbounded.add(request.getClass().getSimpleName()));
             }
         };
-        LocalEventSourceMapping timed = local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), bounded));
+        LocalEventSourceMapping timed =
+                local.harness().eventSourceMapping(local.harness().pipeline(Clock.systemUTC(), bounded));
         String account = SampleEvents.unique("001");
         vendor.failNext("PUT", "/records/.*", 1, 500);
         local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
-        local.harness().send(SampleEvents.dealClosed(SampleEvents.unique("006"), account, "1.00", "evt-" + SampleEvents.unique("d")));
+        local.harness()
+                .send(SampleEvents.dealClosed(
+                        SampleEvents.unique("006"), account, "1.00", "evt-" + SampleEvents.unique("d")));
 
         timed.pollOnce();
 
         assertThat(unbounded).isEmpty();
-        assertThat(timeouts).isNotEmpty().allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(ExampleHarness.FUNCTION_TIMEOUT));
+        assertThat(timeouts)
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(ExampleHarness.FUNCTION_TIMEOUT));
     }
 
     private static void sleep(Duration duration) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DeadlineTest {
     private final ExampleSandbox vendor = ExampleSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 10, 30));
 
@@ -27,7 +28,8 @@ class DeadlineTest {
         ExampleHarness harness = local.harness();
         // One vendor call at a time, each of 800 ms (an account is one call), a 5 s invocation
         // and a 2.5 s margin (longer than one record takes): only the first few records of the batch fit.
-        local.reconfigure(config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2)),
+        local.reconfigure(
+                config -> config.withTuning(1, Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(2)),
                 Duration.ofSeconds(5));
         LocalEventSourceMapping esm = local.esm();
         List<String> accounts = new ArrayList<>();
@@ -52,13 +54,18 @@ class DeadlineTest {
         assertThat(vendor.calls()).hasSize(callsAtResponse);
         assertThat(vendor.records()).hasSize(8 - invocation.failedMessageIds().size());
         // not-started records come back within seconds, not after the queue's 30 s visibility timeout
-        assertThat(harness.visibilityTimeouts).hasSize(invocation.failedMessageIds().size()).allSatisfy(v -> assertThat(v).isLessThanOrEqualTo(1));
+        assertThat(harness.visibilityTimeouts)
+                .hasSize(invocation.failedMessageIds().size())
+                .allSatisfy(v -> assertThat(v).isLessThanOrEqualTo(1));
 
         vendor.setLatency(Duration.ZERO);
         harness.eventSourceMapping(harness.pipeline()).drain(Duration.ofSeconds(20));
         assertThat(vendor.records()).hasSize(8);
         for (String account : accounts) {
-            assertThat(harness.recordItem("account", account).get("appliedVersion").n()).isEqualTo("1");
+            assertThat(harness.recordItem("account", account)
+                            .get("appliedVersion")
+                            .n())
+                    .isEqualTo("1");
         }
         assertThat(harness.dlqMessages()).isEmpty();
     }

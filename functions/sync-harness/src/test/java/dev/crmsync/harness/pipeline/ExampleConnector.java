@@ -49,15 +49,23 @@ final class ExampleConnector implements Connector {
     public Operation plan(CrmEvent event) {
         return switch (event.detailType()) {
             case "account.upserted" -> new Operation.SyncRecord("account", event.recordId());
-            case "deal.closed" -> new Operation.Action("order", event.recordId(), Map.of("amount", event.field("amount").asText()));
-            default -> new Operation.Unsupported("example handles account.upserted and deal.closed, not " + event.detailType());
+            case "deal.closed" ->
+                new Operation.Action(
+                        "order",
+                        event.recordId(),
+                        Map.of("amount", event.field("amount").asText()));
+            default ->
+                new Operation.Unsupported(
+                        "example handles account.upserted and deal.closed, not " + event.detailType());
         };
     }
 
     @Override
     public List<RecordRef> dependencies(CrmEvent event) {
         String accountId = event.text("accountId");
-        return event.detailType().equals("deal.closed") && accountId != null ? List.of(new RecordRef("account", accountId)) : List.of();
+        return event.detailType().equals("deal.closed") && accountId != null
+                ? List.of(new RecordRef("account", accountId))
+                : List.of();
     }
 
     @Override
@@ -74,7 +82,9 @@ final class ExampleConnector implements Connector {
     }
 
     private SyncResult putRecord(SyncRequest request, Operation.SyncRecord record) throws VendorHttp.CallFailed {
-        ObjectNode body = JSON.createObjectNode().put("version", request.event().version()).put("name", request.event().text("name"));
+        ObjectNode body = JSON.createObjectNode()
+                .put("version", request.event().version())
+                .put("name", request.event().text("name"));
         JsonNode stored = put("records/" + record.recordId(), body, request.credentials(), request.calls());
         return new SyncResult.Applied(stored.path("id").asText());
     }
@@ -83,26 +93,35 @@ final class ExampleConnector implements Connector {
         String accountId = request.event().text("accountId");
         Optional<String> record = request.dependency("account", accountId);
         if (record.isEmpty()) {
-            return SyncResult.retryable("dependency_missing", "account " + accountId + " is not at the example vendor yet");
+            return SyncResult.retryable(
+                    "dependency_missing", "account " + accountId + " is not at the example vendor yet");
         }
-        ObjectNode body = JSON.createObjectNode().put("record", record.get()).put("amount", request.actionTerms().get("amount"));
+        ObjectNode body = JSON.createObjectNode()
+                .put("record", record.get())
+                .put("amount", request.actionTerms().get("amount"));
         JsonNode placed = put("orders/" + order.businessKey(), body, request.credentials(), request.calls());
         return new SyncResult.Applied(placed.path("id").asText());
     }
 
-    private JsonNode put(String path, JsonNode body, Credentials credentials, CallBudget calls) throws VendorHttp.CallFailed {
+    private JsonNode put(String path, JsonNode body, Credentials credentials, CallBudget calls)
+            throws VendorHttp.CallFailed {
         String call = "PUT " + path;
         String apiKey = VendorHttp.secret(credentials, "apiKey", call);
-        HttpResponse<String> response = http.send(call, calls, credentials::redact, request -> request.uri(baseUrl.resolve(path))
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+        HttpResponse<String> response = http.send(
+                call,
+                calls,
+                credentials::redact,
+                request -> request.uri(baseUrl.resolve(path))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
         int status = response.statusCode();
         JsonNode answer = http.json(response.body());
         if (status >= 200 && status < 300) {
             return answer;
         }
-        String reason = call + " → " + status + " " + answer.path("error").asText("") + ": " + answer.path("message").asText("");
+        String reason = call + " → " + status + " " + answer.path("error").asText("") + ": "
+                + answer.path("message").asText("");
         throw new VendorHttp.CallFailed(classify(status, reason, response));
     }
 

@@ -13,11 +13,22 @@ final class ExampleHarness extends IntegrationHarness {
     /** The refusal the contract bindings inject ({@link #refuseNextPuts}), as the example vendor words it. */
     private static final String REFUSAL = "The request is refused";
     /** How the example vendor looks to the contract suites. */
-    static final VendorProfile PROFILE = new VendorProfile(API_KEY, key -> "{\"apiKey\":\"" + key + "\"}",
-            RateLimitAnswer.WITH_RETRY_AFTER, "vendor_rejected", List.of("400", "invalid_request", REFUSAL));
+    static final VendorProfile PROFILE = new VendorProfile(
+            API_KEY,
+            key -> "{\"apiKey\":\"" + key + "\"}",
+            RateLimitAnswer.WITH_RETRY_AFTER,
+            "vendor_rejected",
+            List.of("400", "invalid_request", REFUSAL));
 
     ExampleHarness(ExampleSandbox vendor, int maxReceiveCount, int queueVisibilitySeconds) {
-        super(LocalAws.get(), ExampleConnector.INTEGRATION, ExampleConnector::new, vendor, API_KEY, maxReceiveCount, queueVisibilitySeconds);
+        super(
+                LocalAws.get(),
+                ExampleConnector.INTEGRATION,
+                ExampleConnector::new,
+                vendor,
+                API_KEY,
+                maxReceiveCount,
+                queueVisibilitySeconds);
     }
 
     /** Makes {@code vendor} refuse the next {@code times} PUTs to {@code pathRegex} for good (400 invalid_request). */

@@ -38,7 +38,9 @@ class ExampleOrdersContractTest extends ActionSyncContract {
 
         @Override
         public int effectsOf(String deal) {
-            return (int) vendor.orders().stream().filter(order -> deal.equals(order.path("key").asText())).count();
+            return (int) vendor.orders().stream()
+                    .filter(order -> deal.equals(order.path("key").asText()))
+                    .count();
         }
 
         @Override

@@ -33,8 +33,10 @@ class ExampleRecordsContractTest extends RecordSyncContract {
 
         @Override
         public List<String> labelsWritten() {
-            return vendor.calls("PUT", RECORD_WRITE).stream().filter(RecordedCall::changedState)
-                    .map(call -> call.body().path("name").asText()).toList();
+            return vendor.calls("PUT", RECORD_WRITE).stream()
+                    .filter(RecordedCall::changedState)
+                    .map(call -> call.body().path("name").asText())
+                    .toList();
         }
 
         @Override

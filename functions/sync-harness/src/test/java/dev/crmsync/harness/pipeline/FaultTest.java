@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class FaultTest {
     private final ExampleSandbox vendor = ExampleSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 4, 30));
 
@@ -34,7 +35,11 @@ class FaultTest {
         local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme"));
 
         local.esm().pollOnce();
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("network");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("network");
         local.esm().drain(Duration.ofSeconds(20));
         assertThat(vendor.records()).hasSize(1);
         assertThat(local.harness().visibilityTimeouts).containsExactly(1);
@@ -43,7 +48,11 @@ class FaultTest {
     @Test
     void schemaInvalidInputReachesTheDlqWithItsReason() throws Exception {
         String body = Files.readString(SampleEvents.samples().resolve("invalid/missing-record-id.json"));
-        String eventId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("detail").path("eventId").asText();
+        String eventId = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(body)
+                .path("detail")
+                .path("eventId")
+                .asText();
         local.harness().send(body);
         local.harness().send(Files.readString(SampleEvents.samples().resolve("invalid/malformed-json.json")));
 

@@ -30,12 +30,23 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * whose account is not synced yet).
  */
 class OutcomeEventsTest {
-    private static final Set<String> DETAIL_FIELDS = Set.of("integration", "eventId", "crmDetailType", "object", "recordId",
-            "version", "attempt", "externalId", "skipReason", "errorClass", "retrying");
+    private static final Set<String> DETAIL_FIELDS = Set.of(
+            "integration",
+            "eventId",
+            "crmDetailType",
+            "object",
+            "recordId",
+            "version",
+            "attempt",
+            "externalId",
+            "skipReason",
+            "errorClass",
+            "retrying");
 
     private final ExampleSandbox vendor = ExampleSandbox.shared();
     private final LocalEventBridge eventBridge = LocalEventBridge.shared();
     private final String bus = "crm-sync-test-" + UUID.randomUUID().toString().substring(0, 8);
+
     @RegisterExtension
     final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> {
         ExampleHarness harness = new ExampleHarness(vendor, 5, 30);
@@ -44,14 +55,17 @@ class OutcomeEventsTest {
     });
 
     /** The three records of a batch, sent and processed in one invocation, and how long that invocation took. */
-    private record Batch(String account, String echoed, String deal, LocalEventSourceMapping.Invocation invocation, Duration took) {}
+    private record Batch(
+            String account, String echoed, String deal, LocalEventSourceMapping.Invocation invocation, Duration took) {}
 
     private Batch processAppliedSkippedAndFailed(Duration functionTimeout) {
         String account = SampleEvents.unique("001");
         String echoed = SampleEvents.unique("001");
         String deal = SampleEvents.unique("006");
         local.harness().send(SampleEvents.accountUpserted(account, 1, "Acme Corporation"));
-        local.harness().send(SampleEvents.withOrigin(SampleEvents.accountUpserted(echoed, 1, "Globex Corporation"), ExampleConnector.INTEGRATION));
+        local.harness()
+                .send(SampleEvents.withOrigin(
+                        SampleEvents.accountUpserted(echoed, 1, "Globex Corporation"), ExampleConnector.INTEGRATION));
         local.harness().send(SampleEvents.dealClosed(deal, SampleEvents.unique("001"), "1250.50", "evt-" + deal));
         local.reconfigure(UnaryOperator.identity(), functionTimeout);
         List<Message> received = new ArrayList<>();
@@ -73,7 +87,9 @@ class OutcomeEventsTest {
         local.harness().environment.put("CRM_SYNC_PUBLISH_OUTCOMES", "applied,failed,skipped");
         Batch batch = processAppliedSkippedAndFailed();
 
-        assertThat(eventBridge.calls(bus)).singleElement().satisfies(call -> assertThat(call.entries()).hasSize(3));
+        assertThat(eventBridge.calls(bus))
+                .singleElement()
+                .satisfies(call -> assertThat(call.entries()).hasSize(3));
         List<LocalEventBridge.Entry> entries = eventBridge.entries(bus);
         assertThat(entries).allSatisfy(entry -> {
             assertThat(entry.source()).isEqualTo("crm-sync");
@@ -108,26 +124,36 @@ class OutcomeEventsTest {
     }
 
     @ParameterizedTest(name = "CRM_SYNC_PUBLISH_OUTCOMES={0}")
-    @CsvSource(delimiter = '|', nullValues = "(unset)", value = {
-            "(unset)         | sync.applied sync.failed",
-            "skipped         | sync.skipped",
-            "failed,applied  | sync.applied sync.failed",
-            "none            | ''"})
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "(unset)",
+            value = {
+                "(unset)         | sync.applied sync.failed",
+                "skipped         | sync.skipped",
+                "failed,applied  | sync.applied sync.failed",
+                "none            | ''"
+            })
     void theIntegrationsSettingChoosesWhichOutcomesArePublished(String setting, String expectedDetailTypes) {
         if (setting != null) {
             local.harness().environment.put("CRM_SYNC_PUBLISH_OUTCOMES", setting);
         }
         processAppliedSkippedAndFailed();
 
-        List<String> published = eventBridge.entries(bus).stream().map(LocalEventBridge.Entry::detailType).sorted().toList();
-        assertThat(published).isEqualTo(expectedDetailTypes.isBlank() ? List.of() : List.of(expectedDetailTypes.split(" ")));
+        List<String> published = eventBridge.entries(bus).stream()
+                .map(LocalEventBridge.Entry::detailType)
+                .sorted()
+                .toList();
+        assertThat(published)
+                .isEqualTo(expectedDetailTypes.isBlank() ? List.of() : List.of(expectedDetailTypes.split(" ")));
         if (published.isEmpty()) {
             assertThat(eventBridge.calls(bus)).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = LocalEventBridge.Answer.class, names = {"SERVER_ERROR", "FAIL_ENTRIES"})
+    @EnumSource(
+            value = LocalEventBridge.Answer.class,
+            names = {"SERVER_ERROR", "FAIL_ENTRIES"})
     void aPutEventsThatFailsLeavesEveryRecordsOutcomeAsItWas(LocalEventBridge.Answer answer) {
         eventBridge.answer(bus, answer);
         Batch batch;
@@ -141,9 +167,19 @@ class OutcomeEventsTest {
         Set<String> failed = batch.invocation().failedMessageIds();
         assertThat(failed).hasSize(1);
         assertThat(local.harness().queuedMessages()).isEqualTo(1);
-        assertThat(local.harness().statusItem("evt-" + batch.deal()).get("errorClass").s()).isEqualTo("dependency_missing");
-        assertThat(local.harness().recordItem("account", batch.account()).get("appliedVersion").n()).isEqualTo("1");
-        assertThat(vendor.records()).singleElement().satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(batch.account()));
+        assertThat(local.harness()
+                        .statusItem("evt-" + batch.deal())
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("dependency_missing");
+        assertThat(local.harness()
+                        .recordItem("account", batch.account())
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
+        assertThat(vendor.records())
+                .singleElement()
+                .satisfies(r -> assertThat(r.get("id").asText()).isEqualTo(batch.account()));
         assertThat(local.harness().recordItem("account", batch.echoed())).isEmpty();
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
@@ -156,15 +192,23 @@ class OutcomeEventsTest {
         Batch batch = processAppliedSkippedAndFailed(functionTimeout);
 
         assertThat(eventBridge.calls(bus)).isNotEmpty();
-        // the invocation (and its deletes) ended before its deadline: Lambda would otherwise fail, and repeat, the batch
+        // the invocation (and its deletes) ended before its deadline: Lambda would otherwise fail, and repeat, the
+        // batch
         assertThat(batch.took()).isLessThan(functionTimeout);
         assertThat(batch.invocation().failedMessageIds()).hasSize(1);
-        assertThat(local.harness().recordItem("account", batch.account()).get("appliedVersion").n()).isEqualTo("1");
+        assertThat(local.harness()
+                        .recordItem("account", batch.account())
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("1");
         assertThat(local.harness().queuedMessages()).isEqualTo(1);
     }
 
     private static JsonNode detailOf(List<LocalEventBridge.Entry> entries, String detailType) {
-        List<JsonNode> details = entries.stream().filter(e -> detailType.equals(e.detailType())).map(LocalEventBridge.Entry::detail).toList();
+        List<JsonNode> details = entries.stream()
+                .filter(e -> detailType.equals(e.detailType()))
+                .map(LocalEventBridge.Entry::detail)
+                .toList();
         assertThat(details).as(detailType).hasSize(1);
         return details.getFirst();
     }

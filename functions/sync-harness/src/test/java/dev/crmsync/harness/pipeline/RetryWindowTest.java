@@ -26,8 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class RetryWindowTest {
     private static final int BACKSTOP = 50;
     private final ExampleSandbox vendor = ExampleSandbox.shared();
+
     @RegisterExtension
-    final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, BACKSTOP, 30));
+    final LocalDeployment<ExampleHarness> local =
+            LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, BACKSTOP, 30));
 
     /** The deployment's pipeline with {@code window} as its retry window. */
     private void retryWindow(Duration window) {
@@ -54,7 +56,8 @@ class RetryWindowTest {
         int receives = Integer.parseInt(status.get("attempts").n());
         assertThat(receives).isLessThan(BACKSTOP);
         // it was retried through the whole window, and the last retry fell just after it
-        assertThat(Duration.between(sent, Instant.parse(status.get("at").s()))).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(9));
+        assertThat(Duration.between(sent, Instant.parse(status.get("at").s())))
+                .isBetween(Duration.ofSeconds(6), Duration.ofSeconds(9));
         // on its way to the DLQ (visibility 0) it never called the vendor again
         assertThat(vendor.calls("PUT", "/records/.*")).hasSize(receives);
     }
@@ -71,7 +74,11 @@ class RetryWindowTest {
 
         assertThat(local.harness().dlqMessages()).isEmpty();
         assertThat(vendor.records()).hasSize(1);
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("outcome").s()).isEqualTo("APPLIED");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("outcome")
+                        .s())
+                .isEqualTo("APPLIED");
     }
 
     @Test
@@ -91,7 +98,11 @@ class RetryWindowTest {
         assertThat(vendor.calls("PUT", "/records/.*")).hasSize(1);
         // the receives after the give-up were refused from the container's memory: no read, no write
         assertThat(local.harness().dynamoOperations).isEmpty();
-        assertThat(local.harness().statusItem("evt-" + account + "-v1").get("errorClass").s()).isEqualTo("vendor_rejected");
+        assertThat(local.harness()
+                        .statusItem("evt-" + account + "-v1")
+                        .get("errorClass")
+                        .s())
+                .isEqualTo("vendor_rejected");
     }
 
     @Test
@@ -100,9 +111,14 @@ class RetryWindowTest {
         retryWindow(Duration.ofHours(7));
         String account = SampleEvents.unique("001");
         // another attempt holds the record for an hour (a stuck lease): every receive is deferred as busy
-        SyncStateStore store = new SyncStateStore(local.harness().aws.dynamo(), local.harness().table, Clock.systemUTC(), Duration.ofDays(30));
-        store.claimRecord(StateKey.record(ExampleConnector.INTEGRATION, "account", account), LeaseToken.newAttempt("evt-holder"), 1,
-                Instant.now().plus(Duration.ofHours(1)), new SyncStateStore.Receipt("m-holder", 1, Instant.now()));
+        SyncStateStore store = new SyncStateStore(
+                local.harness().aws.dynamo(), local.harness().table, Clock.systemUTC(), Duration.ofDays(30));
+        store.claimRecord(
+                StateKey.record(ExampleConnector.INTEGRATION, "account", account),
+                LeaseToken.newAttempt("evt-holder"),
+                1,
+                Instant.now().plus(Duration.ofHours(1)),
+                new SyncStateStore.Receipt("m-holder", 1, Instant.now()));
         local.harness().send(SampleEvents.accountUpserted(account, 2, "Acme", "evt-" + account + "-v2"));
 
         local.esm().drain(Duration.ofSeconds(20));

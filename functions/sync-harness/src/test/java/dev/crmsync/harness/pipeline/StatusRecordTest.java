@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StatusRecordTest {
     private final ExampleSandbox vendor = ExampleSandbox.shared();
+
     @RegisterExtension
     final LocalDeployment<ExampleHarness> local = LocalDeployment.of(vendor, () -> new ExampleHarness(vendor, 3, 30));
 
@@ -39,7 +40,11 @@ class StatusRecordTest {
         local.esm().drain(Duration.ofSeconds(20));
 
         assertThat(local.harness().dlqMessages()).isEmpty();
-        assertThat(local.harness().recordItem("account", account).get("appliedVersion").n()).isEqualTo("2");
+        assertThat(local.harness()
+                        .recordItem("account", account)
+                        .get("appliedVersion")
+                        .n())
+                .isEqualTo("2");
         assertThat(local.harness().statusItem(first).get("outcome").s()).isIn("APPLIED", "SKIPPED");
         assertThat(local.harness().statusItem(second).get("outcome").s()).isEqualTo("APPLIED");
         assertThat(local.harness().recordItem("account", account)).doesNotContainKey("failedEvents");

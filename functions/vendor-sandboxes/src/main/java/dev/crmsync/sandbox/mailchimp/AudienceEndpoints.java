@@ -14,6 +14,7 @@ import java.util.List;
 final class AudienceEndpoints {
     /** The merge-fields collection's page size: 10 unless {@code count} asks for more, at most 1000 (Lists API reference). */
     private static final int DEFAULT_PAGE = 10;
+
     private static final int MAX_PAGE = 1000;
 
     private final Audiences audiences;
@@ -49,9 +50,16 @@ final class AudienceEndpoints {
         ArrayNode page = body.putArray("merge_fields");
         for (int i = offset; i < Math.min(fields.size(), offset + count); i++) {
             MergeField f = fields.get(i);
-            ObjectNode field = page.addObject().put("merge_id", i + 1).put("tag", f.tag()).put("name", f.tag())
-                    .put("type", f.type()).put("required", f.required()).put("default_value", "").put("public", true)
-                    .put("display_order", i + 2).put("list_id", listId);
+            ObjectNode field = page.addObject()
+                    .put("merge_id", i + 1)
+                    .put("tag", f.tag())
+                    .put("name", f.tag())
+                    .put("type", f.type())
+                    .put("required", f.required())
+                    .put("default_value", "")
+                    .put("public", true)
+                    .put("display_order", i + 2)
+                    .put("list_id", listId);
             ObjectNode options = field.putObject("options");
             if (f.phoneFormat() != null) {
                 options.put("phone_format", f.phoneFormat());

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
     /** Mailchimp's documented limit of simultaneous connections per account. */
     public static final int DEFAULT_CONNECTION_LIMIT = 10;
+
     private static final Pattern LIST = Pattern.compile("/3\\.0/lists/([^/]+)(/merge-fields)?");
     private static final Pattern MEMBER = Pattern.compile("/3\\.0/lists/([^/]+)/members/([^/]+)");
 
@@ -61,11 +62,15 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
      * LNAME, ADDRESS, and PHONE are present by default … These default fields are editable"). The
      * default PHONE format is not documented; international is taken.
      */
-    public static final List<MergeField> DEFAULT_MERGE_FIELDS = List.of(MergeField.text("FNAME"), MergeField.text("LNAME"),
-            new MergeField("ADDRESS", "address", false, null), MergeField.phone("PHONE", "none"));
+    public static final List<MergeField> DEFAULT_MERGE_FIELDS = List.of(
+            MergeField.text("FNAME"),
+            MergeField.text("LNAME"),
+            new MergeField("ADDRESS", "address", false, null),
+            MergeField.phone("PHONE", "none"));
 
     /** An audience member as the sandbox holds it. */
-    public record Member(String listId, String hash, String emailAddress, String status, Map<String, String> mergeFields) {}
+    public record Member(
+            String listId, String hash, String emailAddress, String status, Map<String, String> mergeFields) {}
 
     private MailchimpSandbox() {
         super("mailchimp");
@@ -83,7 +88,8 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
     /** The subscriber hash Mailchimp derives from an e-mail: MD5 hex of its lower-cased form. */
     public static String subscriberHash(String email) {
         try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("MD5")
+                    .digest(email.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is part of every JDK", e);
@@ -140,7 +146,12 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
      * https://github.com/JustFixNYC/tenants2/issues/1576). Nothing is written.
      */
     public MailchimpSandbox signupThrottleNext(int times) {
-        return rejectNext("PUT", "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}", times, 400, "Invalid Resource",
+        return rejectNext(
+                "PUT",
+                "/3\\.0/lists/[^/]+/members/[0-9a-f]{32}",
+                times,
+                400,
+                "Invalid Resource",
                 "[e-mail] has signed up to a lot of lists very recently; we're not allowing more signups for now");
     }
 
@@ -151,7 +162,8 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
     public MailchimpSandbox memberByHand(String listId, String email, String status, Map<String, String> mergeFields) {
         synchronized (audiences.lock) {
             String hash = subscriberHash(email);
-            audiences.members.put(listId + "/" + hash, new Member(listId, hash, email, status, Map.copyOf(mergeFields)));
+            audiences.members.put(
+                    listId + "/" + hash, new Member(listId, hash, email, status, Map.copyOf(mergeFields)));
         }
         return this;
     }
@@ -163,7 +175,8 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
             if (m == null) {
                 throw new IllegalStateException("no member " + email + " in " + listId);
             }
-            audiences.members.put(listId + "/" + m.hash(), new Member(listId, m.hash(), m.emailAddress(), status, m.mergeFields()));
+            audiences.members.put(
+                    listId + "/" + m.hash(), new Member(listId, m.hash(), m.emailAddress(), status, m.mergeFields()));
         }
         return this;
     }
@@ -221,8 +234,12 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
 
     @Override
     protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
-        return connections.whileCounted(request,
-                () -> runEndpoint(failure, () -> route(request), status -> errorReply(request, new SandboxError.Failure(status, null))),
+        return connections.whileCounted(
+                request,
+                () -> runEndpoint(
+                        failure,
+                        () -> route(request),
+                        status -> errorReply(request, new SandboxError.Failure(status, null))),
                 () -> errorReply(request, new SandboxError.RateLimited(0)));
     }
 
@@ -230,7 +247,9 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
     protected SandboxReply route(SandboxRequest request) {
         Matcher list = LIST.matcher(request.path());
         if (list.matches() && request.method().equals("GET")) {
-            return list.group(2) == null ? audienceEndpoints.list(list.group(1)) : audienceEndpoints.mergeFields(request, list.group(1));
+            return list.group(2) == null
+                    ? audienceEndpoints.list(list.group(1))
+                    : audienceEndpoints.mergeFields(request, list.group(1));
         }
         Matcher member = MEMBER.matcher(request.path());
         if (!member.matches()) {

@@ -20,7 +20,8 @@ import java.util.Set;
  * update), {@code PATCH} (update, or move to a new address), {@code GET}, {@code DELETE} (archive).
  */
 final class MemberEndpoints {
-    private static final Set<String> STATUSES = Set.of("subscribed", "unsubscribed", "cleaned", "pending", "transactional");
+    private static final Set<String> STATUSES =
+            Set.of("subscribed", "unsubscribed", "cleaned", "pending", "transactional");
     private static final Set<String> PATCH_STATUSES = Set.of("subscribed", "unsubscribed", "cleaned", "pending");
 
     private final Audiences audiences;
@@ -38,14 +39,18 @@ final class MemberEndpoints {
             return switch (request.method()) {
                 case "PUT", "PATCH" -> {
                     try {
-                        yield request.method().equals("PUT") ? put(request, listId, hash) : patch(request, listId, hash);
+                        yield request.method().equals("PUT")
+                                ? put(request, listId, hash)
+                                : patch(request, listId, hash);
                     } catch (MergeFieldRules.MergeFieldsInvalid invalid) {
-                        yield MailchimpProblems.problem(request, 400, "Invalid Resource", "Your merge fields were invalid.", invalid.errors);
+                        yield MailchimpProblems.problem(
+                                request, 400, "Invalid Resource", "Your merge fields were invalid.", invalid.errors);
                     }
                 }
                 case "GET" -> memberReply(200, audiences.existing(listId, hash));
                 case "DELETE" -> archive(listId, hash);
-                default -> throw new Rejection(405, "Method Not Allowed", request.method() + " is not allowed on a member.");
+                default ->
+                    throw new Rejection(405, "Method Not Allowed", request.method() + " is not allowed on a member.");
             };
         }
     }
@@ -64,8 +69,11 @@ final class MemberEndpoints {
             throw invalid("email_address", "The subscriber hash in the path does not match the email address.");
         }
         if (audiences.inCompliance.contains(lower)) {
-            throw new Rejection(400, "Member In Compliance State",
-                    email + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
+            throw new Rejection(
+                    400,
+                    "Member In Compliance State",
+                    email
+                            + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
         }
         Member current = audiences.members.get(listId + "/" + hash);
         // An archived member still exists: status_if_new does not apply to it, and a PUT without an
@@ -85,12 +93,17 @@ final class MemberEndpoints {
             status = current.status(); // archived included
         }
         if (isNew && audiences.forgotten.contains(lower)) {
-            throw new Rejection(400, "Forgotten Email Not Subscribed",
-                    email + " was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.");
+            throw new Rejection(
+                    400,
+                    "Forgotten Email Not Subscribed",
+                    email
+                            + " was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.");
         }
         // Mailchimp keeps merge fields the request leaves out.
         Map<String, String> mergeFields = new LinkedHashMap<>(current == null ? Map.of() : current.mergeFields());
-        body.path("merge_fields").fields().forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
+        body.path("merge_fields")
+                .fields()
+                .forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
         MergeFieldRules.check(audiences.lists.get(listId), request, body, mergeFields);
         Member member = new Member(listId, hash, email, status, Map.copyOf(mergeFields));
         audiences.members.put(listId + "/" + hash, member);
@@ -118,20 +131,28 @@ final class MemberEndpoints {
         JsonNode body = request.json() == null ? JSON.createObjectNode() : request.json();
         String email = current.emailAddress();
         String target = hash;
-        if (body.hasNonNull("email_address") && !subscriberHash(body.get("email_address").asText()).equals(hash)) {
+        if (body.hasNonNull("email_address")
+                && !subscriberHash(body.get("email_address").asText()).equals(hash)) {
             email = body.get("email_address").asText();
             target = subscriberHash(email);
             if (!current.status().equals("subscribed")) {
-                throw invalid("email_address", "This member's status is \"" + current.status()
-                        + ".\" You can only update email addresses for members with a status of \"subscribed.\"");
+                throw invalid(
+                        "email_address",
+                        "This member's status is \"" + current.status()
+                                + ".\" You can only update email addresses for members with a status of \"subscribed.\"");
             }
             Member taken = audiences.members.get(listId + "/" + target);
             if (taken != null) {
-                throw invalid("email_address", "\"" + email + "\" is already in this list with a status of \"" + taken.status() + "\".");
+                throw invalid(
+                        "email_address",
+                        "\"" + email + "\" is already in this list with a status of \"" + taken.status() + "\".");
             }
             if (audiences.inCompliance.contains(email.toLowerCase(Locale.ROOT))) {
-                throw new Rejection(400, "Member In Compliance State",
-                        email + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
+                throw new Rejection(
+                        400,
+                        "Member In Compliance State",
+                        email
+                                + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
             }
         }
         String status = current.status();
@@ -142,7 +163,9 @@ final class MemberEndpoints {
             }
         }
         Map<String, String> mergeFields = new LinkedHashMap<>(current.mergeFields());
-        body.path("merge_fields").fields().forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
+        body.path("merge_fields")
+                .fields()
+                .forEachRemaining(e -> mergeFields.put(e.getKey(), e.getValue().asText()));
         MergeFieldRules.check(audiences.lists.get(listId), request, body, mergeFields);
         Member member = new Member(listId, target, email, status, Map.copyOf(mergeFields));
         audiences.members.remove(listId + "/" + hash);
@@ -162,7 +185,8 @@ final class MemberEndpoints {
         if (member.status().equals("archived")) {
             throw Audiences.notFound();
         }
-        audiences.members.put(listId + "/" + hash, new Member(listId, hash, member.emailAddress(), "archived", member.mergeFields()));
+        audiences.members.put(
+                listId + "/" + hash, new Member(listId, hash, member.emailAddress(), "archived", member.mergeFields()));
         return SandboxReply.of(204, "application/json", new byte[0]);
     }
 

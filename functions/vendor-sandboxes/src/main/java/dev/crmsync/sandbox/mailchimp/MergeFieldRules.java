@@ -29,7 +29,11 @@ final class MergeFieldRules {
      * so the strict form is kept, and kept under skip_merge_validation too). A tag the audience does not
      * have: what v3 answers is not documented; the sandbox refuses it, the stricter side.
      */
-    static void check(List<MailchimpSandbox.MergeField> fields, SandboxRequest request, JsonNode body, Map<String, String> merged) {
+    static void check(
+            List<MailchimpSandbox.MergeField> fields,
+            SandboxRequest request,
+            JsonNode body,
+            Map<String, String> merged) {
         Map<String, MailchimpSandbox.MergeField> schema = new LinkedHashMap<>();
         fields.forEach(f -> schema.put(f.tag(), f));
         boolean skipRequired = "true".equals(request.params().get("skip_merge_validation"));
@@ -39,7 +43,9 @@ final class MergeFieldRules {
             String value = body.path("merge_fields").path(tag).asText();
             if (field == null) {
                 errors.addObject().put("field", tag).put("message", "This merge field does not exist in the audience.");
-            } else if ("US".equals(field.phoneFormat()) && !value.isEmpty() && !US_PHONE.matcher(value).matches()) {
+            } else if ("US".equals(field.phoneFormat())
+                    && !value.isEmpty()
+                    && !US_PHONE.matcher(value).matches()) {
                 errors.addObject().put("field", tag).put("message", "Please enter a valid phone number");
             }
         });

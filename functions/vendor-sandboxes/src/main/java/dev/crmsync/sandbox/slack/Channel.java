@@ -11,6 +11,7 @@ final class Channel {
     final String name;
     /** Whether the bot is a member. */
     final boolean member;
+
     boolean archived;
     final List<ObjectNode> messages = new ArrayList<>();
     final SlidingWindow recentPosts = new SlidingWindow();

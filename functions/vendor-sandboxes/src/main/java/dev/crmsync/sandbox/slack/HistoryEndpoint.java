@@ -58,7 +58,8 @@ final class HistoryEndpoint {
                 BigDecimal ts = new BigDecimal(m.get("ts").asText());
                 int afterOldest = ts.compareTo(oldest);
                 int beforeLatest = latest == null ? -1 : ts.compareTo(latest);
-                if ((inclusive ? afterOldest >= 0 : afterOldest > 0) && (inclusive ? beforeLatest <= 0 : beforeLatest < 0)) {
+                if ((inclusive ? afterOldest >= 0 : afterOldest > 0)
+                        && (inclusive ? beforeLatest <= 0 : beforeLatest < 0)) {
                     newestFirst.add(m);
                 }
             }

@@ -37,8 +37,11 @@ final class PostMessageEndpoint {
         if (metadata != null && metadata.isTextual()) {
             metadata = parse(metadata.asText(), "invalid_metadata_format");
         }
-        if (metadata != null && (!metadata.path("event_type").isTextual() || !metadata.path("event_payload").isObject())) {
-            throw new Rejection(200, "invalid_metadata_format", "metadata needs event_type (string) and event_payload (object)");
+        if (metadata != null
+                && (!metadata.path("event_type").isTextual()
+                        || !metadata.path("event_payload").isObject())) {
+            throw new Rejection(
+                    200, "invalid_metadata_format", "metadata needs event_type (string) and event_payload (object)");
         }
         synchronized (workspace.lock) {
             Channel channel = workspace.channelOf(args.get("channel"));
@@ -76,7 +79,10 @@ final class PostMessageEndpoint {
                 message.set("metadata", metadata);
             }
             channel.messages.add(message);
-            ObjectNode reply = JSON.createObjectNode().put("ok", true).put("channel", channel.id).put("ts", message.get("ts").asText());
+            ObjectNode reply = JSON.createObjectNode()
+                    .put("ok", true)
+                    .put("channel", channel.id)
+                    .put("ts", message.get("ts").asText());
             reply.set("message", message.deepCopy());
             return SandboxReply.json(200, reply);
         }

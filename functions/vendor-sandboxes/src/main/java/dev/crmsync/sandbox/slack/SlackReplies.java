@@ -31,13 +31,16 @@ final class SlackReplies {
                 if (status == 429) {
                     yield notOk(429, "ratelimited").withHeader("Retry-After", "1");
                 }
-                ObjectNode body = JSON.createObjectNode().put("ok", false).put("error", status >= 500 ? "internal_error" : "invalid_request");
+                ObjectNode body = JSON.createObjectNode()
+                        .put("ok", false)
+                        .put("error", status >= 500 ? "internal_error" : "invalid_request");
                 if (cause != null) {
                     body.put("detail", cause);
                 }
                 yield SandboxReply.json(status, body);
             }
-            case SandboxError.RateLimited(int seconds) -> notOk(429, "ratelimited").withHeader("Retry-After", Integer.toString(seconds));
+            case SandboxError.RateLimited(int seconds) ->
+                notOk(429, "ratelimited").withHeader("Retry-After", Integer.toString(seconds));
             case SandboxError.Rejected(int status, String name, String message) -> {
                 ObjectNode body = JSON.createObjectNode().put("ok", false).put("error", name);
                 if (message != null) {
@@ -46,7 +49,7 @@ final class SlackReplies {
                 yield SandboxReply.json(status, body);
             }
             case SandboxError.Unauthorized(String token) ->
-                    notOk(200, token == null ? "not_authed" : revokedAs != null ? revokedAs : "invalid_auth");
+                notOk(200, token == null ? "not_authed" : revokedAs != null ? revokedAs : "invalid_auth");
         };
     }
 
@@ -82,6 +85,7 @@ final class SlackReplies {
     }
 
     static SandboxReply notOk(int status, String error) {
-        return SandboxReply.json(status, JSON.createObjectNode().put("ok", false).put("error", error));
+        return SandboxReply.json(
+                status, JSON.createObjectNode().put("ok", false).put("error", error));
     }
 }

@@ -48,6 +48,7 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
      * at most 15 messages a page and one call a minute (https://docs.slack.dev/apis/web-api/rate-limits).
      */
     public static final int LIMITED_APP_HISTORY_PAGE = 15;
+
     public static final Duration LIMITED_APP_HISTORY_INTERVAL = Duration.ofMinutes(1);
 
     private final Workspace workspace = new Workspace();
@@ -113,7 +114,12 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
      * messages", without Retry-After (https://docs.slack.dev/reference/methods/chat.postMessage).
      */
     public SlackSandbox rejectWorkspacePostingLimit(int times) {
-        return rejectNext("POST", "/api/chat\\.postMessage", times, 200, "rate_limited",
+        return rejectNext(
+                "POST",
+                "/api/chat\\.postMessage",
+                times,
+                200,
+                "rate_limited",
                 "[ERROR] Application has posted too many messages, see https://docs.slack.dev/apis/web-api/rate-limits");
     }
 
@@ -141,8 +147,15 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
     /** A message a person posted in the channel now (no metadata): the traffic a lookup pages through. */
     public SlackSandbox addMessageFromAPerson(String channelId, String text) {
         synchronized (workspace.lock) {
-            workspace.channels.get(channelId).messages.add(JSON.createObjectNode()
-                    .put("type", "message").put("user", "U0PERSON").put("text", text).put("ts", workspace.nextTs(Instant.now())));
+            workspace
+                    .channels
+                    .get(channelId)
+                    .messages
+                    .add(JSON.createObjectNode()
+                            .put("type", "message")
+                            .put("user", "U0PERSON")
+                            .put("text", text)
+                            .put("ts", workspace.nextTs(Instant.now())));
         }
         return this;
     }
@@ -153,7 +166,11 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
     public List<JsonNode> messages(String channelId) {
         synchronized (workspace.lock) {
             Channel channel = workspace.channels.get(channelId);
-            return channel == null ? List.of() : channel.messages.stream().map(m -> (JsonNode) m.deepCopy()).toList();
+            return channel == null
+                    ? List.of()
+                    : channel.messages.stream()
+                            .map(m -> (JsonNode) m.deepCopy())
+                            .toList();
         }
     }
 

@@ -25,6 +25,7 @@ final class Workspace {
     Duration historyInterval = Duration.ZERO;
     /** The {@code conversations.history} calls within {@link #historyInterval}. */
     final SlidingWindow historyCalls = new SlidingWindow();
+
     private long lastTsMicros;
 
     void reset() {

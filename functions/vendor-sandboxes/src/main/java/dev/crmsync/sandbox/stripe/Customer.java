@@ -5,18 +5,18 @@ import java.util.List;
 
 /** A customer: its JSON, whether it was deleted, and its search versions. */
 final class Customer extends Searchable {
-  /** The fields of the flattened view ({@link StripeSandbox#customers}), which search also indexes. */
-  static final List<String> FIELDS =
-      List.of("id", "created", "name", "email", "phone", "description", "currency", "address", "metadata");
+    /** The fields of the flattened view ({@link StripeSandbox#customers}), which search also indexes. */
+    static final List<String> FIELDS =
+            List.of("id", "created", "name", "email", "phone", "description", "currency", "address", "metadata");
 
-  boolean deleted;
+    boolean deleted;
 
-  Customer(ObjectNode json) {
-    super(json);
-  }
+    Customer(ObjectNode json) {
+        super(json);
+    }
 
-  @Override
-  List<String> searchFields() {
-    return FIELDS;
-  }
+    @Override
+    List<String> searchFields() {
+        return FIELDS;
+    }
 }

@@ -11,25 +11,25 @@ import java.util.Map;
  * invoice items in line order, and its search versions.
  */
 final class Invoice extends Searchable {
-  /** What the invoice search index holds (and {@link StripeSandbox#setSearchLag} delays). */
-  static final List<String> SEARCH_FIELDS = List.of("customer", "status", "number", "currency", "metadata");
+    /** What the invoice search index holds (and {@link StripeSandbox#setSearchLag} delays). */
+    static final List<String> SEARCH_FIELDS = List.of("customer", "status", "number", "currency", "metadata");
 
-  final Map<String, String> created = new LinkedHashMap<>();
-  final List<String> itemIds = new ArrayList<>();
+    final Map<String, String> created = new LinkedHashMap<>();
+    final List<String> itemIds = new ArrayList<>();
 
-  Invoice(ObjectNode json) {
-    super(json);
-  }
+    Invoice(ObjectNode json) {
+        super(json);
+    }
 
-  @Override
-  List<String> searchFields() {
-    return SEARCH_FIELDS;
-  }
+    @Override
+    List<String> searchFields() {
+        return SEARCH_FIELDS;
+    }
 
-  Map<String, String> extras() {
-    Map<String, String> m = new LinkedHashMap<>(created);
-    m.put("line_count", Integer.toString(itemIds.size()));
-    m.put("invoice_items", String.join(",", itemIds));
-    return m;
-  }
+    Map<String, String> extras() {
+        Map<String, String> m = new LinkedHashMap<>(created);
+        m.put("line_count", Integer.toString(itemIds.size()));
+        m.put("invoice_items", String.join(",", itemIds));
+        return m;
+    }
 }

@@ -10,18 +10,18 @@ import java.util.Map;
 
 /** An object search can find: its JSON and the versions of its searchable fields. */
 abstract class Searchable {
-  final ObjectNode json;
-  /** Versions of the searchable fields, for the search lag: (time, flattened fields). */
-  final List<Map.Entry<Instant, Map<String, String>>> versions = new ArrayList<>();
+    final ObjectNode json;
+    /** Versions of the searchable fields, for the search lag: (time, flattened fields). */
+    final List<Map.Entry<Instant, Map<String, String>>> versions = new ArrayList<>();
 
-  Searchable(ObjectNode json) {
-    this.json = json;
-  }
+    Searchable(ObjectNode json) {
+        this.json = json;
+    }
 
-  abstract List<String> searchFields();
+    abstract List<String> searchFields();
 
-  /** Call after every change: search sees this version once it is older than the search lag. */
-  void snapshot() {
-    versions.add(Map.entry(Instant.now(), flatten(json, searchFields(), Map.of())));
-  }
+    /** Call after every change: search sees this version once it is older than the search lag. */
+    void snapshot() {
+        versions.add(Map.entry(Instant.now(), flatten(json, searchFields(), Map.of())));
+    }
 }

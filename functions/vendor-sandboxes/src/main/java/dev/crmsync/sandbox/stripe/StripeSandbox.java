@@ -74,182 +74,208 @@ import java.util.function.Supplier;
  */
 public final class StripeSandbox extends VendorSandbox<StripeSandbox> {
 
-  /** The package's one mapper (Stripe's fixtures, the objects it builds, the error bodies). */
-  static final ObjectMapper JSON = new ObjectMapper();
-  /** Bearer, or Basic with the key as user name, or the bare key, as Stripe accepts. */
-  private static final ApiKeyScheme STRIPE_KEYS =
-      ApiKeyScheme.bearer().or(ApiKeyScheme.basicUser()).or(ApiKeyScheme.rawAuthorization());
+    /** The package's one mapper (Stripe's fixtures, the objects it builds, the error bodies). */
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Bearer, or Basic with the key as user name, or the bare key, as Stripe accepts. */
+    private static final ApiKeyScheme STRIPE_KEYS =
+            ApiKeyScheme.bearer().or(ApiKeyScheme.basicUser()).or(ApiKeyScheme.rawAuthorization());
 
-  private final Account account;
+    private final Account account;
 
-  private StripeSandbox() {
-    super("stripe");
-    Fixtures.load(); // fail fast with a clear message if the fixtures are missing
-    this.account = new Account();
-  }
-
-  /**
-   * The sandbox of this test JVM, started on first use and stopped at exit (starting one per test
-   * class costs seconds). Tests {@link #reset()} it before use.
-   */
-  public static StripeSandbox shared() {
-    return shared(StripeSandbox.class, StripeSandbox::start);
-  }
-
-  /** Starts a sandbox on 127.0.0.1 with a free port. */
-  public static StripeSandbox start() {
-    return new StripeSandbox().startServer();
-  }
-
-  // ---------------------------------------------------------------- configuration
-
-  /**
-   * Creates a customer as a person (or another integration) does in the Dashboard, with the given
-   * create parameters (e.g. {@code email}, {@code name}, {@code metadata[plan]}); returns its id.
-   * Stripe does not make e-mail addresses unique: the list endpoint's {@code email} filter returns
-   * every customer with that exact address (https://docs.stripe.com/api/customers/list), so a
-   * customer created by hand may share its address with one an integration creates.
-   */
-  public String addCustomerByHand(Map<String, String> params) {
-    synchronized (account.lock) {
-      return account.customerEndpoints.createCustomer(params).get("id").asText();
+    private StripeSandbox() {
+        super("stripe");
+        Fixtures.load(); // fail fast with a clear message if the fixtures are missing
+        this.account = new Account();
     }
-  }
 
-  /** Deletes a customer as a person does in the Dashboard ({@code DELETE /v1/customers/{id}}). */
-  public StripeSandbox deleteCustomer(String customerId) {
-    synchronized (account.lock) {
-      account.customerEndpoints.deleteCustomer(customerId);
+    /**
+     * The sandbox of this test JVM, started on first use and stopped at exit (starting one per test
+     * class costs seconds). Tests {@link #reset()} it before use.
+     */
+    public static StripeSandbox shared() {
+        return shared(StripeSandbox.class, StripeSandbox::start);
     }
-    return this;
-  }
 
-  /**
-   * The next {@code times} matching requests get {@code status} (e.g. 400/402/404) with {@code
-   * {"error":{"type":type,"code":code,"message":message}}} ({@code code} may be null). Nothing is
-   * executed or saved.
-   */
-  public StripeSandbox rejectNext(
-      String method, String pathRegex, int times, int status, String type, String code, String message) {
-    return answerNext(method, pathRegex, times, request -> StripeReplies.errorReply(status, type, code, null, message, request, null));
-  }
-
-  /**
-   * Customer and invoice search see only data at least this old (Stripe's search index lags, usually
-   * under a minute). Zero (the default) makes search immediately consistent. Retrieve/list are
-   * unaffected.
-   */
-  public StripeSandbox setSearchLag(Duration lag) {
-    account.searchLag = lag == null ? Duration.ZERO : lag;
-    return this;
-  }
-
-  /** Forgets all saved idempotency keys, as Stripe does after 24 h: a reused key is a new request. */
-  public StripeSandbox forgetIdempotencyKeys() {
-    synchronized (account.lock) {
-      account.idempotency.clear();
+    /** Starts a sandbox on 127.0.0.1 with a free port. */
+    public static StripeSandbox start() {
+        return new StripeSandbox().startServer();
     }
-    return this;
-  }
 
-  // ---------------------------------------------------------------- inspection
+    // ---------------------------------------------------------------- configuration
 
-  /**
-   * Live (not deleted) customers in creation order, flattened: {@code id, created, name, email, phone, description,
-   * currency, address[...], metadata[...]} (null fields omitted).
-   */
-  public List<Map<String, String>> customers() {
-    synchronized (account.lock) {
-      return account.customers.values().stream()
-          .filter(c -> !c.deleted)
-          .map(c -> flatten(c.json, Customer.FIELDS, Map.of()))
-          .toList();
+    /**
+     * Creates a customer as a person (or another integration) does in the Dashboard, with the given
+     * create parameters (e.g. {@code email}, {@code name}, {@code metadata[plan]}); returns its id.
+     * Stripe does not make e-mail addresses unique: the list endpoint's {@code email} filter returns
+     * every customer with that exact address (https://docs.stripe.com/api/customers/list), so a
+     * customer created by hand may share its address with one an integration creates.
+     */
+    public String addCustomerByHand(Map<String, String> params) {
+        synchronized (account.lock) {
+            return account.customerEndpoints.createCustomer(params).get("id").asText();
+        }
     }
-  }
 
-  /** The first-created customer whose {@code metadata[crm_id]} equals {@code crmId} (no search lag). */
-  public Optional<Map<String, String>> customerByCrmId(String crmId) {
-    return customers().stream().filter(c -> crmId.equals(c.get("metadata[crm_id]"))).findFirst();
-  }
-
-  /**
-   * Invoices in creation order: {@code id, customer, status} ({@code draft}/{@code open}/{@code
-   * paid}), {@code number} (once finalized), {@code currency, collection_method, auto_advance,
-   * description, due_date, amount_due, subtotal, total, hosted_invoice_url,
-   * status_transitions[finalized_at], status_transitions[paid_at], metadata[...]} (null fields
-   * omitted), plus the create
-   * parameters Stripe does not echo ({@code days_until_due}, {@code pending_invoice_items_behavior}),
-   * {@code line_count} and {@code invoice_items} (comma-separated {@code ii_} ids, in line order).
-   */
-  public List<Map<String, String>> invoices() {
-    synchronized (account.lock) {
-      return account.invoices.values().stream().map(i -> flatten(i.json, INVOICE_FIELDS, i.extras())).toList();
+    /** Deletes a customer as a person does in the Dashboard ({@code DELETE /v1/customers/{id}}). */
+    public StripeSandbox deleteCustomer(String customerId) {
+        synchronized (account.lock) {
+            account.customerEndpoints.deleteCustomer(customerId);
+        }
+        return this;
     }
-  }
 
-  /**
-   * Invoice items in creation order: {@code id, customer, invoice, amount, currency, description,
-   * date, metadata[...]}.
-   */
-  public List<Map<String, String>> invoiceItems() {
-    synchronized (account.lock) {
-      return account.items.values().stream().map(i -> flatten(i, ITEM_FIELDS, Map.of())).toList();
+    /**
+     * The next {@code times} matching requests get {@code status} (e.g. 400/402/404) with {@code
+     * {"error":{"type":type,"code":code,"message":message}}} ({@code code} may be null). Nothing is
+     * executed or saved.
+     */
+    public StripeSandbox rejectNext(
+            String method, String pathRegex, int times, int status, String type, String code, String message) {
+        return answerNext(
+                method,
+                pathRegex,
+                times,
+                request -> StripeReplies.errorReply(status, type, code, null, message, request, null));
     }
-  }
 
-  // ---------------------------------------------------------------- as a VendorSandbox
+    /**
+     * Customer and invoice search see only data at least this old (Stripe's search index lags, usually
+     * under a minute). Zero (the default) makes search immediately consistent. Retrieve/list are
+     * unaffected.
+     */
+    public StripeSandbox setSearchLag(Duration lag) {
+        account.searchLag = lag == null ? Duration.ZERO : lag;
+        return this;
+    }
 
-  @Override
-  protected ApiKeyScheme apiKeyScheme() {
-    return STRIPE_KEYS;
-  }
+    /** Forgets all saved idempotency keys, as Stripe does after 24 h: a reused key is a new request. */
+    public StripeSandbox forgetIdempotencyKeys() {
+        synchronized (account.lock) {
+            account.idempotency.clear();
+        }
+        return this;
+    }
 
-  @Override
-  protected Set<String> recordedHeaders() {
-    return Set.of("Content-Type", "Idempotency-Key", "Stripe-Version");
-  }
+    // ---------------------------------------------------------------- inspection
 
-  @Override
-  protected void resetState() {
-    account.reset();
-  }
+    /**
+     * Live (not deleted) customers in creation order, flattened: {@code id, created, name, email, phone, description,
+     * currency, address[...], metadata[...]} (null fields omitted).
+     */
+    public List<Map<String, String>> customers() {
+        synchronized (account.lock) {
+            return account.customers.values().stream()
+                    .filter(c -> !c.deleted)
+                    .map(c -> flatten(c.json, Customer.FIELDS, Map.of()))
+                    .toList();
+        }
+    }
 
-  @Override
-  protected SandboxReply errorReply(SandboxRequest request, SandboxError error) {
-    return StripeReplies.errorReply(request, error);
-  }
+    /** The first-created customer whose {@code metadata[crm_id]} equals {@code crmId} (no search lag). */
+    public Optional<Map<String, String>> customerByCrmId(String crmId) {
+        return customers().stream()
+                .filter(c -> crmId.equals(c.get("metadata[crm_id]")))
+                .findFirst();
+    }
 
-  @Override
-  protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
-    return account.serve(request, failure, () -> route(request));
-  }
+    /**
+     * Invoices in creation order: {@code id, customer, status} ({@code draft}/{@code open}/{@code
+     * paid}), {@code number} (once finalized), {@code currency, collection_method, auto_advance,
+     * description, due_date, amount_due, subtotal, total, hosted_invoice_url,
+     * status_transitions[finalized_at], status_transitions[paid_at], metadata[...]} (null fields
+     * omitted), plus the create
+     * parameters Stripe does not echo ({@code days_until_due}, {@code pending_invoice_items_behavior}),
+     * {@code line_count} and {@code invoice_items} (comma-separated {@code ii_} ids, in line order).
+     */
+    public List<Map<String, String>> invoices() {
+        synchronized (account.lock) {
+            return account.invoices.values().stream()
+                    .map(i -> flatten(i.json, INVOICE_FIELDS, i.extras()))
+                    .toList();
+        }
+    }
 
-  /** The endpoints without idempotency (GET, DELETE, a POST without a key). */
-  @Override
-  protected SandboxReply route(SandboxRequest request) {
-    Outcome o = account.execute(request.method(), request.path(), request.params());
-    String key = request.header("Idempotency-Key");
-    return StripeReplies.reply(
-        o.status(), o.body(), request, key == null || key.isEmpty() ? null : key, request.header("Stripe-Version"), null);
-  }
+    /**
+     * Invoice items in creation order: {@code id, customer, invoice, amount, currency, description,
+     * date, metadata[...]}.
+     */
+    public List<Map<String, String>> invoiceItems() {
+        synchronized (account.lock) {
+            return account.items.values().stream()
+                    .map(i -> flatten(i, ITEM_FIELDS, Map.of()))
+                    .toList();
+        }
+    }
 
-  // ================================================================= implementation
+    // ---------------------------------------------------------------- as a VendorSandbox
 
-  private static final List<String> INVOICE_FIELDS =
-      List.of(
-          "id", "customer", "status", "number", "currency", "collection_method", "auto_advance",
-          "description", "due_date", "amount_due", "subtotal", "total", "hosted_invoice_url",
-          "status_transitions", "metadata");
-  private static final List<String> ITEM_FIELDS =
-      List.of("id", "customer", "invoice", "amount", "currency", "description", "date", "metadata");
+    @Override
+    protected ApiKeyScheme apiKeyScheme() {
+        return STRIPE_KEYS;
+    }
 
-  /** {@link VendorSandbox#runEndpoint}, for this package's {@link Account}. */
-  static <T> T runEndpointUnder(EndpointFailure failure, Supplier<T> endpoint, IntFunction<T> failed) {
-    return runEndpoint(failure, endpoint, failed);
-  }
+    @Override
+    protected Set<String> recordedHeaders() {
+        return Set.of("Content-Type", "Idempotency-Key", "Stripe-Version");
+    }
 
-  /** {@link VendorSandbox#randomId}, for this package's endpoints (ids, invoice prefixes, tokens). */
-  static String random(int n) {
-    return randomId(n);
-  }
+    @Override
+    protected void resetState() {
+        account.reset();
+    }
+
+    @Override
+    protected SandboxReply errorReply(SandboxRequest request, SandboxError error) {
+        return StripeReplies.errorReply(request, error);
+    }
+
+    @Override
+    protected SandboxReply serve(SandboxRequest request, EndpointFailure failure) {
+        return account.serve(request, failure, () -> route(request));
+    }
+
+    /** The endpoints without idempotency (GET, DELETE, a POST without a key). */
+    @Override
+    protected SandboxReply route(SandboxRequest request) {
+        Outcome o = account.execute(request.method(), request.path(), request.params());
+        String key = request.header("Idempotency-Key");
+        return StripeReplies.reply(
+                o.status(),
+                o.body(),
+                request,
+                key == null || key.isEmpty() ? null : key,
+                request.header("Stripe-Version"),
+                null);
+    }
+
+    // ================================================================= implementation
+
+    private static final List<String> INVOICE_FIELDS = List.of(
+            "id",
+            "customer",
+            "status",
+            "number",
+            "currency",
+            "collection_method",
+            "auto_advance",
+            "description",
+            "due_date",
+            "amount_due",
+            "subtotal",
+            "total",
+            "hosted_invoice_url",
+            "status_transitions",
+            "metadata");
+    private static final List<String> ITEM_FIELDS =
+            List.of("id", "customer", "invoice", "amount", "currency", "description", "date", "metadata");
+
+    /** {@link VendorSandbox#runEndpoint}, for this package's {@link Account}. */
+    static <T> T runEndpointUnder(EndpointFailure failure, Supplier<T> endpoint, IntFunction<T> failed) {
+        return runEndpoint(failure, endpoint, failed);
+    }
+
+    /** {@link VendorSandbox#randomId}, for this package's endpoints (ids, invoice prefixes, tokens). */
+    static String random(int n) {
+        return randomId(n);
+    }
 }

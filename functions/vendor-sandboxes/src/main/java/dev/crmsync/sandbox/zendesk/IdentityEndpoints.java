@@ -59,7 +59,8 @@ final class IdentityEndpoints {
                 return recordInvalid("value", "Value: " + value + " has already been taken");
             }
             account.addEmail(user, value);
-            if (!given.path("skip_verify_email").asBoolean(false) && !request.json().path("skip_verify_email").asBoolean(false)) {
+            if (!given.path("skip_verify_email").asBoolean(false)
+                    && !request.json().path("skip_verify_email").asBoolean(false)) {
                 account.verificationEmails.add(value);
             }
             List<ObjectNode> own = account.identities.get(userId);
@@ -100,7 +101,9 @@ final class IdentityEndpoints {
     }
 
     private ObjectNode requireIdentity(long userId, long identityId) {
-        return account.identities.getOrDefault(userId, List.of()).stream().filter(i -> i.get("id").asLong() == identityId).findFirst()
+        return account.identities.getOrDefault(userId, List.of()).stream()
+                .filter(i -> i.get("id").asLong() == identityId)
+                .findFirst()
                 .orElseThrow(ZendeskReplies::notFound);
     }
 }

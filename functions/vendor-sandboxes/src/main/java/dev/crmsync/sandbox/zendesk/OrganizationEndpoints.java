@@ -32,8 +32,11 @@ final class OrganizationEndpoints {
         JsonNode given = given(request, "organization");
         synchronized (account.lock) {
             String externalId = text(given, "external_id");
-            Optional<ObjectNode> existing = externalId == null ? Optional.empty() : account.findOrganization(externalId);
-            String name = given.has("name") ? text(given, "name") : existing.map(o -> text(o, "name")).orElse(null);
+            Optional<ObjectNode> existing =
+                    externalId == null ? Optional.empty() : account.findOrganization(externalId);
+            String name = given.has("name")
+                    ? text(given, "name")
+                    : existing.map(o -> text(o, "name")).orElse(null);
             if (name == null || name.isBlank()) {
                 return recordInvalid("name", "Name: cannot be blank");
             }
@@ -41,7 +44,8 @@ final class OrganizationEndpoints {
             // names are unique, compared after trimming surrounding whitespace (Create Organization,
             // https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#create-organization)
             boolean taken = account.organizations.values().stream()
-                    .anyMatch(o -> !Long.valueOf(o.get("id").asLong()).equals(ownId) && name.strip().equalsIgnoreCase(text(o, "name").strip()));
+                    .anyMatch(o -> !Long.valueOf(o.get("id").asLong()).equals(ownId)
+                            && name.strip().equalsIgnoreCase(text(o, "name").strip()));
             if (taken) {
                 return recordInvalid("name", "Name: " + name + " has already been taken");
             }
@@ -64,7 +68,8 @@ final class OrganizationEndpoints {
             if (name == null || name.isBlank()) {
                 return recordInvalid("name", "Name: cannot be blank");
             }
-            if (account.organizations.values().stream().anyMatch(o -> o.get("id").asLong() != id && name.equalsIgnoreCase(text(o, "name")))) {
+            if (account.organizations.values().stream()
+                    .anyMatch(o -> o.get("id").asLong() != id && name.equalsIgnoreCase(text(o, "name")))) {
                 return recordInvalid("name", "Name: " + name + " has already been taken");
             }
             copyFields(given, org);
@@ -81,7 +86,11 @@ final class OrganizationEndpoints {
     SandboxReply organizationsNamed(String name) {
         requiredSearchTerm(name, "name");
         synchronized (account.lock) {
-            return page("organizations", account.organizations.values().stream().filter(o -> name.strip().equalsIgnoreCase(text(o, "name").strip())));
+            return page(
+                    "organizations",
+                    account.organizations.values().stream()
+                            .filter(o -> name.strip()
+                                    .equalsIgnoreCase(text(o, "name").strip())));
         }
     }
 
@@ -93,7 +102,10 @@ final class OrganizationEndpoints {
     SandboxReply searchByExternalId(String externalId) {
         requiredSearchTerm(externalId, "external_id");
         synchronized (account.lock) {
-            return page("organizations", account.organizations.values().stream().filter(o -> externalId.equalsIgnoreCase(text(o, "external_id"))));
+            return page(
+                    "organizations",
+                    account.organizations.values().stream()
+                            .filter(o -> externalId.equalsIgnoreCase(text(o, "external_id"))));
         }
     }
 
@@ -107,7 +119,9 @@ final class OrganizationEndpoints {
                 throw notFound();
             }
             // its users lose their membership
-            account.users.values().stream().filter(u -> u.path("organization_id").asLong(-1) == id).forEach(u -> u.putNull("organization_id"));
+            account.users.values().stream()
+                    .filter(u -> u.path("organization_id").asLong(-1) == id)
+                    .forEach(u -> u.putNull("organization_id"));
             return ZendeskReplies.noContent();
         }
     }

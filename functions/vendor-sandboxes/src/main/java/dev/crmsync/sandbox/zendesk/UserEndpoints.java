@@ -44,8 +44,10 @@ final class UserEndpoints {
             String externalId = text(given, "external_id");
             String email = text(given, "email");
             Optional<ObjectNode> existing = account.findActiveUser(externalId, email);
-            boolean heldByADeletedUser = externalId != null && account.users.values().stream()
-                    .anyMatch(u -> !u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id")));
+            boolean heldByADeletedUser = externalId != null
+                    && account.users.values().stream()
+                            .anyMatch(u -> !u.path("active").asBoolean()
+                                    && externalId.equalsIgnoreCase(text(u, "external_id")));
             if (existing.isEmpty() && heldByADeletedUser && account.deletedUsersKeepExternalIds) {
                 return recordInvalid("external_id", "External: " + externalId + " has already been taken");
             }
@@ -62,12 +64,16 @@ final class UserEndpoints {
             if (badPhone.isPresent()) {
                 return badPhone.get();
             }
-            String name = given.has("name") ? text(given, "name") : existing.map(u -> text(u, "name")).orElse(null);
+            String name = given.has("name")
+                    ? text(given, "name")
+                    : existing.map(u -> text(u, "name")).orElse(null);
             if (name == null || name.isBlank()) {
                 return recordInvalid("name", "Name: is too short (minimum one character)");
             }
             JsonNode organizationId = given.get("organization_id");
-            if (organizationId != null && !organizationId.isNull() && !account.organizations.containsKey(organizationId.asLong())) {
+            if (organizationId != null
+                    && !organizationId.isNull()
+                    && !account.organizations.containsKey(organizationId.asLong())) {
                 return recordInvalid("organization_id", "Organization: is invalid");
             }
             if (existing.isPresent() && email != null && account.heldByAnotherUser(existing.get(), email)) {
@@ -76,11 +82,15 @@ final class UserEndpoints {
             ObjectNode user = existing.orElseGet(() -> account.newUser("end-user"));
             copyUserFields(given, user);
             account.addEmail(user, email);
-            if (existing.isEmpty() && email != null && !given.path("skip_verify_email").asBoolean(false)) {
+            if (existing.isEmpty()
+                    && email != null
+                    && !given.path("skip_verify_email").asBoolean(false)) {
                 account.verificationEmails.add(email);
             }
             user.put("updated_at", request.at().toString());
-            account.userWrites.computeIfAbsent(user.get("id").asLong(), id -> new SlidingWindow()).add(request.at());
+            account.userWrites
+                    .computeIfAbsent(user.get("id").asLong(), id -> new SlidingWindow())
+                    .add(request.at());
             return one(existing.isPresent() ? 200 : 201, "user", user.deepCopy());
         }
     }
@@ -107,7 +117,9 @@ final class UserEndpoints {
                 return recordInvalid("email", "Email: " + email + " is not properly formatted");
             }
             JsonNode organizationId = given.get("organization_id");
-            if (organizationId != null && !organizationId.isNull() && !account.organizations.containsKey(organizationId.asLong())) {
+            if (organizationId != null
+                    && !organizationId.isNull()
+                    && !account.organizations.containsKey(organizationId.asLong())) {
                 return recordInvalid("organization_id", "Organization: is invalid");
             }
             Optional<SandboxReply> badPhone = phoneRefusal(given);
@@ -162,8 +174,11 @@ final class UserEndpoints {
     SandboxReply searchByExternalId(String externalId) {
         requiredSearchTerm(externalId, "external_id");
         synchronized (account.lock) {
-            return page("users", account.users.values().stream()
-                    .filter(u -> u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id"))));
+            return page(
+                    "users",
+                    account.users.values().stream()
+                            .filter(u -> u.path("active").asBoolean()
+                                    && externalId.equalsIgnoreCase(text(u, "external_id"))));
         }
     }
 
@@ -181,7 +196,10 @@ final class UserEndpoints {
         }
         String address = email.group(1);
         synchronized (account.lock) {
-            return page("users", account.users.values().stream().filter(u -> u.path("active").asBoolean() && account.hasEmail(u, address)));
+            return page(
+                    "users",
+                    account.users.values().stream()
+                            .filter(u -> u.path("active").asBoolean() && account.hasEmail(u, address)));
         }
     }
 
@@ -235,7 +253,11 @@ final class UserEndpoints {
             }
             account.users.remove(id);
             account.identities.remove(id);
-            ObjectNode gone = user.deepCopy().putNull("email").putNull("phone").putNull("external_id").put("name", "Permanently Deleted User");
+            ObjectNode gone = user.deepCopy()
+                    .putNull("email")
+                    .putNull("phone")
+                    .putNull("external_id")
+                    .put("name", "Permanently Deleted User");
             return one(200, "deleted_user", gone);
         }
     }

@@ -28,6 +28,7 @@ final class ZendeskAccount {
     final Map<Long, ObjectNode> users = new LinkedHashMap<>();
     /** Each user's identities (e-mail addresses), in creation order; the user's {@code email} is its primary one. */
     final Map<Long, List<ObjectNode>> identities = new HashMap<>();
+
     final Map<Long, SlidingWindow> userWrites = new HashMap<>();
     final SlidingWindow accountRequests = new SlidingWindow();
     final List<String> verificationEmails = new ArrayList<>();
@@ -55,7 +56,8 @@ final class ZendeskAccount {
     /** A new active user of {@code role}, stored under a new id. */
     ObjectNode newUser(String role) {
         long id = newId();
-        ObjectNode created = JSON.createObjectNode().put("id", id).put("role", role).put("active", true);
+        ObjectNode created =
+                JSON.createObjectNode().put("id", id).put("role", role).put("active", true);
         users.put(id, created);
         return created;
     }
@@ -97,15 +99,21 @@ final class ZendeskAccount {
         if (own.stream().anyMatch(i -> email.equalsIgnoreCase(text(i, "value")))) {
             return;
         }
-        own.add(JSON.createObjectNode().put("id", newId()).put("user_id", user.get("id").asLong()).put("type", "email")
-                .put("value", email).put("verified", false).put("primary", own.isEmpty()));
+        own.add(JSON.createObjectNode()
+                .put("id", newId())
+                .put("user_id", user.get("id").asLong())
+                .put("type", "email")
+                .put("value", email)
+                .put("verified", false)
+                .put("primary", own.isEmpty()));
         showPrimaryEmail(user);
     }
 
     /** The user's {@code email}: the value of its primary e-mail identity, null when it has none. */
     void showPrimaryEmail(ObjectNode user) {
         Optional<ObjectNode> primary = identities.getOrDefault(user.get("id").asLong(), List.of()).stream()
-                .filter(i -> i.path("primary").asBoolean()).findFirst();
+                .filter(i -> i.path("primary").asBoolean())
+                .findFirst();
         if (primary.isPresent()) {
             user.put("email", text(primary.get(), "value"));
         } else {
@@ -115,7 +123,8 @@ final class ZendeskAccount {
 
     /** An active user one of whose e-mail identities is this address (compared without case). */
     boolean hasEmail(ObjectNode user, String email) {
-        return identities.getOrDefault(user.get("id").asLong(), List.of()).stream().anyMatch(i -> email.equalsIgnoreCase(text(i, "value")));
+        return identities.getOrDefault(user.get("id").asLong(), List.of()).stream()
+                .anyMatch(i -> email.equalsIgnoreCase(text(i, "value")));
     }
 
     /**
@@ -123,7 +132,8 @@ final class ZendeskAccount {
      * refused with 422 (the wording is not verified; the sandbox refuses rather than share it).
      */
     boolean heldByAnotherUser(ObjectNode user, String email) {
-        return users.values().stream().anyMatch(u -> u != user && u.path("active").asBoolean() && hasEmail(u, email));
+        return users.values().stream()
+                .anyMatch(u -> u != user && u.path("active").asBoolean() && hasEmail(u, email));
     }
 
     ObjectNode requireUser(long userId) {
@@ -140,7 +150,9 @@ final class ZendeskAccount {
      * (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#search-organizations).
      */
     Optional<ObjectNode> findOrganization(String externalId) {
-        return organizations.values().stream().filter(o -> externalId.equalsIgnoreCase(text(o, "external_id"))).findFirst();
+        return organizations.values().stream()
+                .filter(o -> externalId.equalsIgnoreCase(text(o, "external_id")))
+                .findFirst();
     }
 
     /**
@@ -152,12 +164,17 @@ final class ZendeskAccount {
      * the update copies the given {@code external_id}, so the last writer's case is kept.
      */
     Optional<ObjectNode> findActiveUser(String externalId, String email) {
-        Optional<ObjectNode> byExternalId = externalId == null ? Optional.empty() : users.values().stream()
-                .filter(u -> u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id"))).findFirst();
+        Optional<ObjectNode> byExternalId = externalId == null
+                ? Optional.empty()
+                : users.values().stream()
+                        .filter(u ->
+                                u.path("active").asBoolean() && externalId.equalsIgnoreCase(text(u, "external_id")))
+                        .findFirst();
         if (byExternalId.isPresent() || email == null) {
             return byExternalId;
         }
         return users.values().stream()
-                .filter(u -> u.path("active").asBoolean() && hasEmail(u, email)).findFirst();
+                .filter(u -> u.path("active").asBoolean() && hasEmail(u, email))
+                .findFirst();
     }
 }

@@ -28,14 +28,21 @@ final class ZendeskReplies {
     static SandboxReply errorReply(SandboxError error) {
         return switch (error) {
             case SandboxError.Failure(int status, String cause) ->
-                    error(status, status >= 500 ? "InternalError" : "Error", cause == null ? "Something went wrong" : cause);
-            case SandboxError.RateLimited(int seconds) -> SandboxReply.of(429, "text/plain; charset=utf-8",
-                            ("Rate limit exceeded. Retry after " + seconds + " seconds.").getBytes(StandardCharsets.UTF_8))
-                    .withHeader("Retry-After", Integer.toString(seconds));
+                error(
+                        status,
+                        status >= 500 ? "InternalError" : "Error",
+                        cause == null ? "Something went wrong" : cause);
+            case SandboxError.RateLimited(int seconds) ->
+                SandboxReply.of(
+                                429,
+                                "text/plain; charset=utf-8",
+                                ("Rate limit exceeded. Retry after " + seconds + " seconds.")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .withHeader("Retry-After", Integer.toString(seconds));
             case SandboxError.Rejected(int status, String name, String message) -> error(status, name, message);
             // Zendesk answers a refused token with a bare error string
             case SandboxError.Unauthorized(String key) ->
-                    SandboxReply.json(401, JSON.createObjectNode().put("error", "Couldn't authenticate you"));
+                SandboxReply.json(401, JSON.createObjectNode().put("error", "Couldn't authenticate you"));
         };
     }
 
@@ -80,7 +87,8 @@ final class ZendeskReplies {
     }
 
     static SandboxReply recordInvalid(String field, String description) {
-        ObjectNode body = JSON.createObjectNode().put("error", "RecordInvalid").put("description", "Record validation errors");
+        ObjectNode body =
+                JSON.createObjectNode().put("error", "RecordInvalid").put("description", "Record validation errors");
         ArrayNode problems = body.putObject("details").putArray(field);
         problems.addObject().put("description", description).put("error", "InvalidValue");
         return SandboxReply.json(422, body);

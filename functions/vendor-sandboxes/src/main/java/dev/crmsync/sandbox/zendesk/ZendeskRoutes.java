@@ -17,7 +17,8 @@ final class ZendeskRoutes {
     private static final Pattern DELETED_USER = Pattern.compile("/api/v2/deleted_users/(\\d+)(?:\\.json)?");
     private static final Pattern IDENTITIES = Pattern.compile("/api/v2/users/(\\d+)/identities(?:\\.json)?");
     private static final Pattern IDENTITY = Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)(?:\\.json)?");
-    private static final Pattern MAKE_PRIMARY = Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)/make_primary(?:\\.json)?");
+    private static final Pattern MAKE_PRIMARY =
+            Pattern.compile("/api/v2/users/(\\d+)/identities/(\\d+)/make_primary(?:\\.json)?");
 
     private final ZendeskAccount account;
     private final ApiKeyScheme tokens;
@@ -46,8 +47,12 @@ final class ZendeskRoutes {
         Matcher makePrimary = MAKE_PRIMARY.matcher(request.path());
         Matcher deletedUser = DELETED_USER.matcher(request.path());
         if (needsManageRole(method, path) && actsAsPlainAgent(request)) {
-            // Zendesk's answer to an agent whose role does not allow the call (reported in https://github.com/facetoe/zenpy/issues/336)
-            throw new Rejection(403, "Forbidden", "You do not have access to this page. Please contact the account owner of this help desk for further help.");
+            // Zendesk's answer to an agent whose role does not allow the call (reported in
+            // https://github.com/facetoe/zenpy/issues/336)
+            throw new Rejection(
+                    403,
+                    "Forbidden",
+                    "You do not have access to this page. Please contact the account owner of this help desk for further help.");
         }
         if (method.equals("GET") && deletedUser.matches()) {
             return userEndpoints.showDeletedUser(Long.parseLong(deletedUser.group(1)));
@@ -62,10 +67,12 @@ final class ZendeskRoutes {
             return identityEndpoints.createIdentity(request, Long.parseLong(userIdentities.group(1)));
         }
         if (method.equals("PUT") && makePrimary.matches()) {
-            return identityEndpoints.makePrimary(Long.parseLong(makePrimary.group(1)), Long.parseLong(makePrimary.group(2)));
+            return identityEndpoints.makePrimary(
+                    Long.parseLong(makePrimary.group(1)), Long.parseLong(makePrimary.group(2)));
         }
         if (method.equals("DELETE") && identity.matches()) {
-            return identityEndpoints.deleteIdentity(Long.parseLong(identity.group(1)), Long.parseLong(identity.group(2)));
+            return identityEndpoints.deleteIdentity(
+                    Long.parseLong(identity.group(1)), Long.parseLong(identity.group(2)));
         }
         if (method.equals("POST") && path.equals("/api/v2/organizations/create_or_update")) {
             return organizationEndpoints.createOrUpdateOrganization(request);
@@ -73,13 +80,17 @@ final class ZendeskRoutes {
         if (method.equals("POST") && path.equals("/api/v2/users/create_or_update")) {
             return userEndpoints.createOrUpdateUser(request);
         }
-        if (method.equals("GET") && path.equals("/api/v2/organizations/search") && request.params().containsKey("name")) {
+        if (method.equals("GET")
+                && path.equals("/api/v2/organizations/search")
+                && request.params().containsKey("name")) {
             return organizationEndpoints.organizationsNamed(request.params().get("name"));
         }
         if (method.equals("GET") && path.equals("/api/v2/organizations/search")) {
             return organizationEndpoints.searchByExternalId(request.params().get("external_id"));
         }
-        if (method.equals("GET") && path.equals("/api/v2/users/search") && request.params().containsKey("query")) {
+        if (method.equals("GET")
+                && path.equals("/api/v2/users/search")
+                && request.params().containsKey("query")) {
             return userEndpoints.usersMatching(request.params().get("query"));
         }
         if (method.equals("GET") && path.equals("/api/v2/users/search")) {
@@ -104,7 +115,8 @@ final class ZendeskRoutes {
             return userEndpoints.deleteUser(Long.parseLong(user.group(1)));
         }
         // Zendesk's answer to a path it does not serve, as reported from the real API
-        // (https://github.com/cloudbees-oss/zendesk-java-client/issues/111, https://github.com/facetoe/zenpy/issues/484)
+        // (https://github.com/cloudbees-oss/zendesk-java-client/issues/111,
+        // https://github.com/facetoe/zenpy/issues/484)
         throw new Rejection(404, "InvalidEndpoint", "Not found");
     }
 

@@ -79,9 +79,15 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
 
     /** The next {@code times} matching requests get 503 with {@code Retry-After} (seconds) and a text/plain body, at the edge. */
     public ZendeskSandbox unavailableNext(String method, String pathRegex, int times, int retryAfterSeconds) {
-        return answerNext(method, pathRegex, times, request -> SandboxReply.of(503, "text/plain; charset=utf-8",
-                        "Maintenance: Zendesk will be back shortly.".getBytes(StandardCharsets.UTF_8))
-                .withHeader("Retry-After", Integer.toString(retryAfterSeconds)));
+        return answerNext(
+                method,
+                pathRegex,
+                times,
+                request -> SandboxReply.of(
+                                503,
+                                "text/plain; charset=utf-8",
+                                "Maintenance: Zendesk will be back shortly.".getBytes(StandardCharsets.UTF_8))
+                        .withHeader("Retry-After", Integer.toString(retryAfterSeconds)));
     }
 
     /**
@@ -158,7 +164,12 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public long addStaffUserByHand(String name, String email, String role) {
         synchronized (account.lock) {
             long id = account.newId();
-            ObjectNode user = JSON.createObjectNode().put("id", id).put("name", name).put("role", role).put("active", true).putNull("external_id");
+            ObjectNode user = JSON.createObjectNode()
+                    .put("id", id)
+                    .put("name", name)
+                    .put("role", role)
+                    .put("active", true)
+                    .putNull("external_id");
             account.users.put(id, user);
             account.addEmail(user, email);
             return id;
@@ -175,7 +186,9 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     /** The user's identities (its e-mail addresses, the primary one marked), in creation order (copies). */
     public List<JsonNode> identities(long userId) {
         synchronized (account.lock) {
-            return account.identities.getOrDefault(userId, List.of()).stream().map(i -> (JsonNode) i.deepCopy()).toList();
+            return account.identities.getOrDefault(userId, List.of()).stream()
+                    .map(i -> (JsonNode) i.deepCopy())
+                    .toList();
         }
     }
 
@@ -199,15 +212,23 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
      * between). It says nothing about the object the path names.
      */
     public ZendeskSandbox notFoundPageNext(String method, String pathRegex, int times) {
-        return answerNext(method, pathRegex, times, request -> SandboxReply.of(404, "text/html; charset=utf-8",
-                "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page does not exist.</h1></body></html>"
-                        .getBytes(StandardCharsets.UTF_8)));
+        return answerNext(
+                method,
+                pathRegex,
+                times,
+                request -> SandboxReply.of(
+                        404,
+                        "text/html; charset=utf-8",
+                        "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page does not exist.</h1></body></html>"
+                                .getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The organizations as they are now, in creation order (copies). */
     public List<JsonNode> organizations() {
         synchronized (account.lock) {
-            return account.organizations.values().stream().map(o -> (JsonNode) o.deepCopy()).toList();
+            return account.organizations.values().stream()
+                    .map(o -> (JsonNode) o.deepCopy())
+                    .toList();
         }
     }
 
@@ -228,7 +249,9 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     /** Every user, soft-deleted ones included ({@code active: false}), in creation order (copies). */
     public List<JsonNode> users() {
         synchronized (account.lock) {
-            return account.users.values().stream().map(u -> (JsonNode) u.deepCopy()).toList();
+            return account.users.values().stream()
+                    .map(u -> (JsonNode) u.deepCopy())
+                    .toList();
         }
     }
 
@@ -264,7 +287,10 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         int remaining;
         synchronized (account.lock) {
             account.accountRequests.add(request.at());
-            remaining = Math.max(0, ACCOUNT_LIMIT_PER_MINUTE - account.accountRequests.countWithin(Duration.ofMinutes(1), request.at()));
+            remaining = Math.max(
+                    0,
+                    ACCOUNT_LIMIT_PER_MINUTE
+                            - account.accountRequests.countWithin(Duration.ofMinutes(1), request.at()));
         }
         return reply.withHeader("X-Rate-Limit", Integer.toString(ACCOUNT_LIMIT_PER_MINUTE))
                 .withHeader("X-Rate-Limit-Remaining", Integer.toString(remaining));
