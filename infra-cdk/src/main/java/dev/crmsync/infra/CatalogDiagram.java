@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 public final class CatalogDiagram {
 
     /** The one command that regenerates every generated region of the docs (README.md's and docs/'s). */
-    public static final String COMMAND =
-            "mvn -q -pl infra-cdk -am compile exec:java@catalog-diagram -Dexec.skip=true -Dexec.mainClass=dev.crmsync.infra.CatalogDiagram";
+    public static final String COMMAND = "mvn -q -pl infra-cdk -am compile exec:java@catalog-diagram -Dexec.skip=true "
+            + "-Dexec.mainClass=dev.crmsync.infra.CatalogDiagram";
 
     public static final MarkedRegion DIAGRAM =
             new MarkedRegion("README.md", "<!-- catalog-diagram:start -->", "<!-- catalog-diagram:end -->");
@@ -49,7 +49,8 @@ public final class CatalogDiagram {
     /** What belongs between the catalog table markers. */
     public static String tableRegion(List<Integration> integrations) {
         return "\n" + GENERATED + "\n"
-                + "The integrations of the catalog ([Catalog.java](infra-cdk/src/main/java/dev/crmsync/infra/Catalog.java)). This"
+                + "The integrations of the catalog "
+                + "([Catalog.java](infra-cdk/src/main/java/dev/crmsync/infra/Catalog.java)). This"
                 + " table and the diagram above are generated from it: after changing the catalog, run `" + COMMAND
                 + "` from the"
                 + " repository root (`CatalogDiagramTest` fails until README.md agrees with the catalog).\n\n"
@@ -65,8 +66,8 @@ public final class CatalogDiagram {
     static String diagram(List<Integration> integrations) {
         List<String> lines = new ArrayList<>();
         lines.add("flowchart LR");
-        lines.add(
-                "    crm([\"CRM\"]) -- \"PutEvents<br/>source: crm (context crmSource)\" --> bus{{\"EventBridge bus<br/>crm-sync-{stage}\"}}");
+        lines.add("    crm([\"CRM\"]) -- \"PutEvents<br/>source: crm (context crmSource)\" --> bus{{\"EventBridge "
+                + "bus<br/>crm-sync-{stage}\"}}");
         lines.add("    table[(\"DynamoDB state table<br/>claims, mapping, status\")]");
         for (Integration integration : integrations) {
             String id = integration.name().replace('-', '_');

@@ -18,9 +18,9 @@ public final class ConfigurationTable {
     public static String region() {
         StringBuilder text = new StringBuilder("\n")
                 .append(MarkedRegion.generatedFrom("sync-contract's EnvVar and infra-cdk's ContextKey"))
-                .append(
-                        "\nEach function reads its environment, set by the stack"
-                                + " ([EnvVar.java](../functions/sync-contract/src/main/java/dev/crmsync/contract/EnvVar.java)):\n\n")
+                .append("\nEach function reads its environment, set by the stack"
+                        + " ([EnvVar.java](../functions/sync-contract/src/main/java/"
+                        + "dev/crmsync/contract/EnvVar.java)):\n\n")
                 .append("| variable | read by | meaning | default |\n|---|---|---|---|\n");
         for (EnvVar variable : EnvVar.values()) {
             text.append("| `")

@@ -61,8 +61,10 @@ public final class CrmSyncStack extends Stack {
             }
             if (crmSource.strip().equals(OutcomeType.EVENT_SOURCE)) {
                 throw new IllegalArgumentException("context crmSource must not be '" + OutcomeType.EVENT_SOURCE
-                        + "': that is the source of crm-sync's own outcome events (sync.applied, sync.failed, sync.skipped)."
-                        + " The integrations' rules match the CRM's source, so they would consume crm-sync's outcome events"
+                        + "': that is the source of crm-sync's own outcome events (sync.applied, sync.failed, "
+                        + "sync.skipped)."
+                        + " The integrations' rules match the CRM's source, so they would consume crm-sync's outcome "
+                        + "events"
                         + " as CRM changes. Give the CRM's events another source, e.g. the default 'crm'.");
             }
             if (alarmEmail.isPresent() && !alarmEmail.get().matches("[^@\\s]+@[^@\\s]+")) {

@@ -64,9 +64,9 @@ final class FunctionRole {
                 role.getNode().findChild("DefaultPolicy"),
                 List.of(NagPackSuppression.builder()
                         .id("AwsSolutions-IAM5")
-                        .reason(
-                                "cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the namespace "
-                                        + MetricName.NAMESPACE + " by the condition cloudwatch:namespace.")
+                        .reason("cloudwatch:PutMetricData has no resource-level permissions; the statement is "
+                                + "limited to the namespace "
+                                + MetricName.NAMESPACE + " by the condition cloudwatch:namespace.")
                         .appliesTo(List.of("Resource::*"))
                         .build()),
                 true);

@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
  *                       ({@code CRM_SYNC_PUBLISH_OUTCOMES}); default {@link OutcomeType#defaults}
  *                       (applied and failed); empty for none
  * @param vendorCallsPerInvocation most vendor calls one invocation has in flight at once
- *                       ({@code CRM_SYNC_MAX_CONCURRENCY}); default {@link IntegrationPipeline#DEFAULT_VENDOR_CALLS_PER_INVOCATION}
+ *                       ({@code CRM_SYNC_MAX_CONCURRENCY}); default {@link
+ * IntegrationPipeline#DEFAULT_VENDOR_CALLS_PER_INVOCATION}
  * @param vendorConnectionLimit the vendor's limit of simultaneous requests per account (Mailchimp: 10), or 0
  *                       for none: {@code maxConcurrency × vendorCallsPerInvocation} must not exceed it, so
  *                       the integration can never be the one that pushes the account over it
@@ -89,7 +90,8 @@ public record Integration(
             if (detailTypes.contains(outcome.detailType())) {
                 throw new IllegalArgumentException(
                         name + ": " + outcome.detailType() + " is crm-sync's own outcome event, not a CRM"
-                                + " change; an integration's rule must never consume it (subscribe to outcome events with a rule of your own)");
+                                + " change; an integration's rule must never consume it (subscribe to outcome events "
+                                + "with a rule of your own)");
             }
         }
         RetryArithmetic.requireRetryWindow(name, retryWindow);
@@ -266,7 +268,10 @@ public record Integration(
             return this;
         }
 
-        /** Connector option {@code variable} (one of {@link EnvVar}'s {@code CRM_SYNC_OPTION_<NAME>}) set to {@code value}. */
+        /**
+         * Connector option {@code variable} (one of {@link EnvVar}'s {@code CRM_SYNC_OPTION_<NAME>}) set to {@code
+         * value}.
+         */
         public Builder option(EnvVar variable, ConnectorOption value) {
             return option(variable.optionName(), value);
         }

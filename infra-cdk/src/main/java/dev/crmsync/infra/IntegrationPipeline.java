@@ -58,7 +58,9 @@ public final class IntegrationPipeline extends Construct {
      * and the account's concurrency without reserving any (no reserved concurrency is set).
      */
     public static final int DEFAULT_MAX_CONCURRENCY = 5;
-    /** Vendor calls one invocation has in flight at most, unless the catalog says otherwise (sync-core's own default). */
+    /**
+     * Vendor calls one invocation has in flight at most, unless the catalog says otherwise (sync-core's own default).
+     */
     public static final int DEFAULT_VENDOR_CALLS_PER_INVOCATION = EnvVar.CRM_SYNC_MAX_CONCURRENCY.defaultNumber();
     /** Function timeout: room for a batch of vendor calls with retries inside the pipeline. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
@@ -139,8 +141,8 @@ public final class IntegrationPipeline extends Construct {
                 ruleDeadLetterQueue,
                 List.of(NagPackSuppression.builder()
                         .id("AwsSolutions-SQS3")
-                        .reason(
-                                "This queue is a DLQ: the dead-letter target of the EventBridge rule that feeds the integration queue.")
+                        .reason("This queue is a DLQ: the dead-letter target of the EventBridge rule that feeds the "
+                                + "integration queue.")
                         .build()));
 
         // The target adds the queue policies that let only this rule (aws:SourceArn) send to the
@@ -171,8 +173,9 @@ public final class IntegrationPipeline extends Construct {
                 secret,
                 List.of(NagPackSuppression.builder()
                         .id("AwsSolutions-SMG4")
-                        .reason(
-                                "The value is a vendor-issued API key that no rotation Lambda can renew; operators rotate it in the vendor's dashboard and put the new value, and the function re-reads the secret on a 401.")
+                        .reason("The value is a vendor-issued API key that no rotation Lambda can renew; operators "
+                                + "rotate it in the vendor's dashboard and put the new value, and the "
+                                + "function re-reads the secret on a 401.")
                         .build()));
 
         this.logGroup = LogGroup.Builder.create(this, "LogGroup")

@@ -51,14 +51,16 @@ final class PipelineAlarms {
         alarm(
                 "DeadLetterQueueNotEmpty",
                 "dlq-not-empty",
-                "Messages in the integration DLQ: find why in the sync status record or the log of the event id, fix, then redrive to the source queue.",
+                "Messages in the integration DLQ: find why in the sync status record or the log of the event id, "
+                        + "fix, then redrive to the source queue.",
                 parts.deadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricStats.max()),
                 0,
                 TreatMissingData.IGNORE);
         alarm(
                 "RuleDeadLetterQueueNotEmpty",
                 "rule-dlq-not-empty",
-                "EventBridge could not deliver events to the integration queue (queue policy, deleted queue?); they are in the rule-target DLQ.",
+                "EventBridge could not deliver events to the integration queue (queue policy, deleted queue?); they "
+                        + "are in the rule-target DLQ.",
                 parts.ruleDeadLetterQueue().metricApproximateNumberOfMessagesVisible(MetricStats.max()),
                 0,
                 TreatMissingData.IGNORE);
@@ -70,7 +72,8 @@ final class PipelineAlarms {
                         + " (its retry window of " + RetryArithmetic.readable(retryWindow)
                         + " and a last backoff): the function is not"
                         + " receiving it (event source mapping disabled, function unable to start, throttled) or falls"
-                        + " behind. A vendor outage shorter than the retry window does not get here. Unprocessed messages are"
+                        + " behind. A vendor outage shorter than the retry window does not get here. Unprocessed "
+                        + "messages are"
                         + " deleted by SQS, without a status record, after "
                         + RetryArithmetic.readable(RetryArithmetic.queueRetention(retryWindow)) + ".",
                 parts.queue().metricApproximateAgeOfOldestMessage(MetricStats.max()),
@@ -122,7 +125,8 @@ final class PipelineAlarms {
         alarm(
                 "RuleDeadLetterDeliveryFailed",
                 "rule-dlq-delivery-failed",
-                "EventBridge could deliver events neither to the integration queue nor to the rule-target DLQ: those events are lost.",
+                "EventBridge could deliver events neither to the integration queue nor to the rule-target DLQ: those "
+                        + "events are lost.",
                 MetricStats.summed("AWS/Events", "InvocationsFailedToBeSentToDlq", ruleDimensions),
                 0,
                 TreatMissingData.NOT_BREACHING);

@@ -66,7 +66,9 @@ public final class RetryArithmetic {
      * there (13 d 17 h at the default window, about 9 days at the longest).
      */
     public static final Duration DEAD_LETTER_RETENTION = SQS_MAX_RETENTION;
-    /** The queue's maxReceiveCount for {@code window}: {@link ReceiveBackstop}'s backstop for this construct's backoff. */
+    /**
+     * The queue's maxReceiveCount for {@code window}: {@link ReceiveBackstop}'s backstop for this construct's backoff.
+     */
     public static int maxReceiveCount(Duration window) {
         return ReceiveBackstop.maxReceiveCount(window, BACKOFF_BASE, BACKOFF_CAP);
     }

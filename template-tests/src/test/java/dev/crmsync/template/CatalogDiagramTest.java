@@ -89,7 +89,7 @@ class CatalogDiagramTest {
             }
         }
         assertThat(CatalogDiagram.TABLE.in(regenerated))
-                .contains(
-                        "| `chat-ops` | `deal.closed` | Slack | none | [functions/chat-ops/CONTRACT.md](functions/chat-ops/CONTRACT.md) |");
+                .contains("| `chat-ops` | `deal.closed` | Slack | none | "
+                        + "[functions/chat-ops/CONTRACT.md](functions/chat-ops/CONTRACT.md) |");
     }
 }

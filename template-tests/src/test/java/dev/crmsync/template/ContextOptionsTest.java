@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 
-/** Every context option set (cdk deploy -c ...): an existing partner bus, another CRM source, a stage, an alarm e-mail. Needs the built function jars. */
+/**
+ * Every context option set (cdk deploy -c ...): an existing partner bus, another CRM source, a stage, an alarm e-mail.
+ * Needs the built function jars.
+ */
 class ContextOptionsTest {
 
     private static final String PARTNER_BUS = "aws.partner/salesforce.com/00D000000000001/0YL000000000001";

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 
-/** The stack-wide resources with every context option at its default, and cdk-nag's verdict. Needs the built function jars. */
+/**
+ * The stack-wide resources with every context option at its default, and cdk-nag's verdict. Needs the built function
+ * jars.
+ */
 class CrmSyncStackTest {
 
     private static SynthesizedStack synth;

@@ -41,7 +41,8 @@ class GeneratedDocsTest {
                         part.region().file() + " " + part.region().start(),
                         () -> assertThat(part.region().in(read(part.region())))
                                 .as(
-                                        "%s between %s and %s disagrees with the code: run `%s` from the repository root",
+                                        "%s between %s and %s disagrees with the code: run `%s` from the repository "
+                                                + "root",
                                         part.region().file(),
                                         part.region().start(),
                                         part.region().end(),

@@ -190,7 +190,8 @@ final class StripeClient {
             return new SyncFailure.Retryable(
                     ErrorClass.IDEMPOTENCY_ERROR,
                     reason
-                            + " — an earlier attempt sent this key with other parameters, and so did every later key generation tried",
+                            + " — an earlier attempt sent this key with other parameters, and so did every later key "
+                            + "generation tried",
                     retryAfter);
         }
         return new SyncFailure.Permanent(ErrorClass.VENDOR_REJECTED, reason);

@@ -43,7 +43,10 @@ class BillingInvoicesContractTest extends ActionSyncContract {
             return new VendorCall("POST", "/v1/invoices");
         }
 
-        /** The deal's invoices, each counted once with its one line: an invoice without its line, or with two, counts more than one. */
+        /**
+         * The deal's invoices, each counted once with its one line: an invoice without its line, or with two, counts
+         * more than one.
+         */
         @Override
         public int effectsOf(String deal) {
             long invoices = stripe.invoices().stream()

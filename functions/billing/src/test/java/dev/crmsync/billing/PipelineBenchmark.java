@@ -46,10 +46,12 @@ public final class PipelineBenchmark {
 
                 Produced by `bench/run` (`PipelineBenchmark`) on %s: %d cores, Java %s.
                 Local servers on loopback: dynalite (DynamoDB's API on an in-memory LevelDB), ElasticMQ,
-                the Stripe sandbox answering every request after %d ms. %d `account.upserted` events for new accounts (each: create + update
+                the Stripe sandbox answering every request after %d ms. %d `account.upserted` events for new accounts \
+                (each: create + update
                 customer = 2 Stripe calls), in batches of %d; then the same %d events again (duplicates);
                 then %d `deal.closed` events (draft invoice + invoice item + finalize = 3 Stripe calls, one
-                `BatchGetItem` per batch for the accounts' customers). Duration is the pipeline's time per batch, i.e. what
+                `BatchGetItem` per batch for the accounts' customers). Duration is the pipeline's time per \
+                batch, i.e. what
                 Lambda bills; local servers are slower than the real services, so compare the rows with
                 each other rather than with production.
 
@@ -58,7 +60,10 @@ public final class PipelineBenchmark {
                 strongly consistent `GetItem` after its refused claim; on DynamoDB the refusal carries the
                 item and a duplicate costs that one write and no read.
 
-                | vendor calls in flight | ms per batch of %d (new accounts) | records/s | DynamoDB writes per applied record | DynamoDB writes per duplicate | DynamoDB reads per duplicate | Stripe calls per duplicate | ms per batch of %d (deals) | DynamoDB reads per deal batch | SQS requests by the function per batch |
+                | vendor calls in flight | ms per batch of %d (new accounts) | records/s \
+                | DynamoDB writes per applied record \
+                | DynamoDB writes per duplicate | DynamoDB reads per duplicate | Stripe calls per duplicate \
+                | ms per batch of %d (deals) | DynamoDB reads per deal batch | SQS requests by the function per batch |
                 |---|---|---|---|---|---|---|---|---|---|
                 %s
                 """.formatted(

@@ -67,7 +67,10 @@ final class CrmEvents {
         return new SentEvent(eventId(deal, close), "deal.closed", deal, close, SentEvent.Change.CLOSE, body);
     }
 
-    /** Invalid input, the {@code n}th: a body that is not JSON, or one of the contract's schema-invalid samples under a new event id. */
+    /**
+     * Invalid input, the {@code n}th: a body that is not JSON, or one of the contract's schema-invalid samples under a
+     * new event id.
+     */
     SentEvent invalid(int n) {
         if (n % 2 == 0) {
             String id = "malformed-" + n;

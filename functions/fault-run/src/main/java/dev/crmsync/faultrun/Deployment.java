@@ -54,7 +54,10 @@ final class Deployment implements AutoCloseable {
     final Set<FaultKind> expectedFaults;
 
     final Tickets tickets = new Tickets();
-    /** The requests random faults strike: all, but for Slack its posts (the calls whose outcome matters: a message or none). */
+    /**
+     * The requests random faults strike: all, but for Slack its posts (the calls whose outcome matters: a message or
+     * none).
+     */
     private final String faultedPath;
 
     final AtomicInteger deletedByHand = new AtomicInteger();
@@ -265,7 +268,10 @@ final class Deployment implements AutoCloseable {
         sandbox.randomFaults(next);
     }
 
-    /** The faults this integration met, by kind: from the workload it was sent, the sandbox's draws and log, and its instances. */
+    /**
+     * The faults this integration met, by kind: from the workload it was sent, the sandbox's draws and log, and its
+     * instances.
+     */
     Map<FaultKind, Long> faultsMet(List<SentEvent> sent, Workload workload) {
         healthy();
         Map<FaultKind, Long> met = new EnumMap<>(FaultKind.class);

@@ -21,7 +21,8 @@ final class ReliabilityReport {
         md.append("Written by `bench/faults` (the fault run); do not edit by hand. ");
         md.append(
                 result.brokenInvariants() == 0
-                        ? "**Every invariant held**: nothing lost, nothing applied twice, no older state over a newer one.\n\n"
+                        ? "**Every invariant held**: nothing lost, nothing applied twice, no older state over a "
+                                + "newer one.\n\n"
                         : "**" + result.brokenInvariants() + " invariant violations** (listed below).\n\n");
         md.append("| run | |\n|---|---|\n");
         md.append("| command | `").append(s.command()).append("` |\n");
@@ -46,8 +47,8 @@ final class ReliabilityReport {
                 .append(" |\n");
         md.append("| instances | ")
                 .append(s.instances())
-                .append(
-                        " per integration, each with its own pipeline and SDK clients, batches of 10 with partial batch responses |\n");
+                .append(" per integration, each with its own pipeline and SDK clients, batches of 10 with partial "
+                        + "batch responses |\n");
         md.append("| clock | retry window ")
                 .append(s.mainWindow().toSeconds())
                 .append(" s (workload, short outage, redrive), ")
@@ -93,8 +94,8 @@ final class ReliabilityReport {
             }
             md.append('\n');
         }
-        md.append(
-                "\nA fault kind that does not apply to an integration shows 0 (billing gets no deletes, only Stripe replays stored answers, only Slack posts messages).\n");
+        md.append("\nA fault kind that does not apply to an integration shows 0 (billing gets no deletes, only Stripe "
+                + "replays stored answers, only Slack posts messages).\n");
 
         if (result.brokenInvariants() > 0) {
             md.append("\n## Violations found\n\n");

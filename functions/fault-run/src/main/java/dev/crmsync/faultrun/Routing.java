@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Where EventBridge delivers an event: each integration's detail-types as {@link IntegrationId} names
- * them (the catalog's; RoutingTest proves the synthesized rules route by them), by detail-type. A body that is not JSON has no
+ * them (the catalog's; RoutingTest proves the synthesized rules route by them), by detail-type. A body that is not
+ * JSON has no
  * detail-type and no rule would deliver it; the run puts each one on one integration's queue
  * directly, taking the integrations in turn, as a mis-sent message would arrive.
  */

@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param out               where RELIABILITY.md goes
  * @param instances         function instances per integration (Lambda's concurrent invocations)
  * @param mainWindow        the retry window while the workload and the short outage run
- * @param outageWindow      the retry window the function is redeployed with for the long outage (the redrive runs on the main window again)
+ * @param outageWindow      the retry window the function is redeployed with for the long outage (the redrive runs on
+ * the main window again)
  * @param vendorFaults      the chance that a vendor request is struck by a random fault in the main phase
  * @param command           the command line, for the report
  */
@@ -31,7 +32,10 @@ record RunSettings(
         return mainWindow.dividedBy(4);
     }
 
-    /** An outage past the shortened window, its last backoff and a function timeout: everything sent in it must reach the DLQ. */
+    /**
+     * An outage past the shortened window, its last backoff and a function timeout: everything sent in it must reach
+     * the DLQ.
+     */
     Duration longOutage() {
         return outageWindow.plus(Deployment.FUNCTION_TIMEOUT).plusSeconds(8);
     }

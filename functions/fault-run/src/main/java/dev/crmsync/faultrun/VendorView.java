@@ -36,7 +36,10 @@ interface VendorView {
         return Map.of();
     }
 
-    /** Objects that belong to no record of the run (e.g. created and never given a state): each one is an object too many. */
+    /**
+     * Objects that belong to no record of the run (e.g. created and never given a state): each one is an object too
+     * many.
+     */
     List<String> orphans();
 
     /** Deletes the record's object in the vendor as a person would; empty when it has none (yet). */
@@ -59,7 +62,10 @@ interface VendorView {
         return writes;
     }
 
-    /** The live objects by record, each by the version its label ({@code labelText}) carries; unlabelled ones are orphans. */
+    /**
+     * The live objects by record, each by the version its label ({@code labelText}) carries; unlabelled ones are
+     * orphans.
+     */
     static <T> Map<Integer, List<Long>> byRecord(Iterable<T> live, Function<T, String> labelText) {
         Map<Integer, List<Long>> byRecord = new HashMap<>();
         for (T object : live) {

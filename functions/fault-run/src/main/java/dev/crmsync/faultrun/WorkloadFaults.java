@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The workload's faults one integration was sent, counted from the events it got (in send order) and the records' stories. */
+/**
+ * The workload's faults one integration was sent, counted from the events it got (in send order) and the records'
+ * stories.
+ */
 final class WorkloadFaults {
     private WorkloadFaults() {}
 

@@ -259,7 +259,9 @@ final class ZendeskClient {
                 List.of());
     }
 
-    /** {@code DELETE users/{id}/identities/{identity_id}} (Delete Identity, 204); one already gone is the state wanted. */
+    /**
+     * {@code DELETE users/{id}/identities/{identity_id}} (Delete Identity, 204); one already gone is the state wanted.
+     */
     void deleteIdentity(String userId, String identityId, Credentials credentials, CallBudget calls)
             throws VendorHttp.CallFailed {
         try {

@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  */
 public final class ZendeskConnector implements Connector {
     public static final String INTEGRATION = IntegrationId.HELPDESK.wireName();
-    /** The per-deployment option naming the Zendesk account: {@code CRM_SYNC_OPTION_SUBDOMAIN=acme} → https://acme.zendesk.com. */
+    /**
+     * The per-deployment option naming the Zendesk account: {@code CRM_SYNC_OPTION_SUBDOMAIN=acme} →
+     * https://acme.zendesk.com.
+     */
     public static final String SUBDOMAIN_OPTION = EnvVar.CRM_SYNC_OPTION_SUBDOMAIN.optionName();
 
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");

@@ -57,7 +57,9 @@ final class ZendeskErrors {
         }
     }
 
-    /** The failure of {@code call}, answered {@code status} with {@code body} (an empty object when it was not JSON). */
+    /**
+     * The failure of {@code call}, answered {@code status} with {@code body} (an empty object when it was not JSON).
+     */
     static VendorHttp.CallFailed failed(
             String call, int status, JsonNode body, HttpResponse<String> response, List<String> personal) {
         if (status == 404 && !"RecordNotFound".equals(body.path("error").asText(""))) {
@@ -92,7 +94,8 @@ final class ZendeskErrors {
         return new SyncFailure.Permanent(
                 ErrorClass.ENDPOINT_NOT_FOUND,
                 call + " → 404 " + answered + ", not RecordNotFound: the request did not reach"
-                        + " the account's object (check CRM_SYNC_OPTION_SUBDOMAIN / CRM_SYNC_VENDOR_URL and anything in between)");
+                        + " the account's object (check CRM_SYNC_OPTION_SUBDOMAIN / CRM_SYNC_VENDOR_URL and anything "
+                        + "in between)");
     }
 
     private static SyncFailure classify(
@@ -110,7 +113,8 @@ final class ZendeskErrors {
             return new SyncFailure.Permanent(
                     ErrorClass.FORBIDDEN,
                     reason + " — the secret's token must belong to an admin, or to an agent whose"
-                            + " custom role can manage end users and organizations (Enterprise); give the token's user that role, or put an"
+                            + " custom role can manage end users and organizations (Enterprise); give the token's "
+                            + "user that role, or put an"
                             + " admin's e-mail and token in the secret, then redrive");
         }
         Optional<Duration> retryAfter = VendorHttp.retryAfter(response);

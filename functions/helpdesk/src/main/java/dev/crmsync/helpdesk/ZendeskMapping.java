@@ -91,7 +91,8 @@ final class ZendeskMapping {
     /**
      * The contact's phone as E.164 ({@code +}, country code, number; at most 15 digits), which
      * Zendesk's {@code phone} should comply with and refuses otherwise when "Validate user phone
-     * numbers" is on (https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-user-profile-in-support-for-a-caller).
+     * numbers" is on
+     * (https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-user-profile-in-support-for-a-caller).
      * Only what cannot change the number is taken out: spaces, dashes, dots and parentheses.
      * Empty when the number has no leading {@code +} (a national number: its country is not known)
      * or is not E.164 after that (an extension, letters, too long): the user then holds no phone

@@ -19,7 +19,10 @@ import java.util.Optional;
  * users — is each kind's subclass's.
  */
 abstract class ZendeskObjectSync {
-    /** The record item's note of the external_id the object carries; its absence marks a mapping from before the case-distinct encoding. */
+    /**
+     * The record item's note of the external_id the object carries; its absence marks a mapping from before the
+     * case-distinct encoding.
+     */
     static final String WRITTEN_EXTERNAL_ID = "zendeskExternalId";
     /** Search-and-delete rounds before a delete that keeps finding objects is retried later. */
     private static final int DELETE_ROUNDS = 3;
@@ -42,14 +45,20 @@ abstract class ZendeskObjectSync {
                 kind.collectionPath() + "/create_or_update", body, request.credentials(), request.calls(), personal);
     }
 
-    /** The answer to a {@code create_or_update} refused because the name is taken: the refusal, unless the kind resolves it. */
+    /**
+     * The answer to a {@code create_or_update} refused because the name is taken: the refusal, unless the kind
+     * resolves it.
+     */
     ZendeskClient.Answer whenNameTaken(
             SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.NameTaken taken)
             throws VendorHttp.CallFailed {
         throw taken;
     }
 
-    /** The answer to a {@code create_or_update} refused because another object holds the external_id: the refusal, unless the kind resolves it. */
+    /**
+     * The answer to a {@code create_or_update} refused because another object holds the external_id: the refusal,
+     * unless the kind resolves it.
+     */
     ZendeskClient.Answer whenExternalIdTaken(
             SyncRequest request, ObjectNode body, List<String> personal, ZendeskErrors.ExternalIdTaken taken)
             throws VendorHttp.CallFailed {
@@ -61,7 +70,9 @@ abstract class ZendeskObjectSync {
         return Optional.empty();
     }
 
-    /** The record item's notes of what the write sent, beyond its external_id; written once the object is the record's. */
+    /**
+     * The record item's notes of what the write sent, beyond its external_id; written once the object is the record's.
+     */
     Map<String, String> notesAfterWrite(SyncRequest request, JsonNode object) throws VendorHttp.CallFailed {
         return Map.of();
     }
@@ -207,7 +218,10 @@ abstract class ZendeskObjectSync {
         }
     }
 
-    /** The record item names an object but not the external_id written to it: committed before the case-distinct encoding. */
+    /**
+     * The record item names an object but not the external_id written to it: committed before the case-distinct
+     * encoding.
+     */
     private static boolean mappedBeforeTheEncoding(SyncRequest request) {
         return request.externalId().isPresent() && !request.externalIds().containsKey(WRITTEN_EXTERNAL_ID);
     }

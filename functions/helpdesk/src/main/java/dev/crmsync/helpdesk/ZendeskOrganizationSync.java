@@ -60,7 +60,8 @@ final class ZendeskOrganizationSync extends ZendeskObjectSync {
                 "the organization name is taken in Zendesk by organization "
                         + named.getFirst().path("id").asText() + ", which belongs to external_id "
                         + named.getFirst().path("external_id").asText()
-                        + " (another CRM account with the same name, or one linked by hand): Zendesk names are unique; rename one of the"
+                        + " (another CRM account with the same name, or one linked by hand): Zendesk names are "
+                        + "unique; rename one of the"
                         + " accounts in the CRM, or change that organization's External ID in Zendesk, then redrive"));
     }
 }

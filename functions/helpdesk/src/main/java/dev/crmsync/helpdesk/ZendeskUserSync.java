@@ -18,7 +18,10 @@ import java.util.Optional;
  * writes to or deletes, and soft-deleted users that still hold the record's {@code external_id}.
  */
 final class ZendeskUserSync extends ZendeskObjectSync {
-    /** The record item's fingerprint of the e-mail address last written to the user ({@link ZendeskMapping#emailFingerprint}). */
+    /**
+     * The record item's fingerprint of the e-mail address last written to the user ({@link
+     * ZendeskMapping#emailFingerprint}).
+     */
     static final String WRITTEN_EMAIL = "zendeskEmailSha256";
     /** The error class of a contact that maps to an agent or an admin. */
     static final String STAFF_USER = ErrorClass.STAFF_USER.wireName();
@@ -77,7 +80,8 @@ final class ZendeskUserSync extends ZendeskObjectSync {
                 "Zendesk user " + user.path("id").asText() + " is staff (role "
                         + user.path("role").asText() + "), and crm-sync never writes to or deletes a staff user: "
                         + what
-                        + ". Give the contact another e-mail address in the CRM (or correct the agent's address in Zendesk), then redrive");
+                        + ". Give the contact another e-mail address in the CRM (or correct the agent's address in "
+                        + "Zendesk), then redrive");
     }
 
     /**
@@ -96,12 +100,13 @@ final class ZendeskUserSync extends ZendeskObjectSync {
             throws VendorHttp.CallFailed {
         Optional<String> mapped = request.externalId();
         if (mapped.isEmpty() || !zendesk.isSoftDeleted(mapped.get(), request.credentials(), request.calls())) {
-            throw new VendorHttp.CallFailed(
-                    new SyncFailure.Permanent(
-                            ErrorClass.VENDOR_REJECTED,
-                            taken.failure().reason()
-                                    + " — held by a Zendesk user this contact is not mapped to (deleted by hand before the contact's first sync?);"
-                                    + " permanently delete that user in Admin Center → Deleted users, or clear its External ID, then redrive"));
+            throw new VendorHttp.CallFailed(new SyncFailure.Permanent(
+                    ErrorClass.VENDOR_REJECTED,
+                    taken.failure().reason()
+                            + " — held by a Zendesk user this contact is not mapped to (deleted by hand "
+                            + "before the contact's first sync?);"
+                            + " permanently delete that user in Admin Center → Deleted users, or clear its "
+                            + "External ID, then redrive"));
         }
         zendesk.permanentlyDeleteUser(mapped.get(), request.credentials(), request.calls());
         return createOrUpdate(request, body, personal);
@@ -131,7 +136,10 @@ final class ZendeskUserSync extends ZendeskObjectSync {
         return Map.of(WRITTEN_EMAIL, ZendeskMapping.emailFingerprint(email));
     }
 
-    /** The stored user is looked at first: one gone or soft-deleted is looked for by external_id, a staff user is never deleted. */
+    /**
+     * The stored user is looked at first: one gone or soft-deleted is looked for by external_id, a staff user is never
+     * deleted.
+     */
     @Override
     Optional<SyncResult> deleteStored(SyncRequest request, String storedId, String externalId)
             throws VendorHttp.CallFailed {

@@ -123,7 +123,10 @@ class HelpdeskCaseDistinctIdsTest {
         assertThat(local.harness().dlqMessages()).isEmpty();
     }
 
-    /** The record item as a commit before the encoding wrote it: mapped to {@code organizationId}, no written form noted. */
+    /**
+     * The record item as a commit before the encoding wrote it: mapped to {@code organizationId}, no written form
+     * noted.
+     */
     private void forgetWrittenExternalId(String accountId, String organizationId) {
         local.harness()
                 .aws
@@ -134,7 +137,8 @@ class HelpdeskCaseDistinctIdsTest {
                                 AttributeValue.fromS(
                                         StateKey.record(ZendeskConnector.INTEGRATION, "account", accountId))))
                         .updateExpression(
-                                "SET externalId = :id, appliedVersion = if_not_exists(appliedVersion, :one) REMOVE externalIds")
+                                "SET externalId = :id, appliedVersion = if_not_exists(appliedVersion, :one) REMOVE "
+                                        + "externalIds")
                         .expressionAttributeValues(Map.of(
                                 ":id", AttributeValue.fromS(organizationId), ":one", AttributeValue.fromN("1"))));
     }

@@ -30,7 +30,10 @@ final class HelpdeskHarness extends IntegrationHarness {
         zendesk.acceptApiKeys(API_TOKEN);
     }
 
-    /** account.upserted of {@code accountId} at {@code version}, named {@code name}, event id {@code evt-<id>-v<version>}. */
+    /**
+     * account.upserted of {@code accountId} at {@code version}, named {@code name}, event id {@code
+     * evt-<id>-v<version>}.
+     */
     static String accountUpserted(String accountId, long version, String name) {
         return SampleEvents.accountUpserted(accountId, version, name);
     }

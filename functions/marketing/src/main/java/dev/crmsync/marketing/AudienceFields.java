@@ -20,7 +20,10 @@ final class AudienceFields {
     /** The most merge fields one page holds (Lists API reference: {@code count}, default 10, maximum 1000). */
     static final int PAGE_SIZE = 1000;
 
-    /** One merge field: its type, whether a member needs a value, and for a phone its {@code phone_format} ({@code US} or international). */
+    /**
+     * One merge field: its type, whether a member needs a value, and for a phone its {@code phone_format} ({@code US}
+     * or international).
+     */
     record Field(String type, boolean required, String phoneFormat) {
         boolean usPhone() {
             return "phone".equals(type) && "US".equals(phoneFormat);

@@ -47,7 +47,10 @@ public final class MailchimpConnector implements Connector {
     private final MailchimpClient mailchimp;
     private final ObjectMapper json = new ObjectMapper();
     private final Optional<String> listId;
-    /** The audience's merge fields, read on the first apply (credentials come with the request); only a successful read is kept. */
+    /**
+     * The audience's merge fields, read on the first apply (credentials come with the request); only a successful read
+     * is kept.
+     */
     private volatile AudienceFields audience;
 
     public MailchimpConnector(ConnectorSettings settings) {
@@ -178,7 +181,10 @@ public final class MailchimpConnector implements Connector {
         }
     }
 
-    /** The member's path for a write, skipping merge validation when the audience requires a field the body has no value for. */
+    /**
+     * The member's path for a write, skipping merge validation when the audience requires a field the body has no
+     * value for.
+     */
     private String writePath(String hash, ObjectNode body, AudienceFields fields) {
         return memberPath(hash)
                 + (MemberMapping.skipsMergeValidation(body, fields) ? "?skip_merge_validation=true" : "");
@@ -211,7 +217,8 @@ public final class MailchimpConnector implements Connector {
                 ErrorClass.CONFIGURATION,
                 "Mailchimp has no audience " + listId.orElseThrow()
                         + " (GET /3.0/lists/" + listId.orElseThrow() + " → 404): " + EnvVar.CRM_SYNC_OPTION_LIST_ID
-                        + " names a list this API key's account does not have; deploy with the right -c marketingListId=<id>, then redrive");
+                        + " names a list this API key's account does not have; deploy with the right -c "
+                        + "marketingListId=<id>, then redrive");
     }
 
     private void archiveAllBut(Set<String> kept, SyncRequest request) throws VendorHttp.CallFailed {

@@ -42,7 +42,10 @@ final class MemberMapping {
         }
     }
 
-    /** The CRM's consent as a member status: {@code subscribed}, {@code unsubscribed}, {@code pending}, else {@link #NO_CONSENT_STATUS}. */
+    /**
+     * The CRM's consent as a member status: {@code subscribed}, {@code unsubscribed}, {@code pending}, else {@link
+     * #NO_CONSENT_STATUS}.
+     */
     static String crmConsent(CrmEvent contact) {
         String consent = contact.text("marketingConsent");
         return consent != null && CONSENTS.contains(consent) ? consent : NO_CONSENT_STATUS;

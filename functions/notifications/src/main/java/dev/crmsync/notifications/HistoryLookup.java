@@ -117,7 +117,8 @@ final class HistoryLookup {
         return new SyncFailure.Permanent(
                 ErrorClass.HISTORY_TOO_LONG,
                 "more than " + MAX_MESSAGES + " messages in " + channelId + " since deal " + dealId
-                        + " closed: not posted, since an earlier attempt's message may be among them; look for it in the channel"
+                        + " closed: not posted, since an earlier attempt's message may be among them; look for it in "
+                        + "the channel"
                         + " (metadata deal_id " + dealId
                         + "), post by hand if it is missing, and delete this message from the DLQ");
     }

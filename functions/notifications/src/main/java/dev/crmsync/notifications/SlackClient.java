@@ -35,7 +35,8 @@ final class SlackClient {
     /** What on-call does about a refusal no retry can fix; any other error is reported by its name only. */
     private static final Map<String, String> HINTS = Map.of(
             "channel_not_found",
-                    "check CRM_SYNC_OPTION_CHANNEL: it must be the ID (C…) of a channel that exists in the bot's workspace",
+                    "check CRM_SYNC_OPTION_CHANNEL: it must be the ID (C…) of a channel that exists in the bot's "
+                            + "workspace",
             "not_in_channel", "invite the app to the channel (/invite @<app> in the channel)",
             "is_archived", "the channel is archived: unarchive it or set CRM_SYNC_OPTION_CHANNEL to another channel",
             "missing_scope",
@@ -97,7 +98,8 @@ final class SlackClient {
             throw new VendorHttp.CallFailed(new SyncFailure.Permanent(
                     ErrorClass.CONFIGURATION,
                     method
-                            + ": the secret's botToken is a rotating token (xoxe.…), which expires after 12 h; turn token rotation off"
+                            + ": the secret's botToken is a rotating token (xoxe.…), which expires after 12 h; turn "
+                            + "token rotation off"
                             + " for the app and put its long-lived xoxb- bot token in the secret"));
         }
         HttpResponse<String> response = http.send(
@@ -136,10 +138,9 @@ final class SlackClient {
             return Optional.empty();
         }
         if (error.equals("token_expired")) {
-            return Optional.of(
-                    new SyncFailure.Unauthorized(
-                            what
-                                    + ": the bot token expired — token rotation is on for the app; turn it off and put a long-lived xoxb- bot token in the secret"));
+            return Optional.of(new SyncFailure.Unauthorized(what
+                    + ": the bot token expired — token rotation is on for the app; turn it off and "
+                    + "put a long-lived xoxb- bot token in the secret"));
         }
         if (UNAUTHORIZED.contains(error)) {
             return Optional.of(new SyncFailure.Unauthorized(what + ": the bot token was refused"));

@@ -90,7 +90,10 @@ public enum EnvVar {
     public enum Reader {
         /** sync-core's pipeline (SyncConfig). */
         PIPELINE,
-        /** An integration's connector: a per-deployment option the stack sets from the catalog ({@code CRM_SYNC_OPTION_<NAME>}). */
+        /**
+         * An integration's connector: a per-deployment option the stack sets from the catalog ({@code
+         * CRM_SYNC_OPTION_<NAME>}).
+         */
         CONNECTOR,
         /** Powertools' logging and metrics. */
         POWERTOOLS,
@@ -131,7 +134,10 @@ public enum EnvVar {
         return defaultValue;
     }
 
-    /** The default of a tuning variable whose default is a number: the value the function uses when the variable is unset. */
+    /**
+     * The default of a tuning variable whose default is a number: the value the function uses when the variable is
+     * unset.
+     */
     public int defaultNumber() {
         try {
             return Integer.parseInt(defaultValue);

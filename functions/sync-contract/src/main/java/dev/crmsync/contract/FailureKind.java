@@ -6,7 +6,10 @@ public enum FailureKind {
     RETRYABLE,
     /** No retry can fix it: to the DLQ within seconds (visibility 0), with a status item. */
     PERMANENT,
-    /** Permanent or retryable by where it arose; the status item's outcome ({@code FAILED_PERMANENT} or {@code RETRYING}) says which. */
+    /**
+     * Permanent or retryable by where it arose; the status item's outcome ({@code FAILED_PERMANENT} or {@code
+     * RETRYING}) says which.
+     */
     EITHER;
 
     /** {@code retryable}, as the runbook's table writes it. */

@@ -48,7 +48,10 @@ public final class ReceiveBackstop {
         return Math.min(SQS_MAX_RECEIVE_COUNT, receives + DEFERRAL_ALLOWANCE);
     }
 
-    /** The backoff bound of the {@code receiveCount}-th receive: {@code base × 2^(receiveCount−1)}, at most {@code cap}, in ms. */
+    /**
+     * The backoff bound of the {@code receiveCount}-th receive: {@code base × 2^(receiveCount−1)}, at most {@code
+     * cap}, in ms.
+     */
     public static double bound(int receiveCount, Duration base, Duration cap) {
         return Math.min(cap.toMillis(), base.toMillis() * Math.pow(2, Math.min(40, Math.max(0, receiveCount - 1))));
     }

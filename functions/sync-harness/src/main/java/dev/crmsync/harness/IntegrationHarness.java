@@ -57,7 +57,10 @@ public class IntegrationHarness {
     public final List<String> dynamoOperations = Collections.synchronizedList(new ArrayList<>());
     public final List<String> sqsOperations = Collections.synchronizedList(new ArrayList<>());
     public final List<Integer> visibilityTimeouts = Collections.synchronizedList(new ArrayList<>());
-    /** Further environment for the function, e.g. CRM_SYNC_EVENT_BUS (its outcome events go to the local EventBridge endpoint). */
+    /**
+     * Further environment for the function, e.g. CRM_SYNC_EVENT_BUS (its outcome events go to the local EventBridge
+     * endpoint).
+     */
     public final Map<String, String> environment = new HashMap<>();
 
     private final String vendorUrl;
@@ -287,7 +290,9 @@ public class IntegrationHarness {
         return aws.returnsItemOnConditionCheckFailure() ? 0 : 1;
     }
 
-    /** What an applied record costs since the operations were cleared: two conditional writes (claim, commit), no other. */
+    /**
+     * What an applied record costs since the operations were cleared: two conditional writes (claim, commit), no other.
+     */
     public void assertTwoConditionalWritesOnly() {
         assertThat(count("UpdateItem")).isEqualTo(2);
         assertThat(writes()).isEqualTo(2);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
+ * final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4,
+ * 30));
  * }</pre>
  *
  * The test then reaches the deployment by {@link #harness()}, the pipeline the function built by

@@ -37,7 +37,10 @@ public final class SampleEvents {
         return envelope.toString();
     }
 
-    /** An {@code account.upserted} of {@code accountId} at {@code version}, named {@code name}, with the event id {@code evt-<account>-v<version>}. */
+    /**
+     * An {@code account.upserted} of {@code accountId} at {@code version}, named {@code name}, with the event id
+     * {@code evt-<account>-v<version>}.
+     */
     public static String accountUpserted(String accountId, long version, String name) {
         return accountUpserted(accountId, version, name, "evt-" + accountId + "-v" + version);
     }
@@ -46,7 +49,9 @@ public final class SampleEvents {
         return event("account.upserted", eventId, accountId, version, data -> data.put("name", name));
     }
 
-    /** A {@code deal.closed} of {@code dealId} for {@code accountId} over {@code amount}, named as the sample names it. */
+    /**
+     * A {@code deal.closed} of {@code dealId} for {@code accountId} over {@code amount}, named as the sample names it.
+     */
     public static String dealClosed(String dealId, String accountId, String amount, String eventId) {
         ObjectNode detail = (ObjectNode) sample("valid/deal.closed.json").get("detail");
         return dealClosed(

@@ -39,9 +39,9 @@ public final class Dynalite implements AutoCloseable {
         Path dir = installedDirectory();
         Path launcher = dir.resolve("server.js");
         if (!Files.isRegularFile(dir.resolve("node_modules/dynalite/package.json"))) {
-            throw new IllegalStateException(
-                    "dynalite is not installed in " + dir
-                            + ": run the build (mvn -B verify, or mvn -pl functions/sync-testkit install), which runs npm ci there");
+            throw new IllegalStateException("dynalite is not installed in " + dir
+                    + ": run the build (mvn -B verify, or mvn -pl functions/sync-testkit install), which "
+                    + "runs npm ci there");
         }
         Process process;
         try {

@@ -29,16 +29,14 @@ public final class LocalSecretsManager implements AutoCloseable {
         WireMockServer server =
                 new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        server.stubFor(
-                post(urlEqualTo("/"))
-                        .atPriority(10)
-                        .withHeader("X-Amz-Target", equalTo(TARGET))
-                        .willReturn(
-                                aResponse()
-                                        .withStatus(400)
-                                        .withHeader("Content-Type", "application/x-amz-json-1.1")
-                                        .withBody(
-                                                "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}")));
+        server.stubFor(post(urlEqualTo("/"))
+                .atPriority(10)
+                .withHeader("X-Amz-Target", equalTo(TARGET))
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody("{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets "
+                                + "Manager can't find the specified secret.\"}")));
         return new LocalSecretsManager(server);
     }
 

@@ -10,7 +10,9 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** The repository's own files, as the checks over the whole tree read them: never build output or installed packages. */
+/**
+ * The repository's own files, as the checks over the whole tree read them: never build output or installed packages.
+ */
 final class RepositoryFiles {
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules", "cdk.out", ".idea");
 

@@ -25,7 +25,10 @@ final class ApiKeys {
         accepted.clear();
     }
 
-    /** Why the request is refused: no key ({@code presentedKey} null or empty) or one not accepted; null when it is accepted. */
+    /**
+     * Why the request is refused: no key ({@code presentedKey} null or empty) or one not accepted; null when it is
+     * accepted.
+     */
     SandboxError.Unauthorized refusal(String presentedKey) {
         if (presentedKey == null || presentedKey.isEmpty()) {
             return new SandboxError.Unauthorized(null);

@@ -24,9 +24,13 @@ public final class RandomFaults {
     public enum Kind {
         /** 503 at the edge: nothing runs. */
         SERVER_ERROR,
-        /** 500 inside the endpoint before any work: Stripe saves it under the request's idempotency key and replays it. */
+        /**
+         * 500 inside the endpoint before any work: Stripe saves it under the request's idempotency key and replays it.
+         */
         SERVER_ERROR_AFTER_START,
-        /** 500 after the endpoint did its work: the object exists, the client only sees the error (saved by Stripe too). */
+        /**
+         * 500 after the endpoint did its work: the object exists, the client only sees the error (saved by Stripe too).
+         */
         SERVER_ERROR_AFTER_WORK,
         /** 429 with {@code Retry-After: 1} where the vendor sends the header. */
         RATE_LIMITED_WITH_RETRY_AFTER,

@@ -198,7 +198,9 @@ public abstract class VendorSandbox<S extends VendorSandbox<S>> implements AutoC
 
     // ---------------------------------------------------------------- what a vendor implements
 
-    /** How the vendor's requests present their API key (Bearer for Stripe and Slack, Basic for Mailchimp and Zendesk). */
+    /**
+     * How the vendor's requests present their API key (Bearer for Stripe and Slack, Basic for Mailchimp and Zendesk).
+     */
     protected abstract ApiKeyScheme apiKeyScheme();
 
     /** The vendor's answer for {@code error}, in its own error shape, status and headers. */

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param integration       {@code CRM_SYNC_INTEGRATION}, e.g. billing
  * @param table             {@code CRM_SYNC_TABLE}
  * @param queueUrl          {@code CRM_SYNC_QUEUE_URL}: where visibility changes go
- * @param eventBus          {@code CRM_SYNC_EVENT_BUS} (optional): where outcome events go; none are published without it
+ * @param eventBus          {@code CRM_SYNC_EVENT_BUS} (optional): where outcome events go; none are published without
+ * it
  * @param secretId          {@code CRM_SYNC_SECRET_ID}: the secret's name or ARN, never its value
  * @param vendorUrl         {@code CRM_SYNC_VENDOR_URL}: empty means the vendor's real URL
  * @param maxConcurrency    {@code CRM_SYNC_MAX_CONCURRENCY}: vendor calls in flight per invocation

@@ -74,7 +74,9 @@ public final class CaseDistinctId {
         return asciiLowerCase(id.toString());
     }
 
-    /** The letters lower-cased, then the positions the suffix names upper-cased: the vendor may have changed any case. */
+    /**
+     * The letters lower-cased, then the positions the suffix names upper-cased: the vendor may have changed any case.
+     */
     private static String withUpperCase(String letters, String suffix, String encoded) {
         char[] id = asciiLowerCase(letters).toCharArray();
         int previous = 0;

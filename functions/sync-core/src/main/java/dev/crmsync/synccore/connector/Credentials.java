@@ -33,9 +33,9 @@ public final class Credentials {
                     "the integration secret's '" + name + "' value contains a control character (a line break?)");
         }
         if (value.chars().anyMatch(c -> c > 0xff)) {
-            throw new UnusableValueException(
-                    "the integration secret's '" + name
-                            + "' value contains a character an HTTP header cannot carry (a pasted zero-width space or typographic quote?)");
+            throw new UnusableValueException("the integration secret's '" + name
+                    + "' value contains a character an HTTP header cannot carry (a pasted zero-width space "
+                    + "or typographic quote?)");
         }
         return value;
     }

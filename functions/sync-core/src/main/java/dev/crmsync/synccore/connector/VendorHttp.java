@@ -128,7 +128,9 @@ public final class VendorHttp {
                 call + " not sent: the HTTP client refused a header value or the URL of the request"));
     }
 
-    /** The body as JSON; an empty object when there is none or it is not JSON (a proxy's HTML page, a plain-text 503). */
+    /**
+     * The body as JSON; an empty object when there is none or it is not JSON (a proxy's HTML page, a plain-text 503).
+     */
     public JsonNode json(String body) {
         try {
             return body == null || body.isBlank() ? mapper.createObjectNode() : mapper.readTree(body);

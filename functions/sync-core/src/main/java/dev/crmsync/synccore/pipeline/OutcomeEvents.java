@@ -42,7 +42,9 @@ final class OutcomeEvents {
     private static final int PUT_EVENTS_LIMIT = 10;
 
     private static final Duration SHORTEST_CALL = Duration.ofMillis(50);
-    /** The contract's own id and detail-type shapes: what an invalid message says about itself is kept only if it fits. */
+    /**
+     * The contract's own id and detail-type shapes: what an invalid message says about itself is kept only if it fits.
+     */
     private static final Pattern CONTRACT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
 
     private static final Pattern CONTRACT_DETAIL_TYPE = Pattern.compile("[a-z]{1,32}\\.[a-z]{1,32}");

@@ -314,7 +314,9 @@ final class OutcomeReporter {
                 "failed_permanent", failure.errorClass() + ": " + failure.reason() + " (visible again in 0 s)"));
     }
 
-    /** How soon a message comes back: soon after a deferral (a lease ends within an invocation), later after a failure. */
+    /**
+     * How soon a message comes back: soon after a deferral (a lease ends within an invocation), later after a failure.
+     */
     private enum Backoff {
         SHORT,
         EXPONENTIAL

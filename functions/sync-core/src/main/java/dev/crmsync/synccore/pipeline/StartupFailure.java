@@ -44,7 +44,10 @@ import software.amazon.lambda.powertools.metrics.MetricsFactory;
  * No vendor is called and no outcome event is published.
  */
 public final class StartupFailure implements SyncFunction {
-    /** How long a record answered by a function that could not start stays away ({@link RetryPolicy#STARTUP_FAILURE_BACKOFF}). */
+    /**
+     * How long a record answered by a function that could not start stays away ({@link
+     * RetryPolicy#STARTUP_FAILURE_BACKOFF}).
+     */
     private static final Duration COMES_BACK_IN = RetryPolicy.STARTUP_FAILURE_BACKOFF;
     /** The error class of the status items and the log line. */
     public static final String ERROR_CLASS = ErrorClass.STARTUP_FAILED.wireName();

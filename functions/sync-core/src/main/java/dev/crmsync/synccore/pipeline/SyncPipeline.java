@@ -161,7 +161,8 @@ public final class SyncPipeline implements SyncFunction {
             visibility.apply(outcome.visibilityChanges(), instants.leaseEnd(), clock);
         } catch (RuntimeException e) {
             LOG.warn(
-                    "could not change message visibility; failed records return after the queue's visibility timeout: {}",
+                    "could not change message visibility; failed records return after the queue's visibility "
+                            + "timeout: {}",
                     e.getClass().getSimpleName());
         }
         // After the decisions and the visibility changes: an outcome event never holds up or changes either.

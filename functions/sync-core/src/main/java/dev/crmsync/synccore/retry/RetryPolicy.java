@@ -27,7 +27,9 @@ public final class RetryPolicy {
     /** SQS's maximum visibility timeout less an invocation's longest hold: {@link ReceiveBackstop#MAX_VISIBILITY}. */
     public static final Duration MAX_VISIBILITY = ReceiveBackstop.MAX_VISIBILITY;
 
-    /** How long a record stays away when the function could not start: {@link ReceiveBackstop#STARTUP_FAILURE_BACKOFF}. */
+    /**
+     * How long a record stays away when the function could not start: {@link ReceiveBackstop#STARTUP_FAILURE_BACKOFF}.
+     */
     public static final Duration STARTUP_FAILURE_BACKOFF = ReceiveBackstop.STARTUP_FAILURE_BACKOFF;
 
     private final Duration base;

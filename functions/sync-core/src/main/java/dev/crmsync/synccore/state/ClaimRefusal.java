@@ -71,7 +71,9 @@ final class ClaimRefusal {
         return new Claim.Busy(leaseEvent, leaseVersion, leaseUntil(item));
     }
 
-    /** An action claim failed against {@code item}: completed (a duplicate), given up by this message, or leased (busy). */
+    /**
+     * An action claim failed against {@code item}: completed (a duplicate), given up by this message, or leased (busy).
+     */
     static Claim ofAction(
             Map<String, AttributeValue> item, String eventId, SyncStateStore.Receipt receipt, Instant giveUpsSince) {
         if (text(item, ACTION_STATUS).filter(COMPLETED::equals).isPresent()) {

@@ -41,7 +41,10 @@ final class StateAttributes {
      * (Items written before it hold one give-up in top-level attributes of those names; still honoured.)
      */
     static final String GAVE_UPS = "gaveUps";
-    /** The item's failed events in the order they failed (ids may repeat or have recovered since): what the bound evicts by. */
+    /**
+     * The item's failed events in the order they failed (ids may repeat or have recovered since): what the bound
+     * evicts by.
+     */
     static final String FAILED_ORDER = "failedEventsOrder";
 
     private StateAttributes() {}

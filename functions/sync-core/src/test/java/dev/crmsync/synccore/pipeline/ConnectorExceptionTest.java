@@ -34,7 +34,8 @@ class ConnectorExceptionTest {
         return """
                 {"version":"0","id":"env-%1$s","detail-type":"account.upserted","source":"crm",
                  "detail":{"eventId":"evt-%1$s","object":"account","recordId":"%1$s","version":1,
-                           "occurredAt":"2026-12-01T10:00:00Z","origin":"crm","data":{"name":"Acme"}}}""".formatted(recordId);
+                           "occurredAt":"2026-12-01T10:00:00Z","origin":"crm","data":{"name":"Acme"}}}\
+                """.formatted(recordId);
     }
 
     /** Plans every account but the one whose id starts with "bad", for which it throws. */

@@ -23,7 +23,9 @@ public interface ActionSyncBinding {
     /** A business key (a deal id) never used before. */
     String newBusinessKey();
 
-    /** The events that must be applied before the action can be performed (the deal's account), in order; often none. */
+    /**
+     * The events that must be applied before the action can be performed (the deal's account), in order; often none.
+     */
     List<String> prerequisites(String businessKey);
 
     /** An event asking for the action of {@code businessKey}, with event id {@code eventId}. */

@@ -52,7 +52,10 @@ final class ContractSteps {
         }
     }
 
-    /** A key refused also after the secret was read again: {@code unauthorized} in the DLQ, naming the secret, never the key. */
+    /**
+     * A key refused also after the secret was read again: {@code unauthorized} in the DLQ, naming the secret, never
+     * the key.
+     */
     static void assertUnauthorizedWithoutTheKey(IntegrationHarness harness, String eventId, String apiKey) {
         assertThat(harness.dlqMessages()).hasSize(1);
         Map<String, AttributeValue> status = harness.statusItem(eventId);

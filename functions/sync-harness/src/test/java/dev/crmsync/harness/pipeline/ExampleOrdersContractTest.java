@@ -10,7 +10,10 @@ import dev.crmsync.sandbox.example.ExampleSandbox;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The example connector binds the action contract: a won deal is one order at the example vendor, for the deal's account. */
+/**
+ * The example connector binds the action contract: a won deal is one order at the example vendor, for the deal's
+ * account.
+ */
 class ExampleOrdersContractTest extends ActionSyncContract {
     private static final String ORDER_PUT = "/orders/[^/]+";
 

@@ -11,7 +11,10 @@ import dev.crmsync.sandbox.example.ExampleSandbox;
 import java.util.List;
 import java.util.Optional;
 
-/** The example connector binds the record contract, as every integration does: an account is a record at the example vendor. */
+/**
+ * The example connector binds the record contract, as every integration does: an account is a record at the example
+ * vendor.
+ */
 class ExampleRecordsContractTest extends RecordSyncContract {
     private static final String RECORD_WRITE = "/records/[^/]+";
 

@@ -12,7 +12,10 @@ import java.util.List;
 
 /** An audience itself: {@code GET /3.0/lists/{list_id}} and its {@code merge-fields}, paged. */
 final class AudienceEndpoints {
-    /** The merge-fields collection's page size: 10 unless {@code count} asks for more, at most 1000 (Lists API reference). */
+    /**
+     * The merge-fields collection's page size: 10 unless {@code count} asks for more, at most 1000 (Lists API
+     * reference).
+     */
     private static final int DEFAULT_PAGE = 10;
 
     private static final int MAX_PAGE = 1000;
@@ -41,7 +44,10 @@ final class AudienceEndpoints {
         }
     }
 
-    /** A page of the audience's merge fields: {@code count} (10 by default, at most 1000) from {@code offset}, with {@code total_items}. */
+    /**
+     * A page of the audience's merge fields: {@code count} (10 by default, at most 1000) from {@code offset}, with
+     * {@code total_items}.
+     */
     SandboxReply mergeFields(SandboxRequest request, String listId) {
         List<MergeField> fields = fieldsOf(listId);
         int count = Math.min(MAX_PAGE, intParam(request, "count", DEFAULT_PAGE));

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Mailchimp's Marketing API, audience members only: {@code PUT}, {@code PATCH}, {@code GET} and
- * {@code DELETE} (archive) on {@code /3.0/lists/{list_id}/members/{subscriber_hash}}, where the hash is the MD5 hex of the
+ * {@code DELETE} (archive) on {@code /3.0/lists/{list_id}/members/{subscriber_hash}}, where the hash is the MD5 hex of
+ * the
  * lower-cased e-mail; {@code GET /3.0/lists/{list_id}} and its {@code merge-fields} (paged), whose
  * schema every member write is checked against. Basic auth with any user name and the key as password; errors as
  * {@code application/problem+json} ({@code type, title, status, detail, instance}, and on 400 an
@@ -110,7 +111,10 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         return this;
     }
 
-    /** The audience's merge fields as a person set them in the app (renamed, removed, made required, phone format changed). */
+    /**
+     * The audience's merge fields as a person set them in the app (renamed, removed, made required, phone format
+     * changed).
+     */
     public MailchimpSandbox mergeFields(String listId, List<MergeField> fields) {
         synchronized (audiences.lock) {
             if (!audiences.lists.containsKey(listId)) {
@@ -121,7 +125,10 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         return this;
     }
 
-    /** The e-mail's member is in a compliance state (e.g. on a suppression list): writes get 400 "Member In Compliance State". */
+    /**
+     * The e-mail's member is in a compliance state (e.g. on a suppression list): writes get 400 "Member In Compliance
+     * State".
+     */
     public MailchimpSandbox inComplianceState(String email) {
         synchronized (audiences.lock) {
             audiences.inCompliance.add(email.toLowerCase(Locale.ROOT));
@@ -168,7 +175,9 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         return this;
     }
 
-    /** The member's status changed outside the API (the person used an e-mail's unsubscribe link, a bounce cleaned it). */
+    /**
+     * The member's status changed outside the API (the person used an e-mail's unsubscribe link, a bounce cleaned it).
+     */
     public MailchimpSandbox statusByHand(String listId, String email, String status) {
         synchronized (audiences.lock) {
             Member m = audiences.members.get(listId + "/" + subscriberHash(email));
@@ -194,7 +203,9 @@ public final class MailchimpSandbox extends VendorSandbox<MailchimpSandbox> {
         return this;
     }
 
-    /** At most this many requests in progress at once; one more gets 429 (default {@value #DEFAULT_CONNECTION_LIMIT}). */
+    /**
+     * At most this many requests in progress at once; one more gets 429 (default {@value #DEFAULT_CONNECTION_LIMIT}).
+     */
     public MailchimpSandbox connectionLimit(int limit) {
         connections.limit(limit);
         return this;

@@ -73,7 +73,8 @@ final class MemberEndpoints {
                     400,
                     "Member In Compliance State",
                     email
-                            + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
+                            + " is already a list member in compliance state due to unsubscribe, bounce, or "
+                            + "compliance review.");
         }
         Member current = audiences.members.get(listId + "/" + hash);
         // An archived member still exists: status_if_new does not apply to it, and a PUT without an
@@ -97,7 +98,8 @@ final class MemberEndpoints {
                     400,
                     "Forgotten Email Not Subscribed",
                     email
-                            + " was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.");
+                            + " was permanently deleted and cannot be re-imported. The contact must re-subscribe to "
+                            + "get back on the list.");
         }
         // Mailchimp keeps merge fields the request leaves out.
         Map<String, String> mergeFields = new LinkedHashMap<>(current == null ? Map.of() : current.mergeFields());
@@ -139,7 +141,8 @@ final class MemberEndpoints {
                 throw invalid(
                         "email_address",
                         "This member's status is \"" + current.status()
-                                + ".\" You can only update email addresses for members with a status of \"subscribed.\"");
+                                + ".\" You can only update email addresses for members with a status of "
+                                + "\"subscribed.\"");
             }
             Member taken = audiences.members.get(listId + "/" + target);
             if (taken != null) {
@@ -152,7 +155,8 @@ final class MemberEndpoints {
                         400,
                         "Member In Compliance State",
                         email
-                                + " is already a list member in compliance state due to unsubscribe, bounce, or compliance review.");
+                                + " is already a list member in compliance state due to unsubscribe, bounce, or "
+                                + "compliance review.");
             }
         }
         String status = current.status();

@@ -120,7 +120,8 @@ public final class SlackSandbox extends VendorSandbox<SlackSandbox> {
                 times,
                 200,
                 "rate_limited",
-                "[ERROR] Application has posted too many messages, see https://docs.slack.dev/apis/web-api/rate-limits");
+                "[ERROR] Application has posted too many messages, see "
+                        + "https://docs.slack.dev/apis/web-api/rate-limits");
     }
 
     /** At most this many messages per {@code conversations.history} page, whatever {@code limit} asks (default 999). */

@@ -126,7 +126,8 @@ final class Account {
                                 "idempotency_error",
                                 "idempotency_key_in_use",
                                 null,
-                                "There is currently another in-progress request using this Idempotent Key (that probably means"
+                                "There is currently another in-progress request using this Idempotent Key (that "
+                                        + "probably means"
                                         + " you submitted twice, and the other request is still going through): " + key
                                         + ". Please try again later.",
                                 req,
@@ -138,7 +139,8 @@ final class Account {
                         "idempotency_error",
                         null,
                         null,
-                        "Keys for idempotent requests can only be used for the same endpoint they were first used for ('"
+                        "Keys for idempotent requests can only be used for the same endpoint they were first used "
+                                + "for ('"
                                 + existing.method + " " + existing.path + "' vs '" + method + " " + path
                                 + "'). Try using a key other than '" + key
                                 + "' if you meant to execute a different request.",
@@ -150,7 +152,8 @@ final class Account {
                         "idempotency_error",
                         null,
                         null,
-                        "Keys for idempotent requests can only be used with the same parameters they were first used with."
+                        "Keys for idempotent requests can only be used with the same parameters they were first used "
+                                + "with."
                                 + " Try using a key other than '" + key
                                 + "' if you meant to execute a different request.",
                         req,

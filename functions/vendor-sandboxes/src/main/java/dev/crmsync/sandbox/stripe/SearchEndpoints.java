@@ -37,7 +37,8 @@ final class SearchEndpoints {
 
     /**
      * Stripe's search: {@code query} of exact-match clauses on {@code scalarFields} and {@code
-     * metadata['key']}, compared without regard to case as Stripe documents it, newest first, {@code page} = the opaque {@code next_page} of the previous
+     * metadata['key']}, compared without regard to case as Stripe documents it, newest first, {@code page} = the
+     * opaque {@code next_page} of the previous
      * result. Sees each object as it was at least {@link Account#searchLag} ago (or not at all).
      */
     private ObjectNode search(

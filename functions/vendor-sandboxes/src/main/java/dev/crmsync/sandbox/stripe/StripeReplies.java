@@ -70,7 +70,8 @@ final class StripeReplies {
                                 "invalid_request_error",
                                 "rate_limit",
                                 null,
-                                "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.",
+                                "Too many requests hit the API too quickly. We recommend an exponential backoff of "
+                                        + "your requests.",
                                 req,
                                 null)
                         .withHeader("Retry-After", Integer.toString(retryAfterSeconds));
@@ -83,7 +84,8 @@ final class StripeReplies {
                                 "invalid_request_error",
                                 null,
                                 null,
-                                "You did not provide an API key. You need to provide your API key in the Authorization header,"
+                                "You did not provide an API key. You need to provide your API key in the "
+                                        + "Authorization header,"
                                         + " using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See"
                                         + " https://stripe.com/docs/api#authentication for details, or we can help at"
                                         + " https://support.stripe.com/.",

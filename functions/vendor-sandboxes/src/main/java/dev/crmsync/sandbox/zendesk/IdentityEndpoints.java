@@ -25,7 +25,9 @@ final class IdentityEndpoints {
         this.account = account;
     }
 
-    /** {@code GET /api/v2/users/{id}/identities}: {@code {"identities": […]}} (List Identities, User Identities API). */
+    /**
+     * {@code GET /api/v2/users/{id}/identities}: {@code {"identities": […]}} (List Identities, User Identities API).
+     */
     SandboxReply listIdentities(long userId) {
         synchronized (account.lock) {
             account.requireUser(userId);

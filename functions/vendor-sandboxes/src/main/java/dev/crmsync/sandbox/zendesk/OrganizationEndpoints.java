@@ -56,7 +56,10 @@ final class OrganizationEndpoints {
         }
     }
 
-    /** Update Organization ({@code PUT /api/v2/organizations/{id}}): the given fields replace the stored ones; names stay unique. */
+    /**
+     * Update Organization ({@code PUT /api/v2/organizations/{id}}): the given fields replace the stored ones; names
+     * stay unique.
+     */
     SandboxReply updateOrganization(SandboxRequest request, long id) {
         JsonNode given = given(request, "organization");
         synchronized (account.lock) {

@@ -154,7 +154,8 @@ final class UserEndpoints {
      * formatted}, as Zendesk does when "Validate user phone numbers" is on ("The "phone" property
      * should comply with the E.164 international telephone numbering plan … You can configure
      * Support to validate that numbers comply with the E.164 standard so that the API returns an
-     * error", https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-user-profile-in-support-for-a-caller;
+     * error",
+     * https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-user-profile-in-support-for-a-caller;
      * the answer's shape from Zendesk's own example, https://gist.github.com/dpawluk/77ec3f245fb299f70291c9c180dfe008).
      * The sandbox always validates: an account may have it on. Null or empty clears the phone.
      */

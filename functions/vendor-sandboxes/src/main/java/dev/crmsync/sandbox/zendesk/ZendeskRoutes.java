@@ -52,7 +52,8 @@ final class ZendeskRoutes {
             throw new Rejection(
                     403,
                     "Forbidden",
-                    "You do not have access to this page. Please contact the account owner of this help desk for further help.");
+                    "You do not have access to this page. Please contact the account owner of this help desk for "
+                            + "further help.");
         }
         if (method.equals("GET") && deletedUser.matches()) {
             return userEndpoints.showDeletedUser(Long.parseLong(deletedUser.group(1)));
@@ -120,7 +121,10 @@ final class ZendeskRoutes {
         throw new Rejection(404, "InvalidEndpoint", "Not found");
     }
 
-    /** Organization writes and searches, user writes and deletes: what a plain agent may not do (see {@link ZendeskSandbox#tokensOfAgentsWithoutManageRole}). */
+    /**
+     * Organization writes and searches, user writes and deletes: what a plain agent may not do (see {@link
+     * ZendeskSandbox#tokensOfAgentsWithoutManageRole}).
+     */
     private static boolean needsManageRole(String method, String path) {
         boolean organizations = path.startsWith("/api/v2/organizations");
         boolean userWrite = path.equals("/api/v2/users/create_or_update")

@@ -43,7 +43,10 @@ import java.util.Optional;
 public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
     public static final int DEFAULT_USER_WRITES = 5;
     public static final Duration DEFAULT_USER_WINDOW = Duration.ofMinutes(1);
-    /** The account's per-minute limit it reports in {@code X-Rate-Limit}: Enterprise's 700 (Team 200, Growth and Professional 400; https://developer.zendesk.com/api-reference/introduction/rate-limits). */
+    /**
+     * The account's per-minute limit it reports in {@code X-Rate-Limit}: Enterprise's 700 (Team 200, Growth and
+     * Professional 400; https://developer.zendesk.com/api-reference/introduction/rate-limits).
+     */
     public static final int ACCOUNT_LIMIT_PER_MINUTE = 700;
 
     /** Basic base64("{email}/token:{api_token}"): the token, when the user part is an e-mail with "/token". */
@@ -77,7 +80,10 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
         return this;
     }
 
-    /** The next {@code times} matching requests get 503 with {@code Retry-After} (seconds) and a text/plain body, at the edge. */
+    /**
+     * The next {@code times} matching requests get 503 with {@code Retry-After} (seconds) and a text/plain body, at
+     * the edge.
+     */
     public ZendeskSandbox unavailableNext(String method, String pathRegex, int times, int retryAfterSeconds) {
         return answerNext(
                 method,
@@ -219,7 +225,8 @@ public final class ZendeskSandbox extends VendorSandbox<ZendeskSandbox> {
                 request -> SandboxReply.of(
                         404,
                         "text/html; charset=utf-8",
-                        "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page does not exist.</h1></body></html>"
+                        ("<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Oops! That page "
+                                        + "does not exist.</h1></body></html>")
                                 .getBytes(StandardCharsets.UTF_8)));
     }
 

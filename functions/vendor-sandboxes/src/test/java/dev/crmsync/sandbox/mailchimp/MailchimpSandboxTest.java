@@ -215,17 +215,20 @@ class MailchimpSandboxTest {
         HttpResponse<String> unknownTag = send(
                 "PUT",
                 member("a@b.example"),
-                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"FIRST\":\"Ann\",\"FNAME\":\"Ann\"}}",
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\","
+                        + "\"merge_fields\":{\"FIRST\":\"Ann\",\"FNAME\":\"Ann\"}}",
                 KEY);
         HttpResponse<String> missingRequired = send(
                 "PUT",
                 member("a@b.example"),
-                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"PHONE\":\"+44 20 7946 0000\"}}",
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\","
+                        + "\"merge_fields\":{\"PHONE\":\"+44 20 7946 0000\"}}",
                 KEY);
         HttpResponse<String> skipped = send(
                 "PUT",
                 member("a@b.example") + "?skip_merge_validation=true",
-                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\",\"merge_fields\":{\"PHONE\":\"415-555-0142\"}}",
+                "{\"email_address\":\"a@b.example\",\"status_if_new\":\"subscribed\","
+                        + "\"merge_fields\":{\"PHONE\":\"415-555-0142\"}}",
                 KEY);
 
         assertThat(unknownTag.statusCode()).isEqualTo(400);

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The local Slack Web API behaves like Slack: ok:false errors on HTTP 200, metadata, history paging, the per-channel rate limit. */
+/**
+ * The local Slack Web API behaves like Slack: ok:false errors on HTTP 200, metadata, history paging, the per-channel
+ * rate limit.
+ */
 class SlackSandboxTest {
     private static final String TOKEN = "xoxb-0000-crm-sync-test";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +48,8 @@ class SlackSandboxTest {
     @Test
     void aPostedMessageKeepsItsMetadataAndHistoryShowsItOnlyWhenAskedFor() throws Exception {
         JsonNode posted = post("chat.postMessage", """
-                {"channel":"C0SALES","text":"Deal won","metadata":{"event_type":"crm_deal_closed","event_payload":{"deal_id":"006A"}}}""", TOKEN);
+                {"channel":"C0SALES","text":"Deal won",\
+                "metadata":{"event_type":"crm_deal_closed","event_payload":{"deal_id":"006A"}}}""", TOKEN);
 
         assertThat(posted.get("ok").asBoolean()).isTrue();
         assertThat(posted.get("channel").asText()).isEqualTo("C0SALES");

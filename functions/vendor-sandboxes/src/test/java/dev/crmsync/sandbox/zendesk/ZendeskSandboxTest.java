@@ -86,7 +86,8 @@ class ZendeskSandboxTest {
         HttpResponse<String> badOrg = send(
                 "POST",
                 "/api/v2/users/create_or_update",
-                "{\"user\":{\"external_id\":\"c-1\",\"email\":\"dana@acme.example\",\"name\":\"Dana\",\"organization_id\":42}}");
+                "{\"user\":{\"external_id\":\"c-1\",\"email\":\"dana@acme.example\",\"name\":\"Dana\","
+                        + "\"organization_id\":42}}");
         HttpResponse<String> created = send(
                 "POST",
                 "/api/v2/users/create_or_update",
@@ -206,7 +207,8 @@ class ZendeskSandboxTest {
         assertThat(send(
                                 "POST",
                                 "/api/v2/users/create_or_update",
-                                "{\"user\":{\"external_id\":\"c-66\",\"email\":\"old@acme.example\",\"name\":\"Other\"}}")
+                                "{\"user\":{\"external_id\":\"c-66\",\"email\":\"old@acme.example\","
+                                        + "\"name\":\"Other\"}}")
                         .statusCode())
                 .isEqualTo(201);
         // an address another user holds cannot be added
@@ -261,7 +263,8 @@ class ZendeskSandboxTest {
         long user = JSON.readTree(send(
                                 "POST",
                                 "/api/v2/users/create_or_update",
-                                "{\"user\":{\"external_id\":\"c-9\",\"email\":\"nine@acme.example\",\"name\":\"Nine\",\"organization_id\":"
+                                "{\"user\":{\"external_id\":\"c-9\",\"email\":\"nine@acme.example\","
+                                        + "\"name\":\"Nine\",\"organization_id\":"
                                         + org + "}}")
                         .body())
                 .at("/user/id")
@@ -309,7 +312,8 @@ class ZendeskSandboxTest {
         assertThat(send(
                                 "POST",
                                 "/api/v2/users/create_or_update",
-                                "{\"user\":{\"external_id\":\"c-11\",\"email\":\"ten@acme.example\",\"name\":\"Eleven\"}}")
+                                "{\"user\":{\"external_id\":\"c-11\",\"email\":\"ten@acme.example\","
+                                        + "\"name\":\"Eleven\"}}")
                         .statusCode())
                 .isEqualTo(201);
 
@@ -321,7 +325,8 @@ class ZendeskSandboxTest {
         assertThat(send(
                                 "POST",
                                 "/api/v2/users/create_or_update",
-                                "{\"user\":{\"external_id\":\"c-10\",\"email\":\"ten2@acme.example\",\"name\":\"Ten\"}}")
+                                "{\"user\":{\"external_id\":\"c-10\",\"email\":\"ten2@acme.example\","
+                                        + "\"name\":\"Ten\"}}")
                         .statusCode())
                 .isEqualTo(201);
     }
@@ -379,7 +384,8 @@ class ZendeskSandboxTest {
         long user = JSON.readTree(send(
                                 "POST",
                                 "/api/v2/users/create_or_update",
-                                "{\"user\":{\"external_id\":\"c-8\",\"email\":\"eight@acme.example\",\"name\":\"Eight\"}}")
+                                "{\"user\":{\"external_id\":\"c-8\",\"email\":\"eight@acme.example\","
+                                        + "\"name\":\"Eight\"}}")
                         .body())
                 .at("/user/id")
                 .asLong();
