@@ -1,16 +1,21 @@
 package dev.crmsync.harness;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.crmsync.sandbox.VendorSandbox;
 import dev.crmsync.synccore.config.SyncConfig;
 import dev.crmsync.synccore.pipeline.SyncPipeline;
 import dev.crmsync.testkit.LocalEventSourceMapping;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One integration deployed fresh on the local servers before every test, with its vendor's sandbox
@@ -18,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * final LocalDeployment<HelpdeskHarness> local = LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4,
- * 30));
+ * final LocalDeployment<HelpdeskHarness> local =
+ *         LocalDeployment.of(zendesk, () -> new HelpdeskHarness(zendesk, 4, 30));
  * }</pre>
  *
  * The test then reaches the deployment by {@link #harness()}, the pipeline the function built by
@@ -98,5 +103,21 @@ public final class LocalDeployment<H extends IntegrationHarness> implements Befo
             harness.send(body);
         }
         esm.drain(DRAIN);
+    }
+
+    /**
+     * Drains the queue and checks what every permanent failure must show: {@code dlqMessages} messages in the
+     * DLQ within seconds (not at the end of the retry window), and {@code eventId}'s status item
+     * {@code FAILED_PERMANENT} with {@code errorClass}. Returns that item, for the vendor's own reason.
+     */
+    public Map<String, AttributeValue> drainToTheDlq(String eventId, String errorClass, int dlqMessages) {
+        Instant start = Instant.now();
+        esm.drain(DRAIN);
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        assertThat(harness.dlqMessages()).hasSize(dlqMessages);
+        Map<String, AttributeValue> status = harness.statusItem(eventId);
+        assertThat(status.get("outcome").s()).isEqualTo("FAILED_PERMANENT");
+        assertThat(status.get("errorClass").s()).isEqualTo(errorClass);
+        return status;
     }
 }
