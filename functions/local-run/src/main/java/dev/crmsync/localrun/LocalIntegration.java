@@ -51,9 +51,29 @@ public record LocalIntegration<S extends VendorSandbox<S>>(
      * {@code maxReceiveCount}), its secret, and the connector options in the function's environment.
      */
     public IntegrationHarness deploy(AwsEnvironment aws, int maxReceiveCount, int queueVisibilitySeconds) {
-        IntegrationHarness harness = new IntegrationHarness(
-                aws, name(), connector, sandbox.baseUrl(), secretJson, maxReceiveCount, queueVisibilitySeconds);
-        options.forEach((option, value) -> harness.environment.put(option.name(), value));
+        return withOptions(new IntegrationHarness(
+                aws, name(), connector, sandbox.baseUrl(), secretJson, maxReceiveCount, queueVisibilitySeconds));
+    }
+
+    /** Deploys the integration on {@code aws} with resources of these names (the table exists). */
+    public IntegrationHarness deploy(
+            AwsEnvironment aws,
+            IntegrationHarness.Resources resources,
+            int maxReceiveCount,
+            int queueVisibilitySeconds) {
+        return withOptions(new IntegrationHarness(
+                aws,
+                name(),
+                connector,
+                sandbox.baseUrl(),
+                secretJson,
+                resources,
+                maxReceiveCount,
+                queueVisibilitySeconds));
+    }
+
+    private IntegrationHarness withOptions(IntegrationHarness harness) {
+        options.forEach((option, value) -> harness.environment.put(option.wireName(), value));
         return harness;
     }
 }
