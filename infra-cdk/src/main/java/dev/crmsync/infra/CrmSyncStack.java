@@ -75,7 +75,7 @@ public final class CrmSyncStack extends Stack {
         public static Settings fromContext(Node node) {
             return new Settings(
                     ContextKey.STAGE.in(node).orElse("dev"),
-                    ContextKey.CRM_SOURCE.in(node).orElse("crm"),
+                    ContextKey.CRM_SOURCE.in(node).orElse(RulePattern.DEFAULT_CRM_SOURCE),
                     ContextKey.EVENT_BUS_NAME.in(node),
                     ContextKey.ALARM_EMAIL.in(node));
         }

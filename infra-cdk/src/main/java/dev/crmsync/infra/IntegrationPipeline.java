@@ -151,10 +151,7 @@ public final class IntegrationPipeline extends Construct {
                 .ruleName(resourceName)
                 .description("CRM changes for the " + integration.name() + " integration")
                 .eventBus(props.eventBus())
-                .eventPattern(EventPattern.builder()
-                        .source(List.of(props.crmSource()))
-                        .detailType(integration.detailTypes())
-                        .build())
+                .eventPattern(eventPattern(RulePattern.of(integration, props.crmSource())))
                 .targets(List.of(SqsQueue.Builder.create(queue)
                         .deadLetterQueue(ruleDeadLetterQueue)
                         .maxEventAge(cdk(RULE_MAX_EVENT_AGE))
@@ -270,5 +267,12 @@ public final class IntegrationPipeline extends Construct {
     /** The queue's RedrivePolicy maxReceiveCount: a backstop behind the retry window. */
     public int maxReceiveCount() {
         return maxReceiveCount;
+    }
+
+    private static EventPattern eventPattern(RulePattern pattern) {
+        return EventPattern.builder()
+                .source(pattern.sources())
+                .detailType(pattern.detailTypes())
+                .build();
     }
 }

@@ -1,10 +1,9 @@
 package dev.crmsync.faultrun;
 
-import dev.crmsync.billing.StripeConnector;
+import dev.crmsync.contract.EnvVar;
 import dev.crmsync.harness.IntegrationHarness;
-import dev.crmsync.helpdesk.ZendeskConnector;
-import dev.crmsync.marketing.MailchimpConnector;
-import dev.crmsync.notifications.SlackConnector;
+import dev.crmsync.localrun.LocalIntegration;
+import dev.crmsync.localrun.LocalIntegrations;
 import dev.crmsync.sandbox.RandomFaults;
 import dev.crmsync.sandbox.RecordedCall;
 import dev.crmsync.sandbox.VendorSandbox;
@@ -12,8 +11,6 @@ import dev.crmsync.sandbox.mailchimp.MailchimpSandbox;
 import dev.crmsync.sandbox.slack.SlackSandbox;
 import dev.crmsync.sandbox.stripe.StripeSandbox;
 import dev.crmsync.sandbox.zendesk.ZendeskSandbox;
-import dev.crmsync.synccore.connector.Connector;
-import dev.crmsync.synccore.connector.ConnectorSettings;
 import dev.crmsync.testkit.AwsEnvironment;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * One integration deployed for the run: its table, queue, DLQ and secret ({@link IntegrationHarness},
@@ -72,15 +68,14 @@ final class Deployment implements AutoCloseable {
     private FunctionInstances instances;
 
     private Deployment(
-            String integration,
-            VendorSandbox<?> sandbox,
+            LocalIntegration<?> local,
             IntegrationHarness harness,
             VendorView view,
             Set<FaultKind> specific,
             String faultedPath) {
-        this.integration = integration;
+        this.integration = local.name();
         this.faultedPath = faultedPath;
-        this.sandbox = sandbox;
+        this.sandbox = local.sandbox();
         this.harness = harness;
         this.view = view;
         Set<FaultKind> expected = EnumSet.of(
@@ -109,19 +104,15 @@ final class Deployment implements AutoCloseable {
     }
 
     private static Deployment billing(AwsEnvironment aws, Workload workload) {
-        String key = "sk_test_51FaultRunLocalKey0001";
-        StripeSandbox stripe = StripeSandbox.start().acceptApiKeys(key);
-        IntegrationHarness harness =
-                harness(aws, StripeConnector.INTEGRATION, StripeConnector::new, stripe, "{\"apiKey\":\"" + key + "\"}");
+        LocalIntegration<StripeSandbox> billing = LocalIntegrations.billing();
         Map<String, Integer> deals = new HashMap<>();
         workload.records.stream()
                 .filter(r -> r.object().equals("deal"))
                 .forEach(r -> deals.put(r.recordId(), r.index()));
         return new Deployment(
-                StripeConnector.INTEGRATION,
-                stripe,
-                harness,
-                new StripeView(stripe, deals),
+                billing,
+                deploy(aws, billing),
+                new StripeView(billing.sandbox(), deals),
                 Set.of(
                         FaultKind.BURST,
                         FaultKind.SEVERAL_CLOSES_PER_DEAL,
@@ -131,42 +122,23 @@ final class Deployment implements AutoCloseable {
     }
 
     private static Deployment marketing(AwsEnvironment aws) {
-        String key = "0f1e2d3c4b5a69788796a5b4c3d2e1f0-us21";
-        String list = "fa17c0ffee";
-        MailchimpSandbox mailchimp = MailchimpSandbox.start().acceptApiKeys(key).createList(list);
-        IntegrationHarness harness = harness(
-                aws,
-                MailchimpConnector.INTEGRATION,
-                MailchimpConnector::new,
-                mailchimp,
-                "{\"apiKey\":\"" + key + "\"}");
-        harness.environment.put("CRM_SYNC_OPTION_" + MailchimpConnector.LIST_ID_OPTION, list);
+        LocalIntegration<MailchimpSandbox> marketing = LocalIntegrations.marketing();
         return new Deployment(
-                MailchimpConnector.INTEGRATION,
-                mailchimp,
-                harness,
-                new MailchimpView(mailchimp),
+                marketing,
+                deploy(aws, marketing),
+                new MailchimpView(marketing.sandbox()),
                 Set.of(FaultKind.BURST, FaultKind.EMAIL_CHANGE, FaultKind.DELETE, FaultKind.RE_CREATE),
                 ".*");
     }
 
     private static Deployment helpdesk(AwsEnvironment aws) {
-        String token = "FaultRunZendeskToken0000000000000000000001";
+        LocalIntegration<ZendeskSandbox> helpdesk = LocalIntegrations.helpdesk();
         // Zendesk's per-user write window (a minute) on the run's shortened clock, as the retry window is shortened
-        ZendeskSandbox zendesk = ZendeskSandbox.start()
-                .acceptApiKeys(token)
-                .userWriteLimit(ZendeskSandbox.DEFAULT_USER_WRITES, Duration.ofSeconds(10));
-        IntegrationHarness harness = harness(
-                aws,
-                ZendeskConnector.INTEGRATION,
-                ZendeskConnector::new,
-                zendesk,
-                "{\"email\":\"crm-sync@acme.example\",\"apiToken\":\"" + token + "\"}");
+        helpdesk.sandbox().userWriteLimit(ZendeskSandbox.DEFAULT_USER_WRITES, Duration.ofSeconds(10));
         return new Deployment(
-                ZendeskConnector.INTEGRATION,
-                zendesk,
-                harness,
-                new ZendeskView(zendesk),
+                helpdesk,
+                deploy(aws, helpdesk),
+                new ZendeskView(helpdesk.sandbox()),
                 Set.of(
                         FaultKind.BURST,
                         FaultKind.EMAIL_CHANGE,
@@ -177,36 +149,17 @@ final class Deployment implements AutoCloseable {
     }
 
     private static Deployment notifications(AwsEnvironment aws) {
-        String token = "xoxb-1000000000-fault-run-local";
-        String channel = "C0SALES01";
-        SlackSandbox slack = SlackSandbox.start().acceptApiKeys(token).addChannel(channel, "sales");
-        IntegrationHarness harness = harness(
-                aws, SlackConnector.INTEGRATION, SlackConnector::new, slack, "{\"botToken\":\"" + token + "\"}");
-        harness.environment.put("CRM_SYNC_OPTION_CHANNEL", channel);
-        harness.environment.put("CRM_SYNC_OPTION_RECORD_URL_TEMPLATE", "https://crm.example.com/deals/{recordId}");
+        LocalIntegration<SlackSandbox> notifications = LocalIntegrations.notifications();
         return new Deployment(
-                SlackConnector.INTEGRATION,
-                slack,
-                harness,
-                new SlackView(slack, channel),
+                notifications,
+                deploy(aws, notifications),
+                new SlackView(notifications.sandbox(), notifications.option(EnvVar.CRM_SYNC_OPTION_CHANNEL)),
                 Set.of(FaultKind.SEVERAL_CLOSES_PER_DEAL, FaultKind.POST_SUCCEEDED_WITH_ERROR),
                 "/api/chat\\.postMessage");
     }
 
-    private static IntegrationHarness harness(
-            AwsEnvironment aws,
-            String integration,
-            Function<ConnectorSettings, Connector> connector,
-            VendorSandbox<?> sandbox,
-            String secretJson) {
-        return new IntegrationHarness(
-                aws,
-                integration,
-                connector,
-                sandbox.baseUrl(),
-                secretJson,
-                MAX_RECEIVE_COUNT,
-                VISIBILITY_TIMEOUT_SECONDS);
+    private static IntegrationHarness deploy(AwsEnvironment aws, LocalIntegration<?> integration) {
+        return integration.deploy(aws, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS);
     }
 
     /** (Re)deploys the function with this retry window and starts {@code count} instances. */

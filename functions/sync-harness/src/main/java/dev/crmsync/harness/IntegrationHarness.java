@@ -78,17 +78,73 @@ public class IntegrationHarness {
             String secretJson,
             int maxReceiveCount,
             int queueVisibilitySeconds) {
+        this(
+                aws,
+                integration,
+                connector,
+                vendorUrl,
+                secretJson,
+                UUID.randomUUID().toString().substring(0, 8),
+                maxReceiveCount,
+                queueVisibilitySeconds);
+    }
+
+    /** Fresh resources whose names end with {@code id}: a table of its own, a queue pair and a secret. */
+    private IntegrationHarness(
+            AwsEnvironment aws,
+            String integration,
+            Function<ConnectorSettings, Connector> connector,
+            String vendorUrl,
+            String secretJson,
+            String id,
+            int maxReceiveCount,
+            int queueVisibilitySeconds) {
+        this(
+                aws,
+                integration,
+                connector,
+                vendorUrl,
+                secretJson,
+                new Resources(
+                        aws.createStateTable("crm-sync-state-" + id),
+                        integration + "-" + id,
+                        "crm-sync/test/" + integration + "-" + id),
+                maxReceiveCount,
+                queueVisibilitySeconds);
+    }
+
+    /**
+     * Deployed with resources of these names, as a stack names them: the table exists (integrations share it), the
+     * queue pair and the secret are created.
+     */
+    public IntegrationHarness(
+            AwsEnvironment aws,
+            String integration,
+            Function<ConnectorSettings, Connector> connector,
+            String vendorUrl,
+            String secretJson,
+            Resources resources,
+            int maxReceiveCount,
+            int queueVisibilitySeconds) {
         this.aws = aws;
         this.integration = integration;
         this.connector = connector;
         this.vendorUrl = vendorUrl;
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        this.table = aws.createStateTable("crm-sync-state-" + id);
+        this.table = resources.table();
         this.maxReceiveCount = maxReceiveCount;
-        this.queues = aws.createQueuePair(integration + "-" + id, maxReceiveCount, queueVisibilitySeconds);
-        this.secretId = "crm-sync/test/" + integration + "-" + id;
+        this.queues = aws.createQueuePair(resources.queue(), maxReceiveCount, queueVisibilitySeconds);
+        this.secretId = resources.secretId();
         aws.putSecret(secretId, secretJson);
     }
+
+    /**
+     * The names of one integration's resources.
+     *
+     * @param table    the state table, created already
+     * @param queue    the integration queue's name; its DLQ's is the same with {@code -dlq}
+     * @param secretId the secret's name
+     */
+    public record Resources(String table, String queue, String secretId) {}
 
     /**
      * Deployed against {@code vendor}, which is made to accept {@code apiKey}; the integration's secret

@@ -29,6 +29,7 @@ public final class LocalEventSourceMapping {
     private final BiFunction<SQSEvent, Context, SQSBatchResponse> function;
     private final Duration functionTimeout;
     private int batchSize = 10;
+    private Duration batchingWindow = Duration.ZERO;
 
     public LocalEventSourceMapping(
             SqsClient sqs,
@@ -48,9 +49,28 @@ public final class LocalEventSourceMapping {
         return this;
     }
 
+    /**
+     * Gathers a batch for up to {@code window} after its first message, as the mapping's batching window does; a
+     * receive that comes back empty ends the gathering early, so that an idle local queue is not waited on.
+     */
+    public LocalEventSourceMapping batchingWindow(Duration window) {
+        this.batchingWindow = window;
+        return this;
+    }
+
     /** One poll and, when it received anything, one invocation. Returns what happened. */
     public Invocation pollOnce() {
-        List<Message> received = receive(batchSize);
+        List<Message> received = new ArrayList<>(receive(Math.min(10, batchSize)));
+        Instant gatherUntil = Instant.now().plus(batchingWindow);
+        while (!received.isEmpty()
+                && received.size() < batchSize
+                && Instant.now().isBefore(gatherUntil)) {
+            List<Message> more = receive(Math.min(10, batchSize - received.size()));
+            if (more.isEmpty()) {
+                break;
+            }
+            received.addAll(more);
+        }
         return received.isEmpty() ? new Invocation(0, Set.of(), null) : invoke(received);
     }
 

@@ -1,0 +1,88 @@
+package dev.crmsync.localrun;
+
+import dev.crmsync.harness.IntegrationHarness;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The messages of an integration's DLQ by SQS message id, each with what its status item says (error class and
+ * reason, as on-call reads them), or null when it has none. Read without taking anything out: every message
+ * received is made visible again.
+ */
+final class DeadLetters {
+    private DeadLetters() {}
+
+    /** @param eventIds the event id of each message sent, by message id (a status item is keyed by it) */
+    static Map<String, String> read(IntegrationHarness harness, Map<String, String> eventIds) {
+        List<Message> all = new ArrayList<>();
+        for (int empty = 0; empty < 3; ) {
+            List<Message> batch = harness.aws
+                    .sqs()
+                    .receiveMessage(b -> b.queueUrl(harness.queues.dlqUrl())
+                            .maxNumberOfMessages(10)
+                            .visibilityTimeout(60)
+                            .waitTimeSeconds(0))
+                    .messages();
+            if (batch.isEmpty()) {
+                empty++;
+            } else {
+                all.addAll(batch);
+            }
+        }
+        Map<String, String> status = new LinkedHashMap<>();
+        Map<String, Map<String, AttributeValue>> byMessage = statusItemsByMessage(harness);
+        for (Message message : all) {
+            String eventId = eventIds.get(message.messageId());
+            Map<String, AttributeValue> item = harness.statusItem(eventId != null ? eventId : message.messageId());
+            if (item == null || item.isEmpty()) {
+                // a body the pipeline could not read an event id from: its status item names the message
+                item = byMessage.get(message.messageId());
+            }
+            status.put(message.messageId(), describe(item));
+        }
+        for (int from = 0; from < all.size(); from += 10) {
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (Message m : all.subList(from, Math.min(all.size(), from + 10))) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id("v" + entries.size())
+                        .receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(0)
+                        .build());
+            }
+            harness.aws
+                    .sqs()
+                    .changeMessageVisibilityBatch(
+                            b -> b.queueUrl(harness.queues.dlqUrl()).entries(entries));
+        }
+        return status;
+    }
+
+    private static Map<String, Map<String, AttributeValue>> statusItemsByMessage(IntegrationHarness harness) {
+        String prefix = harness.integration + "#status#";
+        Map<String, Map<String, AttributeValue>> byMessage = new HashMap<>();
+        harness.aws
+                .dynamo()
+                .scanPaginator(b -> b.tableName(harness.table))
+                .items()
+                .forEach(item -> {
+                    if (item.get("pk").s().startsWith(prefix) && item.containsKey("messageId")) {
+                        byMessage.put(item.get("messageId").s(), item);
+                    }
+                });
+        return byMessage;
+    }
+
+    private static String describe(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty() || !item.containsKey("errorClass")) {
+            return null;
+        }
+        return item.get("errorClass").s()
+                + (item.containsKey("reason") ? ": " + item.get("reason").s() : "");
+    }
+}
