@@ -1,5 +1,8 @@
 package dev.crmsync.synccore.config;
 
+import java.util.List;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -21,19 +24,35 @@ public record AwsClients(DynamoDbClient dynamo, SqsClient sqs, SecretsManagerCli
         this(dynamo, sqs, secrets, null);
     }
 
+    /** The function's clients, as the deployed function builds them. */
     public static AwsClients fromEnvironment() {
+        return fromEnvironment(List.of());
+    }
+
+    /**
+     * The function's clients with {@code interceptors} added to each, after the SDK's own: how the
+     * benchmark counts the requests a function sends. The deployed function adds none.
+     */
+    public static AwsClients fromEnvironment(List<ExecutionInterceptor> interceptors) {
+        ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
+                .executionInterceptors(List.copyOf(interceptors))
+                .build();
         return new AwsClients(
                 DynamoDbClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .overrideConfiguration(overrides)
                         .build(),
                 SqsClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .overrideConfiguration(overrides)
                         .build(),
                 SecretsManagerClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .overrideConfiguration(overrides)
                         .build(),
                 EventBridgeClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .overrideConfiguration(overrides)
                         .build());
     }
 }
