@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -72,20 +71,7 @@ final class DeadLetters {
                                         : ""));
             }
         }
-        for (int from = 0; from < all.size(); from += 10) {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (Message m : all.subList(from, Math.min(all.size(), from + 10))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id("v" + entries.size())
-                        .receiptHandle(m.receiptHandle())
-                        .visibilityTimeout(0)
-                        .build());
-            }
-            harness.aws
-                    .sqs()
-                    .changeMessageVisibilityBatch(
-                            b -> b.queueUrl(harness.queues.dlqUrl()).entries(entries));
-        }
+        harness.returnToTheDlq(all);
         return letters;
     }
 

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -46,20 +45,7 @@ final class DeadLetters {
             }
             status.put(message.messageId(), describe(item));
         }
-        for (int from = 0; from < all.size(); from += 10) {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (Message m : all.subList(from, Math.min(all.size(), from + 10))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id("v" + entries.size())
-                        .receiptHandle(m.receiptHandle())
-                        .visibilityTimeout(0)
-                        .build());
-            }
-            harness.aws
-                    .sqs()
-                    .changeMessageVisibilityBatch(
-                            b -> b.queueUrl(harness.queues.dlqUrl()).entries(entries));
-        }
+        harness.returnToTheDlq(all);
         return status;
     }
 

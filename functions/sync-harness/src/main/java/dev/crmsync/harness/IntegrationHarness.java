@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -284,6 +285,26 @@ public class IntegrationHarness {
                         .visibilityTimeout(0)
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
                 .messages();
+    }
+
+    /**
+     * Makes {@code messages}, received from the DLQ to be read, visible there again at once, so that the DLQ
+     * still holds them for whoever looks next (a redrive, the next reading).
+     */
+    public void returnToTheDlq(List<Message> messages) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (Message m : messages.subList(from, Math.min(messages.size(), from + 10))) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id("v" + entries.size())
+                        .receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(0)
+                        .build());
+            }
+            aws.sqs()
+                    .changeMessageVisibilityBatch(
+                            b -> b.queueUrl(queues.dlqUrl()).entries(entries));
+        }
     }
 
     /**
