@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmsync.harness.IntegrationHarness;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,21 +38,7 @@ final class DeadLetters {
 
     static DeadLetters read(IntegrationHarness harness) {
         DeadLetters letters = new DeadLetters();
-        List<Message> all = new ArrayList<>();
-        for (int empty = 0; empty < 3; ) {
-            List<Message> batch = harness.aws
-                    .sqs()
-                    .receiveMessage(b -> b.queueUrl(harness.queues.dlqUrl())
-                            .maxNumberOfMessages(10)
-                            .visibilityTimeout(120)
-                            .waitTimeSeconds(0))
-                    .messages();
-            if (batch.isEmpty()) {
-                empty++;
-            } else {
-                all.addAll(batch);
-            }
-        }
+        List<Message> all = harness.receiveAllOfTheDlq(Duration.ofSeconds(120));
         for (Message message : all) {
             String eventId = eventId(message.body());
             String statusKey = eventId != null && !eventId.startsWith("malformed-") ? eventId : message.messageId();

@@ -1,7 +1,7 @@
 package dev.crmsync.localrun;
 
 import dev.crmsync.harness.IntegrationHarness;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,21 +19,7 @@ final class DeadLetters {
 
     /** @param eventIds the event id of each message sent, by message id (a status item is keyed by it) */
     static Map<String, String> read(IntegrationHarness harness, Map<String, String> eventIds) {
-        List<Message> all = new ArrayList<>();
-        for (int empty = 0; empty < 3; ) {
-            List<Message> batch = harness.aws
-                    .sqs()
-                    .receiveMessage(b -> b.queueUrl(harness.queues.dlqUrl())
-                            .maxNumberOfMessages(10)
-                            .visibilityTimeout(60)
-                            .waitTimeSeconds(0))
-                    .messages();
-            if (batch.isEmpty()) {
-                empty++;
-            } else {
-                all.addAll(batch);
-            }
-        }
+        List<Message> all = harness.receiveAllOfTheDlq(Duration.ofSeconds(60));
         Map<String, String> status = new LinkedHashMap<>();
         Map<String, Map<String, AttributeValue>> byMessage = statusItemsByMessage(harness);
         for (Message message : all) {

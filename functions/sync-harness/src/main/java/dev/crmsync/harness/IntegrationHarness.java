@@ -288,6 +288,28 @@ public class IntegrationHarness {
     }
 
     /**
+     * Every message in the DLQ, received until three receives in a row find none, each hidden for
+     * {@code hiddenFor} so that none is received twice; {@link #returnToTheDlq} shows them again.
+     */
+    public List<Message> receiveAllOfTheDlq(Duration hiddenFor) {
+        List<Message> all = new ArrayList<>();
+        for (int empty = 0; empty < 3; ) {
+            List<Message> batch = aws.sqs()
+                    .receiveMessage(b -> b.queueUrl(queues.dlqUrl())
+                            .maxNumberOfMessages(10)
+                            .visibilityTimeout((int) hiddenFor.toSeconds())
+                            .waitTimeSeconds(0))
+                    .messages();
+            if (batch.isEmpty()) {
+                empty++;
+            } else {
+                all.addAll(batch);
+            }
+        }
+        return all;
+    }
+
+    /**
      * Makes {@code messages}, received from the DLQ to be read, visible there again at once, so that the DLQ
      * still holds them for whoever looks next (a redrive, the next reading).
      */
